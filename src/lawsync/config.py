@@ -1,0 +1,56 @@
+"""Settings in force, read from the environment first.
+
+Operators and tests configure lawsync the same way, so any part can be pointed at any server.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Literal
+
+QboEnvironment = Literal["local", "intuit-sandbox", "production"]
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/lawsync.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    qbo_env: QboEnvironment = "local"
+    qbo_base_url: str = ""
+    qbo_client_id: str = ""
+    qbo_client_secret: str = field(default="", repr=False)
+    qbo_redirect_uri: str = ""
+    secret_key: str = field(default="", repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        qbo_env = env.get("LAWSYNC_QBO_ENV", "local")
+        if qbo_env not in ("local", "intuit-sandbox", "production"):
+            raise ValueError(
+                f"LAWSYNC_QBO_ENV must be local, intuit-sandbox or production, not {qbo_env!r}"
+            )
+        return cls(
+            database_url=env.get("LAWSYNC_DATABASE_URL", DEFAULT_DATABASE_URL),
+            qbo_env=qbo_env,  # type: ignore[arg-type]
+            qbo_base_url=env.get("LAWSYNC_QBO_BASE_URL", ""),
+            qbo_client_id=env.get("LAWSYNC_QBO_CLIENT_ID", ""),
+            qbo_client_secret=env.get("LAWSYNC_QBO_CLIENT_SECRET", ""),
+            qbo_redirect_uri=env.get("LAWSYNC_QBO_REDIRECT_URI", ""),
+            secret_key=env.get("LAWSYNC_SECRET_KEY", ""),
+            host=env.get("LAWSYNC_HOST", "127.0.0.1"),
+            port=int(env.get("LAWSYNC_PORT", "8000")),
+        )
+
+    def masked(self) -> dict[str, str]:
+        """What `lawsync config show` prints: every setting, secrets replaced by stars."""
+        secret = {"qbo_client_secret", "secret_key"}
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = str(getattr(self, f.name))
+            out[f.name] = ("*" * 8 if value else "(unset)") if f.name in secret else value
+        return out

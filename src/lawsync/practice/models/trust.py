@@ -1,0 +1,100 @@
+"""Client funds (trust) accounts: the book of record for money held for clients.
+
+Transactions are append-only. A mistake is corrected by a reversing transaction; the only field
+that may be filled in later is a disbursement's cheque number, which moves no money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lawsync.practice.models.base import Base, FirmOwned, IdType, Revisioned, Timestamped
+
+
+class ClientFundsAccount(FirmOwned, Timestamped, Revisioned, Base):
+    __tablename__ = "client_funds_accounts"
+    __table_args__ = (UniqueConstraint("firm_id", "name", name="uq_client_funds_accounts_name"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    bank_name: Mapped[str] = mapped_column(String(100), default="")
+    account_number_last4: Mapped[str] = mapped_column(String(4), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TrustTxnKind(enum.StrEnum):
+    deposit = "deposit"
+    disbursement = "disbursement"
+    payment_applied = "payment_applied"
+    reversal = "reversal"
+
+
+class DisbursementMethod(enum.StrEnum):
+    cheque = "cheque"
+    eft = "eft"
+
+
+class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
+    """One movement of a client's money; `amount` is signed (deposits positive)."""
+
+    __tablename__ = "client_funds_transactions"
+    __table_args__ = (
+        Index("ix_cft_ledger", "account_id", "client_id", "matter_id", "date", "id"),
+        Index("ix_cft_account_date", "account_id", "date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
+    matter_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("matters.id"), default=None)
+    kind: Mapped[TrustTxnKind] = mapped_column(Enum(TrustTxnKind, native_enum=False, length=20))
+    date: Mapped[dt.date]
+    amount: Mapped[Decimal]
+    description: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    payee_name: Mapped[str] = mapped_column(String(200), default="")
+    method: Mapped[DisbursementMethod | None] = mapped_column(
+        Enum(DisbursementMethod, native_enum=False, length=10), default=None
+    )
+    cheque_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    payment_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("payments.id"), default=None)
+    bill_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("bills.id"), default=None)
+    reverses_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("client_funds_transactions.id"), default=None, unique=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+
+
+class ClientFundsBalance(FirmOwned, Base):
+    """Running balance per (account, client, matter); matter 0 = money not held for a matter.
+
+    Money moves with a balance-conditioned UPDATE (`... WHERE balance + delta >= 0`), so two
+    concurrent withdrawals cannot both pass the check, on SQLite or PostgreSQL.
+    """
+
+    __tablename__ = "client_funds_balances"
+    __table_args__ = (
+        UniqueConstraint("account_id", "client_id", "matter_key", name="uq_cfb_bucket"),
+        CheckConstraint("balance >= 0", name="never_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
+    matter_key: Mapped[int] = mapped_column(IdType, default=0)
+    balance: Mapped[Decimal] = mapped_column(default=Decimal("0"))
