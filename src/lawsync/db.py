@@ -96,6 +96,8 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session], firm_id: int | None = None) -> Iterator[UnitOfWork]:
+def unit_of_work(
+    factory: sessionmaker[Session], firm_id: int | None = None
+) -> Iterator[UnitOfWork]:
     with UnitOfWork(factory, firm_id) as uow:
         yield uow

@@ -55,6 +55,8 @@ class BillState(enum.StrEnum):
     approved = "approved"
     paid = "paid"
     void = "void"
+    # An approved bill removed by the firm; kept as a tombstone so the sync can delete its copy.
+    deleted = "deleted"
 
 
 class DiscountKind(enum.StrEnum):

@@ -1,0 +1,362 @@
+"""Client funds (trust) accounts and the movements of money held for clients.
+
+The rule that holds everywhere: no client's money, and no matter's, in an account may go below
+zero. Every movement goes through `_move`, which changes the bucket's balance with a single
+conditioned UPDATE; if the balance would go negative the UPDATE matches no row and the whole
+transaction is refused. Posted transactions are never edited: a correction is a reversal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from lawsync.practice.commands import (
+    ChequeNumberIn,
+    ClientFundsAccountCreate,
+    TrustDeposit,
+    TrustDisbursement,
+    TrustReversal,
+)
+from lawsync.practice.errors import InsufficientClientFunds, InvalidInput, RuleViolation
+from lawsync.practice.models import (
+    ClientFundsAccount,
+    ClientFundsBalance,
+    ClientFundsTransaction,
+    Contact,
+    DisbursementMethod,
+    Firm,
+    Matter,
+    TrustTxnKind,
+)
+from lawsync.practice.services.context import Actor, Ledger, Page, audit, get, paginate, snapshot
+
+TXN_FIELDS = (
+    "account_id",
+    "client_id",
+    "matter_id",
+    "kind",
+    "date",
+    "amount",
+    "payee_name",
+    "method",
+    "cheque_number",
+    "source",
+    "description",
+)
+
+
+def create_account(
+    ledger: Ledger, actor: Actor, cmd: ClientFundsAccountCreate
+) -> ClientFundsAccount:
+    actor.require_admin("open client funds accounts")
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        if s.execute(
+            select(ClientFundsAccount.id).where(ClientFundsAccount.name == cmd.name)
+        ).first():
+            raise InvalidInput(
+                f"An account named {cmd.name} exists.", field="name", code="duplicate"
+            )
+        firm = get(s, Firm, actor.firm_id)
+        account = ClientFundsAccount(
+            firm_id=actor.firm_id,
+            name=cmd.name,
+            bank_name=cmd.bank_name,
+            account_number_last4=cmd.account_number_last4,
+            currency=cmd.currency or firm.currency,
+        )
+        s.add(account)
+        s.flush()
+        audit(s, actor, "client_funds_account", account.id, "create", {"name": account.name})
+        uow.commit()
+        return account
+
+
+def get_account(ledger: Ledger, actor: Actor, account_id: int) -> ClientFundsAccount:
+    with ledger.uow(actor) as uow:
+        return get(uow.session, ClientFundsAccount, account_id)
+
+
+def list_accounts(ledger: Ledger, actor: Actor, cursor: int | None, limit: int) -> Page:
+    with ledger.uow(actor) as uow:
+        return paginate(uow.session, select(ClientFundsAccount), ClientFundsAccount, cursor, limit)
+
+
+def account_balance(session: Session, account_id: int) -> Decimal:
+    total = session.execute(
+        select(func.coalesce(func.sum(ClientFundsBalance.balance), 0)).where(
+            ClientFundsBalance.account_id == account_id
+        )
+    ).scalar_one()
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def _ensure_bucket(
+    session: Session, firm_id: int, account_id: int, client_id: int, matter_key: int
+) -> None:
+    values = {
+        "firm_id": firm_id,
+        "account_id": account_id,
+        "client_id": client_id,
+        "matter_key": matter_key,
+        "balance": Decimal("0"),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(ClientFundsBalance)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["account_id", "client_id", "matter_key"])
+    )
+    session.execute(stmt)
+
+
+def _move(session: Session, txn: ClientFundsTransaction) -> None:
+    """Apply a signed amount to the (account, client, matter) bucket, refusing a negative result."""
+    matter_key = txn.matter_id or 0
+    _ensure_bucket(session, txn.firm_id, txn.account_id, txn.client_id, matter_key)
+    amount = Decimal(txn.amount)
+    result = session.execute(
+        update(ClientFundsBalance)
+        .where(
+            ClientFundsBalance.account_id == txn.account_id,
+            ClientFundsBalance.client_id == txn.client_id,
+            ClientFundsBalance.matter_key == matter_key,
+            ClientFundsBalance.balance + amount >= 0,
+        )
+        .values(balance=ClientFundsBalance.balance + amount)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        held = session.execute(
+            select(ClientFundsBalance.balance).where(
+                ClientFundsBalance.account_id == txn.account_id,
+                ClientFundsBalance.client_id == txn.client_id,
+                ClientFundsBalance.matter_key == matter_key,
+            )
+        ).scalar_one()
+        whose = "this matter" if txn.matter_id else "this client (not held for a matter)"
+        raise InsufficientClientFunds(
+            f"Refused: {whose} holds {Decimal(held):.2f} in this account, so taking "
+            f"{-amount:.2f} would leave a negative trust balance.",
+            field="amount",
+        )
+    session.add(txn)
+    session.flush()
+
+
+def _check_parties(
+    session: Session, account_id: int, client_id: int, matter_id: int | None
+) -> ClientFundsAccount:
+    account = get(session, ClientFundsAccount, account_id, field="account_id")
+    if not account.active:
+        raise RuleViolation(
+            "This client funds account is closed.", field="account_id", code="account_closed"
+        )
+    get(session, Contact, client_id, field="client_id")
+    if matter_id is not None:
+        matter = get(session, Matter, matter_id, field="matter_id")
+        if matter.client_id != client_id:
+            raise InvalidInput("That matter belongs to another client.", field="matter_id")
+    return account
+
+
+def post(session: Session, actor: Actor, txn: ClientFundsTransaction) -> ClientFundsTransaction:
+    """Post one movement inside the caller's transaction (used by payments applied from trust)."""
+    _check_parties(session, txn.account_id, txn.client_id, txn.matter_id)
+    txn.created_by_id = actor.user_id
+    _move(session, txn)
+    audit(session, actor, "client_funds_transaction", txn.id, "post", snapshot(txn, TXN_FIELDS))
+    return txn
+
+
+def record_deposit(ledger: Ledger, actor: Actor, cmd: TrustDeposit) -> ClientFundsTransaction:
+    with ledger.uow(actor) as uow:
+        txn = post(
+            uow.session,
+            actor,
+            ClientFundsTransaction(
+                firm_id=actor.firm_id,
+                account_id=cmd.account_id,
+                client_id=cmd.client_id,
+                matter_id=cmd.matter_id,
+                kind=TrustTxnKind.deposit,
+                date=cmd.date,
+                amount=cmd.amount,
+                source=cmd.source,
+                description=cmd.description,
+            ),
+        )
+        uow.commit()
+        return txn
+
+
+def _cheque_number_free(session: Session, account_id: int, number: str) -> None:
+    taken = session.execute(
+        select(ClientFundsTransaction.id).where(
+            ClientFundsTransaction.account_id == account_id,
+            ClientFundsTransaction.cheque_number == number,
+        )
+    ).first()
+    if taken:
+        raise InvalidInput(
+            f"Cheque {number} is already used on this account.",
+            field="cheque_number",
+            code="duplicate",
+        )
+
+
+def record_disbursement(
+    ledger: Ledger, actor: Actor, cmd: TrustDisbursement
+) -> ClientFundsTransaction:
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        if cmd.cheque_number and cmd.method != DisbursementMethod.cheque:
+            raise InvalidInput("Only a cheque has a cheque number.", field="cheque_number")
+        if cmd.cheque_number:
+            _cheque_number_free(s, cmd.account_id, cmd.cheque_number)
+        txn = post(
+            s,
+            actor,
+            ClientFundsTransaction(
+                firm_id=actor.firm_id,
+                account_id=cmd.account_id,
+                client_id=cmd.client_id,
+                matter_id=cmd.matter_id,
+                kind=TrustTxnKind.disbursement,
+                date=cmd.date,
+                amount=-cmd.amount,
+                payee_name=cmd.payee_name,
+                method=cmd.method,
+                cheque_number=cmd.cheque_number,
+                description=cmd.description,
+            ),
+        )
+        uow.commit()
+        return txn
+
+
+def set_cheque_number(
+    ledger: Ledger, actor: Actor, txn_id: int, cmd: ChequeNumberIn
+) -> ClientFundsTransaction:
+    """A cheque printed after the disbursement was recorded gets its number; nothing else moves."""
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        txn = get(s, ClientFundsTransaction, txn_id)
+        if txn.kind != TrustTxnKind.disbursement or txn.method != DisbursementMethod.cheque:
+            raise RuleViolation(
+                "Only a disbursement by cheque takes a cheque number.",
+                field="cheque_number",
+                code="not_a_cheque",
+            )
+        if txn.cheque_number is not None:
+            raise RuleViolation(
+                f"This cheque is already numbered {txn.cheque_number}; reverse the disbursement "
+                "to correct it.",
+                field="cheque_number",
+                code="cheque_numbered",
+            )
+        _cheque_number_free(s, txn.account_id, cmd.cheque_number)
+        txn.cheque_number = cmd.cheque_number
+        s.flush()
+        audit(
+            s,
+            actor,
+            "client_funds_transaction",
+            txn.id,
+            "number_cheque",
+            {"cheque_number": cmd.cheque_number},
+        )
+        uow.commit()
+        return txn
+
+
+def reverse(
+    session: Session,
+    actor: Actor,
+    original: ClientFundsTransaction,
+    reason: str,
+    date: dt.date | None = None,
+) -> ClientFundsTransaction:
+    """The correcting entry: the same movement with the opposite sign, linked to the original."""
+    if original.kind == TrustTxnKind.reversal:
+        raise RuleViolation(
+            "A reversal cannot itself be reversed; record a new transaction.",
+            code="reverse_reversal",
+        )
+    already = session.execute(
+        select(ClientFundsTransaction.id).where(ClientFundsTransaction.reverses_id == original.id)
+    ).first()
+    if already:
+        raise RuleViolation("This transaction has already been reversed.", code="already_reversed")
+    txn = ClientFundsTransaction(
+        firm_id=original.firm_id,
+        account_id=original.account_id,
+        client_id=original.client_id,
+        matter_id=original.matter_id,
+        kind=TrustTxnKind.reversal,
+        date=date or max(original.date, dt.date.today()),
+        amount=-Decimal(original.amount),
+        description=f"Reversal: {reason}",
+        payee_name=original.payee_name,
+        payment_id=original.payment_id,
+        bill_id=original.bill_id,
+        reverses_id=original.id,
+        created_by_id=actor.user_id,
+    )
+    _move(session, txn)
+    audit(
+        session,
+        actor,
+        "client_funds_transaction",
+        txn.id,
+        "reverse",
+        {"reverses_id": original.id},
+        reason,
+    )
+    return txn
+
+
+def reverse_transaction(
+    ledger: Ledger, actor: Actor, txn_id: int, cmd: TrustReversal
+) -> ClientFundsTransaction:
+    with ledger.uow(actor) as uow:
+        original = get(uow.session, ClientFundsTransaction, txn_id)
+        if original.kind == TrustTxnKind.payment_applied:
+            raise RuleViolation(
+                "Funds applied to a bill are reversed by editing or deleting the payment.",
+                code="reverse_via_payment",
+            )
+        if cmd.date is not None and cmd.date < original.date:
+            raise InvalidInput("A reversal cannot be dated before the transaction.", field="date")
+        txn = reverse(uow.session, actor, original, cmd.reason, cmd.date)
+        uow.commit()
+        return txn
+
+
+def get_transaction(ledger: Ledger, actor: Actor, txn_id: int) -> ClientFundsTransaction:
+    with ledger.uow(actor) as uow:
+        return get(uow.session, ClientFundsTransaction, txn_id)
+
+
+def list_transactions(
+    ledger: Ledger,
+    actor: Actor,
+    cursor: int | None,
+    limit: int,
+    account_id: int | None = None,
+    client_id: int | None = None,
+) -> Page:
+    stmt = select(ClientFundsTransaction)
+    if account_id is not None:
+        stmt = stmt.where(ClientFundsTransaction.account_id == account_id)
+    if client_id is not None:
+        stmt = stmt.where(ClientFundsTransaction.client_id == client_id)
+    with ledger.uow(actor) as uow:
+        return paginate(uow.session, stmt, ClientFundsTransaction, cursor, limit)

@@ -1,0 +1,207 @@
+"""Firms, their users and the API tokens users sign in with."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from lawsync.practice.commands import FirmCreate, UserCreate, UserUpdate
+from lawsync.practice.errors import InvalidInput, RuleViolation
+from lawsync.practice.models import ApiToken, BillSettings, Firm, Role, User
+from lawsync.practice.services.context import (
+    Actor,
+    Ledger,
+    Page,
+    audit,
+    diff,
+    get,
+    paginate,
+    snapshot,
+)
+
+TOKEN_PREFIX = "lsk_"
+USER_FIELDS = ("name", "email", "role", "default_rate", "active", "is_primary_subscriber")
+
+
+@dataclass(frozen=True)
+class NewFirm:
+    firm: Firm
+    admin: User
+    token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(firm_id: int, user_id: int, label: str) -> tuple[str, ApiToken]:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        firm_id=firm_id,
+        user_id=user_id,
+        token_hash=hash_token(token),
+        prefix=token[:12],
+        label=label,
+    )
+    return token, row
+
+
+def create_firm(ledger: Ledger, cmd: FirmCreate) -> NewFirm:
+    """A firm with its first administrator (the primary subscriber) and an API token for them."""
+    with ledger.uow(None) as uow:
+        firm = Firm(name=cmd.name, currency=cmd.currency)
+        uow.session.add(firm)
+        uow.flush()
+        uow.session.info["firm_id"] = firm.id
+        admin = User(
+            firm_id=firm.id,
+            name=cmd.admin_name,
+            email=cmd.admin_email.lower(),
+            role=Role.admin,
+            is_primary_subscriber=True,
+        )
+        uow.session.add(admin)
+        uow.session.add(BillSettings(firm_id=firm.id))
+        uow.flush()
+        token, row = _new_token(firm.id, admin.id, "created with the firm")
+        uow.session.add(row)
+        actor = Actor(firm.id, admin.id)
+        audit(uow.session, actor, "firm", firm.id, "create", {"name": firm.name})
+        uow.commit()
+        return NewFirm(firm, admin, token)
+
+
+def issue_token(ledger: Ledger, actor: Actor, user_id: int, label: str = "") -> str:
+    if user_id != actor.user_id:
+        actor.require_admin("issue tokens for another user")
+    with ledger.uow(actor) as uow:
+        user = get(uow.session, User, user_id)
+        token, row = _new_token(actor.firm_id, user.id, label)
+        uow.session.add(row)
+        audit(uow.session, actor, "user", user.id, "issue_token", {"prefix": row.prefix})
+        uow.commit()
+        return token
+
+
+def authenticate(ledger: Ledger, token: str) -> Actor | None:
+    """The actor a bearer token stands for, or None for an unknown, revoked or inactive one."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    with ledger.uow(None) as uow:
+        row = uow.session.execute(
+            select(ApiToken.firm_id, User.id, User.role, User.active)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        ).one_or_none()
+    if row is None or not row.active:
+        return None
+    return Actor(row.firm_id, row.id, Role(row.role))
+
+
+def get_firm(ledger: Ledger, actor: Actor) -> Firm:
+    with ledger.uow(actor) as uow:
+        return get(uow.session, Firm, actor.firm_id)
+
+
+def create_user(ledger: Ledger, actor: Actor, cmd: UserCreate) -> User:
+    actor.require_admin("add users")
+    with ledger.uow(actor) as uow:
+        email = cmd.email.lower()
+        _check_email_free(uow.session, email, None)
+        user = User(
+            firm_id=actor.firm_id,
+            name=cmd.name,
+            email=email,
+            role=cmd.role,
+            default_rate=cmd.default_rate,
+        )
+        uow.session.add(user)
+        uow.flush()
+        audit(uow.session, actor, "user", user.id, "create", snapshot(user, USER_FIELDS))
+        uow.commit()
+        return user
+
+
+def _check_email_free(session: Session, email: str, user_id: int | None) -> None:
+    taken = session.execute(
+        select(User.id).where(func.lower(User.email) == email, User.id != (user_id or 0))
+    ).first()
+    if taken:
+        raise InvalidInput(f"Another user already uses {email}.", field="email", code="duplicate")
+
+
+def update_user(ledger: Ledger, actor: Actor, user_id: int, cmd: UserUpdate) -> User:
+    if user_id != actor.user_id or cmd.role is not None or cmd.is_primary_subscriber is not None:
+        actor.require_admin("change another user, a role or the primary subscriber")
+    with ledger.uow(actor) as uow:
+        user = get(uow.session, User, user_id)
+        before = snapshot(user, USER_FIELDS)
+        if cmd.email is not None:
+            _check_email_free(uow.session, cmd.email.lower(), user.id)
+            user.email = cmd.email.lower()
+        if cmd.name is not None:
+            user.name = cmd.name
+        if cmd.default_rate is not None:
+            user.default_rate = cmd.default_rate
+        if cmd.role is not None:
+            if user.is_primary_subscriber and cmd.role != Role.admin:
+                raise RuleViolation(
+                    "The primary subscriber must stay an administrator; make someone else the "
+                    "primary subscriber first.",
+                    field="role",
+                )
+            user.role = cmd.role
+        if cmd.active is not None:
+            if user.is_primary_subscriber and not cmd.active:
+                raise RuleViolation(
+                    "The primary subscriber cannot be deactivated; make someone else the "
+                    "primary subscriber first.",
+                    field="active",
+                )
+            user.active = cmd.active
+        if cmd.is_primary_subscriber is False and user.is_primary_subscriber:
+            raise RuleViolation(
+                "A firm always has one primary subscriber: name the new one instead.",
+                field="is_primary_subscriber",
+            )
+        if cmd.is_primary_subscriber and not user.is_primary_subscriber:
+            if user.role != Role.admin or not user.active:
+                raise RuleViolation(
+                    "Only an active administrator can be the primary subscriber.",
+                    field="is_primary_subscriber",
+                )
+            uow.session.execute(
+                update(User)
+                .where(User.is_primary_subscriber.is_(True), User.id != user.id)
+                .values(is_primary_subscriber=False, revision=User.revision + 1)
+                .execution_options(synchronize_session=False)
+            )
+            uow.flush()
+            user.is_primary_subscriber = True
+        uow.flush()
+        audit(
+            uow.session, actor, "user", user.id, "update", diff(before, snapshot(user, USER_FIELDS))
+        )
+        uow.commit()
+        return user
+
+
+def list_users(ledger: Ledger, actor: Actor, cursor: int | None, limit: int) -> Page:
+    with ledger.uow(actor) as uow:
+        return paginate(uow.session, select(User), User, cursor, limit)
+
+
+def get_user(ledger: Ledger, actor: Actor, user_id: int) -> User:
+    with ledger.uow(actor) as uow:
+        return get(uow.session, User, user_id)
+
+
+def primary_subscriber(ledger: Ledger, actor: Actor) -> User:
+    with ledger.uow(actor) as uow:
+        return uow.session.execute(
+            select(User).where(User.is_primary_subscriber.is_(True))
+        ).scalar_one()
