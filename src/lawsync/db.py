@@ -83,10 +83,9 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back whatever was not committed and detaches the loaded objects without
+        # expiring them, so a use case can return what it read.
+        self.session.close()
 
     def commit(self) -> None:
         self.session.commit()

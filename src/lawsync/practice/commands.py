@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -287,7 +287,7 @@ class ClientFundsAccountCreate(Command):
 
 
 class TrustDeposit(Command):
-    kind: Annotated[str, StringConstraints(pattern="^deposit$")] = "deposit"
+    kind: Literal["deposit"]
     account_id: Id
     client_id: Id
     matter_id: Id | None = None
@@ -298,7 +298,7 @@ class TrustDeposit(Command):
 
 
 class TrustDisbursement(Command):
-    kind: Annotated[str, StringConstraints(pattern="^disbursement$")] = "disbursement"
+    kind: Literal["disbursement"]
     account_id: Id
     client_id: Id
     matter_id: Id | None = None

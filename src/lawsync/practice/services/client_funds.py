@@ -83,6 +83,29 @@ def get_account(ledger: Ledger, actor: Actor, account_id: int) -> ClientFundsAcc
         return get(uow.session, ClientFundsAccount, account_id)
 
 
+def get_account_with_balance(
+    ledger: Ledger, actor: Actor, account_id: int
+) -> tuple[ClientFundsAccount, Decimal]:
+    with ledger.uow(actor) as uow:
+        account = get(uow.session, ClientFundsAccount, account_id)
+        return account, account_balance(uow.session, account.id)
+
+
+def bucket_balance(
+    ledger: Ledger, actor: Actor, account_id: int, client_id: int, matter_id: int | None
+) -> Decimal:
+    """What one client holds in an account for one matter (or for no matter)."""
+    with ledger.uow(actor) as uow:
+        held = uow.session.execute(
+            select(ClientFundsBalance.balance).where(
+                ClientFundsBalance.account_id == account_id,
+                ClientFundsBalance.client_id == client_id,
+                ClientFundsBalance.matter_key == (matter_id or 0),
+            )
+        ).scalar_one_or_none()
+        return Decimal(held or 0)
+
+
 def list_accounts(ledger: Ledger, actor: Actor, cursor: int | None, limit: int) -> Page:
     with ledger.uow(actor) as uow:
         return paginate(uow.session, select(ClientFundsAccount), ClientFundsAccount, cursor, limit)

@@ -1,0 +1,455 @@
+"""A realistic demo practice, built only through the service layer (so it obeys every rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from lawsync.practice import commands as c
+from lawsync.practice.errors import PracticeError
+from lawsync.practice.models import Firm, Role
+from lawsync.practice.services import (
+    adjustments,
+    bill_settings,
+    bills,
+    client_funds,
+    contacts,
+    entries,
+    firms,
+    payments,
+)
+from lawsync.practice.services.context import Actor, Ledger
+
+
+class Printer(Protocol):
+    def print(self, *objects: Any) -> None: ...
+
+
+PEOPLE = [
+    ("Amelia", "Hart"),
+    ("Brendan", "Okafor"),
+    ("Chloe", "Nguyen"),
+    ("Dmitri", "Volkov"),
+    ("Elena", "Marsh"),
+    ("Farid", "Haddad"),
+    ("Grace", "O'Neill"),
+    ("Hiroshi", "Tanaka"),
+    ("Isabel", "Cortez"),
+    ("Jonah", "Feld"),
+    ("Keira", "Walsh"),
+    ("Luis", "Ortega"),
+]
+COMPANIES = [
+    "Bayside Marine Supply Inc.",
+    "Crestline Dental Group",
+    "Northwind Logistics LLC",
+    "Juniper & Finch Architects",
+    "Redwood Home Builders",
+    "Silverline Software Ltd.",
+    "Old Mill Bakery Co.",
+    "Pinecrest Property Management",
+]
+MATTER_KINDS = [
+    "Estate planning",
+    "Commercial lease review",
+    "Employment dispute",
+    "Real estate closing",
+    "Contract negotiation",
+    "Incorporation",
+    "Personal injury claim",
+    "Trademark filing",
+    "Family law: custody",
+    "Debt collection",
+    "Zoning appeal",
+    "Shareholder agreement",
+]
+ACTIVITIES = [
+    ("Research", "250"),
+    ("Drafting", "275"),
+    ("Court appearance", "350"),
+    ("Client meeting", "250"),
+    ("Correspondence", "200"),
+]
+EXPENSES = [
+    ("Filing fees", None),
+    ("Courier", "35"),
+    ("Photocopies", "0.25"),
+    ("Travel", None),
+    ("Expert report", None),
+]
+TIMEKEEPERS = [
+    ("Priya Raman", "priya", "425"),
+    ("Tom Becker", "tom", "310"),
+    ("Ana Lima", "ana", "195"),
+    ("Sam Ortiz", "sam", "140"),
+]
+
+
+def _money(rng: random.Random, low: int, high: int) -> Decimal:
+    return Decimal(rng.randint(low * 100, high * 100)) / 100
+
+
+def fill_firm(
+    ledger: Ledger, firm_id: int, *, seed: int = 7, progress: Printer | None = None
+) -> dict[str, int]:
+    rng = random.Random(seed)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=180)
+    with ledger.uow(firm_id) as uow:
+        firm = uow.session.execute(select(Firm).where(Firm.id == firm_id)).scalar_one_or_none()
+        if firm is None:
+            raise PracticeError(f"No firm with id {firm_id}.", code="not_found")
+    admin = firms.primary_subscriber(ledger, Actor(firm_id, None))
+    actor = Actor(firm_id, admin.id, Role.admin)
+    counts: dict[str, int] = {}
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress.print(text)
+
+    say("Demo firm: settings and people")
+    bill_settings.update_bill_settings(
+        ledger,
+        actor,
+        c.BillSettingsUpdate(
+            primary_tax_name="Sales tax",
+            primary_tax_rate=Decimal("8.25"),
+            primary_tax_on_expenses=True,
+            hard_soft_costs_enabled=True,
+            payment_terms_days=30,
+            next_bill_number=1001,
+        ),
+    )
+    domain = "example.com"
+    keepers = [admin.id] + [
+        firms.create_user(
+            ledger,
+            actor,
+            c.UserCreate(
+                name=name,
+                email=f"{handle}.{firm_id}@{domain}",
+                default_rate=Decimal(rate),
+                role=Role.member,
+            ),
+        ).id
+        for name, handle, rate in TIMEKEEPERS
+    ]
+    acts = [
+        entries.create_category(
+            ledger, actor, "activity", c.CategoryCreate(name=n, default_price=Decimal(p))
+        ).id
+        for n, p in ACTIVITIES
+    ]
+    exps = [
+        entries.create_category(
+            ledger,
+            actor,
+            "expense",
+            c.CategoryCreate(name=n, default_price=Decimal(p) if p else None),
+        ).id
+        for n, p in EXPENSES
+    ]
+
+    say("Demo firm: contacts and matters")
+    clients: list[int] = []
+    for i, (first, last) in enumerate(PEOPLE):
+        clients.append(
+            contacts.create_contact(
+                ledger,
+                actor,
+                c.ContactCreate(
+                    kind="person",
+                    first_name=first,
+                    last_name=last,
+                    emails=[
+                        c.EmailIn(
+                            address=f"{first}.{last}".lower().replace("'", "") + f"@{domain}",
+                            primary=True,
+                        )
+                    ],
+                    phones=[c.PhoneIn(number=f"+1 415 555 {1000 + i:04d}")],
+                    address=c.AddressIn(
+                        street=f"{100 + 7 * i} Market Street",
+                        city="San Francisco",
+                        region="CA",
+                        postal_code="94105",
+                        country="US",
+                    ),
+                ),
+            ).id
+        )
+    for i, name in enumerate(COMPANIES):
+        slug = name.split()[0].lower()
+        clients.append(
+            contacts.create_contact(
+                ledger,
+                actor,
+                c.ContactCreate(
+                    kind="company",
+                    company_name=name,
+                    web_address=f"https://www.{slug}.example.com",
+                    emails=[c.EmailIn(address=f"accounts@{slug}.example.com", primary=True)],
+                    phones=[c.PhoneIn(number=f"+1 510 555 {2000 + i:04d}")],
+                ),
+            ).id
+        )
+    matters: dict[int, list[int]] = {cid: [] for cid in clients}
+    for i in range(30):
+        cid = clients[i % len(clients)]
+        matters[cid].append(
+            contacts.create_matter(
+                ledger,
+                actor,
+                c.MatterCreate(
+                    client_id=cid,
+                    description=rng.choice(MATTER_KINDS),
+                    open_date=start + dt.timedelta(days=rng.randint(0, 30)),
+                ),
+            ).id
+        )
+    all_matters = [m for ms in matters.values() for m in ms]
+
+    say("Demo firm: time and expenses")
+    n_time = n_exp = 0
+    for _ in range(320):
+        entries.create_time_entry(
+            ledger,
+            actor,
+            c.TimeEntryCreate(
+                matter_id=rng.choice(all_matters),
+                user_id=rng.choice(keepers),
+                date=start + dt.timedelta(days=rng.randint(30, 170)),
+                hours=Decimal(rng.randint(1, 24)) / 4,
+                category_id=rng.choice(acts),
+                description=rng.choice(
+                    [
+                        "Reviewed file",
+                        "Drafted letter",
+                        "Call with client",
+                        "Prepared motion",
+                        "Research on precedent",
+                        "Meeting",
+                    ]
+                ),
+            ),
+        )
+        n_time += 1
+    for _ in range(90):
+        cat = rng.randrange(len(exps))
+        qty = Decimal(rng.randint(20, 400)) if cat == 2 else Decimal(1)
+        listed = EXPENSES[cat][1]
+        price = Decimal(listed) if listed else _money(rng, 40, 900)
+        entries.create_expense_entry(
+            ledger,
+            actor,
+            c.ExpenseEntryCreate(
+                matter_id=rng.choice(all_matters),
+                user_id=rng.choice(keepers),
+                date=start + dt.timedelta(days=rng.randint(30, 170)),
+                quantity=qty,
+                unit_price=price,
+                category_id=exps[cat],
+                description=EXPENSES[cat][0],
+                cost_type="hard" if cat in (0, 3, 4) else "soft",
+            ),
+        )
+        n_exp += 1
+
+    say("Demo firm: client funds")
+    accounts = [
+        client_funds.create_account(
+            ledger,
+            actor,
+            c.ClientFundsAccountCreate(
+                name="IOLTA Trust", bank_name="First Harbor Bank", account_number_last4="4821"
+            ),
+        ).id,
+        client_funds.create_account(
+            ledger,
+            actor,
+            c.ClientFundsAccountCreate(
+                name="Estate Trust", bank_name="Pacific Union Bank", account_number_last4="9917"
+            ),
+        ).id,
+    ]
+    deposits = disbursements = 0
+    trust_clients = clients[:14]
+    for i, cid in enumerate(trust_clients):
+        acc = accounts[0] if i % 4 else accounts[1]
+        mid = matters[cid][0] if matters[cid] else None
+        client_funds.record_deposit(
+            ledger,
+            actor,
+            c.TrustDeposit(
+                kind="deposit",
+                account_id=acc,
+                client_id=cid,
+                matter_id=mid,
+                amount=_money(rng, 3000, 15000),
+                date=start + dt.timedelta(days=rng.randint(20, 60)),
+                source="Retainer by wire",
+            ),
+        )
+        deposits += 1
+        if i % 3 == 0:
+            client_funds.record_disbursement(
+                ledger,
+                actor,
+                c.TrustDisbursement(
+                    kind="disbursement",
+                    account_id=acc,
+                    client_id=cid,
+                    matter_id=mid,
+                    amount=_money(rng, 200, 900),
+                    date=start + dt.timedelta(days=rng.randint(70, 100)),
+                    payee_name="County Recorder",
+                    method="cheque",
+                    cheque_number=str(5000 + i) if i % 2 == 0 else None,
+                    description="Recording fees",
+                ),
+            )
+            disbursements += 1
+
+    say("Demo firm: bills and payments")
+    counts_by_state = {"draft": 0, "approved": 0, "paid": 0, "void": 0}
+    n_payments = trust_payments = 0
+    for i, cid in enumerate(clients):
+        if not matters[cid]:
+            continue
+        try:
+            bill = bills.create_bill(
+                ledger,
+                actor,
+                c.BillCreate(
+                    client_id=cid,
+                    to_date=today - dt.timedelta(days=40),
+                    issue_date=today - dt.timedelta(days=35),
+                ),
+            )
+        except PracticeError:
+            continue
+        plan = i % 6
+        if plan == 0:
+            counts_by_state["draft"] += 1
+            continue
+        bill = bills.approve_bill(ledger, actor, bill.id)
+        if plan == 1:
+            counts_by_state["approved"] += 1
+            adjustments.create_interest_charge(
+                ledger,
+                actor,
+                c.InterestChargeCreate(bill_id=bill.id, rate=Decimal("1.5"), charged_on=today),
+            )
+        elif plan == 2:
+            payments.create_payment(
+                ledger,
+                actor,
+                c.PaymentCreate(
+                    client_id=cid,
+                    date=today - dt.timedelta(days=10),
+                    amount=bill.balance,
+                    method="cheque",
+                    reference=f"CHQ {300 + i}",
+                    allocations=[c.AllocationIn(bill_id=bill.id, amount=bill.balance)],
+                ),
+            )
+            n_payments += 1
+            counts_by_state["paid"] += 1
+        elif plan == 3:
+            part = (bill.balance / 2).quantize(Decimal("0.01"))
+            adjustments.create_credit_note(
+                ledger,
+                actor,
+                c.CreditNoteCreate(
+                    bill_id=bill.id,
+                    amount=Decimal("50.00"),
+                    date=today - dt.timedelta(days=20),
+                    reason="Courtesy discount",
+                ),
+            )
+            payments.create_payment(
+                ledger,
+                actor,
+                c.PaymentCreate(
+                    client_id=cid,
+                    date=today - dt.timedelta(days=12),
+                    amount=part,
+                    method="credit_card",
+                    reference="Card payment",
+                    allocations=[c.AllocationIn(bill_id=bill.id, amount=part)],
+                ),
+            )
+            n_payments += 1
+            counts_by_state["approved"] += 1
+        elif plan == 4 and cid in trust_clients:
+            acc = accounts[0] if trust_clients.index(cid) % 4 else accounts[1]
+            report_mid = matters[cid][0]
+            held = client_funds.bucket_balance(ledger, actor, acc, cid, report_mid)
+            amount = min(held, Decimal(bill.balance))
+            if amount > 0:
+                payments.create_payment(
+                    ledger,
+                    actor,
+                    c.PaymentCreate(
+                        client_id=cid,
+                        date=today - dt.timedelta(days=5),
+                        amount=amount,
+                        source="client_funds",
+                        client_funds_account_id=acc,
+                        matter_id=report_mid,
+                        allocations=[c.AllocationIn(bill_id=bill.id, amount=amount)],
+                    ),
+                )
+                n_payments += 1
+                trust_payments += 1
+            counts_by_state["paid" if amount == bill.balance else "approved"] += 1
+        else:
+            bills.void_bill(ledger, actor, bill.id, "Issued in error")
+            counts_by_state["void"] += 1
+    counts.update(
+        contacts=len(clients),
+        matters=len(all_matters),
+        timekeepers=len(keepers),
+        time_entries=n_time,
+        expense_entries=n_exp,
+        client_funds_accounts=len(accounts),
+        deposits=deposits,
+        disbursements=disbursements,
+        payments=n_payments,
+        payments_from_trust=trust_payments,
+        **{f"bills_{k}": v for k, v in counts_by_state.items()},
+    )
+    return counts
+
+
+def ensure_demo_firm(ledger: Ledger, token_file: Path, *, progress: Printer | None = None) -> str:
+    """Seed a demo firm into an empty database; return an API token for its administrator."""
+    with ledger.uow(None) as uow:
+        first = uow.session.execute(select(Firm.id).order_by(Firm.id).limit(1)).scalar_one_or_none()
+    if first is None:
+        created = firms.create_firm(
+            ledger,
+            c.FirmCreate(
+                name="Harbour & Vale LLP",
+                admin_name="Morgan Vale",
+                admin_email="morgan@example.com",
+            ),
+        )
+        fill_firm(ledger, created.firm.id, progress=progress)
+        token = created.token
+    else:
+        if token_file.exists():
+            saved = token_file.read_text().strip()
+            if firms.authenticate(ledger, saved) is not None:
+                return saved
+        admin = firms.primary_subscriber(ledger, Actor(first, None))
+        token = firms.issue_token(ledger, Actor(first, admin.id), admin.id, "demo")
+    token_file.parent.mkdir(parents=True, exist_ok=True)
+    token_file.write_text(token + "\n")
+    token_file.chmod(0o600)
+    return token

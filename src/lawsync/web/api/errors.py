@@ -1,0 +1,70 @@
+"""Every refusal leaves the API in one shape: {"error": {"code", "message", "field"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lawsync.practice.errors import PracticeError
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _field(loc: Any) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # pydantic names the failing branch of a union (e.g. "function-after[...]"); drop those.
+    parts = [p for p in parts if "[" not in p and not p.startswith("function-")]
+    return ".".join(parts) or None
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(PracticeError)
+    async def _practice(_: Request, exc: PracticeError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {"type": "invalid", "msg": "Invalid request", "loc": ()}
+        if first.get("type") == "json_invalid":
+            return JSONResponse(
+                error_body("malformed_json", "The request body is not valid JSON."), 400
+            )
+        field = _field(first.get("loc", ()))
+        message = str(first.get("msg", "Invalid value"))
+        if field:
+            message = f"{field}: {message}"
+        if len(errors) > 1:
+            message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        return JSONResponse(error_body("invalid", message, field), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        return JSONResponse(
+            error_body("conflict", "Someone changed this record at the same time; try again."), 409
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        return JSONResponse(
+            error_body("conflict", "The change clashes with another record (a duplicate?)."), 409
+        )

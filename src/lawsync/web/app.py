@@ -1,0 +1,66 @@
+"""The web application: the JSON API under /api/v1, its OpenAPI page at /docs."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from lawsync import __version__
+from lawsync.config import Settings
+from lawsync.db import make_engine, make_session_factory
+from lawsync.practice.services.context import Ledger
+from lawsync.web.api import errors
+from lawsync.web.api.routes import billing, money_in, people, work
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    if ledger is None:
+        from lawsync.migrate import upgrade
+
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        ledger = Ledger(make_session_factory(engine))
+    app = FastAPI(
+        title="lawsync",
+        version=__version__,
+        description="A law firm's practice ledger, kept in step with its accounting company.",
+    )
+    app.state.ledger = ledger
+    app.state.settings = settings
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return JSONResponse(
+                errors.error_body(
+                    "too_large", f"Request bodies are limited to {MAX_BODY_BYTES} bytes."
+                ),
+                413,
+            )
+        return await call_next(request)
+
+    for module in (people, work, billing, money_in):
+        app.include_router(module.router, prefix="/api/v1")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> str:
+        return (
+            "<!doctype html><title>lawsync</title><h1>lawsync</h1>"
+            "<p>The practice ledger's JSON API is at <a href='/api/v1/contacts'>/api/v1</a>; "
+            "its reference is at <a href='/docs'>/docs</a>.</p>"
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
