@@ -199,7 +199,7 @@ def create_bill(ledger: Ledger, actor: Actor, cmd: BillCreate) -> Bill:
         due = cmd.due_date or issue + dt.timedelta(days=settings.payment_terms_days)
         if due < issue:
             raise InvalidInput("The due date is before the issue date.", field="due_date")
-        entries.sort(key=lambda ke: (ke[1].date, ke[0].value, ke[1].id))
+        entries.sort(key=lambda ke: (ke[1].date, ke[0] != LineKind.time, ke[1].id))
         bill = Bill(
             firm_id=actor.firm_id,
             client_id=cmd.client_id,

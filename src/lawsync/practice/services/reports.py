@@ -112,19 +112,13 @@ def client_funds_ledger(
             dict(
                 s.execute(
                     select(Contact.id, Contact.display_name).where(Contact.id.in_(client_ids))
-                )
-                .tuples()
-                .all()
+                ).all()
             )
             if client_ids
             else {}
         )
         numbers = (
-            dict(
-                s.execute(select(Matter.id, Matter.number).where(Matter.id.in_(matter_ids)))
-                .tuples()
-                .all()
-            )
+            dict(s.execute(select(Matter.id, Matter.number).where(Matter.id.in_(matter_ids))).all())
             if matter_ids
             else {}
         )

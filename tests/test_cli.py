@@ -1,0 +1,116 @@
+"""The command line: migrate, create a firm, fill it with demo data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from lawsync.cli import app
+from lawsync.db import make_engine, make_session_factory
+from lawsync.practice.services.context import Actor, Ledger
+from lawsync.practice.services.firms import authenticate
+from lawsync.practice.services.reports import client_funds_ledger
+
+runner = CliRunner()
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {"LAWSYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+
+def test_firm_create_prints_the_firm_and_a_working_token(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    result = runner.invoke(
+        app, ["firm", "create", "--name", "Lee & Co", "--admin-email", "lee@example.com"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(": ", 1) for line in result.output.strip().splitlines())
+    ledger = Ledger(make_session_factory(make_engine(env["LAWSYNC_DATABASE_URL"])))
+    actor = authenticate(ledger, lines["API token"].strip())
+    assert actor is not None and actor.firm_id == int(lines["firm id"])
+
+
+def test_firm_create_refuses_a_bad_email(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["firm", "create", "--name", "X", "--admin-email", "nope"], env=_env(tmp_path)
+    )
+    assert result.exit_code == 2 and "admin_email" in result.output
+
+
+def test_demo_data_builds_a_realistic_firm(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    created = runner.invoke(
+        app, ["firm", "create", "--name", "Demo", "--admin-email", "d@example.com"], env=env
+    )
+    firm_id = created.output.split("firm id: ")[1].split()[0]
+    result = runner.invoke(app, ["demo-data", "--firm", firm_id], env=env)
+    assert result.exit_code == 0, result.output
+    summary = dict(line.split(": ") for line in result.output.splitlines() if ": " in line)
+    assert int(summary["contacts"]) >= 20 and int(summary["matters"]) >= 30
+    assert int(summary["time_entries"]) + int(summary["expense_entries"]) >= 300
+    for state in ("draft", "approved", "paid", "void"):
+        assert int(summary[f"bills_{state}"]) >= 1, state
+    assert int(summary["payments_from_trust"]) >= 1 and int(summary["client_funds_accounts"]) == 2
+    assert int(summary["disbursements"]) >= 1
+    ledger = Ledger(make_session_factory(make_engine(env["LAWSYNC_DATABASE_URL"])))
+    actor = Actor(int(firm_id), None)
+    for account_id in (1, 2):
+        report = client_funds_ledger(ledger, actor, account_id)
+        assert report.closing == report.account_balance > 0
+
+
+def test_migrate_and_config_show(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert runner.invoke(app, ["migrate"], env=env).exit_code == 0
+    shown = runner.invoke(app, ["config", "show"], env={**env, "LAWSYNC_SECRET_KEY": "s3cret"})
+    assert "database_url" in shown.output and "s3cret" not in shown.output
+
+
+def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> None:
+    """What `make run` does: migrate, seed, print the URL and token, serve."""
+    env = {**os.environ, **_env(tmp_path), "LAWSYNC_PORT": "0"}
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lawsync.cli", "serve", "--seed-demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        out = ""
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out += line
+            if "serving on" in line:
+                break
+        token = (tmp_path / "var" / "demo-token").read_text().strip()
+        assert token in out.replace("\n", "")
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                r = httpx.get(f"{url}/api/v1/bills", headers={"Authorization": f"Bearer {token}"})
+                break
+            except httpx.ConnectError:
+                import time
+
+                time.sleep(0.1)
+        assert r.status_code == 200 and len(r.json()["data"]) > 0
+        assert httpx.get(f"{url}/docs").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
