@@ -219,3 +219,24 @@ def test_interest_is_charged_only_on_overdue_bills(firm: Firm) -> None:
     assert [x["id"] for x in listed] == [charge["id"]]
     void = firm.post(f"/interest-charges/{charge['id']}/void", {}, 200)
     assert void["state"] == "void"
+
+
+def test_every_payment_change_is_in_the_audit_trail(firm: Firm) -> None:
+    c, m, b1 = builders.billed_client(firm, hours="1", rate="100")
+    builders.time_entry(firm, m["id"], hours="1", rate="100")
+    b2 = builders.bill(firm, c["id"])
+    p = _pay(firm, c["id"], [(b1["id"], "50.00")])
+    moved = firm.patch(
+        f"/payments/{p['id']}",
+        {"allocations": [{"bill_id": b2["id"], "amount": "50.00"}], "reason": "wrong bill"},
+    )
+    assert moved["revision"] > p["revision"]
+    firm.delete(f"/payments/{p['id']}", reason="bounced")
+    events = firm.get("/audit-events", entity="payment", entity_id=p["id"])["data"]
+    assert [e["action"] for e in events] == ["create", "update", "delete"]
+    assert events[1]["reason"] == "wrong bill" and events[2]["reason"] == "bounced"
+    assert events[1]["changes"]["allocations"] == [
+        {str(b1["id"]): "50.00"},
+        {str(b2["id"]): "50.00"},
+    ]
+    assert all(e["user_id"] == firm.admin_id for e in events)

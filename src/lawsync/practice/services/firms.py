@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import FirmCreate, UserCreate, UserUpdate
 from lawsync.practice.errors import InvalidInput, RuleViolation
-from lawsync.practice.models import ApiToken, BillSettings, Firm, Role, User
+from lawsync.practice.models import ApiToken, AuditEvent, BillSettings, Firm, Role, User
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -205,3 +205,22 @@ def primary_subscriber(ledger: Ledger, actor: Actor) -> User:
         return uow.session.execute(
             select(User).where(User.is_primary_subscriber.is_(True))
         ).scalar_one()
+
+
+def list_audit_events(
+    ledger: Ledger,
+    actor: Actor,
+    cursor: int | None,
+    limit: int,
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> Page:
+    """The firm's audit trail, oldest first: who changed what, when, and why."""
+    actor.require_admin("read the audit trail")
+    stmt = select(AuditEvent)
+    if entity is not None:
+        stmt = stmt.where(AuditEvent.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    with ledger.uow(actor) as uow:
+        return paginate(uow.session, stmt, AuditEvent, cursor, limit)

@@ -29,6 +29,7 @@ from lawsync.practice.models import (
     PaymentState,
     TrustTxnKind,
 )
+from lawsync.practice.models.base import utcnow
 from lawsync.practice.services import client_funds
 from lawsync.practice.services.bills import recompute
 from lawsync.practice.services.context import (
@@ -213,6 +214,8 @@ def update_payment(ledger: Ledger, actor: Actor, payment_id: int, cmd: PaymentUp
                 setattr(payment, key, value)
         if payment.source == PaymentSource.client_funds:
             payment.method = PaymentMethod.trust_transfer
+        # A change of allocations alone is still a new revision of the payment.
+        payment.updated_at = utcnow()
         allocations = cmd.allocations
         if allocations is None:
             if cmd.amount is not None and len(old_allocs) != 1 and cmd.amount != before["amount"]:

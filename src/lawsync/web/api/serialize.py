@@ -235,5 +235,9 @@ def ledger_report(r: LedgerReport) -> dict[str, Any]:
     }
 
 
+def audit_event(e: m.AuditEvent) -> dict[str, Any]:
+    return _pick(e, "id", "at", "user_id", "entity", "entity_id", "action", "changes", "reason")
+
+
 def page(p: Page, render: Any) -> dict[str, Any]:
     return {"data": [render(x) for x in p.items], "next_cursor": p.next_cursor}

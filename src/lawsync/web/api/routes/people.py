@@ -112,3 +112,15 @@ def update_matter(
     ledger: LedgerDep, actor: ActorDep, matter_id: int, cmd: MatterUpdate
 ) -> dict[str, Any]:
     return serialize.matter(contacts.update_matter(ledger, actor, matter_id, cmd))
+
+
+@router.get("/audit-events")
+def list_audit_events(
+    ledger: LedgerDep,
+    actor: ActorDep,
+    paging: PagingDep,
+    entity: Annotated[str | None, Query(max_length=40)] = None,
+    entity_id: int | None = None,
+) -> dict[str, Any]:
+    found = firms.list_audit_events(ledger, actor, paging.cursor, paging.limit, entity, entity_id)
+    return serialize.page(found, serialize.audit_event)
