@@ -23,8 +23,8 @@ run: $(STAMP)
 	$(BIN)/lawsync serve --seed-demo
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
