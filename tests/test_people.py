@@ -153,3 +153,15 @@ def test_a_closed_matter_takes_no_new_work(firm: Firm) -> None:
         json={"matter_id": m["id"], "date": "2026-03-02", "hours": "1", "rate": "100"},
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "matter_closed"
+
+
+def test_the_matter_number_pattern_is_configurable(firm: Firm) -> None:
+    settings = firm.patch("/firm", {"matter_number_pattern": "M-{n:04d}", "next_matter_number": 42})
+    assert settings["matter_number_pattern"] == "M-{n:04d}"
+    c = builders.client(firm)
+    assert builders.matter(firm, c["id"])["number"] == "M-0042"
+    assert builders.matter(firm, c["id"])["number"] == "M-0043"
+    for bad in ("{x}", "no placeholder", "{n:05d}{0}"):
+        r = firm.api.patch("/firm", json={"matter_number_pattern": bad})
+        assert r.status_code == 422 and r.json()["error"]["field"] == "matter_number_pattern", bad
+    assert firm.get("/firm")["matter_number_pattern"] == "M-{n:04d}"

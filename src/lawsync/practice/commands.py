@@ -64,6 +64,33 @@ class FirmCreate(Command):
     _check_currency = field_validator("currency")(_currency)
 
 
+class FirmUpdate(Command):
+    name: LongName | None = Field(default=None, min_length=1)
+    currency: Currency | None = None
+    matter_number_pattern: Annotated[str, StringConstraints(min_length=3, max_length=60)] | None = (
+        None
+    )
+    next_matter_number: Annotated[int, Field(ge=1, lt=10**12)] | None = None
+    _check_currency = field_validator("currency")(_currency)
+
+    @field_validator("matter_number_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            sample = value.format(n=12)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                "use {n} for the number, e.g. {n:05d} or LIT-{n}; no other placeholders"
+            ) from exc
+        if sample == value.format(n=13):
+            raise ValueError("the pattern must contain {n}")
+        if len(sample) > 40:
+            raise ValueError("numbers made from this pattern would be too long")
+        return value
+
+
 class UserCreate(Command):
     name: LongName = Field(min_length=1)
     email: Email

@@ -182,10 +182,7 @@ def _next_matter_number(session: Session, firm_id: int) -> str:
         .returning(Firm.next_matter_number, Firm.matter_number_pattern)
     ).one()
     n = firm.next_matter_number - 1
-    try:
-        return str(firm.matter_number_pattern.format(n=n))
-    except (KeyError, IndexError, ValueError):
-        return f"{n:05d}"
+    return str(firm.matter_number_pattern.format(n=n))
 
 
 def _check_matter_number_free(session: Session, number: str, matter_id: int | None) -> None:

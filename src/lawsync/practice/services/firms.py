@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from lawsync.practice.commands import FirmCreate, UserCreate, UserUpdate
+from lawsync.practice.commands import FirmCreate, FirmUpdate, UserCreate, UserUpdate
 from lawsync.practice.errors import InvalidInput, RuleViolation
 from lawsync.practice.models import ApiToken, AuditEvent, BillSettings, Firm, Role, User
 from lawsync.practice.services.context import (
@@ -105,6 +105,24 @@ def authenticate(ledger: Ledger, token: str) -> Actor | None:
 def get_firm(ledger: Ledger, actor: Actor) -> Firm:
     with ledger.uow(actor) as uow:
         return get(uow.session, Firm, actor.firm_id)
+
+
+FIRM_FIELDS = ("name", "currency", "matter_number_pattern", "next_matter_number")
+
+
+def update_firm(ledger: Ledger, actor: Actor, cmd: FirmUpdate) -> Firm:
+    actor.require_admin("change the firm's settings")
+    with ledger.uow(actor) as uow:
+        firm = get(uow.session, Firm, actor.firm_id)
+        before = snapshot(firm, FIRM_FIELDS)
+        for key, value in cmd.model_dump(exclude_none=True).items():
+            setattr(firm, key, value)
+        uow.flush()
+        audit(
+            uow.session, actor, "firm", firm.id, "update", diff(before, snapshot(firm, FIRM_FIELDS))
+        )
+        uow.commit()
+        return firm
 
 
 def create_user(ledger: Ledger, actor: Actor, cmd: UserCreate) -> User:

@@ -33,6 +33,10 @@ def _exact(value: Decimal) -> str:
     return text
 
 
+def firm(f: m.Firm) -> dict[str, Any]:
+    return _pick(f, "id", "name", "currency", "matter_number_pattern", "next_matter_number")
+
+
 def user(u: m.User) -> dict[str, Any]:
     return {
         **_pick(u, "id", "name", "email", "role", "is_primary_subscriber", "active", "revision"),

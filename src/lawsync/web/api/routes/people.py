@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query
 from lawsync.practice.commands import (
     ContactCreate,
     ContactUpdate,
+    FirmUpdate,
     MatterCreate,
     MatterUpdate,
     UserCreate,
@@ -21,6 +22,16 @@ from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep
 
 router = APIRouter()
 Id = Annotated[int, "path id"]
+
+
+@router.get("/firm")
+def get_firm(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
+    return serialize.firm(firms.get_firm(ledger, actor))
+
+
+@router.patch("/firm")
+def update_firm(ledger: LedgerDep, actor: ActorDep, cmd: FirmUpdate) -> dict[str, Any]:
+    return serialize.firm(firms.update_firm(ledger, actor, cmd))
 
 
 @router.get("/users")
