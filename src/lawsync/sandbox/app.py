@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -39,7 +41,18 @@ class MarkWrites:
 
 def create_app(db: str = ":memory:") -> FastAPI:
     """Build a sandbox app; ``db`` is a SQLite file path, or ``:memory:`` for no persistence."""
+    sandbox = Sandbox()
+    persistence = Persistence(db, sandbox)
+    dispatcher = Dispatcher(sandbox)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        dispatcher.stop()
+        persistence.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="QBO sandbox control API",
         description="Sets up apps and companies in the local QuickBooks Online emulator and "
         "steers their state. The emulated Accounting API itself lives under /v3.",
@@ -47,10 +60,7 @@ def create_app(db: str = ":memory:") -> FastAPI:
         openapi_url="/_sandbox/openapi.json",
         redoc_url=None,
     )
-    sandbox = Sandbox()
-    persistence = Persistence(db, sandbox)
     persistence.load()
-    dispatcher = Dispatcher(sandbox)
     sandbox.listeners.append(dispatcher.enqueue)
     sandbox.listeners.append(persistence.mark)
     app.state.sandbox = sandbox
@@ -88,10 +98,5 @@ def create_app(db: str = ":memory:") -> FastAPI:
     @app.exception_handler(TokenError)
     async def token_error(request: Request, exc: TokenError) -> Response:
         return JSONResponse(exc.body(), status_code=exc.status)
-
-    @app.on_event("shutdown")
-    def stop() -> None:
-        dispatcher.stop()
-        persistence.close()
 
     return app
