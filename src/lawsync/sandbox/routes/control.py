@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from ..auth import ACCOUNTING_SCOPE, DEFAULT_RETRY, App
 from ..backend import ControlError, Sandbox
 from ..company import Company
-from ..wire import loads, parse_instant
+from ..wire import parse_instant
 
 router = APIRouter(prefix="/_sandbox", tags=["control"])
 
@@ -139,10 +139,9 @@ def mint_tokens(realm_id: str, body: TokensIn, request: Request) -> dict[str, ob
 
 
 @router.post("/companies/{realm_id}/deposits", status_code=201, summary="Deposit payments")
-def deposit(realm_id: str, body: DepositIn, request: Request) -> dict[str, Any]:
+def deposit(realm_id: str, body: DepositIn, request: Request) -> Response:
     rec = _sb(request).deposit(realm_id, body.payment_ids, body.account_id)
-    result: dict[str, Any] = loads(rec.json)
-    return result
+    return Response(rec.json, status_code=201, media_type="application/json")
 
 
 @router.post("/companies/{realm_id}/print-cheques", summary="Number every cheque waiting to print")
