@@ -1,0 +1,102 @@
+"""The sandbox ASGI application: ``create_app()`` serves everything at its root."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .auth import TokenError
+from .backend import ControlError, Sandbox
+from .faults import GatewayFault, QboFault, ServiceUnavailable
+from .persist import Persistence
+from .routes import api, control, oauth
+from .throttle import Throttle
+from .webhooks import Dispatcher
+from .wire import response_time
+
+OUTAGE_PAGE = (
+    "<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
+    "<center><h1>503 Service Temporarily Unavailable</h1></center></body></html>"
+)
+
+
+class MarkWrites:
+    """Tell the persistence thread about every request that may have changed state."""
+
+    def __init__(self, app: ASGIApp, persistence: Persistence) -> None:
+        self.app = app
+        self.persistence = persistence
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope.get("method") != "GET":
+            self.persistence.mark("", [])
+
+
+def create_app(db: str = ":memory:") -> FastAPI:
+    """Build a sandbox app; ``db`` is a SQLite file path, or ``:memory:`` for no persistence."""
+    sandbox = Sandbox()
+    persistence = Persistence(db, sandbox)
+    dispatcher = Dispatcher(sandbox)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        dispatcher.stop()
+        persistence.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="QBO sandbox control API",
+        description="Sets up apps and companies in the local QuickBooks Online emulator and "
+        "steers their state. The emulated Accounting API itself lives under /v3.",
+        docs_url="/_sandbox/docs",
+        openapi_url="/_sandbox/openapi.json",
+        redoc_url=None,
+    )
+    persistence.load()
+    sandbox.listeners.append(dispatcher.enqueue)
+    sandbox.listeners.append(persistence.mark)
+    app.state.sandbox = sandbox
+    app.state.throttle = Throttle()
+    app.state.dispatcher = dispatcher
+    app.state.persistence = persistence
+    app.include_router(control.router)
+    app.include_router(oauth.router)
+    app.include_router(api.router)
+
+    if persistence.enabled:
+        app.add_middleware(MarkWrites, persistence=persistence)
+
+    @app.exception_handler(QboFault)
+    async def qbo_fault(request: Request, fault: QboFault) -> Response:
+        now = sandbox.clock.now()
+        realm = request.path_params.get("realm", "")
+        company = sandbox.companies.get(realm)
+        tz = company.tz if company else None
+        stamp = response_time(now, tz) if tz else time.strftime("%Y-%m-%dT%H:%M:%S.000-08:00")
+        return JSONResponse({**fault.body(), "time": stamp}, status_code=fault.status)
+
+    @app.exception_handler(GatewayFault)
+    async def gateway_fault(request: Request, fault: GatewayFault) -> Response:
+        return JSONResponse(fault.body(int(sandbox.clock.now() * 1000)), status_code=fault.status)
+
+    @app.exception_handler(ServiceUnavailable)
+    async def outage(request: Request, exc: ServiceUnavailable) -> Response:
+        return HTMLResponse(OUTAGE_PAGE, status_code=503)
+
+    @app.exception_handler(ControlError)
+    async def control_error(request: Request, exc: ControlError) -> Response:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(TokenError)
+    async def token_error(request: Request, exc: TokenError) -> Response:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    return app

@@ -1,0 +1,145 @@
+"""``lawsync sandbox``: serve the sandbox, or steer a running one through its control API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import typer
+
+app = typer.Typer(help="Run the local QuickBooks Online sandbox, or control a running one.",
+                  invoke_without_command=True, no_args_is_help=False)
+company_app = typer.Typer(help="Create and change companies.")
+app_app = typer.Typer(help="Register apps (OAuth clients).")
+app.add_typer(company_app, name="company")
+app.add_typer(app_app, name="app")
+
+URL = typer.Option("http://127.0.0.1:8765", "--url", help="Root URL of a running sandbox.")
+
+
+def _call(method: str, url: str, path: str, body: dict[str, Any] | None = None) -> None:
+    response = httpx.request(method, url.rstrip("/") + path, json=body, timeout=10)
+    typer.echo(json.dumps(response.json(), indent=2))
+    if response.status_code >= 400:
+        raise typer.Exit(1)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8765, "--port"),
+    db: str = typer.Option(":memory:", "--db", help="SQLite file, or :memory:"),
+) -> None:
+    """Serve the sandbox when no subcommand is given."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    from .app import create_app
+
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
+@app_app.command("register")
+def register_app(
+    name: str = typer.Option(...),
+    client_id: str = typer.Option(...),
+    client_secret: str = typer.Option(...),
+    redirect_uri: list[str] = typer.Option([], "--redirect-uri"),
+    webhook_url: str | None = typer.Option(None),
+    verifier_token: str | None = typer.Option(None),
+    legacy_webhooks: bool = typer.Option(False, help="Send eventNotifications bodies."),
+    url: str = URL,
+) -> None:
+    """Register an app."""
+    _call("POST", url, "/_sandbox/apps", {
+        "name": name, "client_id": client_id, "client_secret": client_secret,
+        "redirect_uris": redirect_uri, "webhook_url": webhook_url, "verifier_token": verifier_token,
+        "webhook_format": "legacy" if legacy_webhooks else "cloudevents",
+    })
+
+
+@company_app.command("create")
+def create_company(
+    name: str = typer.Option(...),
+    edition: str = typer.Option("plus", help="simple_start|essentials|plus|advanced"),
+    country: str = typer.Option("US", help="US|CA"),
+    home_currency: str | None = typer.Option(None),
+    multicurrency: bool = typer.Option(False),
+    url: str = URL,
+) -> None:
+    """Create a company with a seeded chart of accounts."""
+    _call("POST", url, "/_sandbox/companies", {
+        "name": name, "edition": edition, "country": country,
+        "home_currency": home_currency, "multicurrency": multicurrency,
+    })
+
+
+@company_app.command("set")
+def patch_company(
+    realm_id: str,
+    book_close_date: str | None = typer.Option(None),
+    subscription_status: str | None = typer.Option(None, help="active|cancelled"),
+    authorizing_user_disabled: bool | None = typer.Option(None),
+    outage: str | None = typer.Option(None, help="none|http_503|gateway_500"),
+    custom_txn_numbers: bool | None = typer.Option(None),
+    warn_duplicate_doc_numbers: bool | None = typer.Option(None),
+    class_tracking: bool | None = typer.Option(None),
+    per_window: int | None = typer.Option(None),
+    concurrent: int | None = typer.Option(None),
+    batches_per_window: int | None = typer.Option(None),
+    window_seconds: float | None = typer.Option(None),
+    url: str = URL,
+) -> None:
+    """Change a company's state (only the options given are changed)."""
+    body: dict[str, Any] = {
+        k: v for k, v in {
+            "book_close_date": book_close_date, "subscription_status": subscription_status,
+            "authorizing_user_disabled": authorizing_user_disabled, "outage": outage,
+            "custom_txn_numbers": custom_txn_numbers,
+            "warn_duplicate_doc_numbers": warn_duplicate_doc_numbers,
+            "class_tracking": class_tracking,
+        }.items() if v is not None
+    }
+    limits = {k: v for k, v in {"per_window": per_window, "concurrent": concurrent,
+                                "batches_per_window": batches_per_window,
+                                "window_seconds": window_seconds}.items() if v is not None}
+    if limits:
+        body["limits"] = limits
+    _call("PATCH", url, f"/_sandbox/companies/{realm_id}", body)
+
+
+@company_app.command("deposit")
+def deposit(realm_id: str, payment_id: list[str] = typer.Option(..., "--payment-id"), url: str = URL) -> None:
+    """Deposit payments from Undeposited Funds into the operating bank account."""
+    _call("POST", url, f"/_sandbox/companies/{realm_id}/deposits", {"payment_ids": payment_id})
+
+
+@company_app.command("print-cheques")
+def print_cheques(realm_id: str, url: str = URL) -> None:
+    """Number every cheque waiting to be printed."""
+    _call("POST", url, f"/_sandbox/companies/{realm_id}/print-cheques")
+
+
+@company_app.command("purge")
+def purge(realm_id: str, url: str = URL) -> None:
+    """Remove every record of a company."""
+    _call("POST", url, f"/_sandbox/companies/{realm_id}/purge")
+
+
+@app.command("tokens")
+def tokens(realm_id: str, client_id: str = typer.Option(...), url: str = URL) -> None:
+    """Mint an access and refresh token for an app and company."""
+    _call("POST", url, f"/_sandbox/companies/{realm_id}/tokens", {"client_id": client_id})
+
+
+@app.command("clock")
+def clock(
+    now: str | None = typer.Option(None, help="ISO-8601 instant"),
+    advance_seconds: float | None = typer.Option(None),
+    url: str = URL,
+) -> None:
+    """Set or advance the sandbox clock."""
+    _call("POST", url, "/_sandbox/clock", {"now": now, "advance_seconds": advance_seconds})

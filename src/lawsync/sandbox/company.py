@@ -1,0 +1,135 @@
+"""One QBO company (realm): its records, settings, numbering and ledger postings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timezone
+from decimal import Decimal
+from typing import Any
+
+from .wire import company_tz, dumps
+
+EDITIONS = ("simple_start", "essentials", "plus", "advanced")
+EDITION_SKU = {
+    "simple_start": "QuickBooks Online Simple Start",
+    "essentials": "QuickBooks Online Essentials",
+    "plus": "QuickBooks Online Plus",
+    "advanced": "QuickBooks Online Advanced",
+}
+
+
+@dataclass
+class Record:
+    """A stored entity: canonical data (never mutated once stored) and its JSON text."""
+
+    data: dict[str, Any]
+    json: str
+    created: float
+    updated: float
+
+    @classmethod
+    def of(cls, data: dict[str, Any], created: float, updated: float) -> Record:
+        return cls(data, dumps(data), created, updated)
+
+
+@dataclass
+class Limits:
+    per_window: int = 500
+    concurrent: int = 10
+    batches_per_window: int = 40
+    window_seconds: float = 60.0
+
+
+@dataclass
+class Posting:
+    account_id: str
+    amount: Decimal  # debit positive, credit negative
+    txn_date: str
+
+
+@dataclass
+class Company:
+    realm_id: str
+    name: str
+    edition: str
+    country: str
+    home_currency: str
+    multicurrency: bool
+    created: float
+    book_close_date: date | None = None
+    subscription_status: str = "active"
+    authorizing_user_disabled: bool = False
+    outage: str = "none"
+    custom_txn_numbers: bool = False
+    warn_duplicate_doc_numbers: bool = False
+    class_tracking: bool = False
+    limits: Limits = field(default_factory=Limits)
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    tombstones: dict[str, dict[str, Record]] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    requests: dict[str, tuple[int, str]] = field(default_factory=dict)
+    deposited: dict[str, str] = field(default_factory=dict)
+    postings: dict[tuple[str, str], list[Posting]] = field(default_factory=dict)
+    balances: dict[str, Decimal] = field(default_factory=dict)
+    applied: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
+    open_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
+    name_index: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> timezone:
+        return company_tz(self.country)
+
+    @property
+    def plus_or_better(self) -> bool:
+        return self.edition in ("plus", "advanced")
+
+    def table(self, entity: str) -> dict[str, Record]:
+        return self.records.setdefault(entity, {})
+
+    def get(self, entity: str, ident: str) -> Record | None:
+        return self.records.get(entity, {}).get(ident)
+
+    def next_id(self, entity: str) -> str:
+        value = self.counters.get(entity, 0) + 1
+        self.counters[entity] = value
+        return str(value)
+
+    def next_doc_number(self, series: str, start: int) -> str:
+        key = f"doc:{series}"
+        value = self.counters.get(key, start - 1) + 1
+        self.counters[key] = value
+        return str(value)
+
+    def active(self, entity: str, ident: str) -> dict[str, Any] | None:
+        rec = self.get(entity, ident)
+        if rec is None or rec.data.get("Active") is False:
+            return None
+        return rec.data
+
+    def find_by(self, entity: str, key: str, value: object) -> Record | None:
+        for rec in self.table(entity).values():
+            if rec.data.get(key) == value:
+                return rec
+        return None
+
+    def account_by_subtype(self, subtype: str) -> Record | None:
+        return self.find_by("Account", "AccountSubType", subtype)
+
+
+def name_key(name: str) -> str:
+    """Names clash case-insensitively and ignoring surrounding blanks (a documented choice)."""
+    return " ".join(name.split()).casefold()
+
+
+def claim_name(
+    c: Company, group: str, entity: str, ident: str, old: str | None, new: str | None
+) -> None:
+    index = c.name_index.setdefault(group, {})
+    if old is not None and index.get(name_key(old)) == (entity, ident):
+        del index[name_key(old)]
+    if new is not None:
+        index[name_key(new)] = (entity, ident)
+
+
+def name_owner(c: Company, group: str, name: str) -> tuple[str, str] | None:
+    return c.name_index.get(group, {}).get(name_key(name))

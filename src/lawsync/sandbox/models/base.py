@@ -1,0 +1,223 @@
+"""The entity model contract and the write operations every entity shares.
+
+A model holds QBO's rules for one entity (``prepare`` validates a request and
+computes read-only fields).  ``Operations`` applies what all entities share:
+SyncToken concurrency, full versus sparse update, delete, void, numbering,
+metadata, ledger postings and change events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from ..company import Company, Posting, Record
+from ..faults import (
+    DepositedTransaction,
+    InvalidCompanyStatus,
+    ObjectNotFound,
+    RequiredParamMissing,
+    StaleObject,
+    UnsupportedOperation,
+)
+from ..ledger import replace_postings
+from ..wire import qbo_time
+from .rules import check_closed_books
+
+SYSTEM_FIELDS = frozenset({"Id", "SyncToken", "MetaData", "domain", "sparse", "status"})
+COMMON_QUERYABLE = frozenset({"Id", "MetaData.CreateTime", "MetaData.LastUpdatedTime"})
+
+
+@dataclass
+class Ctx:
+    """Per-request context handed to models."""
+
+    company: Company
+    now: float
+    include: frozenset[str] = frozenset()
+    events: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class EntityModel:
+    name: ClassVar[str] = ""
+    kind: ClassVar[str] = "name"  # name | txn | singleton | readonly
+    voidable: ClassVar[bool] = False
+    read_only: ClassVar[frozenset[str]] = frozenset()
+    queryable: ClassVar[frozenset[str]] = frozenset()
+    scalar_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        return data
+
+    def postings(self, c: Company, data: dict[str, Any]) -> list[Posting]:
+        return []
+
+    def voided(self, ctx: Ctx, ident: str, data: dict[str, Any]) -> dict[str, Any]:
+        raise UnsupportedOperation("Operation void is not supported.")
+
+    def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        """Refresh figures on other records that depend on this one."""
+
+    def before_delete(self, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Raise when the record may not be removed."""
+
+    def all_queryable(self) -> frozenset[str]:
+        return self.queryable | COMMON_QUERYABLE
+
+
+class Operations:
+    """Create, update, delete and void, with the rules QBO applies to every entity."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.c = ctx.company
+
+    def _writable(self) -> None:
+        if self.c.subscription_status != "active":
+            raise InvalidCompanyStatus(
+                "Subscription period has ended or canceled or there was a billing problem : "
+                "You can't add data to QuickBooks Online because your trial or subscription "
+                "period ended, you canceled your subscription, or there was a billing problem.",
+                "",
+            )
+
+    def _existing(self, model: EntityModel, body: dict[str, Any]) -> Record:
+        ident = body.get("Id")
+        if ident in (None, ""):
+            raise RequiredParamMissing.of("Id")
+        rec = self.c.get(model.name, str(ident))
+        if rec is None:
+            raise ObjectNotFound(
+                f"Object Not Found : Something you're trying to use has been made inactive "
+                f"or deleted. {model.name} Id={ident}",
+                "",
+            )
+        return rec
+
+    def _check_sync(self, model: EntityModel, rec: Record, body: dict[str, Any]) -> None:
+        token = body.get("SyncToken")
+        if token is None:
+            raise RequiredParamMissing.of("SyncToken")
+        if str(token) != rec.data["SyncToken"]:
+            raise StaleObject(
+                "Stale Object Error : You and sandbox were working on this at the same time. "
+                "sandbox finished before you did, so your work was not saved.",
+                "SyncToken",
+            )
+
+    def _locked(self, model: EntityModel, rec: Record) -> None:
+        if model.name == "Payment" and rec.data["Id"] in self.c.deposited:
+            raise DepositedTransaction()
+        if model.kind == "txn":
+            check_closed_books(self.c, rec.data.get("TxnDate"))
+
+    def _clean(self, model: EntityModel, body: dict[str, Any]) -> dict[str, Any]:
+        skip = SYSTEM_FIELDS | model.read_only
+        return {k: v for k, v in body.items() if k not in skip}
+
+    def store(
+        self, model: EntityModel, ident: str, data: dict[str, Any], old: Record | None, op: str
+    ) -> Record:
+        now = self.ctx.now
+        created = old.created if old else now
+        sync = int(old.data["SyncToken"]) + 1 if old else 0
+        full = {
+            **data,
+            "domain": "QBO",
+            "sparse": False,
+            "Id": ident,
+            "SyncToken": str(sync),
+            "MetaData": {
+                "CreateTime": qbo_time(created, self.c.tz),
+                "LastUpdatedTime": qbo_time(now, self.c.tz),
+            },
+        }
+        rec = Record.of(full, created, now)
+        self.c.table(model.name)[ident] = rec
+        replace_postings(self.c, (model.name, ident), model.postings(self.c, full))
+        model.after_write(self.ctx, old.data if old else None, full)
+        self.ctx.events.append((model.name, ident, op))
+        return self.c.table(model.name)[ident]
+
+    def create(self, model: EntityModel, body: dict[str, Any]) -> Record:
+        if model.kind in ("readonly", "singleton"):
+            raise UnsupportedOperation(f"Operation create is not supported for {model.name}.")
+        self._writable()
+        data = model.prepare(self.ctx, self._clean(model, body), None)
+        if model.kind == "txn":
+            check_closed_books(self.c, data.get("TxnDate"))
+        return self.store(model, self.c.next_id(model.name), data, None, "Create")
+
+    def update(self, model: EntityModel, body: dict[str, Any], sparse: bool) -> Record:
+        if model.kind == "readonly":
+            raise UnsupportedOperation(f"Operation update is not supported for {model.name}.")
+        self._writable()
+        rec = self._existing(model, body)
+        self._check_sync(model, rec, body)
+        self._locked(model, rec)
+        base = {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS} if sparse else {}
+        if not sparse:
+            base.update({k: rec.data[k] for k in model.read_only if k in rec.data})
+        merged = {**base, **self._clean(model, body)}
+        data = model.prepare(self.ctx, merged, rec.data)
+        if model.kind == "txn":
+            check_closed_books(self.c, data.get("TxnDate"))
+        return self.store(model, rec.data["Id"], data, rec, "Update")
+
+    def delete(self, model: EntityModel, body: dict[str, Any]) -> dict[str, Any]:
+        if model.kind != "txn":
+            raise UnsupportedOperation(
+                f"Operation delete is not supported for {model.name}; make it inactive instead."
+            )
+        self._writable()
+        rec = self._existing(model, body)
+        self._check_sync(model, rec, body)
+        self._locked(model, rec)
+        model.before_delete(self.ctx, rec.data)
+        ident = rec.data["Id"]
+        del self.c.table(model.name)[ident]
+        now = self.ctx.now
+        stone = {
+            "Id": ident,
+            "status": "Deleted",
+            "domain": "QBO",
+            "MetaData": {"LastUpdatedTime": qbo_time(now, self.c.tz)},
+        }
+        self.c.tombstones.setdefault(model.name, {})[ident] = Record.of(stone, rec.created, now)
+        replace_postings(self.c, (model.name, ident), [])
+        model.after_write(self.ctx, rec.data, None)
+        self.ctx.events.append((model.name, ident, "Delete"))
+        return {"status": "Deleted", "domain": "QBO", "Id": ident}
+
+    def void(self, model: EntityModel, body: dict[str, Any]) -> Record:
+        if not model.voidable:
+            raise UnsupportedOperation(f"Operation void is not supported for {model.name}.")
+        self._writable()
+        rec = self._existing(model, body)
+        self._check_sync(model, rec, body)
+        self._locked(model, rec)
+        data = model.voided(self.ctx, rec.data["Id"], {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS})
+        stored = self.store(model, rec.data["Id"], data, rec, "Void")
+        return stored
+
+
+def zero_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for line in lines:
+        line = dict(line)
+        if "Amount" in line:
+            line["Amount"] = Decimal("0")
+        detail_key = line.get("DetailType")
+        if isinstance(detail_key, str) and isinstance(line.get(detail_key), dict):
+            detail = dict(line[detail_key])
+            if "Qty" in detail:
+                detail["Qty"] = Decimal("0")
+            line[detail_key] = detail
+        out.append(line)
+    return out
+
+
+def voided_note(note: object) -> str:
+    text = note if isinstance(note, str) else ""
+    return f"Voided{' - ' + text if text else ''}"

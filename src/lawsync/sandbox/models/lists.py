@@ -1,0 +1,162 @@
+"""Item, Class and Term: simple name lists."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from ..company import claim_name, name_owner
+from ..faults import BusinessValidation, DuplicateName, InvalidReferenceId, PermissionDenied
+from .base import Ctx, EntityModel
+from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
+from ..wire import to_decimal
+
+
+def _unique(ctx: Ctx, group: str, name: str, old: dict[str, Any] | None, what: str) -> None:
+    owner = name_owner(ctx.company, group, name)
+    if owner is not None and (old is None or owner[1] != old["Id"]):
+        raise DuplicateName(
+            f"The name supplied already exists. : Another {what} is already using this name. "
+            "Please use a different name.",
+            "Name",
+        )
+
+
+class _Named(EntityModel):
+    group: ClassVar[str] = ""
+    what: ClassVar[str] = ""
+
+    def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        ident = (new or old or {}).get("Id", "")
+        claim_name(ctx.company, self.group, self.name, ident,
+                   old.get("Name") if old else None, new.get("Name") if new else None)
+
+
+class Item(_Named):
+    name: ClassVar[str] = "Item"
+    group: ClassVar[str] = "Item"
+    what: ClassVar[str] = "Item"
+    read_only: ClassVar[frozenset[str]] = frozenset({"FullyQualifiedName"})
+    queryable: ClassVar[frozenset[str]] = frozenset(
+        {"Name", "Type", "Active", "Sku", "FullyQualifiedName", "UnitPrice", "Taxable"}
+    )
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        c = ctx.company
+        name = require(data, "Name")
+        check_lengths(data, {"Name": 100, "Description": 4000, "PurchaseDesc": 1000, "Sku": 100})
+        data.setdefault("Type", "Service")
+        check_enum(data, "Type", ("Service", "NonInventory", "Inventory", "Category", "Group"))
+        if data["Type"] in ("Inventory", "Group") or (data["Type"] == "Category"):
+            raise PermissionDenied(
+                f"You don't have permissions to access this feature. Item Type={data['Type']} "
+                "is not emulated by the sandbox.",
+                "Type",
+            )
+        _unique(ctx, "Item", str(name), old, "product or service")
+        if data.get("IncomeAccountRef") is None and data["Type"] == "Service":
+            from ..faults import RequiredParamMissing
+
+            raise RequiredParamMissing.of("IncomeAccountRef")
+        for key in ("IncomeAccountRef", "ExpenseAccountRef"):
+            if data.get(key) is not None:
+                acct = resolve(c, "Account", data[key], key)
+                data[key] = named_ref(acct, "Name")
+        for key in ("UnitPrice", "PurchaseCost"):
+            if key in data and data[key] is not None:
+                data[key] = to_decimal(data[key], key)
+        data.setdefault("UnitPrice", Decimal("0"))
+        data.setdefault("Active", True)
+        data.setdefault("Taxable", False)
+        data["FullyQualifiedName"] = name
+        data.setdefault("TrackQtyOnHand", False)
+        return data
+
+
+class Class(_Named):
+    name: ClassVar[str] = "Class"
+    group: ClassVar[str] = "Class"
+    what: ClassVar[str] = "class"
+    read_only: ClassVar[frozenset[str]] = frozenset({"FullyQualifiedName"})
+    queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "FullyQualifiedName", "SubClass"})
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        c = ctx.company
+        require_plus(c.edition, "Class tracking")
+        name = require(data, "Name")
+        check_lengths(data, {"Name": 100})
+        if ":" in str(name):
+            raise BusinessValidation.of("Name can not contain a colon (:).", "Name")
+        _unique(ctx, "Class", str(name), old, "class")
+        fqn = str(name)
+        if data.get("SubClass") or data.get("ParentRef"):
+            parent_id = ref_id(data.get("ParentRef"), "ParentRef")
+            parent = c.get("Class", parent_id)
+            if parent is None or parent_id == (old or {}).get("Id"):
+                raise InvalidReferenceId.of("Klasses", parent_id)
+            data["SubClass"] = True
+            fqn = f"{parent.data['FullyQualifiedName']}:{name}"
+        else:
+            data["SubClass"] = False
+        data["FullyQualifiedName"] = fqn
+        data.setdefault("Active", True)
+        return data
+
+
+class Term(_Named):
+    name: ClassVar[str] = "Term"
+    group: ClassVar[str] = "Term"
+    what: ClassVar[str] = "term"
+    queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "DueDays", "Type"})
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        name = require(data, "Name")
+        check_lengths(data, {"Name": 31})
+        _unique(ctx, "Term", str(name), old, "term")
+        data.setdefault("Type", "STANDARD")
+        check_enum(data, "Type", ("STANDARD", "DATE_DRIVEN"))
+        data.setdefault("Active", True)
+        return data
+
+
+def require_plus(edition: str, feature: str) -> None:
+    if edition not in ("plus", "advanced"):
+        raise PermissionDenied(
+            f"You don't have permissions to access this feature. {feature} needs "
+            "QuickBooks Online Plus or Advanced.",
+            "",
+        )
+
+
+class TaxCode(EntityModel):
+    name: ClassVar[str] = "TaxCode"
+    kind: ClassVar[str] = "readonly"
+    queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "Taxable", "TaxGroup"})
+
+
+class TaxRate(EntityModel):
+    name: ClassVar[str] = "TaxRate"
+    kind: ClassVar[str] = "readonly"
+    queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "RateValue"})
+
+
+class CompanyInfo(EntityModel):
+    name: ClassVar[str] = "CompanyInfo"
+    kind: ClassVar[str] = "readonly"
+    queryable: ClassVar[frozenset[str]] = frozenset({"CompanyName", "Country"})
+
+
+class PaymentMethod(_Named):
+    name: ClassVar[str] = "PaymentMethod"
+    group: ClassVar[str] = "PaymentMethod"
+    what: ClassVar[str] = "payment method"
+    queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "Type"})
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        name = require(data, "Name")
+        check_lengths(data, {"Name": 31})
+        _unique(ctx, "PaymentMethod", str(name), old, "payment method")
+        data.setdefault("Type", "NON_CREDIT_CARD")
+        check_enum(data, "Type", ("CREDIT_CARD", "NON_CREDIT_CARD"))
+        data.setdefault("Active", True)
+        return data

@@ -1,0 +1,199 @@
+"""Helpers every transaction shares: dates, document numbers, classes, line ids, tax codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ..company import claim_name, name_owner
+from ..faults import (
+    AmountCalculationIncorrect,
+    BusinessValidation,
+    DuplicateDocNumber,
+    FeatureNotSupported,
+    InvalidCurrency,
+    InvalidLineTaxCode,
+    InvalidReferenceId,
+    InvalidSalesCustomer,
+    TaxRateError,
+)
+from ..wire import money, to_decimal
+from .base import Ctx
+from .lists import require_plus
+from .names import KNOWN_CURRENCIES
+from .rules import check_date, check_lengths, ref_id, resolve
+
+TXN_TYPE_LABEL = {
+    "Invoice": "Invoice",
+    "CreditMemo": "Credit Memo",
+    "JournalEntry": "Journal Entry",
+    "Purchase": "Check",
+    "Payment": "Payment",
+    "Deposit": "Deposit",
+}
+
+
+def txn_date(ctx: Ctx, data: dict[str, Any]) -> str:
+    if data.get("TxnDate"):
+        data["TxnDate"] = check_date(data["TxnDate"], "TxnDate")
+    else:
+        data["TxnDate"] = datetime.fromtimestamp(ctx.now, ctx.company.tz).date().isoformat()
+    return str(data["TxnDate"])
+
+
+def doc_number(
+    ctx: Ctx,
+    entity: str,
+    data: dict[str, Any],
+    old: dict[str, Any] | None,
+    *,
+    check_duplicates: bool,
+    series: str | None,
+    start: int = 1001,
+) -> None:
+    check_lengths(data, {"DocNumber": 21})
+    number = data.get("DocNumber")
+    c = ctx.company
+    if number in (None, ""):
+        if old is not None and old.get("DocNumber"):
+            data["DocNumber"] = old["DocNumber"]
+        elif series is not None and not c.custom_txn_numbers:
+            data["DocNumber"] = c.next_doc_number(series, start)
+        return
+    if not check_duplicates or "allowduplicatedocnum" in ctx.include:
+        return
+    owner = name_owner(c, f"doc:{entity}", str(number))
+    if owner is not None and (old is None or owner[1] != old["Id"]):
+        raise DuplicateDocNumber(
+            "Duplicate Document Number Error : You must specify a different number. This number "
+            f"has already been used. DocNumber={number} is assigned to "
+            f"TxnType={TXN_TYPE_LABEL.get(entity, entity)} with TxnId={owner[1]}",
+            "DocNumber",
+        )
+
+
+def index_doc_number(ctx: Ctx, entity: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+    ident = (new or old or {}).get("Id", "")
+    old_no = old.get("DocNumber") if old else None
+    new_no = new.get("DocNumber") if new else None
+    if old_no == new_no and new is not None:
+        return
+    claim_name(ctx.company, f"doc:{entity}", entity, ident,
+               str(old_no) if old_no else None, str(new_no) if new_no else None)
+
+
+def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
+    """Validate a ClassRef: edition gate (5020), tracking switched off (5030), reference (2500)."""
+    ref = holder.get("ClassRef")
+    if ref is None:
+        return
+    c = ctx.company
+    require_plus(c.edition, "Class tracking")
+    if not c.class_tracking:
+        raise FeatureNotSupported(
+            "The requested feature isn't supported. Class tracking is turned off for this "
+            "company.",
+            element,
+        )
+    cls = resolve(c, "Class", ref, element)
+    holder["ClassRef"] = {"value": cls["Id"], "name": cls["FullyQualifiedName"]}
+
+
+def sales_customer(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
+    from .rules import require
+
+    ref = require(data, "CustomerRef")
+    ident = ref_id(ref, "CustomerRef")
+    cust = ctx.company.get("Customer", ident)
+    if cust is None or cust.data.get("Active") is False:
+        raise InvalidSalesCustomer(
+            f"Invalid Customer : The specified customer ({ident}) doesn't exist, or is inactive.",
+            "CustomerRef",
+        )
+    data["CustomerRef"] = {"value": ident, "name": cust.data["DisplayName"]}
+    return cust.data
+
+
+def currency(ctx: Ctx, data: dict[str, Any], party: dict[str, Any] | None) -> None:
+    c = ctx.company
+    ref = data.get("CurrencyRef")
+    code = ref.get("value") if isinstance(ref, dict) else None
+    if code is None:
+        code = ((party or {}).get("CurrencyRef") or {}).get("value") or c.home_currency
+    elif code not in KNOWN_CURRENCIES or (not c.multicurrency and code != c.home_currency):
+        raise InvalidCurrency(f"Invalid Currency Type : {code}", "CurrencyRef")
+    party_code = ((party or {}).get("CurrencyRef") or {}).get("value")
+    if party_code and party_code != code:
+        raise BusinessValidation.of(
+            "The currency of the transaction is invalid for customer/vendor/account.",
+            "CurrencyRef",
+        )
+    data["CurrencyRef"] = {"value": code, "name": code}
+
+
+def assign_line_ids(lines: list[dict[str, Any]], old: dict[str, Any] | None) -> None:
+    used = {str(ln.get("Id")) for ln in (old or {}).get("Line", []) if ln.get("Id")}
+    taken = {str(ln["Id"]) for ln in lines if ln.get("Id") and str(ln["Id"]) in used}
+    counter = max([int(i) for i in used | taken if i.isdigit()], default=0)
+    for number, line in enumerate(lines, start=1):
+        if not line.get("Id") or str(line["Id"]) not in used:
+            counter += 1
+            line["Id"] = str(counter)
+        else:
+            line["Id"] = str(line["Id"])
+        line["LineNum"] = number
+
+
+def check_qty_price(detail: dict[str, Any], amount: Decimal, element: str) -> None:
+    qty = detail.get("Qty")
+    price = detail.get("UnitPrice")
+    if qty is not None:
+        detail["Qty"] = to_decimal(qty, "Qty")
+    if price is not None:
+        detail["UnitPrice"] = to_decimal(price, "UnitPrice")
+    if qty is not None and price is not None:
+        product = money(detail["Qty"] * detail["UnitPrice"])
+        if abs(product - amount) >= Decimal("0.005"):
+            raise AmountCalculationIncorrect(
+                f"Amount is not equal to UnitPrice * Qty. Supplied value:{amount}", element
+            )
+
+
+def line_tax_rates(ctx: Ctx, detail: dict[str, Any], purchase: bool = False) -> list[tuple[str, Decimal]]:
+    """Return [(TaxRate id, percent)] for a line's TaxCodeRef, enforcing the regional rules."""
+    c = ctx.company
+    ref = detail.get("TaxCodeRef")
+    if c.country == "US":
+        code = ref_id(ref, "TaxCodeRef") if ref is not None else "NON"
+        if code not in ("TAX", "NON"):
+            raise InvalidLineTaxCode(
+                "Invalid Line TaxCode in the request : Valid line TaxCodes for US should be TAX "
+                f"or NON. Supplied value: {code}.",
+                "TaxCodeRef",
+            )
+        detail["TaxCodeRef"] = {"value": code}
+        return []
+    if ref is None:
+        raise BusinessValidation.of(
+            "Make sure all your transactions have a GST/HST rate before you save.", "TaxCodeRef"
+        )
+    code_id = ref_id(ref, "TaxCodeRef")
+    rec = c.get("TaxCode", code_id)
+    if rec is None:
+        raise InvalidReferenceId.of("TaxCodes", code_id)
+    key = "PurchaseTaxRateList" if purchase else "SalesTaxRateList"
+    details = (rec.data.get(key) or {}).get("TaxRateDetail") or []
+    if not details:
+        raise TaxRateError(
+            "You either selected a tax on a transaction that's not allowed, or haven't "
+            f"specified a tax rate. TaxCode={code_id}",
+            "TaxCodeRef",
+        )
+    detail["TaxCodeRef"] = {"value": code_id}
+    out = []
+    for d in details:
+        rate_id = d["TaxRateRef"]["value"]
+        rate = c.get("TaxRate", rate_id)
+        out.append((rate_id, Decimal(str(rate.data["RateValue"])) if rate else Decimal(0)))
+    return out

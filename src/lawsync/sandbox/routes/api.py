@@ -1,0 +1,145 @@
+"""HTTP surface of the Accounting API: ``/v3/company/{realmId}/...``.
+
+This module only parses requests and wraps results in QBO's envelope; rules live
+in the models and in ``service``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from .. import reports, service
+from ..backend import Sandbox
+from ..company import Company
+from ..faults import (
+    AuthorizationFailure,
+    InvalidRequestIdFormat,
+    QboFault,
+    ServiceUnavailable,
+    UnsupportedOperation,
+    internal_server_error,
+)
+from ..models import MODELS
+from ..models.base import Ctx
+from ..throttle import Throttle
+from ..wire import dumps, loads, response_time
+
+router = APIRouter(include_in_schema=False)
+JSON = "application/json"
+
+
+def fault_text(fault: QboFault, c: Company, now: float) -> str:
+    return dumps({**fault.body(), "time": response_time(now, c.tz)})
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return None
+
+
+def _body(raw: bytes) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnsupportedOperation(
+            "Unsupported Operation : MalformedByteSequenceException: the request body is not "
+            "valid UTF-8.",
+            "",
+        ) from None
+    try:
+        return loads(text) if text.strip() else {}
+    except ValueError:
+        raise UnsupportedOperation(
+            "Request has invalid or unsupported property: the body is not valid JSON.", ""
+        ) from None
+
+
+def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes) -> str:
+    c = ctx.company
+    head = segments[0] if segments else ""
+    now = ctx.now
+    stamp = response_time(now, c.tz)
+    if head == "query":
+        text = params.get("query") if method == "GET" else raw.decode("utf-8", "replace")
+        return '{"QueryResponse":%s,"time":"%s"}' % (service.query(c, text or ""), stamp)
+    if head == "batch" and method == "POST":
+        body = service.batch(ctx, _body(raw), ctx.include, params.get("requestid"))
+        return '{"BatchItemResponse":%s,"time":"%s"}' % (body, stamp)
+    if head == "cdc" and method == "GET":
+        body = service.cdc(c, now, params.get("entities"), params.get("changedSince"))
+        return '{"CDCResponse":%s,"time":"%s"}' % (body, stamp)
+    if head == "reports" and len(segments) == 2 and method == "GET":
+        return dumps(reports.report(c, now, segments[1], dict(params)))
+    if head == "companyinfo" and method == "GET" and len(segments) == 2:
+        if segments[1] not in (c.realm_id, "1"):
+            service.read(c, MODELS["CompanyInfo"], "0")
+        return '{"CompanyInfo":%s,"time":"%s"}' % (service.read(c, MODELS["CompanyInfo"], "1"), stamp)
+    if head == "preferences" and len(segments) == 1:
+        model = MODELS["Preferences"]
+        if method == "GET":
+            return '{"Preferences":%s,"time":"%s"}' % (service.read(c, model, "1"), stamp)
+        text = service.write(ctx, model, _body(raw), "update", ctx.include)
+        return '{"Preferences":%s,"time":"%s"}' % (text, stamp)
+    model = service.model_for_path(head)
+    if method == "GET" and len(segments) == 2:
+        return '{"%s":%s,"time":"%s"}' % (model.name, service.read(c, model, segments[1]), stamp)
+    if method == "POST" and len(segments) == 1:
+        text = service.write(ctx, model, _body(raw), params.get("operation"), ctx.include)
+        return '{"%s":%s,"time":"%s"}' % (model.name, text, stamp)
+    raise UnsupportedOperation(
+        f"Operation Could not find resource for relative : /{'/'.join(segments)} is not supported.",
+        "",
+    )
+
+
+@router.api_route("/v3/company/{realm}/{rest:path}", methods=["GET", "POST"])
+async def company_api(realm: str, rest: str, request: Request) -> Response:
+    sb: Sandbox = request.app.state.sandbox
+    throttle: Throttle = request.app.state.throttle
+    company, grant = sb.authenticate(_bearer(request), realm)
+    if company.outage == "http_503":
+        raise ServiceUnavailable()
+    if company.outage == "gateway_500":
+        raise internal_server_error()
+    segments = [s for s in rest.split("/") if s]
+    is_batch = bool(segments) and segments[0] == "batch"
+    throttle.enter(realm, grant.client_id, company.limits, sb.clock.now(), is_batch)
+    try:
+        if company.authorizing_user_disabled:
+            raise AuthorizationFailure(
+                ": -11014-You do not have access to use QuickBooks Online.", ""
+            )
+        params = request.query_params
+        raw = await request.body()
+        requestid = params.get("requestid")
+        include = frozenset(
+            part.strip().lower() for part in (params.get("include") or "").split(",") if part.strip()
+        )
+        with sb.lock:
+            now = sb.clock.now()
+            if requestid is not None:
+                cached = company.requests.get(requestid)
+                if cached is not None:
+                    return Response(cached[1], cached[0], media_type=JSON)
+            ctx = Ctx(company=company, now=now, include=include)
+            try:
+                if requestid is not None and (not requestid or len(requestid) > (36 if is_batch else 50)):
+                    raise InvalidRequestIdFormat(
+                        f"Invalid Request Id Format : requestid can be at most "
+                        f"{36 if is_batch else 50} characters.",
+                        "requestid",
+                    )
+                status, text = 200, dispatch(ctx, request.method, segments, params, raw)
+            except QboFault as fault:
+                status, text = fault.status, fault_text(fault, company, now)
+                ctx.events.clear()
+            if requestid:
+                company.requests[requestid] = (status, text)
+            sb.emit(realm, ctx.events)
+        return Response(text, status, media_type=JSON)
+    finally:
+        throttle.leave(realm, grant.client_id)

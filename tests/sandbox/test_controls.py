@@ -1,0 +1,189 @@
+"""Company state controls: outages, subscription, disabled user, closed books, limits,
+deposits, cheque printing and purge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from conftest import Qbo, fault
+
+
+def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:
+    return {"PaymentType": "Check", "AccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [{"Amount": 25, "DetailType": "AccountBasedExpenseLineDetail",
+                      "AccountBasedExpenseLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]}}}],
+            **extra}
+
+
+def test_http_503_outage_serves_an_html_page(qbo: Qbo) -> None:
+    qbo.patch(outage="http_503")
+    r = qbo.get("/preferences")
+    assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+    qbo.patch(outage="none")
+    assert qbo.get("/preferences").status_code == 200
+
+
+def test_gateway_500_outage(qbo: Qbo) -> None:
+    qbo.patch(outage="gateway_500")
+    r = qbo.get("/preferences")
+    assert r.status_code == 500
+    err = r.json()["fault"]["error"][0]
+    assert err["code"] == "3100"
+    assert err["message"] == "message=InternalServerError; errorCode=003100; statusCode=500"
+
+
+def test_6190_cancelled_company_rejects_writes_but_allows_reads(qbo: Qbo) -> None:
+    qbo.patch(subscription_status="cancelled")
+    err = fault(qbo.post("customer", {"DisplayName": "Late"}), 400, "6190", "")
+    assert "Subscription period has ended" in err["Detail"]
+    assert qbo.get("/preferences").status_code == 200
+    info = qbo.get(f"/companyinfo/{qbo.realm}").json()["CompanyInfo"]
+    assert {"Name": "SubscriptionStatus", "Value": "CANCELLED"} in info["NameValue"]
+
+
+def test_120_authorizing_user_disabled(qbo: Qbo) -> None:
+    qbo.patch(authorizing_user_disabled=True)
+    r = qbo.get("/preferences")
+    assert r.status_code == 401
+    assert r.json()["Fault"]["type"] == "AuthorizationFault"
+    assert r.json()["Fault"]["Error"][0]["code"] == "120"
+
+
+def test_6210_write_dated_in_closed_books(qbo: Qbo) -> None:
+    qbo.patch(book_close_date="2024-12-31")
+    c = qbo.customer()
+    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "TxnDate": "2024-12-31",
+                             "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]})
+    fault(r, 400, "6210", "TxnDate")
+    prefs = qbo.get("/preferences").json()["Preferences"]
+    assert prefs["AccountingInfoPrefs"]["BookCloseDate"] == "2024-12-31"
+
+
+def test_6210_delete_of_a_transaction_in_closed_period(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], TxnDate="2024-06-01")
+    qbo.patch(book_close_date="2024-12-31")
+    fault(qbo.post("invoice", {"Id": inv["Id"], "SyncToken": "0"}, operation="delete"), 400, "6210")
+
+
+def test_429_over_per_window_limit(qbo: Qbo) -> None:
+    qbo.patch(limits={"per_window": 3, "window_seconds": 60})
+    codes = [qbo.get("/preferences").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    r = qbo.get("/preferences")
+    err = r.json()["fault"]["error"][0]
+    assert err["message"] == "message=ThrottleExceeded; errorCode=003001; statusCode=429"
+    assert err["code"] == "3001"
+
+
+def test_429_over_batch_limit(qbo: Qbo) -> None:
+    qbo.patch(limits={"batches_per_window": 1})
+    body = {"BatchItemRequest": [{"bId": "1", "Query": "SELECT * FROM Term"}]}
+    assert qbo.post("batch", body).status_code == 200
+    assert qbo.post("batch", body).status_code == 429
+    assert qbo.get("/preferences").status_code == 200
+
+
+def test_window_clears_when_clock_moves(qbo: Qbo, control: httpx.Client) -> None:
+    qbo.patch(limits={"per_window": 1, "window_seconds": 60})
+    assert qbo.get("/preferences").status_code == 200
+    assert qbo.get("/preferences").status_code == 429
+    control.post("/_sandbox/clock", json={"advance_seconds": 61})
+    try:
+        assert qbo.get("/preferences").status_code == 200
+    finally:
+        control.post("/_sandbox/clock", json={"advance_seconds": -61})
+
+
+def test_6540_deposited_payment_cannot_change(qbo: Qbo, control: httpx.Client) -> None:
+    c = qbo.customer()
+    p = qbo.payment(c["Id"], "75.00")
+    r = control.post(f"/_sandbox/companies/{qbo.realm}/deposits", json={"payment_ids": [p["Id"]]})
+    assert r.status_code == 201, r.text
+    assert r.json()["TotalAmt"] == 75.0
+    bank = qbo.read("Account", qbo.accounts["Checking"])
+    assert bank["CurrentBalance"] == 75.0
+    update = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"})
+    err = fault(update, 400, "6540", "")
+    assert "has been deposited" in err["Detail"]
+    fault(qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"]}, operation="delete"), 400, "6540")
+    void = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True},
+                    operation="update", include="void")
+    fault(void, 400, "6540")
+
+
+def test_deleting_the_deposit_frees_the_payment(qbo: Qbo, control: httpx.Client) -> None:
+    c = qbo.customer()
+    p = qbo.payment(c["Id"], "20.00")
+    dep = control.post(f"/_sandbox/companies/{qbo.realm}/deposits", json={"payment_ids": [p["Id"]]}).json()
+    qbo.post("deposit", {"Id": dep["Id"], "SyncToken": dep["SyncToken"]}, operation="delete")
+    ok = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"})
+    assert ok.status_code == 200
+
+
+def test_print_cheques_numbers_waiting_cheques(qbo: Qbo, control: httpx.Client) -> None:
+    waiting = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
+    done = qbo.create("Purchase", expense(qbo, PrintStatus="PrintComplete", DocNumber="77"))
+    r = control.post(f"/_sandbox/companies/{qbo.realm}/print-cheques")
+    assert r.status_code == 200
+    assert [p["Id"] for p in r.json()["printed"]] == [waiting["Id"]]
+    after = qbo.read("Purchase", waiting["Id"])
+    assert after["PrintStatus"] == "PrintComplete" and after["DocNumber"]
+    assert after["SyncToken"] == "1"
+    assert qbo.read("Purchase", done["Id"])["DocNumber"] == "77"
+
+
+def test_purge_removes_every_id(qbo: Qbo, control: httpx.Client) -> None:
+    c = qbo.customer()
+    assert control.post(f"/_sandbox/companies/{qbo.realm}/purge").status_code == 200
+    fault(qbo.get(f"/customer/{c['Id']}"), 400, "610")
+    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
+                             "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail",
+                                       "SalesItemLineDetail": {"ItemRef": {"value": "2"}}}]})
+    fault(r, 400, "6250")
+    r = qbo.post("item", {"Name": "x", "IncomeAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]}})
+    fault(r, 400, "2500", "Reference Id")
+
+
+def test_company_for_canada_has_gst_hst_pst_and_group_codes(new_company: Any) -> None:
+    q = new_company(country="CA", edition="essentials")
+    names = {t["Name"] for t in q.rows("SELECT * FROM TaxCode")}
+    assert {"GST", "HST ON", "PST BC", "GST/PST BC"} <= names
+    group = next(t for t in q.rows("SELECT * FROM TaxCode") if t["Name"] == "GST/PST BC")
+    assert group["TaxGroup"] is True
+    assert len(group["SalesTaxRateList"]["TaxRateDetail"]) == 2
+
+
+def test_chart_of_accounts_has_the_law_firm_accounts(qbo: Qbo) -> None:
+    subtypes = {a["AccountSubType"] for a in qbo.rows("SELECT * FROM Account MAXRESULTS 1000")}
+    assert {"UndepositedFunds", "AccountsReceivable", "Checking", "TrustAccounts",
+            "TrustAccountsLiabilities", "ServiceFeeIncome", "OfficeExpenses"} <= subtypes
+    items = {i["Type"] for i in qbo.rows("SELECT * FROM Item")}
+    assert items == {"Service", "NonInventory"}
+
+
+def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
+    spec = control.get("/_sandbox/openapi.json").json()
+    assert set(spec["paths"]) == {
+        "/_sandbox/apps", "/_sandbox/companies", "/_sandbox/companies/{realm_id}",
+        "/_sandbox/companies/{realm_id}/tokens", "/_sandbox/companies/{realm_id}/deposits",
+        "/_sandbox/companies/{realm_id}/print-cheques", "/_sandbox/companies/{realm_id}/purge",
+        "/_sandbox/clock",
+    }
+    assert control.get("/_sandbox/docs").status_code == 200
+
+
+def test_trial_balance_balances(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], "300.00")
+    qbo.payment(c["Id"], "120.00", inv["Id"])
+    qbo.create("Purchase", expense(qbo))
+    report = qbo.get("/reports/TrialBalance").json()
+    assert report["Header"]["ReportName"] == "TrialBalance"
+    total = report["Rows"]["Row"][-1]["Summary"]["ColData"]
+    assert total[1]["value"] == total[2]["value"] == "325.00"
+    by_name = {r["ColData"][0]["value"]: r["ColData"] for r in report["Rows"]["Row"][:-1]}
+    assert by_name["Accounts Receivable (A/R)"][1]["value"] == "180.00"
+    assert by_name["Legal Fee Income"][2]["value"] == "300.00"

@@ -1,0 +1,101 @@
+"""The query language: filters, ordering, paging, count, projection and its errors."""
+
+from __future__ import annotations
+
+from conftest import Qbo, fault
+
+
+def seed(qbo: Qbo) -> list[dict]:
+    return [qbo.customer(f"Q{n:02d} {tag}", CompanyName=tag) for n, tag in
+            enumerate(["alpha", "beta", "gamma", "alpha", "beta"])]
+
+
+def test_select_star_with_equality_and_like(qbo: Qbo) -> None:
+    seed(qbo)
+    rows = qbo.rows("SELECT * FROM Customer WHERE CompanyName = 'ALPHA'")
+    assert [r["DisplayName"] for r in rows] == ["Q00 alpha", "Q03 alpha"]
+    rows = qbo.rows("select * from Customer where DisplayName like 'Q0%beta'")
+    assert len(rows) == 2
+
+
+def test_in_and_comparison_operators(qbo: Qbo) -> None:
+    made = seed(qbo)
+    ids = [m["Id"] for m in made]
+    rows = qbo.rows(f"SELECT * FROM Customer WHERE Id IN ('{ids[0]}', '{ids[2]}')")
+    assert [r["Id"] for r in rows] == [ids[0], ids[2]]
+    rows = qbo.rows(f"SELECT * FROM Customer WHERE Id >= '{ids[3]}' AND Id <= '{ids[4]}'")
+    assert [r["Id"] for r in rows] == ids[3:]
+
+
+def test_count_orderby_paging(qbo: Qbo) -> None:
+    seed(qbo)
+    r = qbo.query("SELECT count(*) FROM Customer WHERE CompanyName = 'beta'")
+    assert r.json()["QueryResponse"] == {"totalCount": 2}
+    r = qbo.query("SELECT * FROM Customer ORDERBY DisplayName DESC STARTPOSITION 2 MAXRESULTS 2")
+    resp = r.json()["QueryResponse"]
+    assert [c["DisplayName"] for c in resp["Customer"]] == ["Q03 alpha", "Q02 gamma"]
+    assert resp["startPosition"] == 2 and resp["maxResults"] == 2
+
+
+def test_projection_returns_selected_fields(qbo: Qbo) -> None:
+    seed(qbo)
+    rows = qbo.rows("SELECT DisplayName, CompanyName FROM Customer MAXRESULTS 1")
+    assert set(rows[0]) >= {"DisplayName", "CompanyName", "Id"}
+    assert "PrintOnCheckName" not in rows[0]
+
+
+def test_inactive_names_are_hidden_unless_asked_for(qbo: Qbo) -> None:
+    c = qbo.customer("Gone Client")
+    qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
+    assert qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Gone Client'") == []
+    rows = qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Gone Client' AND Active IN (true, false)")
+    assert len(rows) == 1
+
+
+def test_filter_on_reference_and_metadata(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], "12.00")
+    rows = qbo.rows(f"SELECT * FROM Invoice WHERE CustomerRef = '{c['Id']}'")
+    assert [r["Id"] for r in rows] == [inv["Id"]]
+    rows = qbo.rows("SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2000-01-01T00:00:00-08:00' AND TotalAmt = '12.00'")
+    assert inv["Id"] in [r["Id"] for r in rows]
+
+
+def test_post_query_as_text(qbo: Qbo) -> None:
+    qbo.customer("Posted Query")
+    r = qbo.http.post("/query", content="SELECT * FROM Customer WHERE DisplayName = 'Posted Query'",
+                      headers={"Content-Type": "application/text"}, params={"minorversion": 75})
+    assert r.status_code == 200
+    assert len(r.json()["QueryResponse"]["Customer"]) == 1
+
+
+def test_apostrophe_escaped_with_backslash(qbo: Qbo) -> None:
+    qbo.customer("O'Brien")
+    assert len(qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'O\\'Brien'")) == 1
+
+
+def test_empty_result_is_an_empty_query_response(qbo: Qbo) -> None:
+    assert qbo.query("SELECT * FROM Invoice WHERE DocNumber = 'none'").json()["QueryResponse"] == {}
+
+
+def test_4000_or_is_a_parse_error(qbo: Qbo) -> None:
+    r = qbo.query("SELECT * FROM Customer WHERE DisplayName = 'a' OR DisplayName = 'b'")
+    err = fault(r, 400, "4000", "")
+    assert err["Detail"].startswith("QueryParserError")
+
+
+def test_4000_garbage(qbo: Qbo) -> None:
+    fault(qbo.query("SELEKT * FROM Customer"), 400, "4000")
+
+
+def test_4001_unknown_property(qbo: Qbo) -> None:
+    err = fault(qbo.query("SELECT * FROM Customer WHERE Shoe = 'x'"), 400, "4001", "")
+    assert err["Detail"] == "QueryValidationError: Property Shoe not found for Entity Customer"
+
+
+def test_4001_nested_projection(qbo: Qbo) -> None:
+    fault(qbo.query("SELECT BillAddr FROM Customer"), 400, "4001")
+
+
+def test_4001_maxresults_over_1000(qbo: Qbo) -> None:
+    fault(qbo.query("SELECT * FROM Customer MAXRESULTS 1001"), 400, "4001")
