@@ -133,9 +133,11 @@ class Company:
     def __post_init__(self) -> None:
         self.store = MemoryTokenStore(self.tokens)
 
-    def client(self, **overrides: Any) -> AsyncQuickBooks:
+    def client(self, store: MemoryTokenStore | None = None, **overrides: Any) -> AsyncQuickBooks:
         """A client for this company; build it inside the event loop that will use it."""
-        return AsyncQuickBooks(self.sandbox.config(**overrides), self.store, on_event=self.events.append)
+        return AsyncQuickBooks(
+            self.sandbox.config(**overrides), store or self.store, on_event=self.events.append
+        )
 
     def patch(self, **changes: Any) -> dict[str, Any]:
         r = self.sandbox.control.patch(f"/_sandbox/companies/{self.realm}", json=changes)
