@@ -115,7 +115,9 @@ class Sandbox:
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
             "redirect_uri": REDIRECT,
-            "retry": RetryPolicy(base_seconds=0.05, cap_seconds=0.5, budget_seconds=20, throttle_seconds=0.2),
+            "retry": RetryPolicy(
+                base_seconds=0.05, cap_seconds=0.5, budget_seconds=20, throttle_seconds=0.2
+            ),
         }
         values.update(overrides)
         return QuickBooksConfig(**values)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (recorded response bodies stay as served, one piece per line)
 """Every QBO fault shape, served over loopback HTTP and read through the client's whole path.
 
 The bodies are QBO-shaped recordings (capital ``Fault``, the gateway's lowercase ``fault``, XML
@@ -7,6 +8,7 @@ tiny aiohttp server answers with them, so transport, decoding and parsing all ru
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,8 +24,8 @@ from lawsync.quickbooks import (
     Environment,
     FaultKind,
     MemoryTokenStore,
-    ObjectNotFoundError,
     OAuthError,
+    ObjectNotFoundError,
     QuickBooksConfig,
     QuickBooksError,
     ReconnectNeededError,
@@ -76,10 +78,12 @@ NGINX_503 = (
 )
 
 
-def fault(code: str, message: str, detail: str = "", element: str = "", kind: str = "ValidationFault") -> str:
-    return (
-        '{"Fault":{"Error":[{"Message":"%s","Detail":"%s","code":"%s","element":"%s"}],"type":"%s"},'
-        '"time":"2026-11-25T05:01:02.345-08:00"}' % (message, detail, code, element, kind)
+def fault(
+    code: str, message: str, detail: str = "", element: str = "", kind: str = "ValidationFault"
+) -> str:
+    error = {"Message": message, "Detail": detail, "code": code, "element": element}
+    return json.dumps(
+        {"Fault": {"Error": [error], "type": kind}, "time": "2026-11-25T05:01:02.345-08:00"}
     )
 
 
@@ -100,68 +104,195 @@ class Case:
 
 CASES: dict[str, Case] = {
     "duplicate-name": Case(
-        400, fault("6240", "Duplicate Name Exists Error", "The name supplied already exists. : Another customer, "
-                   "vendor or employee is already using this name."), JSON,
-        DuplicateError, "6240", "Duplicate Name Exists Error", FaultKind.PERMANENT,
-        detail="The name supplied already exists. : Another customer, vendor or employee is already using this name."),
-    "stale": Case(400, fault("5010", "Stale Object Error", "Stale Object Error : You and Ann were working on this"),
-                  JSON, StaleObjectError, "5010", "Stale Object Error", FaultKind.PERMANENT,
-                  detail="Stale Object Error : You and Ann were working on this"),
-    "not-found": Case(400, fault("610", "Object Not Found", "Object Not Found : Another user has deleted this."),
-                      JSON, ObjectNotFoundError, "610", "Object Not Found", FaultKind.PERMANENT,
-                      detail="Object Not Found : Another user has deleted this."),
-    "amount": Case(400, fault("6070", "Amount calculation incorrect", "Supplied value:1,000", "Line.Amount"),
-                   JSON, ValidationError, "6070", "Amount calculation incorrect", FaultKind.PERMANENT,
-                   detail="Supplied value:1,000", element="Line.Amount"),
-    "gateway-401": Case(401, GATEWAY_401, JSON, AuthenticationError, "3200", "AuthenticationFailed",
-                        FaultKind.RECONNECT, detail="Token expired: eyJlbmMiOiJBMTI4Q0JDLUhTMjU2"),
+        400,
+        fault(
+            "6240",
+            "Duplicate Name Exists Error",
+            "The name supplied already exists. : Another customer, "
+            "vendor or employee is already using this name.",
+        ),
+        JSON,
+        DuplicateError,
+        "6240",
+        "Duplicate Name Exists Error",
+        FaultKind.PERMANENT,
+        detail="The name supplied already exists. : Another customer, vendor or employee is already using this name.",
+    ),
+    "stale": Case(
+        400,
+        fault(
+            "5010", "Stale Object Error", "Stale Object Error : You and Ann were working on this"
+        ),
+        JSON,
+        StaleObjectError,
+        "5010",
+        "Stale Object Error",
+        FaultKind.PERMANENT,
+        detail="Stale Object Error : You and Ann were working on this",
+    ),
+    "not-found": Case(
+        400,
+        fault("610", "Object Not Found", "Object Not Found : Another user has deleted this."),
+        JSON,
+        ObjectNotFoundError,
+        "610",
+        "Object Not Found",
+        FaultKind.PERMANENT,
+        detail="Object Not Found : Another user has deleted this.",
+    ),
+    "amount": Case(
+        400,
+        fault("6070", "Amount calculation incorrect", "Supplied value:1,000", "Line.Amount"),
+        JSON,
+        ValidationError,
+        "6070",
+        "Amount calculation incorrect",
+        FaultKind.PERMANENT,
+        detail="Supplied value:1,000",
+        element="Line.Amount",
+    ),
+    "gateway-401": Case(
+        401,
+        GATEWAY_401,
+        JSON,
+        AuthenticationError,
+        "3200",
+        "AuthenticationFailed",
+        FaultKind.RECONNECT,
+        detail="Token expired: eyJlbmMiOiJBMTI4Q0JDLUhTMjU2",
+    ),
     "gateway-403": Case(
-        403, '{"fault":{"error":[{"message":"message=ApplicationAuthorizationFailed; errorCode=003100; '
+        403,
+        '{"fault":{"error":[{"message":"message=ApplicationAuthorizationFailed; errorCode=003100; '
         'statusCode=403","detail":"The access token does not have sufficient scope","code":"3100"}],'
-        '"type":"SERVICE"},"time":1764072000123}', JSON,
-        ReconnectNeededError, "3100", "ApplicationAuthorizationFailed", FaultKind.RECONNECT,
-        detail="The access token does not have sufficient scope"),
+        '"type":"SERVICE"},"time":1764072000123}',
+        JSON,
+        ReconnectNeededError,
+        "3100",
+        "ApplicationAuthorizationFailed",
+        FaultKind.RECONNECT,
+        detail="The access token does not have sufficient scope",
+    ),
     "gateway-500": Case(
-        500, '{"fault":{"error":[{"message":"message=InternalServerError; errorCode=003100; statusCode=500",'
-        '"detail":null,"code":"3100"}],"type":"SERVICE"},"time":1764072000123}', JSON,
-        ServerError, "3100", "InternalServerError", FaultKind.TRANSIENT),
-    "throttle-xml": Case(429, THROTTLE_XML, XML, ThrottledError, "3001", "ThrottleExceeded", FaultKind.TRANSIENT,
-                         detail="The request limit was reached.  Try again later"),
+        500,
+        '{"fault":{"error":[{"message":"message=InternalServerError; errorCode=003100; statusCode=500",'
+        '"detail":null,"code":"3100"}],"type":"SERVICE"},"time":1764072000123}',
+        JSON,
+        ServerError,
+        "3100",
+        "InternalServerError",
+        FaultKind.TRANSIENT,
+    ),
+    "throttle-xml": Case(
+        429,
+        THROTTLE_XML,
+        XML,
+        ThrottledError,
+        "3001",
+        "ThrottleExceeded",
+        FaultKind.TRANSIENT,
+        detail="The request limit was reached.  Try again later",
+    ),
     "throttle-retry-after": Case(
-        429, '{"fault":{"error":[{"message":"message=ThrottleExceeded; errorCode=003001; statusCode=429",'
+        429,
+        '{"fault":{"error":[{"message":"message=ThrottleExceeded; errorCode=003001; statusCode=429",'
         '"detail":"The request limit was reached.","code":"3001"}],"type":"SERVICE"},"time":1764072000123}',
-        JSON, ThrottledError, "3001", "ThrottleExceeded", FaultKind.TRANSIENT,
-        detail="The request limit was reached.", headers={"Retry-After": "7"}, retry_after=7.0),
-    "auth-xml": Case(401, AUTH_XML, XML, AuthenticationError, "100", "General Authentication Error",
-                     FaultKind.RECONNECT,
-                     detail="AuthenticationErrorGeneral: SRV-110-Authentication Failure , statusCode: 401"),
+        JSON,
+        ThrottledError,
+        "3001",
+        "ThrottleExceeded",
+        FaultKind.TRANSIENT,
+        detail="The request limit was reached.",
+        headers={"Retry-After": "7"},
+        retry_after=7.0,
+    ),
+    "auth-xml": Case(
+        401,
+        AUTH_XML,
+        XML,
+        AuthenticationError,
+        "100",
+        "General Authentication Error",
+        FaultKind.RECONNECT,
+        detail="AuthenticationErrorGeneral: SRV-110-Authentication Failure , statusCode: 401",
+    ),
     "user-disabled": Case(
-        401, fault("120", "Authorization Failure", ": -11014-You do not have access to use QuickBooks Online Plus.",
-                   kind="AuthorizationFault"), JSON,
-        ReconnectNeededError, "120", "Authorization Failure", FaultKind.RECONNECT,
-        detail=": -11014-You do not have access to use QuickBooks Online Plus."),
-    "length-xml": Case(400, LENGTH_XML, XML, ValidationError, "2050",
-                       "String length is either shorter or longer than supported by specification",
-                       FaultKind.PERMANENT, element="DocNumber",
-                       detail="String length specified does not match the supported length. Min:0 Max:21 "
-                       "supported. Supplied length:30"),
-    "html-503": Case(503, NGINX_503, "text/html", ServerError, "", "503 Service Temporarily Unavailable",
-                     FaultKind.TRANSIENT),
-    "empty-503": Case(503, "", "text/plain", ServerError, "", "HTTP 503 with an empty body", FaultKind.TRANSIENT),
-    "empty-502": Case(502, "", "text/plain", ServerError, "", "HTTP 502 with an empty body", FaultKind.TRANSIENT),
+        401,
+        fault(
+            "120",
+            "Authorization Failure",
+            ": -11014-You do not have access to use QuickBooks Online Plus.",
+            kind="AuthorizationFault",
+        ),
+        JSON,
+        ReconnectNeededError,
+        "120",
+        "Authorization Failure",
+        FaultKind.RECONNECT,
+        detail=": -11014-You do not have access to use QuickBooks Online Plus.",
+    ),
+    "length-xml": Case(
+        400,
+        LENGTH_XML,
+        XML,
+        ValidationError,
+        "2050",
+        "String length is either shorter or longer than supported by specification",
+        FaultKind.PERMANENT,
+        element="DocNumber",
+        detail="String length specified does not match the supported length. Min:0 Max:21 "
+        "supported. Supplied length:30",
+    ),
+    "html-503": Case(
+        503,
+        NGINX_503,
+        "text/html",
+        ServerError,
+        "",
+        "503 Service Temporarily Unavailable",
+        FaultKind.TRANSIENT,
+    ),
+    "empty-503": Case(
+        503, "", "text/plain", ServerError, "", "HTTP 503 with an empty body", FaultKind.TRANSIENT
+    ),
+    "empty-502": Case(
+        502, "", "text/plain", ServerError, "", "HTTP 502 with an empty body", FaultKind.TRANSIENT
+    ),
     "gateway-504": Case(
-        504, '{"fault":{"error":[{"message":"Timeout occurred while proxying request","code":"6002"}],'
-        '"type":"SERVICE"}}', JSON, ServerError, "6002", "Timeout occurred while proxying request",
-        FaultKind.TRANSIENT),
+        504,
+        '{"fault":{"error":[{"message":"Timeout occurred while proxying request","code":"6002"}],'
+        '"type":"SERVICE"}}',
+        JSON,
+        ServerError,
+        "6002",
+        "Timeout occurred while proxying request",
+        FaultKind.TRANSIENT,
+    ),
     "fault-in-200": Case(
-        200, fault("6190", "Invalid Company Status", "Subscription period has ended or canceled"), JSON,
-        ValidationError, "6190", "Invalid Company Status", FaultKind.PERMANENT,
-        detail="Subscription period has ended or canceled"),
+        200,
+        fault("6190", "Invalid Company Status", "Subscription period has ended or canceled"),
+        JSON,
+        ValidationError,
+        "6190",
+        "Invalid Company Status",
+        FaultKind.PERMANENT,
+        detail="Subscription period has ended or canceled",
+    ),
     "system-fault-in-200": Case(
-        200, fault("10000", "An application error has occurred while processing your request",
-                   "System Failure Error: could not save", kind="SystemFault"), JSON,
-        ServerError, "10000", "An application error has occurred while processing your request",
-        FaultKind.TRANSIENT, detail="System Failure Error: could not save"),
+        200,
+        fault(
+            "10000",
+            "An application error has occurred while processing your request",
+            "System Failure Error: could not save",
+            kind="SystemFault",
+        ),
+        JSON,
+        ServerError,
+        "10000",
+        "An application error has occurred while processing your request",
+        FaultKind.TRANSIENT,
+        detail="System Failure Error: could not save",
+    ),
 }
 
 
@@ -173,21 +304,33 @@ class FaultServer:
 
 
 @asynccontextmanager
-async def fault_server(token_answers: list[tuple[int, str]] | None = None) -> AsyncIterator[FaultServer]:
+async def fault_server(
+    token_answers: list[tuple[int, str]] | None = None,
+) -> AsyncIterator[FaultServer]:
     port = free_port()
     state = FaultServer(f"http://127.0.0.1:{port}", token_answers or [])
 
     async def api(request: web.Request) -> web.Response:
         case = CASES[request.match_info["case"]]
         headers = {"intuit_tid": f"tid-{request.match_info['case']}", **case.headers}
-        return web.Response(body=case.body.encode(), status=case.status, headers=headers,
-                            content_type=case.content_type)
+        return web.Response(
+            body=case.body.encode(),
+            status=case.status,
+            headers=headers,
+            content_type=case.content_type,
+        )
 
     async def token(request: web.Request) -> web.Response:
         state.token_calls += 1
-        status, body = state.token_answers.pop(0) if state.token_answers else (
-            200, '{"access_token":"new-access-token-0123456789","refresh_token":"RT1-new","expires_in":3600,'
-            '"x_refresh_token_expires_in":8726400,"token_type":"bearer"}')
+        status, body = (
+            state.token_answers.pop(0)
+            if state.token_answers
+            else (
+                200,
+                '{"access_token":"new-access-token-0123456789","refresh_token":"RT1-new","expires_in":3600,'
+                '"x_refresh_token_expires_in":8726400,"token_type":"bearer"}',
+            )
+        )
         return web.Response(body=body.encode(), status=status, content_type=JSON)
 
     app = web.Application()
@@ -204,11 +347,18 @@ async def fault_server(token_answers: list[tuple[int, str]] | None = None) -> As
 
 def client_for(server: FaultServer) -> AsyncQuickBooks:
     config = QuickBooksConfig(
-        environment=Environment.LOCAL, base_url=server.url, client_id="faults", client_secret="secret",
+        environment=Environment.LOCAL,
+        base_url=server.url,
+        client_id="faults",
+        client_secret="secret",
         retry=RetryPolicy(max_attempts=1),
     )
-    tokens = TokenSet(realm_id=REALM, access_token="access-token-0123456789", refresh_token="RT1-old",
-                      expires_at=time.time() + 3600)
+    tokens = TokenSet(
+        realm_id=REALM,
+        access_token="access-token-0123456789",
+        refresh_token="RT1-old",
+        expires_at=time.time() + 3600,
+    )
     return AsyncQuickBooks(config, MemoryTokenStore(tokens))
 
 
@@ -250,16 +400,28 @@ def test_a_401_is_refreshed_once_then_reported() -> None:
 @pytest.mark.parametrize(
     ("status", "body", "cls", "code", "detail"),
     [
-        (400, '{"error":"invalid_grant","error_description":"Incorrect or invalid refresh token"}',
-         ReconnectNeededError, "invalid_grant", ""),
-        (400, '{"error":"invalid_grant","error_description":"Unauthorized Request: User is not a member of '
-         'the specified Realm","x_error_reason":"user_not_in_realm"}',
-         ReconnectNeededError, "invalid_grant", "user_not_in_realm"),
+        (
+            400,
+            '{"error":"invalid_grant","error_description":"Incorrect or invalid refresh token"}',
+            ReconnectNeededError,
+            "invalid_grant",
+            "",
+        ),
+        (
+            400,
+            '{"error":"invalid_grant","error_description":"Unauthorized Request: User is not a member of '
+            'the specified Realm","x_error_reason":"user_not_in_realm"}',
+            ReconnectNeededError,
+            "invalid_grant",
+            "user_not_in_realm",
+        ),
         (401, '{"error":"invalid_client"}', OAuthError, "invalid_client", ""),
         (503, "", ServerError, "http_503", ""),
     ],
 )
-def test_token_endpoint_errors(status: int, body: str, cls: type[QuickBooksError], code: str, detail: str) -> None:
+def test_token_endpoint_errors(
+    status: int, body: str, cls: type[QuickBooksError], code: str, detail: str
+) -> None:
     async def scenario() -> QuickBooksError:
         async with fault_server([(status, body)]) as server, client_for(server) as qb:
             with pytest.raises(QuickBooksError) as caught:
@@ -272,9 +434,11 @@ def test_token_endpoint_errors(status: int, body: str, cls: type[QuickBooksError
 
 
 def test_parse_fault_takes_every_error_of_a_multi_error_fault() -> None:
-    body = (b'{"Fault":{"Error":[{"Message":"Required param missing","Detail":"Required parameter Line is '
-            b'missing in the request.","code":"2020","element":"Line"},{"Message":"Invalid Reference Id",'
-            b'"code":"2500","element":"Reference Id"}],"type":"ValidationFault"}}')
+    body = (
+        b'{"Fault":{"Error":[{"Message":"Required param missing","Detail":"Required parameter Line is '
+        b'missing in the request.","code":"2020","element":"Line"},{"Message":"Invalid Reference Id",'
+        b'"code":"2500","element":"Reference Id"}],"type":"ValidationFault"}}'
+    )
     error = parse_fault(400, {}, body)
     assert isinstance(error, ValidationError)
     assert [e.code for e in error.errors] == ["2020", "2500"]

@@ -45,8 +45,10 @@ def test_code_exchange_connects_a_company_after_the_user_consents(sandbox: Sandb
         async with target.client(store=store) as qb:  # no minted tokens: connect fills the store
             request = qb.oauth.authorization_url()
             query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
-            consent = httpx.post(f"{sandbox.url}/connect/oauth2", data={**query, "realm_id": target.realm,
-                                                                        "action": "connect"})
+            consent = httpx.post(
+                f"{sandbox.url}/connect/oauth2",
+                data={**query, "realm_id": target.realm, "action": "connect"},
+            )
             assert consent.status_code == 302
             callback = consent.headers["location"]
             with pytest.raises(StateMismatchError):
@@ -65,12 +67,16 @@ def test_denied_consent_is_reconnect_needed(company: Company) -> None:
         async with company.client() as qb:
             request = qb.oauth.authorization_url()
             with pytest.raises(ReconnectNeededError):
-                await qb.oauth.connect({"error": "access_denied", "state": request.state}, request.state)
+                await qb.oauth.connect(
+                    {"error": "access_denied", "state": request.state}, request.state
+                )
 
     run(scenario())
 
 
-def test_a_token_that_expires_mid_run_is_refreshed_and_the_call_succeeds(own_sandbox: Sandbox) -> None:
+def test_a_token_that_expires_mid_run_is_refreshed_and_the_call_succeeds(
+    own_sandbox: Sandbox,
+) -> None:
     company = own_sandbox.company()
     original = company.tokens
 
@@ -108,7 +114,11 @@ def test_rotated_refresh_token_is_stored_and_the_old_one_is_dead(company: Compan
 
 
 def test_token_near_expiry_is_refreshed_before_the_call(company: Company) -> None:
-    run(company.store.save(company.tokens.with_access(company.tokens.access_token, time.time() + 30)))
+    run(
+        company.store.save(
+            company.tokens.with_access(company.tokens.access_token, time.time() + 30)
+        )
+    )
 
     async def scenario() -> None:
         async with company.client() as qb:
@@ -133,9 +143,14 @@ def test_many_callers_share_one_refresh_per_company(own_sandbox: Sandbox) -> Non
     assert company.statuses().count(200) == 8
 
 
-def test_revoked_consent_surfaces_as_reconnect_needed_without_endless_retries(company: Company) -> None:
-    r = httpx.post(f"{company.sandbox.url}/v2/oauth2/tokens/revoke", json={"token": company.tokens.refresh_token},
-                   auth=(CLIENT_ID, CLIENT_SECRET))
+def test_revoked_consent_surfaces_as_reconnect_needed_without_endless_retries(
+    company: Company,
+) -> None:
+    r = httpx.post(
+        f"{company.sandbox.url}/v2/oauth2/tokens/revoke",
+        json={"token": company.tokens.refresh_token},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    )
     assert r.status_code == 200
 
     async def scenario() -> None:
@@ -178,6 +193,7 @@ def test_revoke_disconnects_and_forgets_the_tokens(company: Company) -> None:
 
 
 def test_token_set_never_shows_its_secrets() -> None:
-    tokens = TokenSet(realm_id="1", access_token="secret-access", refresh_token="secret-refresh",
-                      expires_at=0.0)
+    tokens = TokenSet(
+        realm_id="1", access_token="secret-access", refresh_token="secret-refresh", expires_at=0.0
+    )
     assert "secret" not in repr(tokens)

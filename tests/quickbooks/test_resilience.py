@@ -41,9 +41,15 @@ def test_a_client_told_the_limits_never_sees_a_429(company: Company) -> None:
 
     async def scenario() -> None:
         async with company.client(pacing=pacing) as qb:
-            await asyncio.gather(*(qb.create(company.realm, Customer(DisplayName=name))
-                                   for name in _names("Paced", 40)))
-            batches = [[BatchOperation.query("SELECT * FROM Customer MAXRESULTS 1")] for _ in range(4)]
+            await asyncio.gather(
+                *(
+                    qb.create(company.realm, Customer(DisplayName=name))
+                    for name in _names("Paced", 40)
+                )
+            )
+            batches = [
+                [BatchOperation.query("SELECT * FROM Customer MAXRESULTS 1")] for _ in range(4)
+            ]
             results = await asyncio.gather(*(qb.batch(company.realm, ops) for ops in batches))
             assert all(r[0].ok for r in results)
 
@@ -51,23 +57,33 @@ def test_a_client_told_the_limits_never_sees_a_429(company: Company) -> None:
     run(scenario())
     assert 429 not in company.statuses()
     assert time.monotonic() - started >= 1.5  # 44 requests cannot fit in one 1.5 s window of 30
-    company.patch(limits={"per_window": 500, "concurrent": 10, "batches_per_window": 40, "window_seconds": 60})
+    company.patch(
+        limits={"per_window": 500, "concurrent": 10, "batches_per_window": 40, "window_seconds": 60}
+    )
     assert run(_count(company, "Paced")) == 40
 
 
-def test_a_client_not_told_the_limits_recovers_without_losing_or_duplicating_writes(company: Company) -> None:
+def test_a_client_not_told_the_limits_recovers_without_losing_or_duplicating_writes(
+    company: Company,
+) -> None:
     company.patch(limits=SCALED)
     retry = RetryPolicy(base_seconds=0.05, cap_seconds=0.5, budget_seconds=30, throttle_seconds=0.3)
 
     async def scenario() -> None:
         async with company.client(retry=retry) as qb:  # default pacing: 500/min, 10 in flight
-            created = await asyncio.gather(*(qb.create(company.realm, Customer(DisplayName=name))
-                                             for name in _names("Unpaced", 40)))
+            created = await asyncio.gather(
+                *(
+                    qb.create(company.realm, Customer(DisplayName=name))
+                    for name in _names("Unpaced", 40)
+                )
+            )
             assert len({c.Id for c in created}) == 40
 
     run(scenario())
     assert company.statuses().count(429) > 0
-    company.patch(limits={"per_window": 500, "concurrent": 10, "batches_per_window": 40, "window_seconds": 60})
+    company.patch(
+        limits={"per_window": 500, "concurrent": 10, "batches_per_window": 40, "window_seconds": 60}
+    )
     assert run(_count(company, "Unpaced")) == 40
 
 
@@ -157,14 +173,21 @@ class SlowFirstWrite:
         return runner
 
 
-def test_a_write_retried_after_a_timeout_with_the_same_requestid_creates_one_entity(company: Company) -> None:
+def test_a_write_retried_after_a_timeout_with_the_same_requestid_creates_one_entity(
+    company: Company,
+) -> None:
     async def scenario() -> None:
         proxy = SlowFirstWrite(company.sandbox.url, delay=1.5)
         runner = await proxy.start()
         try:
-            async with company.client(base_url=proxy.url, timeouts=Timeouts(connect=2, read=0.5)) as qb:
-                made = await qb.create(company.realm, Customer(DisplayName="Timed Out Once LLP"),
-                                       requestid="engine-customer-42-r1")
+            async with company.client(
+                base_url=proxy.url, timeouts=Timeouts(connect=2, read=0.5)
+            ) as qb:
+                made = await qb.create(
+                    company.realm,
+                    Customer(DisplayName="Timed Out Once LLP"),
+                    requestid="engine-customer-42-r1",
+                )
                 assert made.Id
         finally:
             await runner.cleanup()
@@ -179,8 +202,12 @@ def test_a_write_retried_after_a_timeout_with_the_same_requestid_creates_one_ent
 def test_the_same_requestid_replays_the_first_answer(company: Company) -> None:
     async def scenario() -> None:
         async with company.client() as qb:
-            first = await qb.create(company.realm, Customer(DisplayName="Replay Ltd"), requestid="r-1")
-            second = await qb.create(company.realm, Customer(DisplayName="Replay Ltd"), requestid="r-1")
+            first = await qb.create(
+                company.realm, Customer(DisplayName="Replay Ltd"), requestid="r-1"
+            )
+            second = await qb.create(
+                company.realm, Customer(DisplayName="Replay Ltd"), requestid="r-1"
+            )
             assert first.Id == second.Id
             with pytest.raises(ValueError):
                 await qb.create(company.realm, Customer(DisplayName="x"), requestid="r" * 51)
@@ -208,7 +235,9 @@ def test_default_policy_outlasts_a_twenty_second_outage() -> None:
     from lawsync.quickbooks._retry import backoff_seconds
 
     policy = RetryPolicy()
-    least = sum(backoff_seconds(a, base=policy.base_seconds, cap=policy.cap_seconds) / 2
-                for a in range(1, policy.max_attempts))
+    least = sum(
+        backoff_seconds(a, base=policy.base_seconds, cap=policy.cap_seconds) / 2
+        for a in range(1, policy.max_attempts)
+    )
     assert least > 20
     assert policy.budget_seconds > 20
