@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import aiohttp
-from multidict import CIMultiDictProxy
+from yarl import URL
 
 from ._config import Timeouts
 from ._errors import NetworkError, RequestTimeoutError
@@ -21,7 +22,7 @@ __all__ = ["RawResponse", "Transport"]
 @dataclass(frozen=True, slots=True)
 class RawResponse:
     status: int
-    headers: CIMultiDictProxy[str]
+    headers: Mapping[str, str]  # case-insensitive (aiohttp's CIMultiDictProxy)
     body: bytes
 
 
@@ -65,9 +66,10 @@ class Transport:
             sock_read=max(read, 0.001),
         )
         label = f"{method} {url.split('?', 1)[0]}"
+        target = URL(f"{url}?{urlencode(params)}" if params else url, encoded=True)
         try:
             async with self._get_session().request(
-                method, url, params=params, headers=headers, data=data, timeout=client_timeout
+                method, target, headers=headers, data=data, timeout=client_timeout
             ) as response:
                 body = await response.read()
                 return RawResponse(response.status, response.headers, body)
