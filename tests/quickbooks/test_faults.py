@@ -159,7 +159,7 @@ CASES: dict[str, Case] = {
         "3200",
         "AuthenticationFailed",
         FaultKind.RECONNECT,
-        detail="Token expired: eyJlbmMiOiJBMTI4Q0JDLUhTMjU2",
+        detail="Token expired: [redacted]",
     ),
     "gateway-403": Case(
         403,

@@ -15,7 +15,7 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -158,7 +158,7 @@ class OAuth:
                 raise
             fresh = TokenSet.from_response(realm, body, scope=tokens.scope)
             if fresh.hard_expires_at is None and tokens.hard_expires_at is not None:
-                fresh = TokenSet(**{**_fields(fresh), "hard_expires_at": tokens.hard_expires_at})
+                fresh = replace(fresh, hard_expires_at=tokens.hard_expires_at)
             await self._store.save(fresh)
             log.info(
                 "refreshed access token for company %s (refresh token rotated: %s)",
@@ -220,10 +220,6 @@ class OAuth:
                 if time.monotonic() + delay >= deadline:
                     raise
                 await asyncio.sleep(delay)
-
-
-def _fields(tokens: TokenSet) -> dict[str, Any]:
-    return {name: getattr(tokens, name) for name in TokenSet.__dataclass_fields__}
 
 
 def _oauth_failure(

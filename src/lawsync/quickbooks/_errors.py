@@ -209,6 +209,12 @@ _CODE_CLASSES: dict[str, type[QuickBooksError]] = {
 }
 _GATEWAY_MESSAGE = re.compile(r"message=([^;]+);\s*errorCode=0*(\d+)")
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TOKEN_ECHO = re.compile(r"(token expired|malformed bearer token)(:\s*)\S{6,}", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """Drop the token prefix the gateway echoes in 401 details, so errors can be logged."""
+    return _TOKEN_ECHO.sub(r"\1\2[redacted]", text) if text else text
 
 
 def _class_for(status: int, code: str) -> type[QuickBooksError]:
@@ -249,7 +255,7 @@ def _from_mapping(fault: Mapping[str, object]) -> tuple[str, list[FaultDetail]]:
             FaultDetail(
                 code=code.lstrip("0") or code,
                 message=message,
-                detail=str(e.get("detail") or ""),
+                detail=redact(str(e.get("detail") or "")),
                 element=str(e.get("element") or ""),
             )
         )
@@ -279,7 +285,7 @@ def _from_xml(body: bytes) -> tuple[str, list[FaultDetail]] | None:
                 FaultDetail(
                     code=code.lstrip("0") or code,
                     message=message,
-                    detail=texts.get("detail", ""),
+                    detail=redact(texts.get("detail", "")),
                     element=attrs.get("element", "") or texts.get("element", ""),
                 )
             )
