@@ -1,20 +1,14 @@
 """``AsyncQuickBooks``: the Accounting API v3 for every company of one Intuit app.
 
-The send path is a short ladder: an entity method builds a path and body, ``request`` adds the
-minor version and the ``requestid`` (made once, before any retry), and ``_attempt`` sends one
-try through the company's pacer. Around it, the retry loop asks the pure policy in ``_retry``
-whether and when to try again, refreshes the token once on a 401, and stops at the call's time
-budget.
+Each method here only builds a path and a body and reads the answer into models; every call
+then goes down the same ladder in ``_sender`` (pacing, retries, token refresh, faults). Writes
+get their ``requestid`` here, once, before that ladder can retry them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -23,41 +17,17 @@ import aiohttp
 from ._auth import OAuth
 from ._batch import BatchOperation, BatchResult, build_batch, read_batch, rows_of
 from ._config import QuickBooksConfig
-from ._errors import (
-    AuthenticationError,
-    QuickBooksError,
-    RequestTimeoutError,
-    ThrottledError,
-    find_fault,
-    parse_fault,
-)
-from ._json import dumps, loads
+from ._errors import QuickBooksError
 from ._models import CompanyInfo, Entity, Preferences, entity_class
-from ._pacing import Pacer
 from ._query import MAX_PAGE_SIZE, page_statement
-from ._retry import parse_retry_after, retry_delay, should_retry
+from ._sender import RequestEvent, Sender
 from ._tokens import TokenStore
-from ._transport import RawResponse, Transport
+from ._transport import Transport
 
 __all__ = ["AsyncQuickBooks", "RequestEvent"]
 
-log = logging.getLogger("lawsync.quickbooks")
 E = TypeVar("E", bound=Entity)
 _LONG_QUERY = 1500
-
-
-@dataclass(frozen=True, slots=True)
-class RequestEvent:
-    """One attempt of one call, reported to ``on_event`` (metrics, logs, tests)."""
-
-    realm: str
-    method: str
-    path: str
-    attempt: int
-    status: int | None
-    elapsed: float
-    error: QuickBooksError | None = None
-    intuit_tid: str | None = None
 
 
 class AsyncQuickBooks:
@@ -77,10 +47,7 @@ class AsyncQuickBooks:
         self.config = config
         self._transport = Transport(config.timeouts, config.user_agent, session)
         self.oauth = OAuth(config, store, self._transport)
-        self._pacer = Pacer(config.pacing)
-        self._company = f"{config.endpoints.api}/company/"
-        self._minor = str(config.minor_version)
-        self._on_event = on_event
+        self._sender = Sender(config, self.oauth, self._transport, on_event)
 
     async def __aenter__(self) -> AsyncQuickBooks:
         return self
@@ -275,7 +242,6 @@ class AsyncQuickBooks:
         return out
 
     # ---- the send path --------------------------------------------------------------------
-
     async def request(
         self,
         realm: str,
@@ -295,148 +261,18 @@ class AsyncQuickBooks:
         Reads, and writes that carry a ``requestid``, are retried after transient failures;
         other writes only when QBO cannot have acted (429, connection never made).
         """
-        if not realm.isalnum():
-            raise ValueError("a realm id is alphanumeric")
-        query = {"minorversion": self._minor}
-        if params:
-            query.update(params)
-        if requestid is not None:
-            if not 0 < len(requestid) <= (36 if batch else 50):
-                raise ValueError("a requestid has 1 to 50 characters (36 for batch)")
-            query["requestid"] = requestid
-        data = raw
-        if body is not None:
-            data = dumps(body)
-            content_type = content_type or "application/json"
-        if replay_safe is None:
-            replay_safe = method == "GET" or requestid is not None
-        url = self._company + realm + "/" + path
-        return await self._send(
-            realm, method, url, path, query, data, content_type, replay_safe, batch
+        return await self._sender.request(
+            realm,
+            method,
+            path,
+            params=params,
+            body=body,
+            raw=raw,
+            content_type=content_type,
+            requestid=requestid,
+            replay_safe=replay_safe,
+            batch=batch,
         )
-
-    async def _send(
-        self,
-        realm: str,
-        method: str,
-        url: str,
-        path: str,
-        query: dict[str, str],
-        data: str | None,
-        content_type: str | None,
-        replay_safe: bool,
-        batch: bool,
-    ) -> dict[str, Any]:
-        policy = self.config.retry
-        deadline = time.monotonic() + policy.budget_seconds
-        label = f"{method} /{path}"
-        attempt = 0
-        refreshed = False
-        while True:
-            attempt += 1
-            started = time.monotonic()
-            token = await self.oauth.access_token(realm)
-            try:
-                response = await self._attempt(
-                    realm, method, url, query, data, content_type, token, batch, deadline
-                )
-                document = _decode(response, label)
-            except AuthenticationError as error:
-                self._emit(realm, method, path, attempt, started, error)
-                if refreshed:
-                    raise
-                refreshed = True
-                await self.oauth.refresh(realm, stale_access_token=token)
-                continue
-            except QuickBooksError as error:
-                if not error.request:
-                    error.request = label
-                self._emit(realm, method, path, attempt, started, error)
-                if not should_retry(
-                    error, attempt, replay_safe=replay_safe, max_attempts=policy.max_attempts
-                ):
-                    raise
-                delay = retry_delay(error, attempt, policy)
-                if isinstance(error, ThrottledError):
-                    self._pacer.pause(realm, delay)
-                if time.monotonic() + delay >= deadline:
-                    log.warning(
-                        "%s for company %s: time budget spent after %d attempts",
-                        label,
-                        realm,
-                        attempt,
-                    )
-                    raise
-                log.info(
-                    "%s for company %s failed (%s); retry %d in %.2fs",
-                    label,
-                    realm,
-                    error.code or error.http_status or type(error).__name__,
-                    attempt,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                continue
-            if self._on_event is not None:
-                self._on_event(
-                    RequestEvent(
-                        realm,
-                        method,
-                        path,
-                        attempt,
-                        response.status,
-                        time.monotonic() - started,
-                        None,
-                        _tid(response),
-                    )
-                )
-            return document
-
-    async def _attempt(
-        self,
-        realm: str,
-        method: str,
-        url: str,
-        query: dict[str, str],
-        data: str | None,
-        content_type: str | None,
-        token: str,
-        batch: bool,
-        deadline: float,
-    ) -> RawResponse:
-        headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
-        if content_type:
-            headers["Content-Type"] = content_type
-        async with self._pacer.slot(realm, batch=batch):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise RequestTimeoutError("the call's time budget was spent waiting for a slot")
-            return await self._transport.request(
-                method, url, params=query, headers=headers, data=data, timeout=remaining
-            )
-
-    def _emit(
-        self,
-        realm: str,
-        method: str,
-        path: str,
-        attempt: int,
-        started: float,
-        error: QuickBooksError,
-    ) -> None:
-        if self._on_event is not None:
-            self._on_event(
-                RequestEvent(
-                    realm,
-                    method,
-                    path,
-                    attempt,
-                    error.http_status,
-                    time.monotonic() - started,
-                    error,
-                    error.intuit_tid,
-                )
-            )
 
 
 def _new_requestid() -> str:
@@ -452,33 +288,6 @@ def _segment(ident: str) -> str:
 def _need_id(entity: Entity) -> None:
     if not entity.Id or entity.SyncToken is None:
         raise ValueError(f"this {type(entity).entity_name} needs Id and SyncToken (read it first)")
-
-
-def _tid(response: RawResponse) -> str | None:
-    headers = response.headers
-    return headers.get("intuit_tid") or headers.get("Intuit-Tid")
-
-
-def _decode(response: RawResponse, label: str) -> dict[str, Any]:
-    """The JSON document of a successful answer, or the error hidden in any other answer."""
-    if response.status == 200 and response.body[:1] == b"{":
-        try:
-            document = loads(response.body)
-        except ValueError:
-            document = None
-        if isinstance(document, dict):
-            if find_fault(document) is not None:
-                raise parse_fault(
-                    200, response.headers, response.body, request=label, document=document
-                )
-            return document
-    raise parse_fault(
-        response.status,
-        response.headers,
-        response.body,
-        request=label,
-        retry_after=parse_retry_after(response.headers.get("Retry-After")),
-    )
 
 
 def _entity(cls: type[E], document: Mapping[str, Any]) -> E:
