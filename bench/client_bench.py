@@ -78,20 +78,21 @@ def start_sandbox(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the sandbox did not start")
 
 
-def setup(url: str) -> tuple[str, dict[str, Any]]:
+def register_app(url: str) -> None:
     with httpx.Client(base_url=url, timeout=10) as http:
-        http.post(
-            "/_sandbox/apps",
-            json={
-                "name": "bench",
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-                "redirect_uris": [REDIRECT],
-            },
-        ).raise_for_status()
-        company = http.post(
-            "/_sandbox/companies", json={"name": "Bench Firm", "edition": "plus"}
-        ).json()
+        app = {
+            "name": "bench",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "redirect_uris": [REDIRECT],
+        }
+        http.post("/_sandbox/apps", json=app).raise_for_status()
+
+
+def new_company(url: str, name: str) -> tuple[str, dict[str, Any]]:
+    """A fresh company with limits lifted, so every client starts from the same data size."""
+    with httpx.Client(base_url=url, timeout=10) as http:
+        company = http.post("/_sandbox/companies", json={"name": name, "edition": "plus"}).json()
         realm = company["realm_id"]
         limits = {"per_window": 10**9, "concurrent": 10**6, "batches_per_window": 10**9}
         http.patch(f"/_sandbox/companies/{realm}", json={"limits": limits}).raise_for_status()
@@ -157,11 +158,14 @@ async def lawsync_runs(url: str, realm: str, tokens: dict[str, Any], n: int) -> 
             results.append(
                 await measure_async("lawsync (aiohttp)", call, "10 in flight", n, op, 10)
             )
-        fresh = await store.load(realm)
-        assert fresh is not None
-    floor_tokens = {"access_token": fresh.access_token}
-    results += await floor_runs(url, realm, floor_tokens, ident, n)
-    results += requests_floor_runs(url, realm, floor_tokens, ident, n)
+    floor_realm, floor_tokens = new_company(url, "bare transports")
+    async with AsyncQuickBooks(
+        config, MemoryTokenStore(TokenSet.from_response(floor_realm, floor_tokens))
+    ) as qb:
+        floor_target = await qb.create(floor_realm, Customer(DisplayName="Bench Reader"))
+        assert floor_target.Id
+    results += requests_floor_runs(url, floor_realm, floor_tokens, floor_target.Id, n)
+    results += await floor_runs(url, floor_realm, floor_tokens, floor_target.Id, n)
     return results
 
 
@@ -266,9 +270,9 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     proc = start_sandbox(port)
     try:
-        realm, tokens = setup(url)
-        results = asyncio.run(lawsync_runs(url, realm, tokens, args.n))
-        results += python_quickbooks_runs(url, realm, tokens, args.n)
+        register_app(url)
+        results = asyncio.run(lawsync_runs(url, *new_company(url, "lawsync client"), args.n))
+        results += python_quickbooks_runs(url, *new_company(url, "python-quickbooks"), args.n)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
