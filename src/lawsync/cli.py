@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from lawsync.config import Settings
+from lawsync.sandbox import cli as sandbox_cli
 
 app = typer.Typer(
     help="lawsync: a law firm's practice ledger kept in step with its accounting.",
@@ -17,6 +18,7 @@ firm_app = typer.Typer(help="Firms.", no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(firm_app, name="firm")
 app.add_typer(config_app, name="config")
+app.add_typer(sandbox_cli.app, name="sandbox", invoke_without_command=True)
 console = Console()
 
 DEMO_TOKEN_FILE = Path("var/demo-token")
@@ -114,6 +116,10 @@ def serve(
             f"Try: curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/bills"
         )
     console.print(f"lawsync is serving on [bold]http://{host}:{port}[/bold] (API reference: /docs)")
+    if settings.embedded_sandbox:
+        console.print(
+            f"QuickBooks Online sandbox: http://{host}:{port}/qbo (control API: /qbo/_sandbox/docs)"
+        )
     uvicorn.run(create_app(settings, ledger=ledger), host=host, port=port, log_level="warning")
 
 
