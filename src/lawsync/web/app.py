@@ -14,7 +14,7 @@ from lawsync.config import Settings
 from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
 from lawsync.web.api import errors
-from lawsync.web.api.routes import billing, money_in, people, work
+from lawsync.web.api.routes import billing, money_in, people, quickbooks, work
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -76,7 +76,7 @@ def create_app(
             )
         return await call_next(request)
 
-    for module in (people, work, billing, money_in):
+    for module in (people, work, billing, money_in, quickbooks):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
         app.mount(SANDBOX_PREFIX, sandbox)
