@@ -152,7 +152,8 @@ def check_qty_price(detail: dict[str, Any], amount: Decimal, element: str) -> No
         detail["Qty"] = to_decimal(qty, "Qty")
     if price is not None:
         detail["UnitPrice"] = to_decimal(price, "UnitPrice")
-    if qty is not None and price is not None:
+    # Zero stands for "not given": python-quickbooks sends Qty 0 and UnitPrice 0 by default.
+    if qty is not None and price is not None and detail["Qty"] != 0 and detail["UnitPrice"] != 0:
         product = money(detail["Qty"] * detail["UnitPrice"])
         if abs(product - amount) >= Decimal("0.005"):
             raise AmountCalculationIncorrect(
