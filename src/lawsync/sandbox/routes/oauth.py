@@ -18,7 +18,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The sandbox's own root URL, including any prefix it is mounted under."""
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    return f"{request.url.scheme}://{request.url.netloc}{root}"
 
 
 def discovery(request: Request) -> dict[str, Any]:
