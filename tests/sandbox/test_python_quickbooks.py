@@ -18,6 +18,7 @@ import pytest
 intuitlib_config = pytest.importorskip("intuitlib.config")
 qb_client = pytest.importorskip("quickbooks.client")
 
+from conftest import Server  # noqa: E402
 from intuitlib.client import AuthClient  # noqa: E402
 from quickbooks import QuickBooks  # noqa: E402
 from quickbooks.batch import batch_create, batch_delete  # noqa: E402
@@ -48,8 +49,6 @@ from quickbooks.objects.preferences import Preferences  # noqa: E402
 from quickbooks.objects.purchase import Purchase  # noqa: E402
 from quickbooks.objects.vendor import Vendor  # noqa: E402
 
-from conftest import Server  # noqa: E402
-
 CLIENT = "qbtest-client"
 SECRET = "qbtest-secret"
 REDIRECT = "http://localhost:8000/callback"
@@ -57,26 +56,45 @@ REDIRECT = "http://localhost:8000/callback"
 
 @pytest.fixture(scope="module")
 def setup(sandbox: Server, control: httpx.Client) -> Iterator[dict[str, Any]]:
-    control.post("/_sandbox/apps", json={"name": "python-quickbooks", "client_id": CLIENT,
-                                         "client_secret": SECRET, "redirect_uris": [REDIRECT]})
-    company = control.post("/_sandbox/companies", json={"name": "PQB Firm", "edition": "plus",
-                                                        "country": "US"}).json()
-    tokens = control.post(f"/_sandbox/companies/{company['realm_id']}/tokens",
-                          json={"client_id": CLIENT}).json()
+    control.post(
+        "/_sandbox/apps",
+        json={
+            "name": "python-quickbooks",
+            "client_id": CLIENT,
+            "client_secret": SECRET,
+            "redirect_uris": [REDIRECT],
+        },
+    )
+    company = control.post(
+        "/_sandbox/companies", json={"name": "PQB Firm", "edition": "plus", "country": "US"}
+    ).json()
+    tokens = control.post(
+        f"/_sandbox/companies/{company['realm_id']}/tokens", json={"client_id": CLIENT}
+    ).json()
     mp = pytest.MonkeyPatch()
     mp.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    mp.setitem(intuitlib_config.DISCOVERY_URL, "sandbox",
-               f"{sandbox.url}/.well-known/openid_sandbox_configuration/")
+    mp.setitem(
+        intuitlib_config.DISCOVERY_URL,
+        "sandbox",
+        f"{sandbox.url}/.well-known/openid_sandbox_configuration/",
+    )
     mp.setattr(qb_client.QuickBooks, "sandbox_api_url_v3", f"{sandbox.url}/v3")
-    yield {"realm": company["realm_id"], "refresh": tokens["refresh_token"], "accounts": company["accounts"]}
+    yield {
+        "realm": company["realm_id"],
+        "refresh": tokens["refresh_token"],
+        "accounts": company["accounts"],
+    }
     mp.undo()
 
 
 @pytest.fixture
 def qb(setup: dict[str, Any]) -> QuickBooks:
-    auth = AuthClient(client_id=CLIENT, client_secret=SECRET, environment="sandbox", redirect_uri=REDIRECT)
-    return QuickBooks(auth_client=auth, refresh_token=setup["refresh"], company_id=setup["realm"],
-                      minorversion=75)
+    auth = AuthClient(
+        client_id=CLIENT, client_secret=SECRET, environment="sandbox", redirect_uri=REDIRECT
+    )
+    return QuickBooks(
+        auth_client=auth, refresh_token=setup["refresh"], company_id=setup["realm"], minorversion=75
+    )
 
 
 def new_customer(qb: QuickBooks, name: str | None = None) -> Customer:
@@ -118,7 +136,7 @@ def test_query_filter_where_all_count(qb: QuickBooks) -> None:
     assert [x.Id for x in Customer.filter(DisplayName="Filter O'Neil", qb=qb)] == [c.Id]
     assert [x.Id for x in Customer.where(f"Id = '{c.Id}'", qb=qb)] == [c.Id]
     assert len(Customer.all(max_results=2, qb=qb)) == 2
-    assert Customer.count(f"DisplayName = 'Filter O\\'Neil'", qb=qb) == 1
+    assert Customer.count("DisplayName = 'Filter O\\'Neil'", qb=qb) == 1
     assert Account.filter(AccountType="Bank", qb=qb)
 
 
@@ -156,7 +174,10 @@ def test_payment_applied_then_voided(qb: QuickBooks) -> None:
 def test_journal_entry_and_purchase(qb: QuickBooks, setup: dict[str, Any]) -> None:
     accounts = setup["accounts"]
     je = JournalEntry()
-    for posting, account in (("Debit", accounts["OfficeExpenses"]), ("Credit", accounts["Checking"])):
+    for posting, account in (
+        ("Debit", accounts["OfficeExpenses"]),
+        ("Credit", accounts["Checking"]),
+    ):
         line = JournalEntryLine()
         line.Amount = 12.5
         line.JournalEntryLineDetail = JournalEntryLineDetail()
@@ -227,7 +248,9 @@ def test_preferences_read(qb: QuickBooks) -> None:
     assert prefs.SalesFormsPrefs.CustomTxnNumbers is False
 
 
-def test_expired_token_raises_authorization_exception(qb: QuickBooks, control: httpx.Client) -> None:
+def test_expired_token_raises_authorization_exception(
+    qb: QuickBooks, control: httpx.Client
+) -> None:
     control.post("/_sandbox/clock", json={"advance_seconds": 3700})
     try:
         with pytest.raises(AuthorizationException):

@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from conftest import Qbo, make_company
 
 
@@ -27,7 +26,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["content-length"]))
                 receiver.calls += 1
                 if receiver.calls <= receiver.fail_first:
@@ -60,17 +59,30 @@ def receiver() -> Iterator[Receiver]:
 
 def hooked_company(control: httpx.Client, receiver: Receiver, **app: Any) -> Qbo:
     client_id = f"hook-{uuid.uuid4().hex[:8]}"
-    control.post("/_sandbox/apps", json={
-        "name": "hooks", "client_id": client_id, "client_secret": "s", "redirect_uris": [],
-        "webhook_url": receiver.url, "verifier_token": "verify-me", "webhook_batch_seconds": 0.1,
-        "webhook_retry_seconds": [0.1, 0.1], **app,
-    }).raise_for_status()
+    control.post(
+        "/_sandbox/apps",
+        json={
+            "name": "hooks",
+            "client_id": client_id,
+            "client_secret": "s",
+            "redirect_uris": [],
+            "webhook_url": receiver.url,
+            "verifier_token": "verify-me",
+            "webhook_batch_seconds": 0.1,
+            "webhook_retry_seconds": [0.1, 0.1],
+            **app,
+        },
+    ).raise_for_status()
     q = make_company(control)
-    control.post(f"/_sandbox/companies/{q.realm}/tokens", json={"client_id": client_id}).raise_for_status()
+    control.post(
+        f"/_sandbox/companies/{q.realm}/tokens", json={"client_id": client_id}
+    ).raise_for_status()
     return q
 
 
-def test_cloudevents_are_signed_and_batched_per_company(control: httpx.Client, receiver: Receiver) -> None:
+def test_cloudevents_are_signed_and_batched_per_company(
+    control: httpx.Client, receiver: Receiver
+) -> None:
     q = hooked_company(control, receiver)
     c = q.customer("Hooked")
     q.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Notes": "n"})
@@ -105,7 +117,9 @@ def test_legacy_format_per_app(control: httpx.Client, receiver: Receiver) -> Non
     note = body["eventNotifications"][0]
     assert note["realmId"] == q.realm
     entity = note["dataChangeEvent"]["entities"][0]
-    assert entity["name"] == "Customer" and entity["id"] == c["Id"] and entity["operation"] == "Create"
+    assert (
+        entity["name"] == "Customer" and entity["id"] == c["Id"] and entity["operation"] == "Create"
+    )
 
 
 def test_failed_delivery_is_retried(control: httpx.Client, receiver: Receiver) -> None:

@@ -15,7 +15,9 @@ ZERO = Decimal("0")
 DEBIT_NORMAL = ("Asset", "Expense")
 
 
-def _rewrite(c: Company, entity: str, ident: str, changes: dict[str, Any], touch: float | None) -> None:
+def _rewrite(
+    c: Company, entity: str, ident: str, changes: dict[str, Any], touch: float | None
+) -> None:
     rec = c.get(entity, ident)
     if rec is None:
         return
@@ -26,7 +28,9 @@ def _rewrite(c: Company, entity: str, ident: str, changes: dict[str, Any], touch
 
         meta["LastUpdatedTime"] = qbo_time(touch, c.tz)
         data["MetaData"] = meta
-    c.table(entity)[ident] = Record.of(data, rec.created, touch if touch is not None else rec.updated)
+    c.table(entity)[ident] = Record.of(
+        data, rec.created, touch if touch is not None else rec.updated
+    )
 
 
 def replace_postings(c: Company, key: tuple[str, str], postings: list[Posting]) -> None:
@@ -67,7 +71,9 @@ def refresh_account_balance(c: Company, account_id: str) -> None:
         refresh_account_balance(c, parent)
 
 
-def set_open_item(c: Company, key: tuple[str, str], customer_id: str | None, amount: Decimal) -> None:
+def set_open_item(
+    c: Company, key: tuple[str, str], customer_id: str | None, amount: Decimal
+) -> None:
     """Record what a transaction contributes to its customer's open balance."""
     opens = c.open_items
     previous = opens.pop(key, None)
@@ -85,7 +91,7 @@ def set_open_item(c: Company, key: tuple[str, str], customer_id: str | None, amo
 def set_applications(
     c: Company, payment_id: str, applications: dict[tuple[str, str], Decimal], now: float
 ) -> set[tuple[str, str]]:
-    """Replace what a payment applies to each invoice or credit memo; returns the targets touched."""
+    """Replace what a payment applies to invoices and credit memos; return the targets touched."""
     touched: set[tuple[str, str]] = set()
     for target, by_payment in c.applied.items():
         if payment_id in by_payment:
@@ -98,9 +104,7 @@ def set_applications(
 
 
 def applied_total(c: Company, target: tuple[str, str], excluding: str | None = None) -> Decimal:
-    return sum(
-        (v for pid, v in c.applied.get(target, {}).items() if pid != excluding), ZERO
-    )
+    return sum((v for pid, v in c.applied.get(target, {}).items() if pid != excluding), ZERO)
 
 
 def refresh_open_balance(c: Company, target: tuple[str, str], now: float) -> None:

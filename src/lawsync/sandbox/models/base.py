@@ -201,7 +201,9 @@ class Operations:
         rec = self._existing(model, body)
         self._check_sync(model, rec, body)
         self._locked(model, rec)
-        data = model.voided(self.ctx, rec.data["Id"], {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS})
+        data = model.voided(
+            self.ctx, rec.data["Id"], {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS}
+        )
         stored = self.store(model, rec.data["Id"], data, rec, "Void")
         return stored
 
