@@ -237,6 +237,7 @@ class Sandbox:
             c.balances.clear()
             c.applied.clear()
             c.open_items.clear()
+            c.customer_open.clear()
             c.deposited.clear()
             c.name_index.clear()
             c.requests.clear()

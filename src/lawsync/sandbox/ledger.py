@@ -75,17 +75,20 @@ def set_open_item(
     c: Company, key: tuple[str, str], customer_id: str | None, amount: Decimal
 ) -> None:
     """Record what a transaction contributes to its customer's open balance."""
-    opens = c.open_items
-    previous = opens.pop(key, None)
+    previous = c.open_items.pop(key, None)
     affected: set[str] = set()
     if previous is not None:
+        c.customer_open[previous[0]] = c.customer_open.get(previous[0], ZERO) - previous[1]
         affected.add(previous[0])
     if customer_id is not None and amount != ZERO:
-        opens[key] = (customer_id, amount)
+        c.open_items[key] = (customer_id, amount)
+        c.customer_open[customer_id] = c.customer_open.get(customer_id, ZERO) + amount
         affected.add(customer_id)
     for cust in affected:
-        total = sum((v for k, (cid, v) in opens.items() if cid == cust), ZERO)
-        _rewrite(c, "Customer", cust, {"Balance": total, "BalanceWithJobs": total}, None)
+        total = c.customer_open.get(cust, ZERO)
+        rec = c.get("Customer", cust)
+        if rec is not None and rec.data.get("Balance") != total:
+            _rewrite(c, "Customer", cust, {"Balance": total, "BalanceWithJobs": total}, None)
 
 
 def set_applications(
