@@ -193,3 +193,12 @@ def test_preferences_update_turns_on_custom_numbers(qbo: Qbo) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["Preferences"]["SalesFormsPrefs"]["CustomTxnNumbers"] is True
     assert r.json()["Preferences"]["SyncToken"] == "1"
+
+
+def test_invoice_link_on_request_for_online_payable_invoices(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], AllowOnlineACHPayment=True, BillEmail={"Address": "pay@example.com"})
+    plain = qbo.get(f"/invoice/{inv['Id']}").json()["Invoice"]
+    assert "InvoiceLink" not in plain
+    linked = qbo.get(f"/invoice/{inv['Id']}", include="invoiceLink").json()["Invoice"]
+    assert linked["InvoiceLink"].startswith("https://")

@@ -88,6 +88,14 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
         text = service.write(ctx, model, _body(raw), "update", ctx.include)
         return f'{{"Preferences":{text},"time":"{stamp}"}}'
     model = service.model_for_path(head)
+    if (
+        method == "GET"
+        and len(segments) == 2
+        and model.name == "Invoice"
+        and "invoicelink" in ctx.include
+    ):
+        text = service.invoice_link(c, segments[1], "https://sandbox.invalid")
+        return '{"Invoice":%s,"time":"%s"}' % (text, stamp)
     if method == "GET" and len(segments) == 2:
         return f'{{"{model.name}":{service.read(c, model, segments[1])},"time":"{stamp}"}}'
     if method == "POST" and len(segments) == 1:
