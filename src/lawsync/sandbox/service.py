@@ -56,6 +56,19 @@ def read(c: Company, model: EntityModel, ident: str) -> str:
     return rec.json
 
 
+def invoice_link(c: Company, ident: str, base: str) -> str:
+    """The invoice with its customer payment link, as QBO adds it for ``include=invoiceLink``."""
+    rec = c.get("Invoice", ident)
+    if rec is None:
+        return read(c, MODELS["Invoice"], ident)
+    data = rec.data
+    online = data.get("AllowOnlineCreditCardPayment") or data.get("AllowOnlineACHPayment")
+    if not online or not (data.get("BillEmail") or {}).get("Address"):
+        return rec.json
+    link = f"{base}/pay/{c.realm_id}/invoice/{ident}"
+    return dumps({**data, "InvoiceLink": link})
+
+
 def write(
     ctx: Ctx, model: EntityModel, body: Any, operation: str | None, include: frozenset[str]
 ) -> str:

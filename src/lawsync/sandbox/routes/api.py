@@ -95,7 +95,7 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
         and "invoicelink" in ctx.include
     ):
         text = service.invoice_link(c, segments[1], "https://sandbox.invalid")
-        return '{"Invoice":%s,"time":"%s"}' % (text, stamp)
+        return f'{{"Invoice":{text},"time":"{stamp}"}}'
     if method == "GET" and len(segments) == 2:
         return f'{{"{model.name}":{service.read(c, model, segments[1])},"time":"{stamp}"}}'
     if method == "POST" and len(segments) == 1:
