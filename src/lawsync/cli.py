@@ -83,6 +83,21 @@ def demo_data(
         console.print(f"{key}: {value}")
 
 
+@app.command()
+def check(firm: int = typer.Option(..., "--firm", help="The firm whose books to check.")) -> None:
+    """Check the firm's books: trust balances, bill arithmetic, payments. Exit 1 on a problem."""
+    from lawsync.practice.checks import run_all
+
+    ledger = _ledger(Settings.from_env())
+    with ledger.uow(firm) as uow:
+        problems = run_all(uow.session)
+    for p in problems:
+        console.print(f"[red]{p.check}[/red] {p.record}: {p.message}")
+    if problems:
+        raise typer.Exit(1)
+    console.print("The books check out: trust balances, bills and payments all agree.")
+
+
 @config_app.command("show")
 def config_show() -> None:
     """Print the settings in force, secrets masked."""
