@@ -64,6 +64,11 @@ def test_demo_data_builds_a_realistic_firm(tmp_path: Path) -> None:
         assert report.closing == report.account_balance > 0
 
 
+def test_sandbox_commands_are_part_of_the_cli() -> None:
+    result = runner.invoke(app, ["sandbox", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output
+
+
 def test_migrate_and_config_show(tmp_path: Path) -> None:
     env = _env(tmp_path)
     assert runner.invoke(app, ["migrate"], env=env).exit_code == 0
@@ -103,6 +108,10 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
                 time.sleep(0.1)
         assert r.status_code == 200 and len(r.json()["data"]) > 0
         assert httpx.get(f"{url}/docs").status_code == 200
+        # No real company configured: the bundled sandbox answers under /qbo.
+        discovery = httpx.get(f"{url}/qbo/.well-known/openid_configuration/")
+        assert discovery.status_code == 200
+        assert discovery.json()["token_endpoint"].startswith(f"{url}/qbo/")
     finally:
         proc.terminate()
         proc.wait(10)

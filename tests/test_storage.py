@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+import lawsync.sync.models  # noqa: F401  (every table the migrations build)
 from lawsync.config import Settings
 from lawsync.practice.models import Base, Contact, ContactKind
 from lawsync.practice.services.context import Ledger

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from lawsync.config import Settings
+from lawsync.sandbox import cli as sandbox_cli
 
 app = typer.Typer(
     help="lawsync: a law firm's practice ledger kept in step with its accounting.",
@@ -17,6 +18,7 @@ firm_app = typer.Typer(help="Firms.", no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(firm_app, name="firm")
 app.add_typer(config_app, name="config")
+app.add_typer(sandbox_cli.app, name="sandbox", invoke_without_command=True)
 console = Console()
 
 DEMO_TOKEN_FILE = Path("var/demo-token")
@@ -81,6 +83,21 @@ def demo_data(
         console.print(f"{key}: {value}")
 
 
+@app.command()
+def check(firm: int = typer.Option(..., "--firm", help="The firm whose books to check.")) -> None:
+    """Check the firm's books: trust balances, bill arithmetic, payments. Exit 1 on a problem."""
+    from lawsync.practice.checks import run_all
+
+    ledger = _ledger(Settings.from_env())
+    with ledger.uow(firm) as uow:
+        problems = run_all(uow.session)
+    for p in problems:
+        console.print(f"[red]{p.check}[/red] {p.record}: {p.message}")
+    if problems:
+        raise typer.Exit(1)
+    console.print("The books check out: trust balances, bills and payments all agree.")
+
+
 @config_app.command("show")
 def config_show() -> None:
     """Print the settings in force, secrets masked."""
@@ -114,6 +131,10 @@ def serve(
             f"Try: curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/bills"
         )
     console.print(f"lawsync is serving on [bold]http://{host}:{port}[/bold] (API reference: /docs)")
+    if settings.embedded_sandbox:
+        console.print(
+            f"QuickBooks Online sandbox: http://{host}:{port}/qbo (control API: /qbo/_sandbox/docs)"
+        )
     uvicorn.run(create_app(settings, ledger=ledger), host=host, port=port, log_level="warning")
 
 

@@ -25,6 +25,12 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
+    sandbox_db: str = "./var/qbo-sandbox.db"
+
+    @property
+    def embedded_sandbox(self) -> bool:
+        """No real QuickBooks Online is configured: serve the bundled sandbox under /qbo."""
+        return self.qbo_env == "local" and not self.qbo_base_url
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -44,6 +50,7 @@ class Settings:
             secret_key=env.get("LAWSYNC_SECRET_KEY", ""),
             host=env.get("LAWSYNC_HOST", "127.0.0.1"),
             port=int(env.get("LAWSYNC_PORT", "8000")),
+            sandbox_db=env.get("LAWSYNC_SANDBOX_DB", "./var/qbo-sandbox.db"),
         )
 
     def masked(self) -> dict[str, str]:

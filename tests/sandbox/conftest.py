@@ -53,10 +53,15 @@ class Server:
 def sandbox() -> Iterator[Server]:
     server = Server(create_app()).start()
     with httpx.Client(base_url=server.url) as http:
-        http.post("/_sandbox/apps", json={
-            "name": "lawsync tests", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-            "redirect_uris": [REDIRECT],
-        }).raise_for_status()
+        http.post(
+            "/_sandbox/apps",
+            json={
+                "name": "lawsync tests",
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "redirect_uris": [REDIRECT],
+            },
+        ).raise_for_status()
     yield server
     server.stop()
 
@@ -70,7 +75,9 @@ def control(sandbox: Server) -> Iterator[httpx.Client]:
 class Qbo:
     """A QBO company in the sandbox, with a bearer token, spoken to over HTTP."""
 
-    def __init__(self, control: httpx.Client, realm: str, token: dict[str, Any], info: dict[str, Any]) -> None:
+    def __init__(
+        self, control: httpx.Client, realm: str, token: dict[str, Any], info: dict[str, Any]
+    ) -> None:
         self.control = control
         self.realm = realm
         self.token = token
@@ -78,7 +85,10 @@ class Qbo:
         self.accounts: dict[str, str] = info["accounts"]
         self.http = httpx.Client(
             base_url=f"{str(control.base_url).rstrip('/')}/v3/company/{realm}",
-            headers={"Authorization": f"Bearer {token['access_token']}", "Accept": "application/json"},
+            headers={
+                "Authorization": f"Bearer {token['access_token']}",
+                "Accept": "application/json",
+            },
             timeout=10,
         )
 
@@ -123,14 +133,30 @@ class Qbo:
         return self.create("Customer", {"DisplayName": name or f"Client {next(_names)}", **extra})
 
     def invoice(self, customer_id: str, amount: str = "100.00", **extra: Any) -> dict[str, Any]:
-        line = {"Amount": float(amount), "DetailType": "SalesItemLineDetail",
-                "SalesItemLineDetail": {"ItemRef": {"value": "2"}}}
-        return self.create("Invoice", {"CustomerRef": {"value": customer_id}, "Line": [line], **extra})
+        line = {
+            "Amount": float(amount),
+            "DetailType": "SalesItemLineDetail",
+            "SalesItemLineDetail": {"ItemRef": {"value": "2"}},
+        }
+        return self.create(
+            "Invoice", {"CustomerRef": {"value": customer_id}, "Line": [line], **extra}
+        )
 
-    def payment(self, customer_id: str, amount: str, invoice_id: str | None = None, **extra: Any) -> dict[str, Any]:
-        body: dict[str, Any] = {"CustomerRef": {"value": customer_id}, "TotalAmt": float(amount), **extra}
+    def payment(
+        self, customer_id: str, amount: str, invoice_id: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "CustomerRef": {"value": customer_id},
+            "TotalAmt": float(amount),
+            **extra,
+        }
         if invoice_id:
-            body["Line"] = [{"Amount": float(amount), "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}]}]
+            body["Line"] = [
+                {
+                    "Amount": float(amount),
+                    "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}],
+                }
+            ]
         return self.create("Payment", body)
 
 
@@ -141,7 +167,9 @@ def make_company(control: httpx.Client, **spec: Any) -> Qbo:
     r = control.post("/_sandbox/companies", json=spec)
     assert r.status_code == 201, r.text
     info = r.json()
-    t = control.post(f"/_sandbox/companies/{info['realm_id']}/tokens", json={"client_id": CLIENT_ID})
+    t = control.post(
+        f"/_sandbox/companies/{info['realm_id']}/tokens", json={"client_id": CLIENT_ID}
+    )
     assert t.status_code == 200, t.text
     return Qbo(control, info["realm_id"], t.json(), info)
 
@@ -159,7 +187,9 @@ def new_company(control: httpx.Client) -> Any:
     return factory
 
 
-def fault(resp: httpx.Response, status: int, code: str, element: str | None = None) -> dict[str, Any]:
+def fault(
+    resp: httpx.Response, status: int, code: str, element: str | None = None
+) -> dict[str, Any]:
     """Assert a capitalised QBO fault and return its first error."""
     assert resp.status_code == status, resp.text
     body = resp.json()

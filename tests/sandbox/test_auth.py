@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import httpx
-
 from conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
 
 
@@ -53,16 +52,24 @@ def test_token_for_another_realm_gives_100(qbo: Qbo, new_company: Any) -> None:
 
 
 def test_token_without_accounting_scope_gives_403_3100(qbo: Qbo, control: httpx.Client) -> None:
-    t = control.post(f"/_sandbox/companies/{qbo.realm}/tokens",
-                     json={"client_id": CLIENT_ID, "scope": "openid email"}).json()
+    t = control.post(
+        f"/_sandbox/companies/{qbo.realm}/tokens",
+        json={"client_id": CLIENT_ID, "scope": "openid email"},
+    ).json()
     r = qbo.http.get("/preferences", headers={"Authorization": f"Bearer {t['access_token']}"})
     gateway(r, 403, "3100", "ApplicationAuthorizationFailed")
     assert r.json()["fault"]["type"] == "SERVICE"
 
 
-def token_call(control: httpx.Client, data: dict[str, str], secret: str = CLIENT_SECRET) -> httpx.Response:
-    return control.post("/oauth2/v1/tokens/bearer", data=data, auth=(CLIENT_ID, secret),
-                        headers={"Accept": "application/json"})
+def token_call(
+    control: httpx.Client, data: dict[str, str], secret: str = CLIENT_SECRET
+) -> httpx.Response:
+    return control.post(
+        "/oauth2/v1/tokens/bearer",
+        data=data,
+        auth=(CLIENT_ID, secret),
+        headers={"Accept": "application/json"},
+    )
 
 
 def test_refresh_keeps_value_within_a_day_then_rotates(qbo: Qbo, control: httpx.Client) -> None:
@@ -78,7 +85,10 @@ def test_refresh_keeps_value_within_a_day_then_rotates(qbo: Qbo, control: httpx.
         assert rotated["refresh_token"] != rt
         stale = token_call(control, {"grant_type": "refresh_token", "refresh_token": rt})
         assert stale.status_code == 400
-        assert stale.json() == {"error": "invalid_grant", "error_description": "Incorrect or invalid refresh token"}
+        assert stale.json() == {
+            "error": "invalid_grant",
+            "error_description": "Incorrect or invalid refresh token",
+        }
     finally:
         control.post("/_sandbox/clock", json={"advance_seconds": -25 * 3600})
 
@@ -86,7 +96,9 @@ def test_refresh_keeps_value_within_a_day_then_rotates(qbo: Qbo, control: httpx.
 def test_refresh_token_dies_after_100_days_unused(qbo: Qbo, control: httpx.Client) -> None:
     control.post("/_sandbox/clock", json={"advance_seconds": 101 * 86400})
     try:
-        r = token_call(control, {"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"]})
+        r = token_call(
+            control, {"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"]}
+        )
         assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
     finally:
         control.post("/_sandbox/clock", json={"advance_seconds": -101 * 86400})
@@ -98,45 +110,72 @@ def test_wrong_client_secret_is_invalid_client(qbo: Qbo, control: httpx.Client) 
 
 
 def test_revoke_kills_refresh_and_access_tokens(qbo: Qbo, control: httpx.Client) -> None:
-    r = control.post("/v2/oauth2/tokens/revoke", json={"token": qbo.token["refresh_token"]},
-                     auth=(CLIENT_ID, CLIENT_SECRET))
+    r = control.post(
+        "/v2/oauth2/tokens/revoke",
+        json={"token": qbo.token["refresh_token"]},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    )
     assert r.status_code == 200
     assert qbo.get("/preferences").status_code == 401
-    again = token_call(control, {"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"]})
+    again = token_call(
+        control, {"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"]}
+    )
     assert again.json()["error"] == "invalid_grant"
 
 
 def test_authorization_code_flow_through_the_consent_page(qbo: Qbo, control: httpx.Client) -> None:
-    page = control.get("/connect/oauth2", params={"client_id": CLIENT_ID, "redirect_uri": REDIRECT,
-                                                  "scope": "com.intuit.quickbooks.accounting",
-                                                  "response_type": "code", "state": "s1"})
+    page = control.get(
+        "/connect/oauth2",
+        params={
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT,
+            "scope": "com.intuit.quickbooks.accounting",
+            "response_type": "code",
+            "state": "s1",
+        },
+    )
     assert page.status_code == 200
     assert "lawsync tests" in page.text and qbo.realm in page.text
     assert "Connect" in page.text and "Cancel" in page.text
     action = re.search(r"action='([^']+)'", page.text)
     assert action is not None
-    form = {"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "scope": "com.intuit.quickbooks.accounting",
-            "state": "s1", "realm_id": qbo.realm, "action": "connect"}
+    form = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT,
+        "scope": "com.intuit.quickbooks.accounting",
+        "state": "s1",
+        "realm_id": qbo.realm,
+        "action": "connect",
+    }
     r = control.post(action.group(1), data=form)
     assert r.status_code == 302
     location = httpx.URL(r.headers["location"])
     assert location.params["state"] == "s1" and location.params["realmId"] == qbo.realm
     code = location.params["code"]
-    t = token_call(control, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT})
+    t = token_call(
+        control, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    )
     assert t.status_code == 200 and t.json()["x_refresh_token_expires_in"] == 8640000
-    reuse = token_call(control, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT})
+    reuse = token_call(
+        control, {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    )
     assert reuse.json()["error"] == "invalid_grant"
     cancel = control.post(action.group(1), data={**form, "action": "cancel"})
     assert "error=access_denied" in cancel.headers["location"]
 
 
 def test_consent_page_rejects_unregistered_redirect(control: httpx.Client) -> None:
-    r = control.get("/connect/oauth2", params={"client_id": CLIENT_ID, "redirect_uri": "http://evil/cb"})
+    r = control.get(
+        "/connect/oauth2", params={"client_id": CLIENT_ID, "redirect_uri": "http://evil/cb"}
+    )
     assert r.status_code == 400
 
 
 def test_discovery_documents_point_at_the_sandbox(control: httpx.Client) -> None:
-    for path in ("/.well-known/openid_sandbox_configuration/", "/.well-known/openid_configuration/"):
+    for path in (
+        "/.well-known/openid_sandbox_configuration/",
+        "/.well-known/openid_configuration/",
+    ):
         doc = control.get(path).json()
         root = str(control.base_url).rstrip("/")
         assert doc["token_endpoint"] == f"{root}/oauth2/v1/tokens/bearer"
@@ -147,8 +186,10 @@ def test_discovery_documents_point_at_the_sandbox(control: httpx.Client) -> None
 
 
 def test_hard_expiry_is_reported_when_asked(qbo: Qbo, control: httpx.Client) -> None:
-    r = control.post("/oauth2/v1/tokens/bearer",
-                     data={"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"]},
-                     auth=(CLIENT_ID, CLIENT_SECRET),
-                     headers={"x-include-refresh-token-hard-expires-in": "true"})
+    r = control.post(
+        "/oauth2/v1/tokens/bearer",
+        data={"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"]},
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        headers={"x-include-refresh-token-hard-expires-in": "true"},
+    )
     assert 0 < r.json()["x_refresh_token_hard_expires_in"] <= 157_680_000

@@ -9,12 +9,21 @@ from conftest import Qbo, fault
 
 def test_batch_items_succeed_or_fail_independently(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("batch", {"BatchItemRequest": [
-        {"bId": "1", "operation": "create", "Customer": {"DisplayName": "Batch One"}},
-        {"bId": "2", "operation": "update", "Customer": {"Id": c["Id"], "SyncToken": "7", "sparse": True}},
-        {"bId": "3", "Query": "SELECT * FROM Customer WHERE DisplayName = 'Batch One'"},
-        {"bId": "4", "operation": "delete", "Invoice": {"Id": "424242", "SyncToken": "0"}},
-    ]})
+    r = qbo.post(
+        "batch",
+        {
+            "BatchItemRequest": [
+                {"bId": "1", "operation": "create", "Customer": {"DisplayName": "Batch One"}},
+                {
+                    "bId": "2",
+                    "operation": "update",
+                    "Customer": {"Id": c["Id"], "SyncToken": "7", "sparse": True},
+                },
+                {"bId": "3", "Query": "SELECT * FROM Customer WHERE DisplayName = 'Batch One'"},
+                {"bId": "4", "operation": "delete", "Invoice": {"Id": "424242", "SyncToken": "0"}},
+            ]
+        },
+    )
     assert r.status_code == 200
     items = {i["bId"]: i for i in r.json()["BatchItemResponse"]}
     assert items["1"]["Customer"]["DisplayName"] == "Batch One"
@@ -25,12 +34,17 @@ def test_batch_items_succeed_or_fail_independently(qbo: Qbo) -> None:
 
 
 def test_1040_batch_over_30_items(qbo: Qbo) -> None:
-    items = [{"bId": str(n), "operation": "create", "Customer": {"DisplayName": f"B{n}"}} for n in range(31)]
+    items = [
+        {"bId": str(n), "operation": "create", "Customer": {"DisplayName": f"B{n}"}}
+        for n in range(31)
+    ]
     fault(qbo.post("batch", {"BatchItemRequest": items}), 400, "1040", "BatchItemRequest")
 
 
 def test_batch_with_requestid_replays(qbo: Qbo) -> None:
-    body = {"BatchItemRequest": [{"bId": "a", "operation": "create", "Customer": {"DisplayName": "RB"}}]}
+    body = {
+        "BatchItemRequest": [{"bId": "a", "operation": "create", "Customer": {"DisplayName": "RB"}}]
+    }
     first = qbo.post("batch", body, requestid="batch-rid")
     second = qbo.post("batch", body, requestid="batch-rid")
     assert first.content == second.content
@@ -48,8 +62,9 @@ def test_cdc_returns_changes_and_deletes(qbo: Qbo) -> None:
     customers = responses[0]["Customer"]
     assert any(x["DisplayName"] == "CDC Client" for x in customers)
     invoices = responses[1]["Invoice"]
-    assert invoices == [{"Id": inv["Id"], "status": "Deleted", "domain": "QBO",
-                         "MetaData": invoices[0]["MetaData"]}]
+    assert invoices == [
+        {"Id": inv["Id"], "status": "Deleted", "domain": "QBO", "MetaData": invoices[0]["MetaData"]}
+    ]
     assert responses[2] == {}
 
 
@@ -61,8 +76,10 @@ def test_cdc_rejects_more_than_30_days(qbo: Qbo) -> None:
 def test_cdc_caps_at_1000_objects(qbo: Qbo) -> None:
     since = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     for chunk in range(34):
-        items = [{"bId": str(n), "operation": "create",
-                  "Customer": {"DisplayName": f"Bulk {chunk}-{n}"}} for n in range(30)]
+        items = [
+            {"bId": str(n), "operation": "create", "Customer": {"DisplayName": f"Bulk {chunk}-{n}"}}
+            for n in range(30)
+        ]
         assert qbo.post("batch", {"BatchItemRequest": items}).status_code == 200
     r = qbo.get("/cdc", entities="Customer", changedSince=since)
     assert len(r.json()["CDCResponse"][0]["QueryResponse"][0]["Customer"]) == 1000

@@ -6,15 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-
 from conftest import Qbo, fault
 
 
 def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:
-    return {"PaymentType": "Check", "AccountRef": {"value": qbo.accounts["Checking"]},
-            "Line": [{"Amount": 25, "DetailType": "AccountBasedExpenseLineDetail",
-                      "AccountBasedExpenseLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]}}}],
-            **extra}
+    return {
+        "PaymentType": "Check",
+        "AccountRef": {"value": qbo.accounts["Checking"]},
+        "Line": [
+            {
+                "Amount": 25,
+                "DetailType": "AccountBasedExpenseLineDetail",
+                "AccountBasedExpenseLineDetail": {
+                    "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}
+                },
+            }
+        ],
+        **extra,
+    }
 
 
 def test_http_503_outage_serves_an_html_page(qbo: Qbo) -> None:
@@ -54,8 +63,14 @@ def test_120_authorizing_user_disabled(qbo: Qbo) -> None:
 def test_6210_write_dated_in_closed_books(qbo: Qbo) -> None:
     qbo.patch(book_close_date="2024-12-31")
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "TxnDate": "2024-12-31",
-                             "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]})
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TxnDate": "2024-12-31",
+            "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+        },
+    )
     fault(r, 400, "6210", "TxnDate")
     prefs = qbo.get("/preferences").json()["Preferences"]
     assert prefs["AccountingInfoPrefs"]["BookCloseDate"] == "2024-12-31"
@@ -105,21 +120,35 @@ def test_6540_deposited_payment_cannot_change(qbo: Qbo, control: httpx.Client) -
     assert r.json()["TotalAmt"] == 75.0
     bank = qbo.read("Account", qbo.accounts["Checking"])
     assert bank["CurrentBalance"] == 75.0
-    update = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"})
+    update = qbo.post(
+        "payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"}
+    )
     err = fault(update, 400, "6540", "")
     assert "has been deposited" in err["Detail"]
-    fault(qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"]}, operation="delete"), 400, "6540")
-    void = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True},
-                    operation="update", include="void")
+    fault(
+        qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"]}, operation="delete"),
+        400,
+        "6540",
+    )
+    void = qbo.post(
+        "payment",
+        {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True},
+        operation="update",
+        include="void",
+    )
     fault(void, 400, "6540")
 
 
 def test_deleting_the_deposit_frees_the_payment(qbo: Qbo, control: httpx.Client) -> None:
     c = qbo.customer()
     p = qbo.payment(c["Id"], "20.00")
-    dep = control.post(f"/_sandbox/companies/{qbo.realm}/deposits", json={"payment_ids": [p["Id"]]}).json()
+    dep = control.post(
+        f"/_sandbox/companies/{qbo.realm}/deposits", json={"payment_ids": [p["Id"]]}
+    ).json()
     qbo.post("deposit", {"Id": dep["Id"], "SyncToken": dep["SyncToken"]}, operation="delete")
-    ok = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"})
+    ok = qbo.post(
+        "payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"}
+    )
     assert ok.status_code == 200
 
 
@@ -139,11 +168,23 @@ def test_purge_removes_every_id(qbo: Qbo, control: httpx.Client) -> None:
     c = qbo.customer()
     assert control.post(f"/_sandbox/companies/{qbo.realm}/purge").status_code == 200
     fault(qbo.get(f"/customer/{c['Id']}"), 400, "610")
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                             "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail",
-                                       "SalesItemLineDetail": {"ItemRef": {"value": "2"}}}]})
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {
+                    "Amount": 5,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": "2"}},
+                }
+            ],
+        },
+    )
     fault(r, 400, "6250")
-    r = qbo.post("item", {"Name": "x", "IncomeAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]}})
+    r = qbo.post(
+        "item", {"Name": "x", "IncomeAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]}}
+    )
     fault(r, 400, "2500", "Reference Id")
 
 
@@ -158,8 +199,15 @@ def test_company_for_canada_has_gst_hst_pst_and_group_codes(new_company: Any) ->
 
 def test_chart_of_accounts_has_the_law_firm_accounts(qbo: Qbo) -> None:
     subtypes = {a["AccountSubType"] for a in qbo.rows("SELECT * FROM Account MAXRESULTS 1000")}
-    assert {"UndepositedFunds", "AccountsReceivable", "Checking", "TrustAccounts",
-            "TrustAccountsLiabilities", "ServiceFeeIncome", "OfficeExpenses"} <= subtypes
+    assert {
+        "UndepositedFunds",
+        "AccountsReceivable",
+        "Checking",
+        "TrustAccounts",
+        "TrustAccountsLiabilities",
+        "ServiceFeeIncome",
+        "OfficeExpenses",
+    } <= subtypes
     items = {i["Type"] for i in qbo.rows("SELECT * FROM Item")}
     assert items == {"Service", "NonInventory"}
 
@@ -167,9 +215,13 @@ def test_chart_of_accounts_has_the_law_firm_accounts(qbo: Qbo) -> None:
 def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
     spec = control.get("/_sandbox/openapi.json").json()
     assert set(spec["paths"]) == {
-        "/_sandbox/apps", "/_sandbox/companies", "/_sandbox/companies/{realm_id}",
-        "/_sandbox/companies/{realm_id}/tokens", "/_sandbox/companies/{realm_id}/deposits",
-        "/_sandbox/companies/{realm_id}/print-cheques", "/_sandbox/companies/{realm_id}/purge",
+        "/_sandbox/apps",
+        "/_sandbox/companies",
+        "/_sandbox/companies/{realm_id}",
+        "/_sandbox/companies/{realm_id}/tokens",
+        "/_sandbox/companies/{realm_id}/deposits",
+        "/_sandbox/companies/{realm_id}/print-cheques",
+        "/_sandbox/companies/{realm_id}/purge",
         "/_sandbox/clock",
     }
     assert control.get("/_sandbox/docs").status_code == 200

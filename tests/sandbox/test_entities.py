@@ -15,7 +15,10 @@ def test_create_and_read_customer_round_trips_with_system_fields(qbo: Qbo) -> No
 
 def test_full_update_clears_omitted_fields_and_sparse_keeps_them(qbo: Qbo) -> None:
     c = qbo.customer("Grace Hopper", CompanyName="Navy", Notes="admiral")
-    sparse = qbo.create("Customer", {"Id": c["Id"], "SyncToken": c["SyncToken"], "sparse": True, "Notes": "rear admiral"})
+    sparse = qbo.create(
+        "Customer",
+        {"Id": c["Id"], "SyncToken": c["SyncToken"], "sparse": True, "Notes": "rear admiral"},
+    )
     assert sparse["CompanyName"] == "Navy" and sparse["Notes"] == "rear admiral"
     assert sparse["SyncToken"] == "1"
     full = qbo.create("Customer", {"Id": c["Id"], "SyncToken": "1", "DisplayName": "Grace Hopper"})
@@ -40,14 +43,25 @@ def test_unknown_entity_path_gives_500_unsupported(qbo: Qbo) -> None:
 
 def test_invoice_totals_are_recomputed_and_subtotal_line_added(qbo: Qbo) -> None:
     c = qbo.customer()
-    inv = qbo.create("Invoice", {
-        "CustomerRef": {"value": c["Id"]}, "TotalAmt": 1,
-        "Line": [
-            {"Amount": 150.0, "DetailType": "SalesItemLineDetail",
-             "SalesItemLineDetail": {"ItemRef": {"value": "2"}, "Qty": 0.6, "UnitPrice": 250}},
-            {"Amount": 50.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}},
-        ],
-    })
+    inv = qbo.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TotalAmt": 1,
+            "Line": [
+                {
+                    "Amount": 150.0,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {
+                        "ItemRef": {"value": "2"},
+                        "Qty": 0.6,
+                        "UnitPrice": 250,
+                    },
+                },
+                {"Amount": 50.0, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}},
+            ],
+        },
+    )
     assert inv["TotalAmt"] == 200.0 and inv["Balance"] == 200.0
     kinds = [ln["DetailType"] for ln in inv["Line"]]
     assert kinds == ["SalesItemLineDetail", "SalesItemLineDetail", "SubTotalLineDetail"]
@@ -71,7 +85,9 @@ def test_delete_invoice_then_read_gives_610_and_query_is_empty(qbo: Qbo) -> None
     assert r.status_code == 200
     assert r.json()["Invoice"] == {"status": "Deleted", "domain": "QBO", "Id": inv["Id"]}
     fault(qbo.get(f"/invoice/{inv['Id']}"), 400, "610")
-    assert qbo.query(f"select * from Invoice where Id = '{inv['Id']}'").json()["QueryResponse"] == {}
+    assert (
+        qbo.query(f"select * from Invoice where Id = '{inv['Id']}'").json()["QueryResponse"] == {}
+    )
 
 
 def test_void_invoice_zeroes_amounts_and_notes_it(qbo: Qbo) -> None:
@@ -86,8 +102,12 @@ def test_void_invoice_zeroes_amounts_and_notes_it(qbo: Qbo) -> None:
 def test_void_payment_through_update_include_void(qbo: Qbo) -> None:
     c = qbo.customer()
     p = qbo.payment(c["Id"], "40.00")
-    r = qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True},
-                 operation="update", include="void")
+    r = qbo.post(
+        "payment",
+        {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True},
+        operation="update",
+        include="void",
+    )
     v = r.json()["Payment"]
     assert v["TotalAmt"] == 0 and "Voided" in v["PrivateNote"]
 
@@ -144,8 +164,15 @@ def test_account_balances_follow_transactions(qbo: Qbo) -> None:
 
 
 def test_sub_account_gets_fully_qualified_name(qbo: Qbo) -> None:
-    child = qbo.create("Account", {"Name": "IOLTA 2", "AccountSubType": "TrustAccounts",
-                                   "SubAccount": True, "ParentRef": {"value": qbo.accounts["TrustAccounts"]}})
+    child = qbo.create(
+        "Account",
+        {
+            "Name": "IOLTA 2",
+            "AccountSubType": "TrustAccounts",
+            "SubAccount": True,
+            "ParentRef": {"value": qbo.accounts["TrustAccounts"]},
+        },
+    )
     assert child["FullyQualifiedName"] == "Client Trust Account:IOLTA 2"
     assert child["AccountType"] == "Bank"
 
@@ -166,3 +193,12 @@ def test_preferences_update_turns_on_custom_numbers(qbo: Qbo) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["Preferences"]["SalesFormsPrefs"]["CustomTxnNumbers"] is True
     assert r.json()["Preferences"]["SyncToken"] == "1"
+
+
+def test_invoice_link_on_request_for_online_payable_invoices(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], AllowOnlineACHPayment=True, BillEmail={"Address": "pay@example.com"})
+    plain = qbo.get(f"/invoice/{inv['Id']}").json()["Invoice"]
+    assert "InvoiceLink" not in plain
+    linked = qbo.get(f"/invoice/{inv['Id']}", include="invoiceLink").json()["Invoice"]
+    assert linked["InvoiceLink"].startswith("https://")

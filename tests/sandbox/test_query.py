@@ -6,8 +6,10 @@ from conftest import Qbo, fault
 
 
 def seed(qbo: Qbo) -> list[dict]:
-    return [qbo.customer(f"Q{n:02d} {tag}", CompanyName=tag) for n, tag in
-            enumerate(["alpha", "beta", "gamma", "alpha", "beta"])]
+    return [
+        qbo.customer(f"Q{n:02d} {tag}", CompanyName=tag)
+        for n, tag in enumerate(["alpha", "beta", "gamma", "alpha", "beta"])
+    ]
 
 
 def test_select_star_with_equality_and_like(qbo: Qbo) -> None:
@@ -48,7 +50,9 @@ def test_inactive_names_are_hidden_unless_asked_for(qbo: Qbo) -> None:
     c = qbo.customer("Gone Client")
     qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     assert qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Gone Client'") == []
-    rows = qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Gone Client' AND Active IN (true, false)")
+    rows = qbo.rows(
+        "SELECT * FROM Customer WHERE DisplayName = 'Gone Client' AND Active IN (true, false)"
+    )
     assert len(rows) == 1
 
 
@@ -57,14 +61,21 @@ def test_filter_on_reference_and_metadata(qbo: Qbo) -> None:
     inv = qbo.invoice(c["Id"], "12.00")
     rows = qbo.rows(f"SELECT * FROM Invoice WHERE CustomerRef = '{c['Id']}'")
     assert [r["Id"] for r in rows] == [inv["Id"]]
-    rows = qbo.rows("SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2000-01-01T00:00:00-08:00' AND TotalAmt = '12.00'")
+    rows = qbo.rows(
+        "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2000-01-01T00:00:00-08:00' "
+        "AND TotalAmt = '12.00'"
+    )
     assert inv["Id"] in [r["Id"] for r in rows]
 
 
 def test_post_query_as_text(qbo: Qbo) -> None:
     qbo.customer("Posted Query")
-    r = qbo.http.post("/query", content="SELECT * FROM Customer WHERE DisplayName = 'Posted Query'",
-                      headers={"Content-Type": "application/text"}, params={"minorversion": 75})
+    r = qbo.http.post(
+        "/query",
+        content="SELECT * FROM Customer WHERE DisplayName = 'Posted Query'",
+        headers={"Content-Type": "application/text"},
+        params={"minorversion": 75},
+    )
     assert r.status_code == 200
     assert len(r.json()["QueryResponse"]["Customer"]) == 1
 

@@ -8,18 +8,37 @@ from conftest import Qbo, fault
 
 
 def sales_line(amount: float, **detail: Any) -> dict[str, Any]:
-    return {"Amount": amount, "DetailType": "SalesItemLineDetail",
-            "SalesItemLineDetail": {"ItemRef": {"value": "2"}, **detail}}
+    return {
+        "Amount": amount,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {"ItemRef": {"value": "2"}, **detail},
+    }
 
 
 def test_610_reference_to_inactive_item(qbo: Qbo) -> None:
-    item = qbo.create("Item", {"Name": "Old fee", "Type": "Service",
-                               "IncomeAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]}})
+    item = qbo.create(
+        "Item",
+        {
+            "Name": "Old fee",
+            "Type": "Service",
+            "IncomeAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]},
+        },
+    )
     qbo.create("Item", {"Id": item["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                             "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail",
-                                       "SalesItemLineDetail": {"ItemRef": {"value": item["Id"]}}}]})
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {
+                    "Amount": 5,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": item["Id"]}},
+                }
+            ],
+        },
+    )
     err = fault(r, 400, "610", "Line.SalesItemLineDetail.ItemRef")
     assert "made inactive" in err["Detail"]
 
@@ -27,15 +46,27 @@ def test_610_reference_to_inactive_item(qbo: Qbo) -> None:
 def test_620_payment_linked_to_another_customers_invoice(qbo: Qbo) -> None:
     a, b = qbo.customer(), qbo.customer()
     inv = qbo.invoice(a["Id"])
-    r = qbo.post("payment", {"CustomerRef": {"value": b["Id"]}, "TotalAmt": 10,
-                             "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}]})
+    r = qbo.post(
+        "payment",
+        {
+            "CustomerRef": {"value": b["Id"]},
+            "TotalAmt": 10,
+            "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}],
+        },
+    )
     fault(r, 400, "620", "Line.LinkedTxn")
 
 
 def test_620_payment_linked_to_unknown_transaction(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 10,
-                             "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": "9999", "TxnType": "Invoice"}]}]})
+    r = qbo.post(
+        "payment",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TotalAmt": 10,
+            "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": "9999", "TxnType": "Invoice"}]}],
+        },
+    )
     fault(r, 400, "620", "Line.LinkedTxn")
 
 
@@ -51,14 +82,22 @@ def test_2020_invoice_without_customer(qbo: Qbo) -> None:
 
 def test_2020_line_without_amount(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                             "Line": [{"DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]})
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [{"DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+        },
+    )
     fault(r, 400, "2020", "Line.Amount")
 
 
 def test_2050_doc_number_longer_than_21(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "X" * 22, "Line": [sales_line(5)]})
+    r = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "X" * 22, "Line": [sales_line(5)]},
+    )
     err = fault(r, 400, "2050", "DocNumber")
     assert "Max:21" in err["Detail"] and "Supplied length:22" in err["Detail"]
 
@@ -68,27 +107,48 @@ def test_2050_display_name_too_long(qbo: Qbo) -> None:
 
 
 def test_2170_bad_account_type(qbo: Qbo) -> None:
-    fault(qbo.post("account", {"Name": "Weird", "AccountType": "Magic"}), 400, "2170", "AccountType")
+    fault(
+        qbo.post("account", {"Name": "Weird", "AccountType": "Magic"}), 400, "2170", "AccountType"
+    )
 
 
 def test_2170_billable_status_has_been_billed(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("purchase", {
-        "PaymentType": "Cash", "AccountRef": {"value": qbo.accounts["Checking"]},
-        "Line": [{"Amount": 10, "DetailType": "AccountBasedExpenseLineDetail",
-                  "AccountBasedExpenseLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
-                                                    "BillableStatus": "HasBeenBilled",
-                                                    "CustomerRef": {"value": c["Id"]}}}]})
+    r = qbo.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
+                        "BillableStatus": "HasBeenBilled",
+                        "CustomerRef": {"value": c["Id"]},
+                    },
+                }
+            ],
+        },
+    )
     fault(r, 400, "2170", "Line.AccountBasedExpenseLineDetail.BillableStatus")
 
 
 def test_2200_web_address_without_scheme(qbo: Qbo) -> None:
-    err = fault(qbo.post("customer", {"DisplayName": "Web", "WebAddr": {"URI": "example.com"}}), 400, "2200", "WebAddr")
+    err = fault(
+        qbo.post("customer", {"DisplayName": "Web", "WebAddr": {"URI": "example.com"}}),
+        400,
+        "2200",
+        "WebAddr",
+    )
     assert "example.com" in err["Detail"]
 
 
 def test_2210_bad_email(qbo: Qbo) -> None:
-    r = qbo.post("customer", {"DisplayName": "Mail", "PrimaryEmailAddr": {"Address": "a@b.com, c@d.com"}})
+    r = qbo.post(
+        "customer", {"DisplayName": "Mail", "PrimaryEmailAddr": {"Address": "a@b.com, c@d.com"}}
+    )
     fault(r, 400, "2210", "PrimaryEmailAddr")
 
 
@@ -99,9 +159,19 @@ def test_2220_foreign_currency_without_multicurrency(qbo: Qbo) -> None:
 
 def test_2500_unknown_item(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                             "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail",
-                                       "SalesItemLineDetail": {"ItemRef": {"value": "583"}}}]})
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {
+                    "Amount": 5,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": "583"}},
+                }
+            ],
+        },
+    )
     err = fault(r, 400, "2500", "Reference Id")
     assert err["Detail"] == "Invalid Reference Id : Items element id 583 not found"
 
@@ -110,19 +180,38 @@ def test_2500_unknown_class_uses_klasses(new_company: Any) -> None:
     q = new_company(edition="plus")
     q.patch(class_tracking=True)
     c = q.customer()
-    r = q.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                           "Line": [sales_line(5, ClassRef={"value": "999999"})]})
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, ClassRef={"value": "999999"})]},
+    )
     err = fault(r, 400, "2500", "Reference Id")
     assert "Klasses element id 999999 not found" in err["Detail"]
 
 
 def test_2300_unbalanced_journal_entry(qbo: Qbo) -> None:
-    r = qbo.post("journalentry", {"Line": [
-        {"Amount": 10, "DetailType": "JournalEntryLineDetail",
-         "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}}},
-        {"Amount": 9.99, "DetailType": "JournalEntryLineDetail",
-         "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": qbo.accounts["Checking"]}}},
-    ]})
+    r = qbo.post(
+        "journalentry",
+        {
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {
+                        "PostingType": "Debit",
+                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
+                    },
+                },
+                {
+                    "Amount": 9.99,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {
+                        "PostingType": "Credit",
+                        "AccountRef": {"value": qbo.accounts["Checking"]},
+                    },
+                },
+            ]
+        },
+    )
     fault(r, 400, "2300", "Line")
 
 
@@ -134,11 +223,24 @@ def test_5020_class_in_essentials(new_company: Any) -> None:
 def test_5020_billable_expense_below_plus(new_company: Any) -> None:
     q = new_company(edition="essentials")
     c = q.customer()
-    r = q.post("purchase", {
-        "PaymentType": "Cash", "AccountRef": {"value": q.accounts["Checking"]},
-        "Line": [{"Amount": 10, "DetailType": "AccountBasedExpenseLineDetail",
-                  "AccountBasedExpenseLineDetail": {"AccountRef": {"value": q.accounts["OfficeExpenses"]},
-                                                    "BillableStatus": "Billable", "CustomerRef": {"value": c["Id"]}}}]})
+    r = q.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": q.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": q.accounts["OfficeExpenses"]},
+                        "BillableStatus": "Billable",
+                        "CustomerRef": {"value": c["Id"]},
+                    },
+                }
+            ],
+        },
+    )
     fault(r, 400, "5020")
 
 
@@ -147,26 +249,60 @@ def test_5030_class_ref_when_tracking_is_off(qbo: Qbo) -> None:
     cls = qbo.create("Class", {"Name": "Family law"})
     qbo.patch(class_tracking=False)
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                             "Line": [sales_line(5, ClassRef={"value": cls["Id"]})]})
+    r = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, ClassRef={"value": cls["Id"]})]},
+    )
     fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
 
 
 def test_6000_journal_entry_with_one_line(qbo: Qbo) -> None:
-    r = qbo.post("journalentry", {"Line": [
-        {"Amount": 10, "DetailType": "JournalEntryLineDetail",
-         "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}}}]})
+    r = qbo.post(
+        "journalentry",
+        {
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {
+                        "PostingType": "Debit",
+                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
+                    },
+                }
+            ]
+        },
+    )
     err = fault(r, 400, "6000", "Line")
-    assert err["Detail"] == "Business Validation Error: Fill out at least two detail lines to continue."
+    assert (
+        err["Detail"]
+        == "Business Validation Error: Fill out at least two detail lines to continue."
+    )
 
 
 def test_6000_receivable_line_without_customer(qbo: Qbo) -> None:
-    r = qbo.post("journalentry", {"Line": [
-        {"Amount": 10, "DetailType": "JournalEntryLineDetail",
-         "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": qbo.accounts["AccountsReceivable"]}}},
-        {"Amount": 10, "DetailType": "JournalEntryLineDetail",
-         "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": qbo.accounts["ServiceFeeIncome"]}}},
-    ]})
+    r = qbo.post(
+        "journalentry",
+        {
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {
+                        "PostingType": "Debit",
+                        "AccountRef": {"value": qbo.accounts["AccountsReceivable"]},
+                    },
+                },
+                {
+                    "Amount": 10,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {
+                        "PostingType": "Credit",
+                        "AccountRef": {"value": qbo.accounts["ServiceFeeIncome"]},
+                    },
+                },
+            ]
+        },
+    )
     err = fault(r, 400, "6000", "Line.JournalEntryLineDetail.Entity")
     assert "Accounts Receivable" in err["Detail"]
 
@@ -180,8 +316,14 @@ def test_6000_payment_without_amount(qbo: Qbo) -> None:
 def test_6000_payment_applied_beyond_open_balance(qbo: Qbo) -> None:
     c = qbo.customer()
     inv = qbo.invoice(c["Id"], "50.00")
-    r = qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 60,
-                             "Line": [{"Amount": 60, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}]})
+    r = qbo.post(
+        "payment",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TotalAmt": 60,
+            "Line": [{"Amount": 60, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}],
+        },
+    )
     fault(r, 400, "6000", "Line.Amount")
 
 
@@ -195,16 +337,23 @@ def test_6000_canadian_line_without_tax_code(new_company: Any) -> None:
 
 def test_6070_amount_not_qty_times_price(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]},
-                             "Line": [sales_line(451.50, Qty=48, UnitPrice=9.41)]})
+    r = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(451.50, Qty=48, UnitPrice=9.41)]},
+    )
     err = fault(r, 400, "6070", "Line.Amount")
     assert "Supplied value:451.5" in err["Detail"]
 
 
 def test_6070_accepts_product_rounded_to_the_cent(qbo: Qbo) -> None:
     c = qbo.customer()
-    inv = qbo.create("Invoice", {"CustomerRef": {"value": c["Id"]},
-                                 "Line": [sales_line(451.50, Qty=48, UnitPrice=9.40625)]})
+    inv = qbo.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [sales_line(451.50, Qty=48, UnitPrice=9.40625)],
+        },
+    )
     assert inv["TotalAmt"] == 451.5
 
 
@@ -212,20 +361,39 @@ def test_6140_duplicate_doc_number_with_custom_numbers(qbo: Qbo) -> None:
     qbo.patch(custom_txn_numbers=True)
     c = qbo.customer()
     first = qbo.invoice(c["Id"], DocNumber="INV-7")
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "INV-7", "Line": [sales_line(5)]})
+    r = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "INV-7", "Line": [sales_line(5)]},
+    )
     err = fault(r, 400, "6140", "DocNumber")
     assert f"TxnId={first['Id']}" in err["Detail"] and "TxnType=Invoice" in err["Detail"]
-    ok = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "INV-7", "Line": [sales_line(5)]},
-                  include="allowduplicatedocnum")
+    ok = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "INV-7", "Line": [sales_line(5)]},
+        include="allowduplicatedocnum",
+    )
     assert ok.status_code == 200
 
 
 def test_6140_duplicate_cheque_number_only_when_warned(qbo: Qbo) -> None:
     def cheque() -> Any:
-        return qbo.post("purchase", {
-            "PaymentType": "Check", "DocNumber": "501", "AccountRef": {"value": qbo.accounts["Checking"]},
-            "Line": [{"Amount": 10, "DetailType": "AccountBasedExpenseLineDetail",
-                      "AccountBasedExpenseLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]}}}]})
+        return qbo.post(
+            "purchase",
+            {
+                "PaymentType": "Check",
+                "DocNumber": "501",
+                "AccountRef": {"value": qbo.accounts["Checking"]},
+                "Line": [
+                    {
+                        "Amount": 10,
+                        "DetailType": "AccountBasedExpenseLineDetail",
+                        "AccountBasedExpenseLineDetail": {
+                            "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}
+                        },
+                    }
+                ],
+            },
+        )
 
     assert cheque().status_code == 200
     assert cheque().status_code == 200
@@ -250,38 +418,74 @@ def test_6250_invoice_for_inactive_customer(qbo: Qbo) -> None:
 
 def test_6430_payment_deposited_to_expense_account(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5,
-                             "DepositToAccountRef": {"value": qbo.accounts["OfficeExpenses"]}})
+    r = qbo.post(
+        "payment",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TotalAmt": 5,
+            "DepositToAccountRef": {"value": qbo.accounts["OfficeExpenses"]},
+        },
+    )
     fault(r, 400, "6430", "DepositToAccountRef")
 
 
 def test_6430_cheque_paid_from_credit_card(qbo: Qbo) -> None:
-    r = qbo.post("purchase", {
-        "PaymentType": "Check", "AccountRef": {"value": qbo.accounts["CreditCard"]},
-        "Line": [{"Amount": 10, "DetailType": "AccountBasedExpenseLineDetail",
-                  "AccountBasedExpenseLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]}}}]})
+    r = qbo.post(
+        "purchase",
+        {
+            "PaymentType": "Check",
+            "AccountRef": {"value": qbo.accounts["CreditCard"]},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}
+                    },
+                }
+            ],
+        },
+    )
     fault(r, 400, "6430", "AccountRef")
 
 
 def test_6470_tax_code_without_sales_rate(new_company: Any) -> None:
     q = new_company(country="CA")
     c = q.customer()
-    r = q.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "6"})]})
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "6"})]},
+    )
     fault(r, 400, "6470", "TaxCodeRef")
 
 
 def test_6100_us_line_tax_code_must_be_tax_or_non(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "3"})]})
+    r = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "3"})]},
+    )
     fault(r, 400, "6100", "TaxCodeRef")
 
 
 def test_6310_billable_line_without_customer(qbo: Qbo) -> None:
-    r = qbo.post("purchase", {
-        "PaymentType": "Cash", "AccountRef": {"value": qbo.accounts["Checking"]},
-        "Line": [{"Amount": 10, "DetailType": "AccountBasedExpenseLineDetail",
-                  "AccountBasedExpenseLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
-                                                    "BillableStatus": "Billable"}}]})
+    r = qbo.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
+                        "BillableStatus": "Billable",
+                    },
+                }
+            ],
+        },
+    )
     fault(r, 400, "6310", "Line.AccountBasedExpenseLineDetail.CustomerRef")
 
 
@@ -292,8 +496,16 @@ def test_6080_customer_without_any_name(qbo: Qbo) -> None:
 def test_canadian_invoice_computes_tax_per_line(new_company: Any) -> None:
     q = new_company(country="CA")
     c = q.customer()
-    inv = q.create("Invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [
-        sales_line(10.05, TaxCodeRef={"value": "4"}), sales_line(10.05, TaxCodeRef={"value": "2"})]})
+    inv = q.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                sales_line(10.05, TaxCodeRef={"value": "4"}),
+                sales_line(10.05, TaxCodeRef={"value": "2"}),
+            ],
+        },
+    )
     # 5% and 7% on 10.05 (0.50 + 0.70) plus 13% on 10.05 (1.31)
     assert inv["TxnTaxDetail"]["TotalTax"] == 2.51
     assert inv["TotalAmt"] == 22.61

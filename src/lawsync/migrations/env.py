@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import lawsync.sync.models  # noqa: F401  (registers the sync tables)
 from lawsync.practice.models import Base
 
 config = context.config

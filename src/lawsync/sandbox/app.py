@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import TokenError

@@ -65,7 +65,9 @@ def new_token(prefix: str) -> str:
 
 
 class TokenError(Exception):
-    def __init__(self, status: int, error: str, description: str | None = None, reason: str | None = None):
+    def __init__(
+        self, status: int, error: str, description: str | None = None, reason: str | None = None
+    ):
         super().__init__(error)
         self.status = status
         self.error = error

@@ -9,7 +9,12 @@ from typing import Any
 from .auth import ACCOUNTING_SCOPE, App, Grant, TokenError, Tokens
 from .clock import Clock
 from .company import EDITIONS, Company, Limits, Record
-from .faults import GatewayFault, GeneralAuthenticationError, authentication_failed, authorization_failed
+from .faults import (
+    GatewayFault,
+    GeneralAuthenticationError,
+    authentication_failed,
+    authorization_failed,
+)
 from .models import MODELS
 from .models.base import Ctx, Operations
 from .models.deposit import Deposit
@@ -85,7 +90,9 @@ class Sandbox:
             raise ControlError(404, f"no company with realm id {realm_id}")
         return company
 
-    def mint(self, realm_id: str, client_id: str, scope: str = ACCOUNTING_SCOPE) -> dict[str, object]:
+    def mint(
+        self, realm_id: str, client_id: str, scope: str = ACCOUNTING_SCOPE
+    ) -> dict[str, object]:
         with self.lock:
             self.company(realm_id)
             if client_id not in self.apps:
@@ -161,7 +168,9 @@ class Sandbox:
                 c.limits = Limits(
                     per_window=int(limits.get("per_window", c.limits.per_window)),
                     concurrent=int(limits.get("concurrent", c.limits.concurrent)),
-                    batches_per_window=int(limits.get("batches_per_window", c.limits.batches_per_window)),
+                    batches_per_window=int(
+                        limits.get("batches_per_window", c.limits.batches_per_window)
+                    ),
                     window_seconds=float(limits.get("window_seconds", c.limits.window_seconds)),
                 )
             refresh_settings_records(c, now, bump=True)
@@ -174,9 +183,13 @@ class Sandbox:
             if account_id is None:
                 bank = c.account_by_subtype("Checking")
                 account_id = bank.data["Id"] if bank else None
-            lines = [{"LinkedTxn": [{"TxnId": str(pid), "TxnType": "Payment", "TxnLineId": "0"}]}
-                     for pid in payment_ids]
-            rec = Operations(ctx).create(MODELS["Deposit"], {"DepositToAccountRef": {"value": account_id}, "Line": lines})
+            lines = [
+                {"LinkedTxn": [{"TxnId": str(pid), "TxnType": "Payment", "TxnLineId": "0"}]}
+                for pid in payment_ids
+            ]
+            rec = Operations(ctx).create(
+                MODELS["Deposit"], {"DepositToAccountRef": {"value": account_id}, "Line": lines}
+            )
             self.emit(realm_id, ctx.events)
             return rec
 
@@ -188,8 +201,12 @@ class Sandbox:
             model = MODELS["Purchase"]
             printed = []
             waiting = sorted(
-                (r for r in c.table("Purchase").values()
-                 if r.data.get("PaymentType") == "Check" and r.data.get("PrintStatus") == "NeedToPrint"),
+                (
+                    r
+                    for r in c.table("Purchase").values()
+                    if r.data.get("PaymentType") == "Check"
+                    and r.data.get("PrintStatus") == "NeedToPrint"
+                ),
                 key=lambda r: int(r.data["Id"]),
             )
             for rec in waiting:
@@ -198,7 +215,12 @@ class Sandbox:
                     first_number += 1
                 else:
                     number = c.next_doc_number("cheque", 1)
-                body = {**rec.data, "DocNumber": number, "PrintStatus": "PrintComplete", "sparse": True}
+                body = {
+                    **rec.data,
+                    "DocNumber": number,
+                    "PrintStatus": "PrintComplete",
+                    "sparse": True,
+                }
                 ctx.include = frozenset({"allowduplicatedocnum"})
                 stored = ops.update(model, body, sparse=True)
                 printed.append({"Id": stored.data["Id"], "DocNumber": number})
@@ -215,6 +237,7 @@ class Sandbox:
             c.balances.clear()
             c.applied.clear()
             c.open_items.clear()
+            c.customer_open.clear()
             c.deposited.clear()
             c.name_index.clear()
             c.requests.clear()

@@ -8,8 +8,11 @@ from typing import Any
 import httpx
 import typer
 
-app = typer.Typer(help="Run the local QuickBooks Online sandbox, or control a running one.",
-                  invoke_without_command=True, no_args_is_help=False)
+app = typer.Typer(
+    help="Run the local QuickBooks Online sandbox, or control a running one.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
 company_app = typer.Typer(help="Create and change companies.")
 app_app = typer.Typer(help="Register apps (OAuth clients).")
 app.add_typer(company_app, name="company")
@@ -54,11 +57,20 @@ def register_app(
     url: str = URL,
 ) -> None:
     """Register an app."""
-    _call("POST", url, "/_sandbox/apps", {
-        "name": name, "client_id": client_id, "client_secret": client_secret,
-        "redirect_uris": redirect_uri, "webhook_url": webhook_url, "verifier_token": verifier_token,
-        "webhook_format": "legacy" if legacy_webhooks else "cloudevents",
-    })
+    _call(
+        "POST",
+        url,
+        "/_sandbox/apps",
+        {
+            "name": name,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "redirect_uris": redirect_uri,
+            "webhook_url": webhook_url,
+            "verifier_token": verifier_token,
+            "webhook_format": "legacy" if legacy_webhooks else "cloudevents",
+        },
+    )
 
 
 @company_app.command("create")
@@ -71,10 +83,18 @@ def create_company(
     url: str = URL,
 ) -> None:
     """Create a company with a seeded chart of accounts."""
-    _call("POST", url, "/_sandbox/companies", {
-        "name": name, "edition": edition, "country": country,
-        "home_currency": home_currency, "multicurrency": multicurrency,
-    })
+    _call(
+        "POST",
+        url,
+        "/_sandbox/companies",
+        {
+            "name": name,
+            "edition": edition,
+            "country": country,
+            "home_currency": home_currency,
+            "multicurrency": multicurrency,
+        },
+    )
 
 
 @company_app.command("set")
@@ -95,24 +115,37 @@ def patch_company(
 ) -> None:
     """Change a company's state (only the options given are changed)."""
     body: dict[str, Any] = {
-        k: v for k, v in {
-            "book_close_date": book_close_date, "subscription_status": subscription_status,
-            "authorizing_user_disabled": authorizing_user_disabled, "outage": outage,
+        k: v
+        for k, v in {
+            "book_close_date": book_close_date,
+            "subscription_status": subscription_status,
+            "authorizing_user_disabled": authorizing_user_disabled,
+            "outage": outage,
             "custom_txn_numbers": custom_txn_numbers,
             "warn_duplicate_doc_numbers": warn_duplicate_doc_numbers,
             "class_tracking": class_tracking,
-        }.items() if v is not None
+        }.items()
+        if v is not None
     }
-    limits = {k: v for k, v in {"per_window": per_window, "concurrent": concurrent,
-                                "batches_per_window": batches_per_window,
-                                "window_seconds": window_seconds}.items() if v is not None}
+    limits = {
+        k: v
+        for k, v in {
+            "per_window": per_window,
+            "concurrent": concurrent,
+            "batches_per_window": batches_per_window,
+            "window_seconds": window_seconds,
+        }.items()
+        if v is not None
+    }
     if limits:
         body["limits"] = limits
     _call("PATCH", url, f"/_sandbox/companies/{realm_id}", body)
 
 
 @company_app.command("deposit")
-def deposit(realm_id: str, payment_id: list[str] = typer.Option(..., "--payment-id"), url: str = URL) -> None:
+def deposit(
+    realm_id: str, payment_id: list[str] = typer.Option(..., "--payment-id"), url: str = URL
+) -> None:
     """Deposit payments from Undeposited Funds into the operating bank account."""
     _call("POST", url, f"/_sandbox/companies/{realm_id}/deposits", {"payment_ids": payment_id})
 

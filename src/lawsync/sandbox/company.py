@@ -73,6 +73,7 @@ class Company:
     balances: dict[str, Decimal] = field(default_factory=dict)
     applied: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
     open_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
+    customer_open: dict[str, Decimal] = field(default_factory=dict)
     name_index: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     @property

@@ -76,9 +76,7 @@ class RequiredParamMissing(QboFault):
 
     @classmethod
     def of(cls, name: str, element: str | None = None) -> RequiredParamMissing:
-        return cls(
-            f"Required parameter {name} is missing in the request", element or name
-        )
+        return cls(f"Required parameter {name} is missing in the request", element or name)
 
 
 class InvalidRequestIdFormat(QboFault):
@@ -325,7 +323,11 @@ def authorization_failed(detail: str) -> GatewayFault:
 
 def throttle_exceeded() -> GatewayFault:
     return GatewayFault(
-        429, "ThrottleExceeded", "3001", "The request limit was reached.  Try again later", "SERVICE"
+        429,
+        "ThrottleExceeded",
+        "3001",
+        "The request limit was reached.  Try again later",
+        "SERVICE",
     )
 
 

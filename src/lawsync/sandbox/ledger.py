@@ -15,7 +15,9 @@ ZERO = Decimal("0")
 DEBIT_NORMAL = ("Asset", "Expense")
 
 
-def _rewrite(c: Company, entity: str, ident: str, changes: dict[str, Any], touch: float | None) -> None:
+def _rewrite(
+    c: Company, entity: str, ident: str, changes: dict[str, Any], touch: float | None
+) -> None:
     rec = c.get(entity, ident)
     if rec is None:
         return
@@ -26,7 +28,9 @@ def _rewrite(c: Company, entity: str, ident: str, changes: dict[str, Any], touch
 
         meta["LastUpdatedTime"] = qbo_time(touch, c.tz)
         data["MetaData"] = meta
-    c.table(entity)[ident] = Record.of(data, rec.created, touch if touch is not None else rec.updated)
+    c.table(entity)[ident] = Record.of(
+        data, rec.created, touch if touch is not None else rec.updated
+    )
 
 
 def replace_postings(c: Company, key: tuple[str, str], postings: list[Posting]) -> None:
@@ -67,25 +71,30 @@ def refresh_account_balance(c: Company, account_id: str) -> None:
         refresh_account_balance(c, parent)
 
 
-def set_open_item(c: Company, key: tuple[str, str], customer_id: str | None, amount: Decimal) -> None:
+def set_open_item(
+    c: Company, key: tuple[str, str], customer_id: str | None, amount: Decimal
+) -> None:
     """Record what a transaction contributes to its customer's open balance."""
-    opens = c.open_items
-    previous = opens.pop(key, None)
+    previous = c.open_items.pop(key, None)
     affected: set[str] = set()
     if previous is not None:
+        c.customer_open[previous[0]] = c.customer_open.get(previous[0], ZERO) - previous[1]
         affected.add(previous[0])
     if customer_id is not None and amount != ZERO:
-        opens[key] = (customer_id, amount)
+        c.open_items[key] = (customer_id, amount)
+        c.customer_open[customer_id] = c.customer_open.get(customer_id, ZERO) + amount
         affected.add(customer_id)
     for cust in affected:
-        total = sum((v for k, (cid, v) in opens.items() if cid == cust), ZERO)
-        _rewrite(c, "Customer", cust, {"Balance": total, "BalanceWithJobs": total}, None)
+        total = c.customer_open.get(cust, ZERO)
+        rec = c.get("Customer", cust)
+        if rec is not None and rec.data.get("Balance") != total:
+            _rewrite(c, "Customer", cust, {"Balance": total, "BalanceWithJobs": total}, None)
 
 
 def set_applications(
     c: Company, payment_id: str, applications: dict[tuple[str, str], Decimal], now: float
 ) -> set[tuple[str, str]]:
-    """Replace what a payment applies to each invoice or credit memo; returns the targets touched."""
+    """Replace what a payment applies to invoices and credit memos; return the targets touched."""
     touched: set[tuple[str, str]] = set()
     for target, by_payment in c.applied.items():
         if payment_id in by_payment:
@@ -98,9 +107,7 @@ def set_applications(
 
 
 def applied_total(c: Company, target: tuple[str, str], excluding: str | None = None) -> Decimal:
-    return sum(
-        (v for pid, v in c.applied.get(target, {}).items() if pid != excluding), ZERO
-    )
+    return sum((v for pid, v in c.applied.get(target, {}).items() if pid != excluding), ZERO)
 
 
 def refresh_open_balance(c: Company, target: tuple[str, str], now: float) -> None:

@@ -24,8 +24,24 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:\\.|[^'\\])*')|(?P<op><=|>=|!=|<>|=|<|>)|(?P<punct>[(),*])"
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_.]*)|(?P<num>-?\d+(?:\.\d+)?))"
 )
-KEYWORDS = {"SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "ORDERBY", "ORDER", "BY",
-            "ASC", "DESC", "STARTPOSITION", "MAXRESULTS", "COUNT"}
+KEYWORDS = {
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "LIKE",
+    "ORDERBY",
+    "ORDER",
+    "BY",
+    "ASC",
+    "DESC",
+    "STARTPOSITION",
+    "MAXRESULTS",
+    "COUNT",
+}
 
 
 @dataclass
@@ -69,7 +85,8 @@ def _tokens(text: str) -> list[Token]:
         if m is None:
             bad = text[pos:].strip()[:1]
             raise QueryParseError(
-                f'QueryParserError: Encountered " "{bad}" "{bad} "" at line 1, column {pos + 1}.', ""
+                f'QueryParserError: Encountered " "{bad}" "{bad} "" at line 1, column {pos + 1}.',
+                "",
             )
         kind = m.lastgroup or "word"
         out.append(Token(kind, m.group(kind), m.start(kind) + 1))
@@ -177,7 +194,11 @@ class _Parser:
                 if tok is not None and tok.upper in ("OR", "NOT"):
                     raise self.fail('"AND" | "ORDERBY" | "STARTPOSITION" | "MAXRESULTS"')
                 break
-        if self.keyword("ORDERBY") or (self.keyword("ORDER") and (self.expect("BY") or True)):
+        ordered = self.keyword("ORDERBY")
+        if not ordered and self.keyword("ORDER"):
+            self.expect("BY")
+            ordered = True
+        if ordered:
             while True:
                 name = self.ident()
                 desc = self.keyword("DESC")
@@ -281,7 +302,10 @@ def _matches(rec: Record, cond: Condition) -> bool:
         actual = Decimal(str(actual))
     values = [_coerce(v, actual, cond.field) for v in cond.values]
     if isinstance(actual, int) and not isinstance(actual, bool):
-        values = [int(v) if isinstance(v, Decimal) or (isinstance(v, str) and v.isdigit()) else v for v in values]
+        values = [
+            int(v) if isinstance(v, Decimal) or (isinstance(v, str) and v.isdigit()) else v
+            for v in values
+        ]
     if cond.op == "IN":
         return actual in values
     target = values[0]
@@ -315,7 +339,11 @@ def run(c: Company, q: Query) -> tuple[list[Record], int]:
     rows = [r for r in c.table(q.entity).values() if all(_matches(r, cd) for cd in conds)]
     if q.order:
         for name, desc in reversed(q.order):
-            rows.sort(key=lambda r, n=name: _sort_key(_field(r, n)), reverse=desc)
+
+            def key(rec: Record, field_name: str = name) -> tuple[int, Any]:
+                return _sort_key(_field(rec, field_name))
+
+            rows.sort(key=key, reverse=desc)
     else:
         rows.sort(key=lambda r: _sort_key(_field(r, "Id")))
     total = len(rows)
@@ -340,5 +368,7 @@ def project(rec: Record, fields: list[str]) -> dict[str, Any]:
     for name in fields:
         if name in rec.data:
             out[name] = rec.data[name]
-    out.update({"domain": "QBO", "sparse": True, "Id": rec.data["Id"], "SyncToken": rec.data["SyncToken"]})
+    out.update(
+        {"domain": "QBO", "sparse": True, "Id": rec.data["Id"], "SyncToken": rec.data["SyncToken"]}
+    )
     return out

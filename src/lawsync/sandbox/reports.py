@@ -17,11 +17,11 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
     today = datetime.fromtimestamp(now, c.tz).date()
     end = params.get("end_date") or today.isoformat()
     start = params.get("start_date") or f"{end[:4]}-01-01"
-    for value, name in ((end, "end_date"), (start, "start_date")):
+    for text, name in ((end, "end_date"), (start, "start_date")):
         try:
-            datetime.strptime(value, "%Y-%m-%d")
+            datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            raise InvalidDateFormat(f"Invalid Date Format : {value}", name) from None
+            raise InvalidDateFormat(f"Invalid Date Format : {text}", name) from None
     totals: dict[str, Decimal] = {}
     for postings in c.postings.values():
         for p in postings:
@@ -29,7 +29,9 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
                 totals[p.account_id] = totals.get(p.account_id, ZERO) + p.amount
     rows = []
     debit_total = credit_total = ZERO
-    accounts = sorted(c.table("Account").values(), key=lambda r: r.data["FullyQualifiedName"].casefold())
+    accounts = sorted(
+        c.table("Account").values(), key=lambda r: r.data["FullyQualifiedName"].casefold()
+    )
     for rec in accounts:
         value = money(totals.get(rec.data["Id"], ZERO))
         if value == 0:
@@ -38,13 +40,15 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
         credit = -value if value < 0 else ZERO
         debit_total += debit
         credit_total += credit
-        rows.append({
-            "ColData": [
-                {"value": rec.data["FullyQualifiedName"], "id": rec.data["Id"]},
-                {"value": f"{debit:.2f}" if debit else ""},
-                {"value": f"{credit:.2f}" if credit else ""},
-            ]
-        })
+        rows.append(
+            {
+                "ColData": [
+                    {"value": rec.data["FullyQualifiedName"], "id": rec.data["Id"]},
+                    {"value": f"{debit:.2f}" if debit else ""},
+                    {"value": f"{credit:.2f}" if credit else ""},
+                ]
+            }
+        )
     return {
         "Header": {
             "Time": response_time(now, c.tz),
@@ -57,19 +61,29 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
             "Currency": c.home_currency,
             "Option": [{"Name": "NoReportData", "Value": "false" if rows else "true"}],
         },
-        "Columns": {"Column": [
-            {"ColTitle": "", "ColType": "Account"},
-            {"ColTitle": "Debit", "ColType": "Money"},
-            {"ColTitle": "Credit", "ColType": "Money"},
-        ]},
-        "Rows": {"Row": [
-            *rows,
-            {"Summary": {"ColData": [
-                {"value": "TOTAL"},
-                {"value": f"{debit_total:.2f}"},
-                {"value": f"{credit_total:.2f}"},
-            ]}, "type": "Section", "group": "GrandTotal"},
-        ]},
+        "Columns": {
+            "Column": [
+                {"ColTitle": "", "ColType": "Account"},
+                {"ColTitle": "Debit", "ColType": "Money"},
+                {"ColTitle": "Credit", "ColType": "Money"},
+            ]
+        },
+        "Rows": {
+            "Row": [
+                *rows,
+                {
+                    "Summary": {
+                        "ColData": [
+                            {"value": "TOTAL"},
+                            {"value": f"{debit_total:.2f}"},
+                            {"value": f"{credit_total:.2f}"},
+                        ]
+                    },
+                    "type": "Section",
+                    "group": "GrandTotal",
+                },
+            ]
+        },
     }
 
 

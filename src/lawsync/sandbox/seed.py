@@ -52,8 +52,12 @@ def company_info(c: Company) -> dict[str, Any]:
     return {
         "CompanyName": c.name,
         "LegalName": c.name,
-        "CompanyAddr": {"Line1": "100 Main Street", "City": "Springfield", "Country": addr_country,
-                        "PostalCode": "00000"},
+        "CompanyAddr": {
+            "Line1": "100 Main Street",
+            "City": "Springfield",
+            "Country": addr_country,
+            "PostalCode": "00000",
+        },
         "Country": c.country,
         "Email": {"Address": "office@example.com"},
         "CompanyStartDate": datetime.fromtimestamp(c.created, c.tz).date().isoformat(),
@@ -73,11 +77,16 @@ def company_info(c: Company) -> dict[str, Any]:
 
 def refresh_settings_records(c: Company, now: float, bump: bool) -> None:
     """Rewrite CompanyInfo and Preferences after the company's switches changed."""
-    for entity, build in (("CompanyInfo", lambda old: company_info(c)),
-                          ("Preferences", lambda old: build_preferences(c, old))):
+    for entity, build in (
+        ("CompanyInfo", lambda old: company_info(c)),
+        ("Preferences", lambda old: build_preferences(c, old)),
+    ):
         rec = c.get(entity, "1")
-        base = {k: v for k, v in (rec.data if rec else {}).items()
-                if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")}
+        base = {
+            k: v
+            for k, v in (rec.data if rec else {}).items()
+            if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")
+        }
         data = build(base)
         if rec is None:
             put(c, entity, "1", data, now)
@@ -85,28 +94,70 @@ def refresh_settings_records(c: Company, now: float, bump: bool) -> None:
         if data == base:
             continue
         sync = int(rec.data["SyncToken"]) + (1 if bump else 0)
-        full = {**data, "domain": "QBO", "sparse": False, "Id": "1", "SyncToken": str(sync),
-                "MetaData": {"CreateTime": rec.data["MetaData"]["CreateTime"],
-                             "LastUpdatedTime": qbo_time(now, c.tz)}}
+        full = {
+            **data,
+            "domain": "QBO",
+            "sparse": False,
+            "Id": "1",
+            "SyncToken": str(sync),
+            "MetaData": {
+                "CreateTime": rec.data["MetaData"]["CreateTime"],
+                "LastUpdatedTime": qbo_time(now, c.tz),
+            },
+        }
         c.table(entity)["1"] = Record.of(full, rec.created, now)
 
 
 def _tax_tables(c: Company, now: float) -> None:
     def rate(ident: str, name: str, value: str) -> None:
-        put(c, "TaxRate", ident, {"Name": name, "Description": name, "RateValue": Decimal(value),
-                                  "AgencyRef": {"value": "1"}, "Active": True,
-                                  "SpecialTaxType": "NONE", "DisplayType": "ReadOnly"}, now)
+        put(
+            c,
+            "TaxRate",
+            ident,
+            {
+                "Name": name,
+                "Description": name,
+                "RateValue": Decimal(value),
+                "AgencyRef": {"value": "1"},
+                "Active": True,
+                "SpecialTaxType": "NONE",
+                "DisplayType": "ReadOnly",
+            },
+            now,
+        )
 
-    def code(ident: str, name: str, sales: list[str], purchase: list[str], group: bool = False) -> None:
+    def code(
+        ident: str, name: str, sales: list[str], purchase: list[str], group: bool = False
+    ) -> None:
         def rl(ids: list[str]) -> dict[str, Any]:
-            return {"TaxRateDetail": [{"TaxRateRef": {"value": i, "name": c.table("TaxRate")[i].data["Name"]},
-                                       "TaxTypeApplicable": "TaxOnAmount", "TaxOrder": n}
-                                      for n, i in enumerate(ids)]}
+            return {
+                "TaxRateDetail": [
+                    {
+                        "TaxRateRef": {"value": i, "name": c.table("TaxRate")[i].data["Name"]},
+                        "TaxTypeApplicable": "TaxOnAmount",
+                        "TaxOrder": n,
+                    }
+                    for n, i in enumerate(ids)
+                ]
+            }
 
-        put(c, "TaxCode", ident, {"Name": name, "Description": name, "Active": True, "Hidden": False,
-                                  "Taxable": bool(sales or purchase), "TaxGroup": group,
-                                  "SalesTaxRateList": rl(sales), "PurchaseTaxRateList": rl(purchase),
-                                  "TaxCodeConfigType": "USER_DEFINED"}, now)
+        put(
+            c,
+            "TaxCode",
+            ident,
+            {
+                "Name": name,
+                "Description": name,
+                "Active": True,
+                "Hidden": False,
+                "Taxable": bool(sales or purchase),
+                "TaxGroup": group,
+                "SalesTaxRateList": rl(sales),
+                "PurchaseTaxRateList": rl(purchase),
+                "TaxCodeConfigType": "USER_DEFINED",
+            },
+            now,
+        )
 
     if c.country == "US":
         rate("1", "State Sales Tax", "7.25")
@@ -137,22 +188,49 @@ def seed_company(c: Company, now: float) -> None:
         accounts.append(("GST/HST Payable", "Other Current Liability", "GlobalTaxPayable"))
     ids: dict[str, str] = {}
     for name, acct_type, subtype in accounts:
-        rec = ops.create(MODELS["Account"], {"Name": name, "AccountType": acct_type, "AccountSubType": subtype})
+        rec = ops.create(
+            MODELS["Account"], {"Name": name, "AccountType": acct_type, "AccountSubType": subtype}
+        )
         ids[subtype] = rec.data["Id"]
     item = MODELS["Item"]
-    ops.create(item, {"Name": "Services", "Type": "Service",
-                      "IncomeAccountRef": {"value": ids["ServiceFeeIncome"]}})
-    ops.create(item, {"Name": "Legal Services", "Type": "Service", "UnitPrice": Decimal("250"),
-                      "Description": "Professional legal services",
-                      "IncomeAccountRef": {"value": ids["ServiceFeeIncome"]}})
-    ops.create(item, {"Name": "Disbursements", "Type": "NonInventory",
-                      "Description": "Costs recovered from clients",
-                      "IncomeAccountRef": {"value": ids["OtherPrimaryIncome"]},
-                      "ExpenseAccountRef": {"value": ids["LegalProfessionalFees"]}})
+    ops.create(
+        item,
+        {
+            "Name": "Services",
+            "Type": "Service",
+            "IncomeAccountRef": {"value": ids["ServiceFeeIncome"]},
+        },
+    )
+    ops.create(
+        item,
+        {
+            "Name": "Legal Services",
+            "Type": "Service",
+            "UnitPrice": Decimal("250"),
+            "Description": "Professional legal services",
+            "IncomeAccountRef": {"value": ids["ServiceFeeIncome"]},
+        },
+    )
+    ops.create(
+        item,
+        {
+            "Name": "Disbursements",
+            "Type": "NonInventory",
+            "Description": "Costs recovered from clients",
+            "IncomeAccountRef": {"value": ids["OtherPrimaryIncome"]},
+            "ExpenseAccountRef": {"value": ids["LegalProfessionalFees"]},
+        },
+    )
     ops.create(MODELS["Term"], {"Name": "Net 30", "DueDays": 30})
     ops.create(MODELS["Term"], {"Name": "Due on receipt", "DueDays": 0})
     for method in ("Cash", "Check", "Credit Card"):
-        ops.create(MODELS["PaymentMethod"], {"Name": method, "Type": "CREDIT_CARD" if method == "Credit Card" else "NON_CREDIT_CARD"})
+        ops.create(
+            MODELS["PaymentMethod"],
+            {
+                "Name": method,
+                "Type": "CREDIT_CARD" if method == "Credit Card" else "NON_CREDIT_CARD",
+            },
+        )
     _tax_tables(c, now)
     refresh_settings_records(c, now, bump=False)
     ctx.events.clear()

@@ -30,11 +30,16 @@ CDC_UNSUPPORTED = ("TaxCode", "TaxRate", "CompanyInfo")
 
 def model_for_path(segment: str) -> EntityModel:
     model = BY_PATH.get(segment.lower())
-    if model is None or model.name == "CompanyInfo" and segment != "companyinfo":
+    if model is None or (model.name == "CompanyInfo" and segment != "companyinfo"):
         raise UnsupportedOperation(
             f"Operation Could not find resource for relative : /{segment} is not supported.", ""
         )
     return model
+
+
+def page(entity: str, items: str, start: int, count: int) -> str:
+    """A QueryResponse body around already-rendered rows."""
+    return f'{{"{entity}":[{items}],"startPosition":{start},"maxResults":{count}}}'
 
 
 def read(c: Company, model: EntityModel, ident: str) -> str:
@@ -51,7 +56,22 @@ def read(c: Company, model: EntityModel, ident: str) -> str:
     return rec.json
 
 
-def write(ctx: Ctx, model: EntityModel, body: Any, operation: str | None, include: frozenset[str]) -> str:
+def invoice_link(c: Company, ident: str, base: str) -> str:
+    """The invoice with its customer payment link, as QBO adds it for ``include=invoiceLink``."""
+    rec = c.get("Invoice", ident)
+    if rec is None:
+        return read(c, MODELS["Invoice"], ident)
+    data = rec.data
+    online = data.get("AllowOnlineCreditCardPayment") or data.get("AllowOnlineACHPayment")
+    if not online or not (data.get("BillEmail") or {}).get("Address"):
+        return rec.json
+    link = f"{base}/pay/{c.realm_id}/invoice/{ident}"
+    return dumps({**data, "InvoiceLink": link})
+
+
+def write(
+    ctx: Ctx, model: EntityModel, body: Any, operation: str | None, include: frozenset[str]
+) -> str:
     if not isinstance(body, dict):
         raise UnsupportedOperation("Request has invalid or unsupported property", "")
     if len(body) == 1 and isinstance(body.get(model.name), dict):
@@ -77,14 +97,14 @@ def query(c: Company, text: str) -> str:
     q = parse(text)
     rows, total = run(c, q)
     if q.count:
-        return '{"totalCount":%d}' % total
+        return f'{{"totalCount":{total}}}'
     if not rows:
         return "{}"
     if q.fields is None:
         items = ",".join(r.json for r in rows)
     else:
         items = ",".join(dumps(project(r, q.fields)) for r in rows)
-    return '{"%s":[%s],"startPosition":%d,"maxResults":%d}' % (q.entity, items, q.start, len(rows))
+    return page(q.entity, items, q.start, len(rows))
 
 
 def batch(ctx: Ctx, body: Any, include: frozenset[str], requestid: str | None) -> str:
@@ -93,7 +113,8 @@ def batch(ctx: Ctx, body: Any, include: frozenset[str], requestid: str | None) -
         raise RequiredParamMissing.of("BatchItemRequest")
     if len(items) > MAX_BATCH:
         raise BatchSizeExceeded(
-            f"Batch size exceeds allowed limit. Maximum allowed: {MAX_BATCH}, supplied: {len(items)}",
+            f"Batch size exceeds allowed limit. Maximum allowed: {MAX_BATCH}, "
+            f"supplied: {len(items)}",
             "BatchItemRequest",
         )
     seen: set[str] = set()
@@ -108,17 +129,22 @@ def batch(ctx: Ctx, body: Any, include: frozenset[str], requestid: str | None) -
             if requestid and len(bid) > 10:
                 from .faults import InvalidRequestIdFormat
 
-                raise InvalidRequestIdFormat("bId can be at most 10 characters with requestid.", "bId")
+                raise InvalidRequestIdFormat(
+                    "bId can be at most 10 characters with requestid.", "bId"
+                )
             seen.add(bid)
             out.append(_batch_item(ctx, item, bid, include))
         except QboFault as fault:
-            out.append('{"bId":%s,"Fault":%s}' % (dumps(bid), dumps(fault.body()["Fault"])))
-    return "[%s]" % ",".join(out)
+            out.append('{{"bId":{},"Fault":{}}}'.format(dumps(bid), dumps(fault.body()["Fault"])))
+    return "[{}]".format(",".join(out))
 
 
 def _batch_item(ctx: Ctx, item: dict[str, Any], bid: str, include: frozenset[str]) -> str:
     if "Query" in item:
-        return '{"bId":%s,"QueryResponse":%s}' % (dumps(bid), query(ctx.company, str(item["Query"])))
+        return '{{"bId":{},"QueryResponse":{}}}'.format(
+            dumps(bid),
+            query(ctx.company, str(item["Query"])),
+        )
     names = [k for k in item if k in MODELS]
     if len(names) != 1:
         raise UnsupportedOperation("A batch item needs exactly one entity or a Query.", "")
@@ -137,7 +163,7 @@ def _batch_item(ctx: Ctx, item: dict[str, Any], bid: str, include: frozenset[str
         text = write(ctx, model, body, operation if operation != "create" else None, item_include)
     finally:
         ctx.include = old_include
-    return '{"bId":%s,"%s":%s}' % (dumps(bid), model.name, text)
+    return f'{{"bId":{dumps(bid)},"{model.name}":{text}}}'
 
 
 def cdc(c: Company, now: float, entities: str | None, changed_since: str | None) -> str:
@@ -160,7 +186,9 @@ def cdc(c: Company, now: float, entities: str | None, changed_since: str | None)
     for name in names:
         model = MODELS.get(name) or BY_PATH.get(name.lower())
         if model is None or model.name in CDC_UNSUPPORTED:
-            raise UnsupportedOperation(f"Change data capture is not supported for {name}.", "entities")
+            raise UnsupportedOperation(
+                f"Change data capture is not supported for {name}.", "entities"
+            )
         for rec in c.table(model.name).values():
             if rec.updated > since:
                 found.append((rec.updated, model.name, rec.json))
@@ -174,9 +202,7 @@ def cdc(c: Company, now: float, entities: str | None, changed_since: str | None)
         model = MODELS.get(name) or BY_PATH[name.lower()]
         rows = [j for _, n, j in found if n == model.name]
         if rows:
-            parts.append(
-                '{"%s":[%s],"startPosition":1,"maxResults":%d}' % (model.name, ",".join(rows), len(rows))
-            )
+            parts.append(page(model.name, ",".join(rows), 1, len(rows)))
         else:
             parts.append("{}")
-    return '[{"QueryResponse":[%s]}]' % ",".join(parts)
+    return '[{"QueryResponse":[' + ",".join(parts) + "]}]"

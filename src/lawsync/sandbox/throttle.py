@@ -32,7 +32,9 @@ class Throttle:
             key = (realm, client)
             if self._inflight.get(key, 0) >= limits.concurrent:
                 raise throttle_exceeded()
-            if not self._admit(self._requests.setdefault(realm, deque()), now, limits, limits.per_window):
+            if not self._admit(
+                self._requests.setdefault(realm, deque()), now, limits, limits.per_window
+            ):
                 raise throttle_exceeded()
             if batch and not self._admit(
                 self._batches.setdefault(key, deque()), now, limits, limits.batches_per_window

@@ -25,8 +25,14 @@ import httpx
 from .auth import App
 from .backend import Sandbox
 
-VERBS = {"Create": "created", "Update": "updated", "Delete": "deleted", "Void": "voided",
-         "Merge": "merged", "Emailed": "emailed"}
+VERBS = {
+    "Create": "created",
+    "Update": "updated",
+    "Delete": "deleted",
+    "Void": "voided",
+    "Merge": "merged",
+    "Emailed": "emailed",
+}
 MAX_EVENTS = 100
 
 
@@ -60,17 +66,20 @@ def sign(body: bytes, verifier_token: str | None) -> str:
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return (
+        datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
 
 
 def render(app: App, realm: str, events: list[Event]) -> bytes:
     if app.webhook_format == "legacy":
         entities = [
-            {"name": e.entity, "id": e.ident, "operation": e.operation,
-             "lastUpdated": _iso(e.at)}
+            {"name": e.entity, "id": e.ident, "operation": e.operation, "lastUpdated": _iso(e.at)}
             for e in events
         ]
-        payload: object = {"eventNotifications": [{"realmId": realm, "dataChangeEvent": {"entities": entities}}]}
+        payload: object = {
+            "eventNotifications": [{"realmId": realm, "dataChangeEvent": {"entities": entities}}]
+        }
     else:
         payload = [
             {
@@ -102,7 +111,9 @@ class Dispatcher:
 
     def enqueue(self, realm: str, events: list[tuple[str, str, str]]) -> None:
         sb = self.sandbox
-        apps = {g.client_id for g in sb.tokens.grants.values() if g.realm_id == realm and not g.revoked}
+        apps = {
+            g.client_id for g in sb.tokens.grants.values() if g.realm_id == realm and not g.revoked
+        }
         targets = [sb.apps[c] for c in apps if c in sb.apps and sb.apps[c].webhook_url]
         if not targets:
             return
@@ -115,7 +126,9 @@ class Dispatcher:
                     ch.first_buffered = now
                 ch.buffer.extend(Event(e, i, op, at) for e, i, op in events)
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="sandbox-webhooks", daemon=True
+                )
                 self._thread.start()
         self._wake.set()
 
@@ -157,7 +170,10 @@ class Dispatcher:
     @staticmethod
     def _post(client: httpx.Client, app: App, body: bytes) -> int:
         assert app.webhook_url is not None
-        headers = {"content-type": "application/json", "intuit-signature": sign(body, app.verifier_token)}
+        headers = {
+            "content-type": "application/json",
+            "intuit-signature": sign(body, app.verifier_token),
+        }
         try:
             return client.post(app.webhook_url, content=body, headers=headers).status_code
         except httpx.HTTPError:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -12,12 +14,21 @@ from lawsync.config import Settings
 from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
 from lawsync.web.api import errors
-from lawsync.web.api.routes import billing, money_in, people, work
+from lawsync.web.api.routes import billing, money_in, people, quickbooks, work
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
-def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None) -> FastAPI:
+SANDBOX_PREFIX = "/qbo"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    ledger: Ledger | None = None,
+    mount_sandbox: bool | None = None,
+) -> FastAPI:
+    """The whole web application; with no real company configured it also serves the sandbox."""
     settings = settings or Settings.from_env()
     if ledger is None:
         from lawsync.migrate import upgrade
@@ -25,7 +36,24 @@ def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None
         engine = make_engine(settings.database_url)
         upgrade(engine)
         ledger = Ledger(make_session_factory(engine))
+    sandbox = None
+    if settings.embedded_sandbox if mount_sandbox is None else mount_sandbox:
+        from lawsync.sandbox.app import create_app as create_sandbox
+
+        if settings.sandbox_db != ":memory:":
+            Path(settings.sandbox_db).parent.mkdir(parents=True, exist_ok=True)
+        sandbox = create_sandbox(settings.sandbox_db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # A mounted app's own start-up and shut-down do not run by themselves; run them here.
+        async with AsyncExitStack() as stack:
+            if sandbox is not None:
+                await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="lawsync",
         version=__version__,
         description="A law firm's practice ledger, kept in step with its accounting company.",
@@ -48,8 +76,10 @@ def create_app(settings: Settings | None = None, *, ledger: Ledger | None = None
             )
         return await call_next(request)
 
-    for module in (people, work, billing, money_in):
+    for module in (people, work, billing, money_in, quickbooks):
         app.include_router(module.router, prefix="/api/v1")
+    if sandbox is not None:
+        app.mount(SANDBOX_PREFIX, sandbox)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:

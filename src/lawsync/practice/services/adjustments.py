@@ -18,7 +18,16 @@ from lawsync.practice.models import (
     InterestChargeState,
 )
 from lawsync.practice.services.bills import recompute
-from lawsync.practice.services.context import Actor, Ledger, Page, audit, get, paginate
+from lawsync.practice.services.context import (
+    Actor,
+    Ledger,
+    Page,
+    audit,
+    fetch,
+    get,
+    list_page,
+    matching,
+)
 
 
 def create_credit_note(ledger: Ledger, actor: Actor, cmd: CreditNoteCreate) -> CreditNote:
@@ -83,18 +92,15 @@ def void_credit_note(ledger: Ledger, actor: Actor, note_id: int, reason: str = "
 
 
 def get_credit_note(ledger: Ledger, actor: Actor, note_id: int) -> CreditNote:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, CreditNote, note_id)
+    return fetch(ledger, actor, CreditNote, note_id)
 
 
 def list_credit_notes(
     ledger: Ledger, actor: Actor, cursor: int | None, limit: int, bill_id: int | None = None
 ) -> Page:
-    stmt = select(CreditNote)
-    if bill_id is not None:
-        stmt = stmt.where(CreditNote.bill_id == bill_id)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, CreditNote, cursor, limit)
+    return list_page(
+        ledger, actor, CreditNote, cursor, limit, *matching(CreditNote, bill_id=bill_id)
+    )
 
 
 def create_interest_charge(
@@ -166,15 +172,11 @@ def void_interest_charge(
 
 
 def get_interest_charge(ledger: Ledger, actor: Actor, charge_id: int) -> InterestCharge:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, InterestCharge, charge_id)
+    return fetch(ledger, actor, InterestCharge, charge_id)
 
 
 def list_interest_charges(
     ledger: Ledger, actor: Actor, cursor: int | None, limit: int, bill_id: int | None = None
 ) -> Page:
-    stmt = select(InterestCharge)
-    if bill_id is not None:
-        stmt = stmt.where(InterestCharge.bill_id == bill_id)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, InterestCharge, cursor, limit)
+    criteria = matching(InterestCharge, bill_id=bill_id)
+    return list_page(ledger, actor, InterestCharge, cursor, limit, *criteria)

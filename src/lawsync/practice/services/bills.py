@@ -41,8 +41,10 @@ from lawsync.practice.services.context import (
     Page,
     audit,
     diff,
+    fetch,
     get,
-    paginate,
+    list_page,
+    matching,
     snapshot,
 )
 
@@ -400,8 +402,7 @@ def _unbill_line(session: Session, line: BillLine) -> None:
 
 
 def get_bill(ledger: Ledger, actor: Actor, bill_id: int) -> Bill:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, Bill, bill_id)
+    return fetch(ledger, actor, Bill, bill_id)
 
 
 def list_bills(
@@ -412,10 +413,5 @@ def list_bills(
     client_id: int | None = None,
     state: BillState | None = None,
 ) -> Page:
-    stmt = select(Bill)
-    if client_id is not None:
-        stmt = stmt.where(Bill.client_id == client_id)
-    if state is not None:
-        stmt = stmt.where(Bill.state == state)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, Bill, cursor, limit)
+    criteria = matching(Bill, client_id=client_id, state=state)
+    return list_page(ledger, actor, Bill, cursor, limit, *criteria)

@@ -34,7 +34,17 @@ from lawsync.practice.models import (
     Matter,
     TrustTxnKind,
 )
-from lawsync.practice.services.context import Actor, Ledger, Page, audit, get, paginate, snapshot
+from lawsync.practice.services.context import (
+    Actor,
+    Ledger,
+    Page,
+    audit,
+    fetch,
+    get,
+    list_page,
+    matching,
+    snapshot,
+)
 
 TXN_FIELDS = (
     "account_id",
@@ -79,8 +89,7 @@ def create_account(
 
 
 def get_account(ledger: Ledger, actor: Actor, account_id: int) -> ClientFundsAccount:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, ClientFundsAccount, account_id)
+    return fetch(ledger, actor, ClientFundsAccount, account_id)
 
 
 def get_account_with_balance(
@@ -107,8 +116,7 @@ def bucket_balance(
 
 
 def list_accounts(ledger: Ledger, actor: Actor, cursor: int | None, limit: int) -> Page:
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, select(ClientFundsAccount), ClientFundsAccount, cursor, limit)
+    return list_page(ledger, actor, ClientFundsAccount, cursor, limit)
 
 
 def account_balance(session: Session, account_id: int) -> Decimal:
@@ -364,8 +372,7 @@ def reverse_transaction(
 
 
 def get_transaction(ledger: Ledger, actor: Actor, txn_id: int) -> ClientFundsTransaction:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, ClientFundsTransaction, txn_id)
+    return fetch(ledger, actor, ClientFundsTransaction, txn_id)
 
 
 def list_transactions(
@@ -376,10 +383,5 @@ def list_transactions(
     account_id: int | None = None,
     client_id: int | None = None,
 ) -> Page:
-    stmt = select(ClientFundsTransaction)
-    if account_id is not None:
-        stmt = stmt.where(ClientFundsTransaction.account_id == account_id)
-    if client_id is not None:
-        stmt = stmt.where(ClientFundsTransaction.client_id == client_id)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, ClientFundsTransaction, cursor, limit)
+    criteria = matching(ClientFundsTransaction, account_id=account_id, client_id=client_id)
+    return list_page(ledger, actor, ClientFundsTransaction, cursor, limit, *criteria)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import (
@@ -30,8 +30,10 @@ from lawsync.practice.services.context import (
     Page,
     audit,
     diff,
+    fetch,
     get,
-    paginate,
+    list_page,
+    matching,
     snapshot,
 )
 
@@ -159,19 +161,14 @@ def update_contact(ledger: Ledger, actor: Actor, contact_id: int, cmd: ContactUp
 
 
 def get_contact(ledger: Ledger, actor: Actor, contact_id: int) -> Contact:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, Contact, contact_id)
+    return fetch(ledger, actor, Contact, contact_id)
 
 
 def list_contacts(
     ledger: Ledger, actor: Actor, cursor: int | None, limit: int, query: str | None = None
 ) -> Page:
-    stmt = select(Contact)
-    if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(Contact.display_name.ilike(like)))
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, Contact, cursor, limit)
+    criteria = [Contact.display_name.ilike(f"%{query.lower()}%")] if query else []
+    return list_page(ledger, actor, Contact, cursor, limit, *criteria)
 
 
 def _next_matter_number(session: Session, firm_id: int) -> str:
@@ -245,8 +242,7 @@ def update_matter(ledger: Ledger, actor: Actor, matter_id: int, cmd: MatterUpdat
 
 
 def get_matter(ledger: Ledger, actor: Actor, matter_id: int) -> Matter:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, Matter, matter_id)
+    return fetch(ledger, actor, Matter, matter_id)
 
 
 def list_matters(
@@ -257,10 +253,5 @@ def list_matters(
     client_id: int | None = None,
     status: MatterStatus | None = None,
 ) -> Page:
-    stmt = select(Matter)
-    if client_id is not None:
-        stmt = stmt.where(Matter.client_id == client_id)
-    if status is not None:
-        stmt = stmt.where(Matter.status == status)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, Matter, cursor, limit)
+    criteria = matching(Matter, client_id=client_id, status=status)
+    return list_page(ledger, actor, Matter, cursor, limit, *criteria)

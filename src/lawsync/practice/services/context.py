@@ -97,6 +97,30 @@ def audit(
     )
 
 
+def fetch(ledger: Ledger, actor: Actor, model: type[T], ident: int) -> T:
+    """Read one record of the actor's firm, in a transaction of its own."""
+    with ledger.uow(actor) as uow:
+        return get(uow.session, model, ident)
+
+
+def matching(model: type[Base], **filters: Any) -> list[Any]:
+    """Equality criteria for the filters that were given (None means "any")."""
+    return [getattr(model, name) == value for name, value in filters.items() if value is not None]
+
+
+def list_page(
+    ledger: Ledger,
+    actor: Actor,
+    model: type[Base],
+    cursor: int | None,
+    limit: int,
+    *criteria: Any,
+) -> Page:
+    """One page of a firm's records of one kind, in id order."""
+    with ledger.uow(actor) as uow:
+        return paginate(uow.session, select(model).where(*criteria), model, cursor, limit)
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, in id order, with the cursor for the next page."""

@@ -33,8 +33,10 @@ from lawsync.practice.services.context import (
     Page,
     audit,
     diff,
+    fetch,
     get,
-    paginate,
+    list_page,
+    matching,
     snapshot,
 )
 
@@ -129,9 +131,7 @@ def update_category(
 def list_categories(
     ledger: Ledger, actor: Actor, kind: str, cursor: int | None, limit: int
 ) -> Page:
-    model = _category_model(kind)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, select(model), model, cursor, limit)
+    return list_page(ledger, actor, _category_model(kind), cursor, limit)
 
 
 def get_category(ledger: Ledger, actor: Actor, kind: str, category_id: int) -> Category:
@@ -319,13 +319,11 @@ def delete_expense_entry(ledger: Ledger, actor: Actor, entry_id: int) -> None:
 
 
 def get_time_entry(ledger: Ledger, actor: Actor, entry_id: int) -> TimeEntry:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, TimeEntry, entry_id)
+    return fetch(ledger, actor, TimeEntry, entry_id)
 
 
 def get_expense_entry(ledger: Ledger, actor: Actor, entry_id: int) -> ExpenseEntry:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, ExpenseEntry, entry_id)
+    return fetch(ledger, actor, ExpenseEntry, entry_id)
 
 
 def list_time_entries(
@@ -336,15 +334,11 @@ def list_time_entries(
     matter_id: int | None = None,
     unbilled: bool | None = None,
 ) -> Page:
-    stmt = select(TimeEntry)
-    if matter_id is not None:
-        stmt = stmt.where(TimeEntry.matter_id == matter_id)
+    criteria = matching(TimeEntry, matter_id=matter_id)
     if unbilled is not None:
-        stmt = stmt.where(
-            TimeEntry.bill_id.is_(None) if unbilled else TimeEntry.bill_id.is_not(None)
-        )
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, TimeEntry, cursor, limit)
+        billed = TimeEntry.bill_id
+        criteria.append(billed.is_(None) if unbilled else billed.is_not(None))
+    return list_page(ledger, actor, TimeEntry, cursor, limit, *criteria)
 
 
 def list_expense_entries(
@@ -355,12 +349,9 @@ def list_expense_entries(
     matter_id: int | None = None,
     unbilled: bool | None = None,
 ) -> Page:
-    stmt = select(ExpenseEntry)
-    if matter_id is not None:
-        stmt = stmt.where(ExpenseEntry.matter_id == matter_id)
+    criteria = matching(ExpenseEntry, matter_id=matter_id)
     if unbilled is not None:
-        stmt = stmt.where(
+        criteria.append(
             ExpenseEntry.bill_id.is_(None) if unbilled else ExpenseEntry.bill_id.is_not(None)
         )
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, ExpenseEntry, cursor, limit)
+    return list_page(ledger, actor, ExpenseEntry, cursor, limit, *criteria)

@@ -18,8 +18,10 @@ from lawsync.practice.services.context import (
     Page,
     audit,
     diff,
+    fetch,
     get,
-    paginate,
+    list_page,
+    matching,
     snapshot,
 )
 
@@ -209,13 +211,11 @@ def update_user(ledger: Ledger, actor: Actor, user_id: int, cmd: UserUpdate) -> 
 
 
 def list_users(ledger: Ledger, actor: Actor, cursor: int | None, limit: int) -> Page:
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, select(User), User, cursor, limit)
+    return list_page(ledger, actor, User, cursor, limit)
 
 
 def get_user(ledger: Ledger, actor: Actor, user_id: int) -> User:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, User, user_id)
+    return fetch(ledger, actor, User, user_id)
 
 
 def primary_subscriber(ledger: Ledger, actor: Actor) -> User:
@@ -235,10 +235,5 @@ def list_audit_events(
 ) -> Page:
     """The firm's audit trail, oldest first: who changed what, when, and why."""
     actor.require_admin("read the audit trail")
-    stmt = select(AuditEvent)
-    if entity is not None:
-        stmt = stmt.where(AuditEvent.entity == entity)
-    if entity_id is not None:
-        stmt = stmt.where(AuditEvent.entity_id == entity_id)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, AuditEvent, cursor, limit)
+    criteria = matching(AuditEvent, entity=entity, entity_id=entity_id)
+    return list_page(ledger, actor, AuditEvent, cursor, limit, *criteria)

@@ -38,8 +38,10 @@ from lawsync.practice.services.context import (
     Page,
     audit,
     diff,
+    fetch,
     get,
-    paginate,
+    list_page,
+    matching,
     snapshot,
 )
 
@@ -253,15 +255,10 @@ def delete_payment(ledger: Ledger, actor: Actor, payment_id: int, reason: str = 
 
 
 def get_payment(ledger: Ledger, actor: Actor, payment_id: int) -> Payment:
-    with ledger.uow(actor) as uow:
-        return get(uow.session, Payment, payment_id)
+    return fetch(ledger, actor, Payment, payment_id)
 
 
 def list_payments(
     ledger: Ledger, actor: Actor, cursor: int | None, limit: int, client_id: int | None = None
 ) -> Page:
-    stmt = select(Payment)
-    if client_id is not None:
-        stmt = stmt.where(Payment.client_id == client_id)
-    with ledger.uow(actor) as uow:
-        return paginate(uow.session, stmt, Payment, cursor, limit)
+    return list_page(ledger, actor, Payment, cursor, limit, *matching(Payment, client_id=client_id))

@@ -16,9 +16,24 @@ from .sales import CreditMemo, Invoice
 MODELS: dict[str, EntityModel] = {
     m.name: m
     for m in (
-        Account(), Item(), Class(), Term(), PaymentMethod(), TaxCode(), TaxRate(), CompanyInfo(),
-        Customer(), Vendor(), Employee(), Invoice(), CreditMemo(), Payment(), JournalEntry(),
-        Purchase(), Deposit(), Preferences(),
+        Account(),
+        Item(),
+        Class(),
+        Term(),
+        PaymentMethod(),
+        TaxCode(),
+        TaxRate(),
+        CompanyInfo(),
+        Customer(),
+        Vendor(),
+        Employee(),
+        Invoice(),
+        CreditMemo(),
+        Payment(),
+        JournalEntry(),
+        Purchase(),
+        Deposit(),
+        Preferences(),
     )
 }
 BY_PATH: dict[str, EntityModel] = {name.lower(): model for name, model in MODELS.items()}

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..company import claim_name, name_owner
-from ..faults import AccountTypeRequired, BusinessValidation, DuplicateName, InvalidEnumeration, InvalidReferenceId
+from ..faults import (
+    AccountTypeRequired,
+    BusinessValidation,
+    DuplicateName,
+    InvalidEnumeration,
+    InvalidReferenceId,
+)
 from ..ledger import account_balance
 from .base import Ctx, EntityModel
 from .names import check_currency
@@ -15,55 +21,171 @@ ACCOUNTS = "Account"
 
 # AccountType -> (Classification, allowed subtypes, default subtype)
 TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Bank": ("Asset", ("CashOnHand", "Checking", "MoneyMarket", "RentsHeldInTrust", "Savings",
-                       "TrustAccounts", "CashAndCashEquivalents", "OtherEarMarkedBankAccounts")),
+    "Bank": (
+        "Asset",
+        (
+            "CashOnHand",
+            "Checking",
+            "MoneyMarket",
+            "RentsHeldInTrust",
+            "Savings",
+            "TrustAccounts",
+            "CashAndCashEquivalents",
+            "OtherEarMarkedBankAccounts",
+        ),
+    ),
     "Accounts Receivable": ("Asset", ("AccountsReceivable",)),
-    "Other Current Asset": ("Asset", ("EmployeeCashAdvances", "AllowanceForBadDebts",
-                                      "DevelopmentCosts", "OtherCurrentAssets", "Inventory",
-                                      "LoansToOfficers", "LoansToOthers", "LoansToStockholders",
-                                      "PrepaidExpenses", "Retainage", "UndepositedFunds")),
-    "Fixed Asset": ("Asset", ("OtherFixedAssets", "AccumulatedDepreciation", "Buildings",
-                              "FurnitureAndFixtures", "Land", "LeaseholdImprovements",
-                              "MachineryAndEquipment", "Vehicles", "FixedAssetComputers")),
+    "Other Current Asset": (
+        "Asset",
+        (
+            "EmployeeCashAdvances",
+            "AllowanceForBadDebts",
+            "DevelopmentCosts",
+            "OtherCurrentAssets",
+            "Inventory",
+            "LoansToOfficers",
+            "LoansToOthers",
+            "LoansToStockholders",
+            "PrepaidExpenses",
+            "Retainage",
+            "UndepositedFunds",
+        ),
+    ),
+    "Fixed Asset": (
+        "Asset",
+        (
+            "OtherFixedAssets",
+            "AccumulatedDepreciation",
+            "Buildings",
+            "FurnitureAndFixtures",
+            "Land",
+            "LeaseholdImprovements",
+            "MachineryAndEquipment",
+            "Vehicles",
+            "FixedAssetComputers",
+        ),
+    ),
     "Other Asset": ("Asset", ("OtherLongTermAssets", "Goodwill", "Licenses", "SecurityDeposits")),
     "Accounts Payable": ("Liability", ("AccountsPayable",)),
     "Credit Card": ("Liability", ("CreditCard",)),
-    "Other Current Liability": ("Liability", ("OtherCurrentLiabilities", "DirectDepositPayable",
-                                              "LineOfCredit", "LoanPayable", "GlobalTaxPayable",
-                                              "GlobalTaxSuspense", "PayrollClearing",
-                                              "PayrollTaxPayable", "PrepaidExpensesPayable",
-                                              "RentsInTrustLiability", "TrustAccountsLiabilities",
-                                              "SalesTaxPayable", "InsurancePayable")),
-    "Long Term Liability": ("Liability", ("NotesPayable", "OtherLongTermLiabilities",
-                                          "ShareholderNotesPayable")),
-    "Equity": ("Equity", ("OpeningBalanceEquity", "PartnersEquity", "RetainedEarnings",
-                          "OwnersEquity", "PaidInCapitalOrSurplus", "PartnerContributions",
-                          "PartnerDistributions", "CommonStock", "PersonalIncome",
-                          "PersonalExpense")),
-    "Income": ("Revenue", ("OtherPrimaryIncome", "NonProfitIncome", "SalesOfProductIncome",
-                           "ServiceFeeIncome", "DiscountsRefundsGiven",
-                           "UnappliedCashPaymentIncome")),
-    "Cost of Goods Sold": ("Expense", ("CostOfLaborCos", "EquipmentRentalCos",
-                                       "OtherCostsOfServiceCos", "ShippingFreightDeliveryCos",
-                                       "SuppliesMaterialsCogs")),
-    "Expense": ("Expense", ("Travel", "AdvertisingPromotional", "BadDebts", "BankCharges",
-                            "CharitableContributions", "CommissionsAndFees", "Entertainment",
-                            "EntertainmentMeals", "EquipmentRental", "Insurance", "InterestPaid",
-                            "LegalProfessionalFees", "OfficeExpenses",
-                            "OfficeGeneralAdministrativeExpenses", "OtherBusinessExpenses",
-                            "OtherMiscellaneousServiceCost", "RentOrLeaseOfBuildings",
-                            "RepairMaintenance", "ShippingFreightDelivery", "SuppliesMaterials",
-                            "TravelMeals", "Utilities", "Auto", "DuesSubscriptions",
-                            "PayrollExpenses", "TaxesPaid")),
-    "Other Income": ("Revenue", ("OtherInvestmentIncome", "DividendIncome", "InterestEarned",
-                                 "OtherMiscellaneousIncome", "TaxExemptInterest")),
-    "Other Expense": ("Expense", ("Depreciation", "ExchangeGainOrLoss",
-                                  "OtherMiscellaneousExpense", "PenaltiesSettlements",
-                                  "Amortization")),
+    "Other Current Liability": (
+        "Liability",
+        (
+            "OtherCurrentLiabilities",
+            "DirectDepositPayable",
+            "LineOfCredit",
+            "LoanPayable",
+            "GlobalTaxPayable",
+            "GlobalTaxSuspense",
+            "PayrollClearing",
+            "PayrollTaxPayable",
+            "PrepaidExpensesPayable",
+            "RentsInTrustLiability",
+            "TrustAccountsLiabilities",
+            "SalesTaxPayable",
+            "InsurancePayable",
+        ),
+    ),
+    "Long Term Liability": (
+        "Liability",
+        ("NotesPayable", "OtherLongTermLiabilities", "ShareholderNotesPayable"),
+    ),
+    "Equity": (
+        "Equity",
+        (
+            "OpeningBalanceEquity",
+            "PartnersEquity",
+            "RetainedEarnings",
+            "OwnersEquity",
+            "PaidInCapitalOrSurplus",
+            "PartnerContributions",
+            "PartnerDistributions",
+            "CommonStock",
+            "PersonalIncome",
+            "PersonalExpense",
+        ),
+    ),
+    "Income": (
+        "Revenue",
+        (
+            "OtherPrimaryIncome",
+            "NonProfitIncome",
+            "SalesOfProductIncome",
+            "ServiceFeeIncome",
+            "DiscountsRefundsGiven",
+            "UnappliedCashPaymentIncome",
+        ),
+    ),
+    "Cost of Goods Sold": (
+        "Expense",
+        (
+            "CostOfLaborCos",
+            "EquipmentRentalCos",
+            "OtherCostsOfServiceCos",
+            "ShippingFreightDeliveryCos",
+            "SuppliesMaterialsCogs",
+        ),
+    ),
+    "Expense": (
+        "Expense",
+        (
+            "Travel",
+            "AdvertisingPromotional",
+            "BadDebts",
+            "BankCharges",
+            "CharitableContributions",
+            "CommissionsAndFees",
+            "Entertainment",
+            "EntertainmentMeals",
+            "EquipmentRental",
+            "Insurance",
+            "InterestPaid",
+            "LegalProfessionalFees",
+            "OfficeExpenses",
+            "OfficeGeneralAdministrativeExpenses",
+            "OtherBusinessExpenses",
+            "OtherMiscellaneousServiceCost",
+            "RentOrLeaseOfBuildings",
+            "RepairMaintenance",
+            "ShippingFreightDelivery",
+            "SuppliesMaterials",
+            "TravelMeals",
+            "Utilities",
+            "Auto",
+            "DuesSubscriptions",
+            "PayrollExpenses",
+            "TaxesPaid",
+        ),
+    ),
+    "Other Income": (
+        "Revenue",
+        (
+            "OtherInvestmentIncome",
+            "DividendIncome",
+            "InterestEarned",
+            "OtherMiscellaneousIncome",
+            "TaxExemptInterest",
+        ),
+    ),
+    "Other Expense": (
+        "Expense",
+        (
+            "Depreciation",
+            "ExchangeGainOrLoss",
+            "OtherMiscellaneousExpense",
+            "PenaltiesSettlements",
+            "Amortization",
+        ),
+    ),
 }
 SUBTYPE_TO_TYPE = {sub: t for t, (_, subs) in TYPES.items() for sub in subs}
-SYSTEM_SUBTYPES = ("UndepositedFunds", "AccountsReceivable", "AccountsPayable",
-                   "OpeningBalanceEquity", "RetainedEarnings")
+SYSTEM_SUBTYPES = (
+    "UndepositedFunds",
+    "AccountsReceivable",
+    "AccountsPayable",
+    "OpeningBalanceEquity",
+    "RetainedEarnings",
+)
 
 
 class Account(EntityModel):
@@ -72,8 +194,17 @@ class Account(EntityModel):
         {"CurrentBalance", "CurrentBalanceWithSubAccounts", "FullyQualifiedName", "Classification"}
     )
     queryable: ClassVar[frozenset[str]] = frozenset(
-        {"Name", "AccountType", "AccountSubType", "Active", "Classification", "CurrentBalance",
-         "FullyQualifiedName", "AcctNum", "SubAccount"}
+        {
+            "Name",
+            "AccountType",
+            "AccountSubType",
+            "Active",
+            "Classification",
+            "CurrentBalance",
+            "FullyQualifiedName",
+            "AcctNum",
+            "SubAccount",
+        }
     )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
@@ -81,7 +212,9 @@ class Account(EntityModel):
         name = require(data, "Name")
         check_lengths(data, {"Name": 100, "Description": 100, "AcctNum": 20})
         if isinstance(name, str) and (":" in name or '"' in name):
-            raise BusinessValidation.of("Account name can not contain a colon or double quote.", "Name")
+            raise BusinessValidation.of(
+                "Account name can not contain a colon or double quote.", "Name"
+            )
         acct_type = data.get("AccountType")
         subtype = data.get("AccountSubType")
         if acct_type is None and subtype is None:
@@ -91,14 +224,14 @@ class Account(EntityModel):
         if subtype is not None and subtype not in SUBTYPE_TO_TYPE:
             raise InvalidEnumeration.of(subtype, "AccountSubType")
         if acct_type is None:
-            acct_type = SUBTYPE_TO_TYPE[subtype]
+            acct_type = SUBTYPE_TO_TYPE[str(subtype)]
         if subtype is None:
             subtype = TYPES[acct_type][1][0]
         if SUBTYPE_TO_TYPE[subtype] != acct_type:
             raise InvalidEnumeration.of(subtype, "AccountSubType")
-        if old is not None and old.get("AccountSubType") in SYSTEM_SUBTYPES:
-            if data.get("Active") is False:
-                raise BusinessValidation.of("You can't make a system account inactive.", "Active")
+        system = old is not None and old.get("AccountSubType") in SYSTEM_SUBTYPES
+        if system and data.get("Active") is False:
+            raise BusinessValidation.of("You can't make a system account inactive.", "Active")
         data["AccountType"], data["AccountSubType"] = acct_type, subtype
         data["Classification"] = TYPES[acct_type][0]
         owner = name_owner(c, ACCOUNTS, name)
@@ -134,6 +267,11 @@ class Account(EntityModel):
 
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         ident = (new or old or {}).get("Id", "")
-        claim_name(ctx.company, ACCOUNTS, "Account", ident,
-                   old.get("Name") if old else None, new.get("Name") if new else None)
-
+        claim_name(
+            ctx.company,
+            ACCOUNTS,
+            "Account",
+            ident,
+            old.get("Name") if old else None,
+            new.get("Name") if new else None,
+        )

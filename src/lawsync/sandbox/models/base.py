@@ -114,7 +114,7 @@ class Operations:
 
     def _clean(self, model: EntityModel, body: dict[str, Any]) -> dict[str, Any]:
         skip = SYSTEM_FIELDS | model.read_only
-        return {k: v for k, v in body.items() if k not in skip}
+        return {k: v for k, v in body.items() if k not in skip and v is not None and v != ""}
 
     def store(
         self, model: EntityModel, ident: str, data: dict[str, Any], old: Record | None, op: str
@@ -157,7 +157,11 @@ class Operations:
         self._check_sync(model, rec, body)
         self._locked(model, rec)
         base = {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS} if sparse else {}
-        if not sparse:
+        if sparse:
+            for key, value in body.items():
+                if (value is None or value == "") and key not in SYSTEM_FIELDS:
+                    base.pop(key, None)
+        else:
             base.update({k: rec.data[k] for k in model.read_only if k in rec.data})
         merged = {**base, **self._clean(model, body)}
         data = model.prepare(self.ctx, merged, rec.data)
@@ -197,7 +201,9 @@ class Operations:
         rec = self._existing(model, body)
         self._check_sync(model, rec, body)
         self._locked(model, rec)
-        data = model.voided(self.ctx, rec.data["Id"], {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS})
+        data = model.voided(
+            self.ctx, rec.data["Id"], {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS}
+        )
         stored = self.store(model, rec.data["Id"], data, rec, "Void")
         return stored
 

@@ -29,7 +29,9 @@ class Deposit(EntityModel):
     name: ClassVar[str] = "Deposit"
     kind: ClassVar[str] = "txn"
     read_only: ClassVar[frozenset[str]] = frozenset({"TotalAmt", "HomeTotalAmt"})
-    queryable: ClassVar[frozenset[str]] = frozenset({"TxnDate", "TotalAmt", "DepositToAccountRef", "PrivateNote"})
+    queryable: ClassVar[frozenset[str]] = frozenset(
+        {"TxnDate", "TotalAmt", "DepositToAccountRef", "PrivateNote"}
+    )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company
@@ -78,7 +80,9 @@ class Deposit(EntityModel):
                 detail = dict(line.get("DepositLineDetail") or {})
                 if detail.get("AccountRef") is None:
                     raise RequiredParamMissing.of("AccountRef", "Line.DepositLineDetail.AccountRef")
-                acct = resolve(c, "Account", detail["AccountRef"], "Line.DepositLineDetail.AccountRef")
+                acct = resolve(
+                    c, "Account", detail["AccountRef"], "Line.DepositLineDetail.AccountRef"
+                )
                 detail["AccountRef"] = named_ref(acct, "Name")
                 line["DepositLineDetail"] = detail
             lines.append(line)

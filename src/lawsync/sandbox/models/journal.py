@@ -6,7 +6,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..company import Company, Posting
-from ..faults import BusinessValidation, DebitsNotEqualCredits, InvalidEnumeration, MissingPostingType, RequiredParamMissing
+from ..faults import (
+    BusinessValidation,
+    DebitsNotEqualCredits,
+    InvalidEnumeration,
+    MissingPostingType,
+    RequiredParamMissing,
+)
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel
 from .rules import check_lengths, named_ref, resolve
@@ -20,15 +26,24 @@ class JournalEntry(EntityModel):
     name: ClassVar[str] = "JournalEntry"
     kind: ClassVar[str] = "txn"
     read_only: ClassVar[frozenset[str]] = frozenset({"TotalAmt", "HomeTotalAmt"})
-    queryable: ClassVar[frozenset[str]] = frozenset({"DocNumber", "TxnDate", "TotalAmt", "PrivateNote", "Adjustment"})
+    queryable: ClassVar[frozenset[str]] = frozenset(
+        {"DocNumber", "TxnDate", "TotalAmt", "PrivateNote", "Adjustment"}
+    )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company
         txn_date(ctx, data)
         check_lengths(data, {"PrivateNote": 4000})
         series = None if "allowautodocnum" in ctx.include else "journal"
-        doc_number(ctx, self.name, data, old, check_duplicates=c.warn_duplicate_doc_numbers,
-                   series=series, start=1)
+        doc_number(
+            ctx,
+            self.name,
+            data,
+            old,
+            check_duplicates=c.warn_duplicate_doc_numbers,
+            series=series,
+            start=1,
+        )
         raw = data.get("Line")
         if not isinstance(raw, list) or not raw:
             raise RequiredParamMissing.of("Line")
@@ -42,31 +57,44 @@ class JournalEntry(EntityModel):
                 raise RequiredParamMissing.of("Amount", "Line.Amount")
             amount = money(to_decimal(line["Amount"], "Line.Amount"))
             if amount < 0:
-                raise BusinessValidation.of("Journal entry line amounts can not be negative.", "Line.Amount")
+                raise BusinessValidation.of(
+                    "Journal entry line amounts can not be negative.", "Line.Amount"
+                )
             line["Amount"] = amount
             line.setdefault("DetailType", "JournalEntryLineDetail")
             detail = dict(line.get("JournalEntryLineDetail") or {})
             posting = detail.get("PostingType")
             if posting is None:
-                raise MissingPostingType("PostingType is required on every journal line.",
-                                         "Line.JournalEntryLineDetail.PostingType")
+                raise MissingPostingType(
+                    "PostingType is required on every journal line.",
+                    "Line.JournalEntryLineDetail.PostingType",
+                )
             if posting not in ("Debit", "Credit"):
                 raise InvalidEnumeration.of(posting, "Line.JournalEntryLineDetail.PostingType")
             if detail.get("AccountRef") is None:
-                raise RequiredParamMissing.of("AccountRef", "Line.JournalEntryLineDetail.AccountRef")
-            acct = resolve(c, "Account", detail["AccountRef"], "Line.JournalEntryLineDetail.AccountRef")
+                raise RequiredParamMissing.of(
+                    "AccountRef", "Line.JournalEntryLineDetail.AccountRef"
+                )
+            acct = resolve(
+                c, "Account", detail["AccountRef"], "Line.JournalEntryLineDetail.AccountRef"
+            )
             detail["AccountRef"] = named_ref(acct, "Name")
             entity = detail.get("Entity")
             entity_type = None
             if entity:
                 entity_type = entity.get("Type")
                 if entity_type not in ENTITY_TYPES:
-                    raise InvalidEnumeration.of(entity_type, "Line.JournalEntryLineDetail.Entity.Type")
-                party = resolve(c, entity_type, entity.get("EntityRef"), "Line.JournalEntryLineDetail.Entity")
+                    raise InvalidEnumeration.of(
+                        entity_type, "Line.JournalEntryLineDetail.Entity.Type"
+                    )
+                party = resolve(
+                    c, entity_type, entity.get("EntityRef"), "Line.JournalEntryLineDetail.Entity"
+                )
                 detail["Entity"] = {"Type": entity_type, "EntityRef": named_ref(party)}
             if acct["AccountType"] == "Accounts Receivable" and entity_type != "Customer":
                 raise BusinessValidation.of(
-                    "When you use Accounts Receivable, you must choose a customer in the Name field.",
+                    "When you use Accounts Receivable, you must choose a customer in the Name "
+                    "field.",
                     "Line.JournalEntryLineDetail.Entity",
                 )
             if acct["AccountType"] == "Accounts Payable" and entity_type != "Vendor":

@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from ..company import claim_name, name_owner
 from ..faults import BusinessValidation, DuplicateName, InvalidReferenceId, PermissionDenied
+from ..wire import to_decimal
 from .base import Ctx, EntityModel
 from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
-from ..wire import to_decimal
 
 
 def _unique(ctx: Ctx, group: str, name: str, old: dict[str, Any] | None, what: str) -> None:
@@ -28,8 +28,14 @@ class _Named(EntityModel):
 
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         ident = (new or old or {}).get("Id", "")
-        claim_name(ctx.company, self.group, self.name, ident,
-                   old.get("Name") if old else None, new.get("Name") if new else None)
+        claim_name(
+            ctx.company,
+            self.group,
+            self.name,
+            ident,
+            old.get("Name") if old else None,
+            new.get("Name") if new else None,
+        )
 
 
 class Item(_Named):
@@ -78,7 +84,9 @@ class Class(_Named):
     group: ClassVar[str] = "Class"
     what: ClassVar[str] = "class"
     read_only: ClassVar[frozenset[str]] = frozenset({"FullyQualifiedName"})
-    queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "FullyQualifiedName", "SubClass"})
+    queryable: ClassVar[frozenset[str]] = frozenset(
+        {"Name", "Active", "FullyQualifiedName", "SubClass"}
+    )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company

@@ -69,7 +69,9 @@ def check_currency(ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -
 
 class Person(EntityModel):
     kind: ClassVar[str] = "name"
-    read_only: ClassVar[frozenset[str]] = frozenset({"Balance", "BalanceWithJobs", "FullyQualifiedName"})
+    read_only: ClassVar[frozenset[str]] = frozenset(
+        {"Balance", "BalanceWithJobs", "FullyQualifiedName"}
+    )
     queryable: ClassVar[frozenset[str]] = frozenset(
         {
             "DisplayName",

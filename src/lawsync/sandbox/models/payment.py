@@ -17,7 +17,9 @@ ZERO = Decimal("0")
 LINKABLE = ("Invoice", "CreditMemo")
 
 
-def deposit_account(ctx: Ctx, data: dict[str, Any], key: str = "DepositToAccountRef") -> dict[str, Any]:
+def deposit_account(
+    ctx: Ctx, data: dict[str, Any], key: str = "DepositToAccountRef"
+) -> dict[str, Any]:
     acct = resolve(ctx.company, "Account", data[key], key)
     if acct["AccountType"] not in ("Bank", "Other Current Asset"):
         raise InvalidAccountType(
@@ -34,7 +36,14 @@ class Payment(EntityModel):
     voidable: ClassVar[bool] = True
     read_only: ClassVar[frozenset[str]] = frozenset({"UnappliedAmt", "HomeTotalAmt"})
     queryable: ClassVar[frozenset[str]] = frozenset(
-        {"TxnDate", "CustomerRef", "TotalAmt", "PaymentRefNum", "DepositToAccountRef", "PrivateNote"}
+        {
+            "TxnDate",
+            "CustomerRef",
+            "TotalAmt",
+            "PaymentRefNum",
+            "DepositToAccountRef",
+            "PrivateNote",
+        }
     )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
@@ -66,7 +75,9 @@ class Payment(EntityModel):
             line["Amount"] = amount
             links = line.get("LinkedTxn") or []
             if not links:
-                raise TxnCannotBeLinked("A payment line must link to a transaction.", "Line.LinkedTxn")
+                raise TxnCannotBeLinked(
+                    "A payment line must link to a transaction.", "Line.LinkedTxn"
+                )
             for link in links:
                 target = self._target(c, link, data["CustomerRef"]["value"])
                 if target in seen:
@@ -119,7 +130,10 @@ class Payment(EntityModel):
         dep = (data.get("DepositToAccountRef") or {}).get("value")
         if total == 0 or ar is None or dep is None:
             return []
-        return [Posting(dep, total, data["TxnDate"]), Posting(ar.data["Id"], -total, data["TxnDate"])]
+        return [
+            Posting(dep, total, data["TxnDate"]),
+            Posting(ar.data["Id"], -total, data["TxnDate"]),
+        ]
 
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         c = ctx.company

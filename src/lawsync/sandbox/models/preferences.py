@@ -31,9 +31,14 @@ def build_preferences(c: Company, base: dict[str, Any] | None = None) -> dict[st
         acct.pop("BookCloseDate", None)
     sales = prefs.setdefault("SalesFormsPrefs", {})
     sales["CustomTxnNumbers"] = c.custom_txn_numbers
-    for key, value in (("AllowDiscount", True), ("AllowDeposit", False), ("AllowShipping", False),
-                       ("AllowServiceDate", True), ("AutoApplyCredit", False),
-                       ("ETransactionEnabledStatus", "NotSet")):
+    for key, value in (
+        ("AllowDiscount", True),
+        ("AllowDeposit", False),
+        ("AllowShipping", False),
+        ("AllowServiceDate", True),
+        ("AutoApplyCredit", False),
+        ("ETransactionEnabledStatus", "NotSet"),
+    ):
         sales.setdefault(key, value)
     vendor = prefs.setdefault("VendorAndPurchasesPrefs", {})
     vendor["BillableExpenseTracking"] = c.plus_or_better
@@ -47,17 +52,27 @@ def build_preferences(c: Company, base: dict[str, Any] | None = None) -> dict[st
         "HomeCurrency": {"value": c.home_currency},
     }
     prefs["TaxPrefs"] = {"UsingSalesTax": True, "PartnerTaxEnabled": c.country == "US"}
-    prefs.setdefault("TimeTrackingPrefs", {"WorkWeekStartDate": "Monday", "MarkTimeEntriesBillable": False})
-    prefs.setdefault("EmailMessagesPrefs", {
-        "InvoiceMessage": {"Subject": "Invoice from {company}", "Message": "Your invoice is attached."},
-        "EstimateMessage": {"Subject": "Estimate", "Message": "Your estimate is attached."},
-    })
+    prefs.setdefault(
+        "TimeTrackingPrefs", {"WorkWeekStartDate": "Monday", "MarkTimeEntriesBillable": False}
+    )
+    prefs.setdefault(
+        "EmailMessagesPrefs",
+        {
+            "InvoiceMessage": {
+                "Subject": "Invoice from {company}",
+                "Message": "Your invoice is attached.",
+            },
+            "EstimateMessage": {"Subject": "Estimate", "Message": "Your estimate is attached."},
+        },
+    )
     prefs.setdefault("ReportPrefs", {"ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": False})
     other = {nv["Name"]: nv["Value"] for nv in (prefs.get("OtherPrefs") or {}).get("NameValue", [])}
     other.setdefault("SalesFormsPrefs.DefaultCustomerMessage", "Thank you for your business.")
     for key in WARN_KEYS:
         other[key] = "true" if c.warn_duplicate_doc_numbers else "false"
-    other["VendorAndPurchasesPrefs.UseCustomTxnNumbers"] = "true" if c.custom_txn_numbers else "false"
+    other["VendorAndPurchasesPrefs.UseCustomTxnNumbers"] = (
+        "true" if c.custom_txn_numbers else "false"
+    )
     prefs["OtherPrefs"] = {"NameValue": [{"Name": k, "Value": v} for k, v in other.items()]}
     return prefs
 
@@ -68,7 +83,11 @@ class Preferences(EntityModel):
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company
-        merged = {k: v for k, v in (old or {}).items() if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")}
+        merged = {
+            k: v
+            for k, v in (old or {}).items()
+            if k not in ("Id", "SyncToken", "MetaData", "domain", "sparse")
+        }
         for block, value in data.items():
             if isinstance(value, dict) and isinstance(merged.get(block), dict):
                 merged[block] = {**merged[block], **value}
@@ -80,7 +99,10 @@ class Preferences(EntityModel):
         acct = merged.get("AccountingInfoPrefs") or {}
         if isinstance(acct.get("ClassTrackingPerTxnLine"), bool) and c.plus_or_better:
             c.class_tracking = acct["ClassTrackingPerTxnLine"]
-        other = {nv.get("Name"): nv.get("Value") for nv in (merged.get("OtherPrefs") or {}).get("NameValue", [])}
+        other = {
+            nv.get("Name"): nv.get("Value")
+            for nv in (merged.get("OtherPrefs") or {}).get("NameValue", [])
+        }
         warn = [str(other.get(k)).lower() for k in WARN_KEYS if k in other]
         if warn and len(set(warn)) == 1 and (warn[0] == "true") != c.warn_duplicate_doc_numbers:
             c.warn_duplicate_doc_numbers = warn[0] == "true"

@@ -42,8 +42,17 @@ class Purchase(EntityModel):
     kind: ClassVar[str] = "txn"
     read_only: ClassVar[frozenset[str]] = frozenset({"TotalAmt", "HomeTotalAmt", "RemitToAddr"})
     queryable: ClassVar[frozenset[str]] = frozenset(
-        {"DocNumber", "TxnDate", "TotalAmt", "PaymentType", "AccountRef", "EntityRef",
-         "PrintStatus", "PrivateNote", "Credit"}
+        {
+            "DocNumber",
+            "TxnDate",
+            "TotalAmt",
+            "PaymentType",
+            "AccountRef",
+            "EntityRef",
+            "PrintStatus",
+            "PrivateNote",
+            "Credit",
+        }
     )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
@@ -63,8 +72,14 @@ class Purchase(EntityModel):
         txn_date(ctx, data)
         check_lengths(data, {"PrivateNote": 4000})
         is_check = pay_type == "Check"
-        doc_number(ctx, self.name, data, old,
-                   check_duplicates=is_check and c.warn_duplicate_doc_numbers, series=None)
+        doc_number(
+            ctx,
+            self.name,
+            data,
+            old,
+            check_duplicates=is_check and c.warn_duplicate_doc_numbers,
+            series=None,
+        )
         if is_check:
             check_enum(data, "PrintStatus", ("NotSet", "NeedToPrint", "PrintComplete"))
             data.setdefault("PrintStatus", "NotSet")
@@ -125,9 +140,8 @@ class Purchase(EntityModel):
             detail["ItemRef"] = named_ref(item, "Name")
             check_qty_price(detail, amount, "Line.Amount")
         status = detail.get("BillableStatus")
-        if status is not None:
-            if status not in BILLABLE or status == "HasBeenBilled":
-                raise InvalidEnumeration.of(status, f"Line.{kind}.BillableStatus")
+        if status is not None and (status not in BILLABLE or status == "HasBeenBilled"):
+            raise InvalidEnumeration.of(status, f"Line.{kind}.BillableStatus")
         if status == "Billable":
             require_plus(c.edition, "Billable expense tracking")
             if detail.get("CustomerRef") is None:
@@ -158,7 +172,11 @@ class Purchase(EntityModel):
                 acct = detail["AccountRef"]["value"]
             else:
                 item = c.get("Item", ref_id(detail["ItemRef"], "ItemRef"))
-                ref = (item.data.get("ExpenseAccountRef") or item.data.get("IncomeAccountRef")) if item else None
+                ref = (
+                    (item.data.get("ExpenseAccountRef") or item.data.get("IncomeAccountRef"))
+                    if item
+                    else None
+                )
                 acct = ref["value"] if ref else data["AccountRef"]["value"]
             out.append(Posting(acct, sign * Decimal(str(line["Amount"])), day))
         return out
@@ -166,4 +184,3 @@ class Purchase(EntityModel):
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         if (new or old or {}).get("PaymentType") == "Check":
             index_doc_number(ctx, self.name, old, new)
-

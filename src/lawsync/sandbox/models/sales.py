@@ -87,7 +87,8 @@ def price_sales_lines(ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None
                 detail["DiscountPercent"] = to_decimal(detail["DiscountPercent"], "DiscountPercent")
             elif line.get("Amount") is None:
                 raise DiscountInfoMissing(
-                    "Discount line must have either a percent or an amount.", "Line.DiscountLineDetail"
+                    "Discount line must have either a percent or an amount.",
+                    "Line.DiscountLineDetail",
                 )
             line["DiscountLineDetail"] = detail
             discounts.append(line)
@@ -145,10 +146,11 @@ def _tax(
         if code_ref is None:
             return [], ZERO
         code = resolve(c, "TaxCode", code_ref, "TxnTaxDetail.TxnTaxCodeRef")
-        rates = [
-            (d["TaxRateRef"]["value"], Decimal(str(c.get("TaxRate", d["TaxRateRef"]["value"]).data["RateValue"])))  # type: ignore[union-attr]
-            for d in (code.get("SalesTaxRateList") or {}).get("TaxRateDetail", [])
-        ]
+        rates = []
+        for d in (code.get("SalesTaxRateList") or {}).get("TaxRateDetail", []):
+            rate = c.get("TaxRate", d["TaxRateRef"]["value"])
+            if rate is not None:
+                rates.append((rate.data["Id"], Decimal(str(rate.data["RateValue"]))))
         taxable = [(amt, rates) for amt, r in taxable if r]
     check_enum(data, "GlobalTaxCalculation", ("TaxExcluded", "TaxInclusive", "NotApplicable"))
     if c.country != "US":
@@ -186,8 +188,17 @@ class SalesForm(EntityModel):
         {"TotalAmt", "Balance", "HomeTotalAmt", "HomeBalance", "RemainingCredit", "LinkedTxn"}
     )
     queryable: ClassVar[frozenset[str]] = frozenset(
-        {"DocNumber", "TxnDate", "CustomerRef", "TotalAmt", "Balance", "DueDate", "PrivateNote",
-         "EmailStatus", "PrintStatus"}
+        {
+            "DocNumber",
+            "TxnDate",
+            "CustomerRef",
+            "TotalAmt",
+            "Balance",
+            "DueDate",
+            "PrivateNote",
+            "EmailStatus",
+            "PrintStatus",
+        }
     )
     sign: ClassVar[int] = 1
 
@@ -200,8 +211,12 @@ class SalesForm(EntityModel):
         check_enum(data, "PrintStatus", ("NotSet", "NeedToPrint", "PrintComplete"))
         check_enum(data, "EmailStatus", ("NotSet", "NeedToSend", "EmailSent"))
         check_email(data, "BillEmail")
-        if data.get("EmailStatus") == "NeedToSend" and not (data.get("BillEmail") or {}).get("Address"):
-            raise EmailRequired("Email address is required when EmailStatus is NeedToSend.", "BillEmail")
+        if data.get("EmailStatus") == "NeedToSend" and not (data.get("BillEmail") or {}).get(
+            "Address"
+        ):
+            raise EmailRequired(
+                "Email address is required when EmailStatus is NeedToSend.", "BillEmail"
+            )
         currency(ctx, data, cust)
         class_ref(ctx, data, "ClassRef")
         price_sales_lines(ctx, data, old)
@@ -243,13 +258,19 @@ class SalesForm(EntityModel):
                     credited += Decimal(str(line["Amount"]))
             elif line.get("DetailType") == "DiscountLineDetail":
                 disc = (line["DiscountLineDetail"].get("DiscountAccountRef") or {}).get("value")
-                rec = c.get("Account", disc) if disc else c.account_by_subtype("DiscountsRefundsGiven")
+                rec = (
+                    c.get("Account", disc)
+                    if disc
+                    else c.account_by_subtype("DiscountsRefundsGiven")
+                )
                 if rec:
                     out.append(Posting(rec.data["Id"], s * Decimal(str(line["Amount"])), day))
                     credited -= Decimal(str(line["Amount"]))
         rest = total - credited
         if rest != 0:
-            tax_acct = c.account_by_subtype("GlobalTaxPayable") or c.account_by_subtype("SalesTaxPayable")
+            tax_acct = c.account_by_subtype("GlobalTaxPayable") or c.account_by_subtype(
+                "SalesTaxPayable"
+            )
             if tax_acct:
                 out.append(Posting(tax_acct.data["Id"], -s * rest, day))
         return out
@@ -295,7 +316,9 @@ class Invoice(SalesForm):
             if term_ref:
                 term = resolve(ctx.company, "Term", term_ref, "SalesTermRef")
                 days = int(term.get("DueDays") or 0)
-            data["DueDate"] = (date.fromisoformat(data["TxnDate"]) + timedelta(days=days)).isoformat()
+            data["DueDate"] = (
+                date.fromisoformat(data["TxnDate"]) + timedelta(days=days)
+            ).isoformat()
 
     def voided(self, ctx: Ctx, ident: str, data: dict[str, Any]) -> dict[str, Any]:
         self._no_payments(ctx, {"Id": ident}, "void")

@@ -73,14 +73,22 @@ def doc_number(
         )
 
 
-def index_doc_number(ctx: Ctx, entity: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+def index_doc_number(
+    ctx: Ctx, entity: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> None:
     ident = (new or old or {}).get("Id", "")
     old_no = old.get("DocNumber") if old else None
     new_no = new.get("DocNumber") if new else None
     if old_no == new_no and new is not None:
         return
-    claim_name(ctx.company, f"doc:{entity}", entity, ident,
-               str(old_no) if old_no else None, str(new_no) if new_no else None)
+    claim_name(
+        ctx.company,
+        f"doc:{entity}",
+        entity,
+        ident,
+        str(old_no) if old_no else None,
+        str(new_no) if new_no else None,
+    )
 
 
 def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
@@ -92,8 +100,7 @@ def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
     require_plus(c.edition, "Class tracking")
     if not c.class_tracking:
         raise FeatureNotSupported(
-            "The requested feature isn't supported. Class tracking is turned off for this "
-            "company.",
+            "The requested feature isn't supported. Class tracking is turned off for this company.",
             element,
         )
     cls = resolve(c, "Class", ref, element)
@@ -152,7 +159,8 @@ def check_qty_price(detail: dict[str, Any], amount: Decimal, element: str) -> No
         detail["Qty"] = to_decimal(qty, "Qty")
     if price is not None:
         detail["UnitPrice"] = to_decimal(price, "UnitPrice")
-    if qty is not None and price is not None:
+    # Zero stands for "not given": python-quickbooks sends Qty 0 and UnitPrice 0 by default.
+    if qty is not None and price is not None and detail["Qty"] != 0 and detail["UnitPrice"] != 0:
         product = money(detail["Qty"] * detail["UnitPrice"])
         if abs(product - amount) >= Decimal("0.005"):
             raise AmountCalculationIncorrect(
@@ -160,7 +168,9 @@ def check_qty_price(detail: dict[str, Any], amount: Decimal, element: str) -> No
             )
 
 
-def line_tax_rates(ctx: Ctx, detail: dict[str, Any], purchase: bool = False) -> list[tuple[str, Decimal]]:
+def line_tax_rates(
+    ctx: Ctx, detail: dict[str, Any], purchase: bool = False
+) -> list[tuple[str, Decimal]]:
     """Return [(TaxRate id, percent)] for a line's TaxCodeRef, enforcing the regional rules."""
     c = ctx.company
     ref = detail.get("TaxCodeRef")

@@ -65,31 +65,42 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
     stamp = response_time(now, c.tz)
     if head == "query":
         text = params.get("query") if method == "GET" else raw.decode("utf-8", "replace")
-        return '{"QueryResponse":%s,"time":"%s"}' % (service.query(c, text or ""), stamp)
+        return '{{"QueryResponse":{},"time":"{}"}}'.format(service.query(c, text or ""), stamp)
     if head == "batch" and method == "POST":
         body = service.batch(ctx, _body(raw), ctx.include, params.get("requestid"))
-        return '{"BatchItemResponse":%s,"time":"%s"}' % (body, stamp)
+        return f'{{"BatchItemResponse":{body},"time":"{stamp}"}}'
     if head == "cdc" and method == "GET":
         body = service.cdc(c, now, params.get("entities"), params.get("changedSince"))
-        return '{"CDCResponse":%s,"time":"%s"}' % (body, stamp)
+        return f'{{"CDCResponse":{body},"time":"{stamp}"}}'
     if head == "reports" and len(segments) == 2 and method == "GET":
         return dumps(reports.report(c, now, segments[1], dict(params)))
     if head == "companyinfo" and method == "GET" and len(segments) == 2:
         if segments[1] not in (c.realm_id, "1"):
             service.read(c, MODELS["CompanyInfo"], "0")
-        return '{"CompanyInfo":%s,"time":"%s"}' % (service.read(c, MODELS["CompanyInfo"], "1"), stamp)
+        return '{{"CompanyInfo":{},"time":"{}"}}'.format(
+            service.read(c, MODELS["CompanyInfo"], "1"),
+            stamp,
+        )
     if head == "preferences" and len(segments) == 1:
         model = MODELS["Preferences"]
         if method == "GET":
-            return '{"Preferences":%s,"time":"%s"}' % (service.read(c, model, "1"), stamp)
+            return '{{"Preferences":{},"time":"{}"}}'.format(service.read(c, model, "1"), stamp)
         text = service.write(ctx, model, _body(raw), "update", ctx.include)
-        return '{"Preferences":%s,"time":"%s"}' % (text, stamp)
+        return f'{{"Preferences":{text},"time":"{stamp}"}}'
     model = service.model_for_path(head)
+    if (
+        method == "GET"
+        and len(segments) == 2
+        and model.name == "Invoice"
+        and "invoicelink" in ctx.include
+    ):
+        text = service.invoice_link(c, segments[1], "https://sandbox.invalid")
+        return f'{{"Invoice":{text},"time":"{stamp}"}}'
     if method == "GET" and len(segments) == 2:
-        return '{"%s":%s,"time":"%s"}' % (model.name, service.read(c, model, segments[1]), stamp)
+        return f'{{"{model.name}":{service.read(c, model, segments[1])},"time":"{stamp}"}}'
     if method == "POST" and len(segments) == 1:
         text = service.write(ctx, model, _body(raw), params.get("operation"), ctx.include)
-        return '{"%s":%s,"time":"%s"}' % (model.name, text, stamp)
+        return f'{{"{model.name}":{text},"time":"{stamp}"}}'
     raise UnsupportedOperation(
         f"Operation Could not find resource for relative : /{'/'.join(segments)} is not supported.",
         "",
@@ -117,7 +128,9 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
         raw = await request.body()
         requestid = params.get("requestid")
         include = frozenset(
-            part.strip().lower() for part in (params.get("include") or "").split(",") if part.strip()
+            part.strip().lower()
+            for part in (params.get("include") or "").split(",")
+            if part.strip()
         )
         with sb.lock:
             now = sb.clock.now()
@@ -127,7 +140,9 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
                     return Response(cached[1], cached[0], media_type=JSON)
             ctx = Ctx(company=company, now=now, include=include)
             try:
-                if requestid is not None and (not requestid or len(requestid) > (36 if is_batch else 50)):
+                if requestid is not None and (
+                    not requestid or len(requestid) > (36 if is_batch else 50)
+                ):
                     raise InvalidRequestIdFormat(
                         f"Invalid Request Id Format : requestid can be at most "
                         f"{36 if is_batch else 50} characters.",

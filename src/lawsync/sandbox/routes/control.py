@@ -111,11 +111,18 @@ def describe(c: Company) -> dict[str, Any]:
 @router.post("/apps", status_code=201, summary="Register an app (OAuth client)")
 def register_app(body: AppIn, request: Request) -> dict[str, Any]:
     app = _sb(request).register_app(App(**body.model_dump()))
-    return {"client_id": app.client_id, "name": app.name, "redirect_uris": app.redirect_uris,
-            "webhook_url": app.webhook_url, "webhook_format": app.webhook_format}
+    return {
+        "client_id": app.client_id,
+        "name": app.name,
+        "redirect_uris": app.redirect_uris,
+        "webhook_url": app.webhook_url,
+        "webhook_format": app.webhook_format,
+    }
 
 
-@router.post("/companies", status_code=201, summary="Create a company with a seeded chart of accounts")
+@router.post(
+    "/companies", status_code=201, summary="Create a company with a seeded chart of accounts"
+)
 def create_company(body: CompanyIn, request: Request) -> dict[str, Any]:
     c = _sb(request).create_company(**body.model_dump())
     return describe(c)

@@ -18,7 +18,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The sandbox's own root URL, including any prefix it is mounted under."""
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    return f"{request.url.scheme}://{request.url.netloc}{root}"
 
 
 def discovery(request: Request) -> dict[str, Any]:
@@ -33,8 +35,15 @@ def discovery(request: Request) -> dict[str, Any]:
         "response_types_supported": ["code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": ["openid", "email", "profile", "address", "phone",
-                             "com.intuit.quickbooks.accounting", "com.intuit.quickbooks.payment"],
+        "scopes_supported": [
+            "openid",
+            "email",
+            "profile",
+            "address",
+            "phone",
+            "com.intuit.quickbooks.accounting",
+            "com.intuit.quickbooks.payment",
+        ],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
         "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
     }
@@ -60,8 +69,15 @@ def userinfo(request: Request) -> Response:
     token = sb.tokens.access.get(header[7:].strip()) if header[:7].lower() == "bearer " else None
     if token is None or token.expires <= sb.clock.now():
         return JSONResponse({"error": "invalid_token"}, status_code=401)
-    return JSONResponse({"sub": f"sandbox-user-{token.grant.realm_id}", "email": "owner@example.com",
-                         "emailVerified": True, "givenName": "Sandbox", "familyName": "Owner"})
+    return JSONResponse(
+        {
+            "sub": f"sandbox-user-{token.grant.realm_id}",
+            "email": "owner@example.com",
+            "emailVerified": True,
+            "givenName": "Sandbox",
+            "familyName": "Owner",
+        }
+    )
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
@@ -75,16 +91,30 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
 def _checked_app(sb: Sandbox, client_id: str, redirect_uri: str) -> App | HTMLResponse:
     app = sb.apps.get(client_id)
     if app is None:
-        return _page("Unknown app", f"<h1>Unknown app</h1><p>No app has client id {escape(client_id)}.</p>", 400)
+        return _page(
+            "Unknown app",
+            f"<h1>Unknown app</h1><p>No app has client id {escape(client_id)}.</p>",
+            400,
+        )
     if redirect_uri not in app.redirect_uris:
-        return _page("Bad redirect", "<h1>Redirect URI not registered</h1>"
-                     f"<p>{escape(redirect_uri)} is not registered for {escape(app.name)}.</p>", 400)
+        return _page(
+            "Bad redirect",
+            "<h1>Redirect URI not registered</h1>"
+            f"<p>{escape(redirect_uri)} is not registered for {escape(app.name)}.</p>",
+            400,
+        )
     return app
 
 
 @router.get("/connect/oauth2")
-def authorize(request: Request, client_id: str = "", redirect_uri: str = "", scope: str = "",
-              state: str = "", response_type: str = "code") -> Response:
+def authorize(
+    request: Request,
+    client_id: str = "",
+    redirect_uri: str = "",
+    scope: str = "",
+    state: str = "",
+    response_type: str = "code",
+) -> Response:
     sb: Sandbox = request.app.state.sandbox
     checked = _checked_app(sb, client_id, redirect_uri)
     if isinstance(checked, HTMLResponse):
@@ -96,8 +126,12 @@ def authorize(request: Request, client_id: str = "", redirect_uri: str = "", sco
     )
     hidden = "".join(
         f"<input type='hidden' name='{k}' value='{escape(v)}'>"
-        for k, v in (("client_id", client_id), ("redirect_uri", redirect_uri), ("scope", scope),
-                     ("state", state))
+        for k, v in (
+            ("client_id", client_id),
+            ("redirect_uri", redirect_uri),
+            ("scope", scope),
+            ("state", state),
+        )
     )
     body = (
         f"<h1>{escape(checked.name)} wants to connect to your company</h1>"
@@ -111,20 +145,30 @@ def authorize(request: Request, client_id: str = "", redirect_uri: str = "", sco
 
 
 @router.post("/connect/oauth2")
-def authorize_submit(request: Request, client_id: str = Form(""), redirect_uri: str = Form(""),
-                     scope: str = Form(""), state: str = Form(""), realm_id: str = Form(""),
-                     action: str = Form("connect")) -> Response:
+def authorize_submit(
+    request: Request,
+    client_id: str = Form(""),
+    redirect_uri: str = Form(""),
+    scope: str = Form(""),
+    state: str = Form(""),
+    realm_id: str = Form(""),
+    action: str = Form("connect"),
+) -> Response:
     sb: Sandbox = request.app.state.sandbox
     checked = _checked_app(sb, client_id, redirect_uri)
     if isinstance(checked, HTMLResponse):
         return checked
     sep = "&" if "?" in redirect_uri else "?"
     if action != "connect":
-        return RedirectResponse(f"{redirect_uri}{sep}{urlencode({'error': 'access_denied', 'state': state})}", 302)
+        return RedirectResponse(
+            f"{redirect_uri}{sep}{urlencode({'error': 'access_denied', 'state': state})}", 302
+        )
     if realm_id not in sb.companies:
         return _page("Choose a company", "<h1>Choose a company to connect.</h1>", 400)
     with sb.lock:
-        code = AuthCode(new_token("AB11"), client_id, realm_id, redirect_uri, scope, sb.clock.now() + CODE_TTL)
+        code = AuthCode(
+            new_token("AB11"), client_id, realm_id, redirect_uri, scope, sb.clock.now() + CODE_TTL
+        )
         sb.tokens.codes[code.value] = code
     query = urlencode({"code": code.value, "state": state, "realmId": realm_id})
     return RedirectResponse(f"{redirect_uri}{sep}{query}", 302)

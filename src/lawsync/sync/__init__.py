@@ -1,0 +1,1 @@
+"""The sync engine: settings, links, exporters and importers, and the failure table."""

@@ -1,0 +1,603 @@
+"""What each accounting-side failure means for a firm, and how to fix it, in plain words.
+
+A failure row shows QuickBooks Online's code and message next to our cause and resolution. Some
+codes mean different things depending on the field or the record involved (2020 on the lines of an
+invoice versus on a payment's deposit account), so a guide can have variants picked by the fault's
+element, a fragment of its detail text, or the kind of record being synced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SETTINGS_PATH = "Settings → Accounting sync"
+
+
+@dataclass(frozen=True)
+class Guide:
+    code: str
+    title: str
+    cause: str
+    steps: tuple[str, ...]
+    transient: bool = False
+    reconnect: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    default: Guide
+    # (element, detail fragment, record kind) → guide; None matches anything.
+    variants: tuple[tuple[str | None, str | None, str | None, Guide], ...] = field(default=())
+
+
+def _g(
+    code: str, title: str, cause: str, *steps: str, transient: bool = False, reconnect: bool = False
+) -> Guide:
+    return Guide(code, title, cause, tuple(steps), transient, reconnect)
+
+
+RETRY = f"Then press Retry on this failure in {SETTINGS_PATH}, or wait for the next sync."
+
+_CATALOGUE: dict[str, _Entry] = {
+    "120": _Entry(
+        _g(
+            "120",
+            "The person who connected QuickBooks can no longer sign in to it",
+            "The QuickBooks user who authorised lawsync has been disabled or lost administrator "
+            "rights in the company, so every request is refused.",
+            f"In {SETTINGS_PATH}, disconnect QuickBooks Online.",
+            "Connect again, signing in as a QuickBooks administrator who is active.",
+            "Nothing is lost: links to records already synced are kept and reused.",
+            reconnect=True,
+        )
+    ),
+    "3200": _Entry(
+        _g(
+            "3200",
+            "QuickBooks no longer accepts lawsync's authorisation",
+            "The access granted to lawsync expired or was revoked, and it could not be renewed "
+            "(the refresh token is no longer valid).",
+            f"In {SETTINGS_PATH}, connect QuickBooks Online again with an administrator's account.",
+            "Syncing resumes where it stopped; nothing is duplicated.",
+            reconnect=True,
+        )
+    ),
+    "http-403": _Entry(
+        _g(
+            "http-403",
+            "Access refused before reaching QuickBooks",
+            "The request was refused with HTTP 403: the app is not authorised for this company, or "
+            "a proxy or network filter between lawsync and QuickBooks blocked it.",
+            "If lawsync runs behind a proxy, make sure it lets traffic to *.intuit.com through.",
+            f"Otherwise reconnect QuickBooks Online in {SETTINGS_PATH}.",
+            RETRY,
+        )
+    ),
+    "http-503": _Entry(
+        _g(
+            "http-503",
+            "QuickBooks Online is unavailable",
+            "QuickBooks answered that the service is unavailable (maintenance or an outage). "
+            "lawsync retries on its own with growing pauses.",
+            "Nothing to do unless another error appears; it clears once QuickBooks is back.",
+            "If it lasts for hours, check Intuit's status page.",
+            transient=True,
+        )
+    ),
+    "3100": _Entry(
+        _g(
+            "3100",
+            "QuickBooks Online is unreachable for lawsync",
+            "QuickBooks refused or could not serve lawsync's requests during an outage or an "
+            "authorisation problem on its side.",
+            "Wait: lawsync keeps retrying and the failure clears itself when QuickBooks recovers.",
+            f"If it persists after the service is back, reconnect in {SETTINGS_PATH}.",
+            transient=True,
+        )
+    ),
+    "http-429": _Entry(
+        _g(
+            "http-429",
+            "Too many requests for this company",
+            "QuickBooks limits how fast one company can be changed. lawsync slowed down and will "
+            "finish the work automatically.",
+            "Nothing to do.",
+            transient=True,
+        )
+    ),
+    "610": _Entry(
+        _g(
+            "610",
+            "Something this record uses was deleted or made inactive",
+            "The record points to a customer, product or account that was deleted or made inactive "
+            "in QuickBooks, or the synced copy itself was deleted there.",
+            "Void the bill in lawsync.",
+            "Create a new bill for the same work and apply the payment to it again.",
+            "Wait for the new bill to sync.",
+        )
+    ),
+    "620": _Entry(
+        _g(
+            "620",
+            "The invoice in QuickBooks cannot be linked to this record",
+            "An invoice with this number already exists in QuickBooks but belongs to another "
+            "customer or is an unrelated record, so the payment or credit cannot be attached to "
+            "it.",
+            "If the client or matter changed after the bill was synced, change it back.",
+            "Otherwise give the bill a new, unique number and retry.",
+            "Or void and regenerate the bill so it syncs as a new invoice.",
+        )
+    ),
+    "2020": _Entry(
+        _g(
+            "2020",
+            "A required field is missing",
+            "QuickBooks needs a value lawsync did not have: see the field named in the message.",
+            "Fill in the missing value on the record in lawsync.",
+            RETRY,
+        ),
+        (
+            (
+                "Line",
+                None,
+                None,
+                _g(
+                    "2020",
+                    "The bill has no lines with an amount",
+                    "An invoice needs at least one line; this bill has none worth sending.",
+                    "Add time or expenses to the bill, or delete the bill if it is not needed.",
+                    RETRY,
+                ),
+            ),
+            (
+                "DepositToAccountRef",
+                None,
+                None,
+                _g(
+                    "2020",
+                    "QuickBooks has no Undeposited Funds account to receive payments",
+                    "Payments are recorded into Undeposited Funds, and that account is missing or "
+                    "not set up as expected in QuickBooks.",
+                    "In QuickBooks, open the Chart of Accounts and check there is an account named "
+                    "Undeposited Funds, of type Other Current Assets with detail type Undeposited "
+                    "Funds, and that it is not a sub-account.",
+                    f"In {SETTINGS_PATH}, turn exporting bills and payments off, save, turn it on "
+                    "again and save, so lawsync looks the account up again.",
+                    RETRY,
+                ),
+            ),
+        ),
+    ),
+    "2050": _Entry(
+        _g(
+            "2050",
+            "A value is longer than QuickBooks allows",
+            "One of the record's values has more characters than the QuickBooks field accepts "
+            "(for example a phone number over 30 characters). The message gives the field and "
+            "its limit.",
+            "Shorten the value in lawsync.",
+            RETRY,
+        ),
+        (
+            (
+                "DocNumber",
+                None,
+                None,
+                _g(
+                    "2050",
+                    "The bill number is too long",
+                    "QuickBooks invoice numbers are at most 21 characters, including the prefix "
+                    "lawsync adds.",
+                    "Shorten the bill number, or the bill prefix in the sync settings.",
+                    RETRY,
+                ),
+            ),
+            (
+                "CustomerMemo",
+                None,
+                None,
+                _g(
+                    "2050",
+                    "The matter numbers on the bill are too long together",
+                    "lawsync lists every matter number of the bill in the invoice memo, which "
+                    "holds "
+                    "at most 1,000 characters.",
+                    "Split the bill across fewer matters, or shorten the matter numbering pattern.",
+                    RETRY,
+                ),
+            ),
+        ),
+    ),
+    "2170": _Entry(
+        _g(
+            "2170",
+            "A value is not one QuickBooks accepts",
+            "A field was given a value outside the list QuickBooks allows.",
+            "This usually means lawsync sent something it should not; contact support with the "
+            "message.",
+        )
+    ),
+    "2200": _Entry(
+        _g(
+            "2200",
+            "The contact's web address is not valid",
+            "QuickBooks needs a full web address starting with http:// or https://, and the web "
+            "address on this contact is not in that form.",
+            "Edit the contact's web address in lawsync (or clear it).",
+            RETRY,
+        )
+    ),
+    "2210": _Entry(
+        _g(
+            "2210",
+            "The contact's email address is not valid",
+            "The email address has extra text, several addresses, or characters an address cannot "
+            "have.",
+            "Correct the email address on the contact in lawsync.",
+            RETRY,
+        )
+    ),
+    "2220": _Entry(
+        _g(
+            "2220",
+            "QuickBooks does not accept this currency",
+            "The bill's currency is not a three-letter currency code QuickBooks supports, or is "
+            "not "
+            "turned on in the company.",
+            "Use a supported currency on the bill, or turn on multicurrency and add the "
+            "currency in "
+            "QuickBooks.",
+            RETRY,
+        )
+    ),
+    "2500": _Entry(
+        _g(
+            "2500",
+            "Something this record refers to no longer exists in QuickBooks",
+            "A customer, class, product or account that lawsync linked to was deleted in "
+            "QuickBooks (or the company file was purged).",
+            "If the company file was purged, disconnect and reconnect QuickBooks so lawsync "
+            "forgets the old links.",
+            "If a duplicate contact was deleted in QuickBooks, rename the remaining contact "
+            "there, retry, then merge the old contact into the new one.",
+            RETRY,
+        ),
+        (
+            (
+                None,
+                "Klasses",
+                None,
+                _g(
+                    "2500",
+                    "The class for a timekeeper was deleted",
+                    "Timekeepers are tracked as classes and the class for this user was deleted or "
+                    "made inactive in QuickBooks.",
+                    "In QuickBooks, make the class active again (Lists → Classes → include "
+                    "inactive).",
+                    RETRY,
+                ),
+            ),
+        ),
+    ),
+    "5010": _Entry(
+        _g(
+            "5010",
+            "The record was changed in QuickBooks at the same time",
+            "Someone edited the record in QuickBooks while lawsync was updating it.",
+            "Nothing to do: lawsync reads the latest version and applies its change again.",
+            transient=True,
+        )
+    ),
+    "5020": _Entry(
+        _g(
+            "5020",
+            "Categories are not matched to QuickBooks products and services",
+            "Every activity and expense category on a bill must be matched to a product or service "
+            "of the connected company, and this one is not (or the company changed).",
+            f"In {SETTINGS_PATH}, match each category to a product or service.",
+            "If the wrong company is connected, disconnect and connect the right one.",
+            RETRY,
+        )
+    ),
+    "5030": _Entry(
+        _g(
+            "5030",
+            "Your QuickBooks plan does not include this feature",
+            "Tracking timekeepers as classes and importing hard costs need QuickBooks Online "
+            "Plus or "
+            "Advanced; this company's plan does not offer them.",
+            "Upgrade the QuickBooks plan, or turn the feature off in the sync settings.",
+            RETRY,
+        )
+    ),
+    "6000": _Entry(
+        _g(
+            "6000",
+            "QuickBooks refused a business rule",
+            "QuickBooks' own checks refused the record: see its message. Common reasons: a "
+            "payment of 0.00 on part of a multi-matter bill, an inactive customer, a payment "
+            "applied before its bill or credit note synced, a bill in another currency, or a "
+            "bill with a negative balance.",
+            "Make sure every payment and credit has an amount.",
+            "Reactivate the customer in QuickBooks if it is inactive.",
+            "For another currency, enter that invoice in QuickBooks by hand.",
+            "Make sure each taxed line has a tax code (companies outside the US).",
+            RETRY,
+        ),
+        (
+            (
+                None,
+                "transaction amount",
+                None,
+                _g(
+                    "6000",
+                    "A payment has no amount",
+                    "A payment or credit with an amount of 0.00 cannot be recorded in QuickBooks.",
+                    "Enter an amount on the payment in lawsync, or delete it.",
+                    RETRY,
+                ),
+            ),
+            (
+                None,
+                "inactive",
+                None,
+                _g(
+                    "6000",
+                    "The customer is inactive in QuickBooks",
+                    "The bill's client is marked inactive in QuickBooks.",
+                    "Make the customer active in QuickBooks.",
+                    RETRY,
+                ),
+            ),
+            (
+                None,
+                "currency",
+                None,
+                _g(
+                    "6000",
+                    "The bill's currency does not match the customer's",
+                    "QuickBooks keeps one currency per customer; this bill uses another.",
+                    "Enter bills in other currencies in QuickBooks by hand.",
+                ),
+            ),
+            (
+                None,
+                "rate before you save",
+                None,
+                _g(
+                    "6000",
+                    "A taxed line has no tax code",
+                    "Companies outside the US need a tax code on every line that carries tax.",
+                    f"In {SETTINGS_PATH}, check the tax option and its tax codes.",
+                    RETRY,
+                ),
+            ),
+        ),
+    ),
+    "6070": _Entry(
+        _g(
+            "6070",
+            "Line amount does not equal quantity times rate",
+            "QuickBooks checks that each line's amount is its quantity times its rate to the cent. "
+            "lawsync sends lines that always pass this check; this can only come from a line "
+            "edited "
+            "in QuickBooks or an unusual rate.",
+            "Adjust the line's quantity or rate slightly so both sides agree.",
+            RETRY,
+        )
+    ),
+    "6140": _Entry(
+        _g(
+            "6140",
+            "This number is already used in QuickBooks",
+            "QuickBooks requires document numbers to be unique for each kind of transaction, and "
+            "another transaction there already has this number. The message names it "
+            "(DocNumber, TxnType and TxnId).",
+            f"Add a bill prefix in {SETTINGS_PATH} and retry, or",
+            "change the bill's number in lawsync and retry, or",
+            "change the other transaction's number in QuickBooks and retry.",
+        ),
+        (
+            (
+                None,
+                None,
+                "interest_charge",
+                _g(
+                    "6140",
+                    "The interest charge's number is already used in QuickBooks",
+                    "Interest charges sync as invoices numbered after their bill, and QuickBooks "
+                    "already has a transaction with that number.",
+                    f"Add a bill prefix in {SETTINGS_PATH} and retry, or",
+                    "change the other transaction's number in QuickBooks and retry.",
+                ),
+            ),
+            (
+                None,
+                None,
+                "credit_note",
+                _g(
+                    "6140",
+                    "The credit memo number is already used in QuickBooks",
+                    "A credit memo in QuickBooks already has this number.",
+                    "In QuickBooks, change the number of the existing credit memo.",
+                    RETRY,
+                ),
+            ),
+            (
+                None,
+                None,
+                "client_funds_transaction",
+                _g(
+                    "6140",
+                    "The journal number is already used in QuickBooks",
+                    "QuickBooks is set to warn about duplicate journal numbers and this journal "
+                    "entry's number is taken.",
+                    "In QuickBooks, turn off the warning for duplicate journal numbers "
+                    "(Account and Settings → Advanced), or renumber the other journal entry.",
+                    RETRY,
+                ),
+            ),
+        ),
+    ),
+    "6190": _Entry(
+        _g(
+            "6190",
+            "The QuickBooks company is not active",
+            "The QuickBooks subscription of the connected company ended, was cancelled, or has a "
+            "billing problem, so it accepts no changes.",
+            "Reactivate the QuickBooks subscription, or connect lawsync to an active company.",
+            reconnect=True,
+        )
+    ),
+    "6200": _Entry(
+        _g(
+            "6200",
+            "The books are closed for this date",
+            "Someone (usually the accountant) closed the books in QuickBooks up to a date after "
+            "this record's date, so it cannot be added or changed.",
+            "Ask whoever closed the books; they can reopen the period or agree on a new date.",
+            "Or change the record's date in lawsync to after the closing date.",
+            RETRY,
+        )
+    ),
+    "6240": _Entry(
+        _g(
+            "6240",
+            "Another customer, supplier or employee already has this name",
+            "QuickBooks needs names to be unique across customers, suppliers and employees "
+            "(inactive ones included), and this contact's display name is taken.",
+            f"Choose in {SETTINGS_PATH} how name clashes are handled (link to the existing "
+            "customer, or add a distinguishing suffix), or",
+            "merge the two records in QuickBooks, or rename one of them.",
+            RETRY,
+        ),
+        (
+            (
+                None,
+                None,
+                "user",
+                _g(
+                    "6240",
+                    "A class with this timekeeper's name already exists",
+                    "Timekeepers are tracked as classes and a class with this name is already "
+                    "used.",
+                    "Rename the timekeeper in lawsync and retry, then merge the two classes in "
+                    "QuickBooks and rename the timekeeper back.",
+                ),
+            ),
+        ),
+    ),
+    "6250": _Entry(
+        _g(
+            "6250",
+            "A customer with this name is archived in QuickBooks",
+            "The matching customer in QuickBooks is inactive, so it cannot be used.",
+            "Make the customer active in QuickBooks (Customers → include inactive → Make "
+            "active), or "
+            f"let lawsync reactivate it ({SETTINGS_PATH}).",
+            RETRY,
+        )
+    ),
+    "6430": _Entry(
+        _g(
+            "6430",
+            "An account of the wrong type was chosen",
+            "A mapped account is not of the type QuickBooks needs here (payments go to a bank or "
+            "other current asset account, for instance).",
+            f"Pick another account in {SETTINGS_PATH}.",
+            RETRY,
+        )
+    ),
+    "6470": _Entry(
+        _g(
+            "6470",
+            "QuickBooks tried to calculate tax on the bill",
+            "The company applies a tax code to every transaction, so QuickBooks adds its own "
+            "tax to "
+            "bills lawsync already taxed.",
+            "Remove the company-wide default tax code in QuickBooks' tax settings.",
+            RETRY,
+        )
+    ),
+    "6480": _Entry(
+        _g(
+            "6480",
+            "The transaction belongs to a previously connected company",
+            "lawsync was reconnected to another QuickBooks company and a record synced to the old "
+            "one was edited.",
+            "Make the same change by hand in QuickBooks before reconciling.",
+        )
+    ),
+    "6540": _Entry(
+        _g(
+            "6540",
+            "The payment has already been deposited in QuickBooks",
+            "A deposited payment cannot be changed. lawsync changes a payment by deleting and "
+            "re-creating it, which QuickBooks refuses once the payment is part of a deposit.",
+            "In QuickBooks, open the deposit that holds this payment and remove the payment "
+            "from it "
+            "(it goes back to Undeposited Funds).",
+            "Then retry here; afterwards you can deposit it again.",
+        )
+    ),
+    "lawsync:no-lines": _Entry(
+        _g(
+            "lawsync:no-lines",
+            "The bill has no lines",
+            "Every line was removed from the bill; QuickBooks needs at least one.",
+            "Ignore this failure (the bill will not sync), or void the bill and create a new one "
+            "with at least one line.",
+        )
+    ),
+    "lawsync:item-lines": _Entry(
+        _g(
+            "lawsync:item-lines",
+            "The expense uses product lines, which cannot be imported",
+            "Only lines entered as categories (Category details) are imported as hard costs.",
+            "In QuickBooks, remove the line from Item details and create a new expense with the "
+            "line "
+            "under Category details. Moving the same line does not help.",
+        )
+    ),
+    "lawsync:email-conflict": _Entry(
+        _g(
+            "lawsync:email-conflict",
+            "A contact change from QuickBooks could not be imported",
+            "The primary email changed in QuickBooks to an address another lawsync contact uses as "
+            "its sign-in address. Other changes keep syncing.",
+            "Change the email address in lawsync, or give the customer another address in "
+            "QuickBooks.",
+        )
+    ),
+}
+
+
+def guide_for(
+    code: str, *, element: str | None = None, detail: str | None = None, kind: str | None = None
+) -> Guide:
+    """The guide for a fault; unknown codes get a generic one that still says what to do."""
+    key = "6200" if code in ("6201", "6210") else code
+    entry = _CATALOGUE.get(key)
+    if entry is None:
+        return _g(
+            code,
+            "QuickBooks refused the change",
+            "QuickBooks returned an error lawsync has no specific advice for; its message "
+            "is shown with this failure.",
+            "Correct the record according to the message, then retry.",
+            "If the message is unclear, contact support with it.",
+        )
+    text = (detail or "").lower()
+    for v_element, v_detail, v_kind, guide in entry.variants:
+        if v_element is not None and v_element != element:
+            continue
+        if v_detail is not None and v_detail.lower() not in text:
+            continue
+        if v_kind is not None and v_kind != kind:
+            continue
+        return guide
+    return entry.default
+
+
+def known_codes() -> list[str]:
+    return sorted(_CATALOGUE)

@@ -1,0 +1,99 @@
+"""The failure table: one open row per record that could not be synced, until it syncs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawsync.practice.errors import RuleViolation
+from lawsync.practice.models.base import utcnow
+from lawsync.practice.services.context import Actor, Ledger, Page, get, paginate
+from lawsync.sync.catalogue import Guide, guide_for
+from lawsync.sync.models import SyncFailure
+
+
+def record(
+    session: Session,
+    *,
+    firm_id: int,
+    connection_id: int,
+    kind: str,
+    local_id: int,
+    revision: int,
+    code: str,
+    message: str,
+    detail: str = "",
+    element: str = "",
+    intuit_tid: str = "",
+    context: dict[str, Any] | None = None,
+) -> SyncFailure:
+    """Open a failure, or refresh the open one for the same record (never two rows for one)."""
+    row = session.execute(
+        select(SyncFailure).where(
+            SyncFailure.connection_id == connection_id,
+            SyncFailure.kind == kind,
+            SyncFailure.local_id == local_id,
+            SyncFailure.resolved_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    now = utcnow()
+    if row is None:
+        row = SyncFailure(
+            firm_id=firm_id,
+            connection_id=connection_id,
+            kind=kind,
+            local_id=local_id,
+            first_seen_at=now,
+            attempts=0,
+        )
+        session.add(row)
+    row.revision, row.code, row.message, row.detail = revision, code, message[:2000], detail[:4000]
+    row.element, row.intuit_tid, row.context = element[:200], intuit_tid[:100], context or {}
+    row.attempts += 1
+    row.last_seen_at = now
+    row.retry_requested_at = None
+    session.flush()
+    return row
+
+
+def clear(session: Session, connection_id: int, kind: str, local_id: int) -> None:
+    """The record synced: its open failure, if any, is resolved."""
+    for row in session.execute(
+        select(SyncFailure).where(
+            SyncFailure.connection_id == connection_id,
+            SyncFailure.kind == kind,
+            SyncFailure.local_id == local_id,
+            SyncFailure.resolved_at.is_(None),
+        )
+    ).scalars():
+        row.resolved_at = utcnow()
+
+
+def guide(row: SyncFailure) -> Guide:
+    return guide_for(
+        row.code, element=row.element or None, detail=row.detail or row.message, kind=row.kind
+    )
+
+
+def list_failures(
+    ledger: Ledger, actor: Actor, cursor: int | None, limit: int, include_resolved: bool = False
+) -> Page:
+    stmt = select(SyncFailure)
+    if not include_resolved:
+        stmt = stmt.where(SyncFailure.resolved_at.is_(None))
+    with ledger.uow(actor) as uow:
+        return paginate(uow.session, stmt, SyncFailure, cursor, limit)
+
+
+def request_retry(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
+    """Mark a failure for another attempt on the next pass (which a retry also triggers)."""
+    with ledger.uow(actor) as uow:
+        row = get(uow.session, SyncFailure, failure_id)
+        if row.resolved_at is not None:
+            raise RuleViolation("This failure is already resolved.", code="failure_resolved")
+        row.retry_requested_at = utcnow()
+        uow.flush()
+        uow.commit()
+        return row

@@ -1,0 +1,126 @@
+"""Failures that can be known before spending an API call, with the code QuickBooks would give.
+
+Each check is a pure function returning a list of problems (never raising), so the exporter can
+record all of them at once and a test can hold each rule to a failing example.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lawsync.money import is_currency_code
+from lawsync.practice.models import Bill, BillState, Contact
+from lawsync.sync.mapping import (
+    DOC_NUMBER_LIMIT,
+    MEMO_LIMIT,
+    NAME_LIMIT,
+    PHONE_LIMIT,
+    clean_name,
+    doc_number,
+    matter_memo,
+)
+
+EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\].]+(\.[^@\s,;<>()\[\].]+)+$")
+WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    element: str
+    message: str
+
+
+def _too_long(element: str, value: str, limit: int) -> Problem | None:
+    if len(value) <= limit:
+        return None
+    return Problem("2050", element, f"{element} has {len(value)} characters; at most {limit} fit.")
+
+
+def check_contact(contact: Contact) -> list[Problem]:
+    problems: list[Problem] = []
+    name = clean_name(contact.display_name)
+    if not name:
+        problems.append(Problem("6080", "DisplayName", "The contact has no name."))
+    for p in (
+        _too_long("DisplayName", name, NAME_LIMIT),
+        _too_long("GivenName", contact.first_name, 100),
+        _too_long("FamilyName", contact.last_name, 100),
+        _too_long("CompanyName", contact.company_name, 100),
+    ):
+        if p:
+            problems.append(p)
+    if contact.phones:
+        p = _too_long("PrimaryPhone.FreeFormNumber", contact.phones[0].number, PHONE_LIMIT)
+        if p:
+            problems.append(p)
+    email = contact.primary_email
+    if email is not None:
+        if len(email) > 100:
+            problems.append(
+                Problem(
+                    "2050",
+                    "PrimaryEmailAddr.Address",
+                    f"The email address has {len(email)} characters; at most 100 fit.",
+                )
+            )
+        elif not EMAIL.match(email):
+            problems.append(
+                Problem("2210", "PrimaryEmailAddr", f"{email!r} is not one valid email address.")
+            )
+    if contact.web_address and not WEB.match(contact.web_address):
+        problems.append(
+            Problem(
+                "2200", "WebAddr", f"{contact.web_address!r} must start with http:// or https://."
+            )
+        )
+    return problems
+
+
+def check_bill(
+    bill: Bill,
+    *,
+    prefix: str,
+    matter_numbers: Sequence[str],
+    home_currency: str,
+    multicurrency: bool,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if bill.state == BillState.draft:
+        problems.append(Problem("lawsync:draft", "", "Draft bills are never exported."))
+    if not bill.lines:
+        problems.append(Problem("lawsync:no-lines", "Line", "The bill has no lines."))
+    if bill.total < 0 or bill.balance < 0:
+        problems.append(Problem("6000", "TotalAmt", "The bill has a negative total or balance."))
+    p = _too_long("DocNumber", doc_number(prefix, bill.number), DOC_NUMBER_LIMIT)
+    if p:
+        problems.append(p)
+    p = _too_long("CustomerMemo", matter_memo(matter_numbers), MEMO_LIMIT)
+    if p:
+        problems.append(p)
+    if not is_currency_code(bill.currency):
+        problems.append(Problem("2220", "CurrencyRef", f"{bill.currency} is not a currency code."))
+    elif bill.currency != home_currency and not multicurrency:
+        problems.append(
+            Problem(
+                "6000",
+                "CurrencyRef",
+                f"The bill is in {bill.currency} but the "
+                f"company keeps its books in {home_currency} only.",
+            )
+        )
+    return problems
+
+
+def check_prefix(prefix: str, longest_number: int) -> Problem | None:
+    """A settings check: prefix plus the longest bill number must fit in a document number."""
+    if len(prefix) + longest_number <= DOC_NUMBER_LIMIT:
+        return None
+    return Problem(
+        "2050",
+        "DocNumber",
+        f"With this prefix, bill numbers of {longest_number} "
+        f"digits would exceed {DOC_NUMBER_LIMIT} characters.",
+    )

@@ -1,0 +1,189 @@
+"""The firm's sync settings: what is exported, from when, how numbers and taxes look."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lawsync.practice.commands import Command
+from lawsync.practice.errors import InvalidInput
+from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
+from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot
+from lawsync.sync.models import (
+    ItemMapping,
+    NameClashPolicy,
+    QuickBooksConnection,
+    SyncSettings,
+    TaxOptionSetting,
+)
+from lawsync.sync.preflight import check_prefix
+
+FIELDS = (
+    "export_bills",
+    "export_start_date",
+    "bill_prefix",
+    "tax_option",
+    "track_timekeepers",
+    "name_clash",
+    "reactivate_archived_customers",
+)
+# A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
+Prefix = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^[A-Za-z0-9_./#-]*$")
+]
+
+
+class SyncSettingsUpdate(Command):
+    export_bills: bool | None = None
+    export_start_date: dt.date | None = None
+    bill_prefix: Prefix | None = None
+    tax_option: TaxOptionSetting | None = None
+    track_timekeepers: bool | None = None
+    name_clash: NameClashPolicy | None = None
+    reactivate_archived_customers: bool | None = None
+    item_mappings: dict[str, Annotated[str, Field(min_length=1, max_length=40)]] | None = None
+
+
+def load(session: Session, firm_id: int) -> SyncSettings:
+    row = session.execute(select(SyncSettings)).scalar_one_or_none()
+    if row is None:
+        row = SyncSettings(firm_id=firm_id)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def active_connection(session: Session) -> QuickBooksConnection | None:
+    return session.execute(
+        select(QuickBooksConnection).where(QuickBooksConnection.active.is_(True))
+    ).scalar_one_or_none()
+
+
+def _longest_bill_number(session: Session) -> int:
+    longest = session.execute(select(func.max(func.length(Bill.number)))).scalar_one_or_none()
+    upcoming = session.execute(select(BillSettings.next_bill_number)).scalar_one_or_none() or 1
+    return max(longest or 0, len(str(upcoming)))
+
+
+def get_settings(ledger: Ledger, actor: Actor) -> SyncSettings:
+    with ledger.uow(actor) as uow:
+        row = load(uow.session, actor.firm_id)
+        uow.commit()
+        return row
+
+
+def update_settings(ledger: Ledger, actor: Actor, cmd: SyncSettingsUpdate) -> SyncSettings:
+    actor.require_admin("change the sync settings")
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        row = load(s, actor.firm_id)
+        before = snapshot(row, FIELDS)
+        values = cmd.model_dump(exclude_none=True, exclude={"item_mappings"})
+        if "bill_prefix" in values:
+            problem = check_prefix(values["bill_prefix"], _longest_bill_number(s))
+            if problem:
+                raise InvalidInput(problem.message, field="bill_prefix", code="prefix_too_long")
+        if values.get("tax_option") == TaxOptionSetting.tax_codes:
+            connection = active_connection(s)
+            if connection is None or connection.country == "US":
+                raise InvalidInput(
+                    "A tax code on each line is only available for companies outside the US "
+                    "(for example in Canada); choose separate or aggregated tax lines.",
+                    field="tax_option",
+                    code="tax_codes_unavailable",
+                )
+            if row.tax_option != TaxOptionSetting.tax_codes:
+                row.tax_codes_since = dt.datetime.now(dt.UTC)
+        if values.get("track_timekeepers"):
+            connection = active_connection(s)
+            if connection is not None and connection.edition in ("simple_start", "essentials"):
+                raise InvalidInput(
+                    "Tracking timekeepers as classes needs QuickBooks Online Plus or Advanced; "
+                    f"this company is on {connection.edition.replace('_', ' ').title()}.",
+                    field="track_timekeepers",
+                    code="edition_lacks_classes",
+                )
+        for key, value in values.items():
+            setattr(row, key, value)
+        if cmd.item_mappings is not None:
+            _save_mappings(s, actor.firm_id, cmd.item_mappings)
+        s.flush()
+        audit(s, actor, "sync_settings", row.id, "update", diff(before, snapshot(row, FIELDS)))
+        uow.commit()
+        return row
+
+
+MAPPING_KINDS = ("activity", "expense", "tax1", "tax2", "interest", "credit")
+
+
+def _parse_mapping_key(key: str) -> tuple[str, int]:
+    kind, _, rest = key.partition(":")
+    if kind not in MAPPING_KINDS:
+        raise InvalidInput(
+            f"{key!r}: mappings are named activity:<id>, expense:<id>, "
+            "activity:default, expense:default, tax1, tax2, interest or credit.",
+            field="item_mappings",
+        )
+    if kind in ("activity", "expense"):
+        if rest == "default":
+            return kind, 0
+        if not rest.isdigit():
+            raise InvalidInput(f"{key!r} does not name a category id.", field="item_mappings")
+        return kind, int(rest)
+    return kind, 0
+
+
+def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> None:
+    connection = active_connection(session)
+    if connection is None:
+        raise InvalidInput(
+            "Connect a QuickBooks Online company before mapping categories.",
+            field="item_mappings",
+            code="not_connected",
+        )
+    for key, item_id in mappings.items():
+        kind, category_id = _parse_mapping_key(key)
+        if category_id:
+            model = ActivityCategory if kind == "activity" else ExpenseCategory
+            get(session, model, category_id, field="item_mappings")
+        row = session.execute(
+            select(ItemMapping).where(
+                ItemMapping.connection_id == connection.id,
+                ItemMapping.kind == kind,
+                ItemMapping.category_id == category_id,
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            session.add(
+                ItemMapping(
+                    firm_id=firm_id,
+                    connection_id=connection.id,
+                    kind=kind,
+                    category_id=category_id,
+                    item_id=item_id,
+                )
+            )
+        else:
+            row.item_id = item_id
+
+
+def item_mappings(ledger: Ledger, actor: Actor) -> dict[str, str]:
+    with ledger.uow(actor) as uow:
+        connection = active_connection(uow.session)
+        if connection is None:
+            return {}
+        rows = uow.session.execute(
+            select(ItemMapping).where(ItemMapping.connection_id == connection.id)
+        ).scalars()
+        return {
+            (
+                f"{r.kind}:{r.category_id or 'default'}"
+                if r.kind in ("activity", "expense")
+                else r.kind
+            ): r.item_id
+            for r in rows
+        }

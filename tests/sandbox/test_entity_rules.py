@@ -1,0 +1,409 @@
+"""Further entity behaviour: names lists, credit memos, deposits, purchases, journal entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import Qbo, fault
+
+
+def je_line(amount: float, posting: str, account: str, **detail: Any) -> dict[str, Any]:
+    return {
+        "Amount": amount,
+        "DetailType": "JournalEntryLineDetail",
+        "JournalEntryLineDetail": {
+            "PostingType": posting,
+            "AccountRef": {"value": account},
+            **detail,
+        },
+    }
+
+
+def test_vendor_employee_term_and_class_lists(qbo: Qbo) -> None:
+    vendor = qbo.create(
+        "Vendor", {"DisplayName": "Court Reporters Inc", "WebAddr": {"URI": "https://cr.example"}}
+    )
+    assert vendor["PrintOnCheckName"] == "Court Reporters Inc"
+    employee = qbo.create("Employee", {"GivenName": "Pat", "FamilyName": "Lee"})
+    assert employee["DisplayName"] == "Pat Lee"
+    term = qbo.create("Term", {"Name": "Net 15", "DueDays": 15})
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], SalesTermRef={"value": term["Id"]}, TxnDate="2026-01-01")
+    assert inv["DueDate"] == "2026-01-16"
+    qbo.patch(class_tracking=True)
+    parent = qbo.create("Class", {"Name": "Litigation"})
+    child = qbo.create(
+        "Class", {"Name": "Appeals", "SubClass": True, "ParentRef": {"value": parent["Id"]}}
+    )
+    assert child["FullyQualifiedName"] == "Litigation:Appeals"
+    gone = qbo.create(
+        "Class", {"Id": child["Id"], "SyncToken": "0", "sparse": True, "Active": False}
+    )
+    assert gone["Active"] is False
+    fault(qbo.post("class", {"Name": "appeals"}), 400, "6240", "Name")
+
+
+def test_class_tracked_on_invoice_lines(qbo: Qbo) -> None:
+    qbo.patch(class_tracking=True)
+    cls = qbo.create("Class", {"Name": "Estates"})
+    c = qbo.customer()
+    inv = qbo.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {
+                    "Amount": 10,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ClassRef": {"value": cls["Id"]}},
+                }
+            ],
+        },
+    )
+    assert inv["Line"][0]["SalesItemLineDetail"]["ClassRef"] == {
+        "value": cls["Id"],
+        "name": "Estates",
+    }
+    prefs = qbo.get("/preferences").json()["Preferences"]
+    assert prefs["AccountingInfoPrefs"]["ClassTrackingPerTxnLine"] is True
+
+
+def test_credit_memo_applied_through_a_payment(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], "100.00")
+    cm = qbo.create(
+        "CreditMemo",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {"Amount": 30, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}
+            ],
+        },
+    )
+    assert cm["RemainingCredit"] == 30.0
+    assert qbo.read("Customer", c["Id"])["Balance"] == 70.0
+    pay = qbo.create(
+        "Payment",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TotalAmt": 70,
+            "Line": [
+                {"Amount": 100, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]},
+                {"Amount": 30, "LinkedTxn": [{"TxnId": cm["Id"], "TxnType": "CreditMemo"}]},
+            ],
+        },
+    )
+    assert pay["UnappliedAmt"] == 0
+    assert qbo.read("Invoice", inv["Id"])["Balance"] == 0
+    assert qbo.read("CreditMemo", cm["Id"])["RemainingCredit"] == 0
+    assert qbo.read("Customer", c["Id"])["Balance"] == 0
+
+
+def test_unapplied_payment_is_customer_credit(qbo: Qbo) -> None:
+    c = qbo.customer()
+    p = qbo.payment(c["Id"], "25.00")
+    assert p["UnappliedAmt"] == 25.0
+    assert p["DepositToAccountRef"]["value"] == qbo.accounts["UndepositedFunds"]
+    assert qbo.read("Customer", c["Id"])["Balance"] == -25.0
+
+
+def test_void_of_invoice_with_payment_is_refused(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"])
+    qbo.payment(c["Id"], "10.00", inv["Id"])
+    fresh = qbo.read("Invoice", inv["Id"])
+    fault(
+        qbo.post("invoice", {"Id": inv["Id"], "SyncToken": fresh["SyncToken"]}, operation="void"),
+        400,
+        "6000",
+    )
+
+
+def test_deposit_through_the_api_locks_payments(qbo: Qbo) -> None:
+    c = qbo.customer()
+    p = qbo.payment(c["Id"], "40.00")
+    dep = qbo.create(
+        "Deposit",
+        {
+            "DepositToAccountRef": {"value": qbo.accounts["TrustAccounts"]},
+            "Line": [
+                {
+                    "Amount": 40,
+                    "LinkedTxn": [{"TxnId": p["Id"], "TxnType": "Payment", "TxnLineId": "0"}],
+                },
+                {
+                    "Amount": 5,
+                    "DetailType": "DepositLineDetail",
+                    "DepositLineDetail": {"AccountRef": {"value": qbo.accounts["InterestEarned"]}},
+                },
+            ],
+        },
+    )
+    assert dep["TotalAmt"] == 45.0
+    assert qbo.read("Account", qbo.accounts["TrustAccounts"])["CurrentBalance"] == 45.0
+    assert qbo.read("Account", qbo.accounts["UndepositedFunds"])["CurrentBalance"] == 0
+    fault(
+        qbo.post("payment", {"Id": p["Id"], "SyncToken": "0", "sparse": True, "TotalAmt": 41}),
+        400,
+        "6540",
+    )
+
+
+def test_deposit_to_an_income_account_is_6430(qbo: Qbo) -> None:
+    r = qbo.post(
+        "deposit",
+        {
+            "DepositToAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]},
+            "Line": [
+                {
+                    "Amount": 5,
+                    "DetailType": "DepositLineDetail",
+                    "DepositLineDetail": {"AccountRef": {"value": qbo.accounts["InterestEarned"]}},
+                }
+            ],
+        },
+    )
+    fault(r, 400, "6430", "DepositToAccountRef")
+
+
+def test_purchase_with_item_and_billable_account_lines(qbo: Qbo) -> None:
+    c = qbo.customer()
+    p = qbo.create(
+        "Purchase",
+        {
+            "PaymentType": "CreditCard",
+            "AccountRef": {"value": qbo.accounts["CreditCard"]},
+            "EntityRef": {
+                "value": qbo.create("Vendor", {"DisplayName": "Courier Co"})["Id"],
+                "type": "Vendor",
+            },
+            "Line": [
+                {
+                    "Amount": 20,
+                    "DetailType": "ItemBasedExpenseLineDetail",
+                    "ItemBasedExpenseLineDetail": {
+                        "ItemRef": {"value": "3"},
+                        "Qty": 2,
+                        "UnitPrice": 10,
+                    },
+                },
+                {
+                    "Amount": 15,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": qbo.accounts["LegalProfessionalFees"]},
+                        "BillableStatus": "Billable",
+                        "CustomerRef": {"value": c["Id"]},
+                    },
+                },
+            ],
+        },
+    )
+    assert p["TotalAmt"] == 35.0 and "PrintStatus" not in p
+    card = qbo.read("Account", qbo.accounts["CreditCard"])
+    assert card["CurrentBalance"] == 35.0
+    assert qbo.read("Account", qbo.accounts["LegalProfessionalFees"])["CurrentBalance"] == 35.0
+
+
+def test_item_expense_line_checks_qty_times_price(qbo: Qbo) -> None:
+    r = qbo.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 21,
+                    "DetailType": "ItemBasedExpenseLineDetail",
+                    "ItemBasedExpenseLineDetail": {
+                        "ItemRef": {"value": "3"},
+                        "Qty": 2,
+                        "UnitPrice": 10,
+                    },
+                }
+            ],
+        },
+    )
+    fault(r, 400, "6070", "Line.Amount")
+
+
+def test_6440_expense_line_without_account(qbo: Qbo) -> None:
+    r = qbo.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 21,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {},
+                }
+            ],
+        },
+    )
+    fault(r, 400, "6440", "Line.AccountBasedExpenseLineDetail.AccountRef")
+
+
+def test_journal_entry_posts_and_auto_numbers(qbo: Qbo) -> None:
+    je = qbo.create(
+        "JournalEntry",
+        {
+            "Line": [
+                je_line(500, "Debit", qbo.accounts["TrustAccounts"]),
+                je_line(500, "Credit", qbo.accounts["TrustAccountsLiabilities"]),
+            ]
+        },
+    )
+    assert je["TotalAmt"] == 500.0 and je["DocNumber"] == "1"
+    assert qbo.read("Account", qbo.accounts["TrustAccountsLiabilities"])["CurrentBalance"] == 500.0
+    assert qbo.read("Account", qbo.accounts["TrustAccounts"])["CurrentBalance"] == 500.0
+
+
+def test_journal_entry_payable_line_needs_vendor(qbo: Qbo) -> None:
+    r = qbo.post(
+        "journalentry",
+        {
+            "Line": [
+                je_line(5, "Debit", qbo.accounts["OfficeExpenses"]),
+                je_line(5, "Credit", qbo.accounts["AccountsPayable"]),
+            ]
+        },
+    )
+    fault(r, 400, "6000", "Line.JournalEntryLineDetail.Entity")
+
+
+def test_2260_journal_line_without_posting_type(qbo: Qbo) -> None:
+    r = qbo.post(
+        "journalentry",
+        {
+            "Line": [
+                {
+                    "Amount": 5,
+                    "DetailType": "JournalEntryLineDetail",
+                    "JournalEntryLineDetail": {
+                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}
+                    },
+                },
+                je_line(5, "Credit", qbo.accounts["Checking"]),
+            ]
+        },
+    )
+    fault(r, 400, "2260", "Line.JournalEntryLineDetail.PostingType")
+
+
+def test_6140_journal_number_when_warned(qbo: Qbo) -> None:
+    qbo.patch(warn_duplicate_doc_numbers=True)
+    body = {
+        "DocNumber": "ADJ-1",
+        "Line": [
+            je_line(5, "Debit", qbo.accounts["OfficeExpenses"]),
+            je_line(5, "Credit", qbo.accounts["Checking"]),
+        ],
+    }
+    assert qbo.post("journalentry", body).status_code == 200
+    err = fault(qbo.post("journalentry", body), 400, "6140", "DocNumber")
+    assert "TxnType=Journal Entry" in err["Detail"]
+
+
+def test_2060_bad_txn_date(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TxnDate": "31/12/2026",
+            "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+        },
+    )
+    fault(r, 400, "2060", "TxnDate")
+
+
+def test_2130_requestid_too_long(qbo: Qbo) -> None:
+    fault(qbo.post("customer", {"DisplayName": "R"}, requestid="x" * 51), 400, "2130", "requestid")
+
+
+def test_6010_account_without_type(qbo: Qbo) -> None:
+    fault(qbo.post("account", {"Name": "Typeless"}), 400, "6010", "AccountType")
+
+
+def test_6090_discount_line_without_amount_or_percent(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {"Amount": 50, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}},
+                {"DetailType": "DiscountLineDetail", "DiscountLineDetail": {"PercentBased": False}},
+            ],
+        },
+    )
+    fault(r, 400, "6090", "Line.DiscountLineDetail")
+
+
+def test_percent_discount_follows_subtotal(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                {"Amount": 35, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}},
+                {
+                    "DetailType": "DiscountLineDetail",
+                    "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": 10},
+                },
+            ],
+        },
+    )
+    assert [ln["DetailType"] for ln in inv["Line"]] == [
+        "SalesItemLineDetail",
+        "SubTotalLineDetail",
+        "DiscountLineDetail",
+    ]
+    assert inv["TotalAmt"] == 31.5
+
+
+def test_6420_email_delivery_without_address(qbo: Qbo) -> None:
+    fault(
+        qbo.post("customer", {"DisplayName": "No Mail", "PreferredDeliveryMethod": "Email"}),
+        400,
+        "6420",
+        "PrimaryEmailAddr",
+    )
+
+
+def test_6000_currency_differs_from_customer(new_company: Any) -> None:
+    q = new_company(multicurrency=True)
+    c = q.customer("Euro Client", CurrencyRef={"value": "EUR"})
+    r = q.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "CurrencyRef": {"value": "USD"},
+            "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+        },
+    )
+    fault(r, 400, "6000", "CurrencyRef")
+    ok = q.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [{"Amount": 5, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}],
+        },
+    )
+    assert ok["CurrencyRef"]["value"] == "EUR"
+
+
+def test_sub_customer_hierarchy(qbo: Qbo) -> None:
+    parent = qbo.customer("Estate of Jones")
+    job = qbo.create("Customer", {"DisplayName": "Probate", "ParentRef": {"value": parent["Id"]}})
+    assert job["FullyQualifiedName"] == "Estate of Jones:Probate" and job["Job"] is True
+
+
+def test_read_tax_codes_and_rates(new_company: Any) -> None:
+    q = new_company(country="CA")
+    assert q.read("TaxCode", "4")["Name"] == "GST/PST BC"
+    assert q.read("TaxRate", "2")["RateValue"] == 13
+    fault(q.post("taxcode", {"Name": "New"}), 400, "500")

@@ -1,0 +1,89 @@
+"""Every failure the accounting side can report comes with a cause and a fix in plain words."""
+
+from __future__ import annotations
+
+import pytest
+
+from lawsync.sync.catalogue import guide_for, known_codes
+
+# Every code in the troubleshooting catalogue the product is modelled on, plus the ones the
+# sync itself produces before spending an API call.
+SEED_CODES = [
+    "120",
+    "http-403",
+    "http-503",
+    "610",
+    "620",
+    "2020",
+    "2050",
+    "2200",
+    "2210",
+    "2220",
+    "2500",
+    "3100",
+    "5020",
+    "5030",
+    "6000",
+    "6070",
+    "6140",
+    "6190",
+    "6200",
+    "6201",
+    "6210",
+    "6240",
+    "6250",
+    "6470",
+    "6480",
+    "6540",
+    "lawsync:no-lines",
+    "lawsync:item-lines",
+    "lawsync:email-conflict",
+]
+
+
+@pytest.mark.parametrize("code", SEED_CODES)
+def test_each_code_has_a_cause_and_steps(code: str) -> None:
+    guide = guide_for(code)
+    assert guide.title and guide.cause and guide.steps
+    assert guide.title != "QuickBooks refused the change"
+
+
+def test_closed_books_codes_share_one_guide() -> None:
+    assert guide_for("6201").title == guide_for("6210").title == guide_for("6200").title
+
+
+@pytest.mark.parametrize(
+    ("code", "kwargs", "expect"),
+    [
+        ("2020", {"element": "Line"}, "no lines"),
+        ("2020", {"element": "DepositToAccountRef"}, "Undeposited Funds"),
+        ("2050", {"element": "DocNumber"}, "bill number"),
+        ("2050", {"element": "CustomerMemo"}, "matter numbers"),
+        ("2500", {"detail": "Invalid Reference Id : Klasses element id 9 not found"}, "class"),
+        ("6140", {"kind": "credit_note"}, "credit memo"),
+        ("6140", {"kind": "interest_charge"}, "interest charge"),
+        ("6140", {"kind": "client_funds_transaction"}, "journal"),
+        ("6240", {"kind": "user"}, "class"),
+        (
+            "6000",
+            {"detail": "Business Validation Error: You must set a transaction amount."},
+            "no amount",
+        ),
+    ],
+)
+def test_variants_follow_the_field_the_text_or_the_record(
+    code: str, kwargs: dict[str, str], expect: str
+) -> None:
+    assert expect.lower() in guide_for(code, **kwargs).title.lower()
+
+
+def test_unknown_codes_still_say_what_to_do() -> None:
+    guide = guide_for("9999")
+    assert guide.code == "9999" and guide.steps
+
+
+def test_reconnect_and_transient_codes_are_marked() -> None:
+    assert guide_for("120").reconnect and guide_for("3200").reconnect
+    assert guide_for("http-503").transient and guide_for("3100").transient
+    assert not guide_for("6140").transient
+    assert set(SEED_CODES) - {"6201", "6210"} <= set(known_codes())
