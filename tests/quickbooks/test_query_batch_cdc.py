@@ -120,3 +120,8 @@ def test_the_sync_facade_runs_the_same_client(company: Company) -> None:
         assert qb.read(company.realm, Customer, made.Id).DisplayName == "Blocking Caller"
         assert qb.query(company.realm, Customer, sql("Id = ?", made.Id))[0].Id == made.Id
         assert qb.company_info(company.realm).CompanyName
+        prefs = qb.preferences(company.realm)
+        assert qb.update_preferences(company.realm, prefs).SyncToken != prefs.SyncToken
+        assert "QueryResponse" in qb.request(
+            company.realm, "GET", "query", params={"query": "SELECT * FROM Item"}
+        )

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
 
 import pytest
+from aiohttp import web
 
-from lawsync.quickbooks import WebhookError, parse_webhook, verify_signature, verify_webhook
+from lawsync.quickbooks import (
+    AsyncQuickBooks,
+    Customer,
+    MemoryTokenStore,
+    TokenSet,
+    WebhookError,
+    WebhookEvent,
+    parse_webhook,
+    verify_signature,
+    verify_webhook,
+)
+
+from .conftest import Sandbox, free_port
 
 TOKEN = "verifier-token-from-the-developer-portal"
 
@@ -113,3 +127,59 @@ def test_bad_signatures_and_bodies_are_refused() -> None:
         parse_webhook(b"<xml/>")
     with pytest.raises(WebhookError):
         parse_webhook(b'{"something": "else"}')
+
+
+@pytest.mark.parametrize("webhook_format", ["cloudevents", "legacy"])
+def test_the_sandboxs_signed_deliveries_verify_and_parse(
+    sandbox: Sandbox, webhook_format: str
+) -> None:
+    """The sandbox posts real signed webhooks to a receiver; the client verifies and reads them."""
+    client_id = f"webhook-app-{webhook_format}"
+
+    async def scenario() -> list[WebhookEvent]:
+        received: asyncio.Queue[tuple[bytes, dict[str, str]]] = asyncio.Queue()
+
+        async def receive(request: web.Request) -> web.Response:
+            await received.put((await request.read(), dict(request.headers)))
+            return web.Response(status=200)
+
+        port = free_port()
+        app = web.Application()
+        app.router.add_post("/hooks", receive)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            sandbox.control.post(
+                "/_sandbox/apps",
+                json={
+                    "name": "webhook receiver",
+                    "client_id": client_id,
+                    "client_secret": "s",
+                    "webhook_url": f"http://127.0.0.1:{port}/hooks",
+                    "verifier_token": TOKEN,
+                    "webhook_format": webhook_format,
+                    "webhook_batch_seconds": 0.05,
+                },
+            ).raise_for_status()
+            company = sandbox.company()
+            minted = sandbox.control.post(
+                f"/_sandbox/companies/{company.realm}/tokens", json={"client_id": client_id}
+            ).json()
+            store = MemoryTokenStore(TokenSet.from_response(company.realm, minted))
+            async with AsyncQuickBooks(
+                sandbox.config(client_id=client_id, client_secret="s"), store
+            ) as qb:
+                made = await qb.create(company.realm, Customer(DisplayName="Webhook Watcher"))
+            body, headers = await asyncio.wait_for(received.get(), timeout=10)
+            events = verify_webhook(body, headers, TOKEN)
+            assert [(e.realm_id, e.entity, e.entity_id, e.operation) for e in events] == [
+                (company.realm, "Customer", made.Id, "Create")
+            ]
+            with pytest.raises(WebhookError):
+                verify_webhook(body, headers, "a different verifier token")
+            return events
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(scenario())

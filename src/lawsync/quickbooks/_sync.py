@@ -116,6 +116,15 @@ class QuickBooks:
     def preferences(self, realm: str) -> Preferences:
         return self._run(self._client.preferences(realm))
 
+    def update_preferences(
+        self, realm: str, preferences: Preferences, *, requestid: str | None = None
+    ) -> Preferences:
+        return self._run(self._client.update_preferences(realm, preferences, requestid=requestid))
+
+    def request(self, realm: str, method: str, path: str, **options: Any) -> dict[str, Any]:
+        """Any call under ``/v3/company/{realm}/``; options as for ``AsyncQuickBooks.request``."""
+        return self._run(self._client.request(realm, method, path, **options))
+
     def query_page(self, realm: str, statement: str) -> dict[str, Any]:
         return self._run(self._client.query_page(realm, statement))
 
