@@ -53,6 +53,7 @@ class OAuth:
         self._store = store
         self._transport = transport
         self._locks: dict[str, asyncio.Lock] = {}
+        self._cache: dict[str, TokenSet] = {}
         basic = f"{config.client_id}:{config.client_secret}".encode()
         self._basic = "Basic " + base64.b64encode(basic).decode()
 
@@ -112,6 +113,7 @@ class OAuth:
         )
         tokens = TokenSet.from_response(realm, body, scope=str(body.get("scope", "")))
         await self._store.save(tokens)
+        self._cache[realm] = tokens
         return tokens
 
     def _lock(self, realm: str) -> asyncio.Lock:
@@ -123,12 +125,19 @@ class OAuth:
     async def _load(self, realm: str) -> TokenSet:
         tokens = await self._store.load(realm)
         if tokens is None:
+            self._cache.pop(realm, None)
             raise ReconnectNeededError(f"company {realm} is not connected", code="not_connected")
+        self._cache[realm] = tokens
         return tokens
 
     async def access_token(self, realm: str) -> str:
-        """A usable access token, refreshed first if it expires within the configured margin."""
-        tokens = await self._load(realm)
+        """A usable access token, refreshed first if it expires within the configured margin.
+
+        Tokens are kept in memory between calls (an encrypted store costs a file read and a
+        decryption); the store is read again whenever a refresh is considered, so a refresh or
+        reconnect made by another process is picked up at the next 401.
+        """
+        tokens = self._cache.get(realm) or await self._load(realm)
         if tokens.expires_within(self._config.refresh_margin_seconds):
             tokens = await self.refresh(realm, stale_access_token=tokens.access_token)
         return tokens.access_token
@@ -154,12 +163,14 @@ class OAuth:
                     replay_safe=True,
                 )
             except ReconnectNeededError:
+                self._cache.pop(realm, None)
                 log.warning("refresh refused for company %s: reconnect needed", realm)
                 raise
             fresh = TokenSet.from_response(realm, body, scope=tokens.scope)
             if fresh.hard_expires_at is None and tokens.hard_expires_at is not None:
                 fresh = replace(fresh, hard_expires_at=tokens.hard_expires_at)
             await self._store.save(fresh)
+            self._cache[realm] = fresh
             log.info(
                 "refreshed access token for company %s (refresh token rotated: %s)",
                 realm,
@@ -169,6 +180,7 @@ class OAuth:
 
     async def revoke(self, realm: str) -> None:
         """Revoke the company's refresh token at Intuit and forget the tokens locally."""
+        self._cache.pop(realm, None)
         tokens = await self._store.load(realm)
         if tokens is not None:
             response = await self._transport.request(
