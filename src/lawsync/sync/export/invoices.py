@@ -21,7 +21,7 @@ from lawsync.practice.models import (
 )
 from lawsync.quickbooks import CreditMemo, Entity, Invoice, Payment, sql
 from lawsync.sync import mapping, preflight
-from lawsync.sync.export.base import Job, PassContext, Plan, Problem
+from lawsync.sync.export.base import Job, Op, PassContext, Plan, Problem
 from lawsync.sync.export.base_queries import dirty_ids
 from lawsync.sync.links import CREATING, REMOVED, links_for, qbo_ids
 from lawsync.sync.mapping import InvoiceRefs, TaxOption
