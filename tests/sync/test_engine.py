@@ -201,3 +201,73 @@ def test_a_disabled_authorizing_user_pauses_the_firm(connected: Connected) -> No
     assert report.reconnect_needed
     again = connected.run()
     assert "reconnect" in again.note.lower() and again.requests == 0
+
+
+def test_an_outage_stops_the_pass_and_the_next_one_finishes(connected: Connected) -> None:
+    builders.billed_client(connected.firm)
+    connected.company.patch(outage="http_503")
+    report = connected.run()
+    assert "next pass" in report.note and report.synced == 0
+    assert connected.firm.get("/quickbooks/failures")["data"] == []  # transient: not a failure
+    connected.company.patch(outage="none")
+    report = connected.run()
+    assert report.kinds["bill"].synced == 1 and report.note == ""
+
+
+def test_a_name_taken_by_a_supplier_is_a_failure_until_the_firm_chooses(
+    connected: Connected,
+) -> None:
+    firm = connected.firm
+    client, _, _ = builders.billed_client(firm)
+    connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/vendor",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={"DisplayName": client["display_name"]},
+    ).raise_for_status()
+    report = connected.run()
+    assert report.kinds["contact"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "6240" and failure["cause"]
+    firm.put("/quickbooks/settings", {"name_clash": "suffix"})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert report.kinds["bill"].synced == 1
+    names = [c.DisplayName for c in connected.customers()]
+    assert names == [f"{client['display_name']} ({client['id']})"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+
+
+def test_an_archived_customer_of_the_same_name(connected: Connected) -> None:
+    firm = connected.firm
+    client, _, _ = builders.billed_client(firm)
+    created = connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/customer",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={
+            "DisplayName": client["display_name"],
+            "GivenName": client["first_name"],
+            "FamilyName": client["last_name"],
+            "PrimaryEmailAddr": {"Address": client["primary_email"]},
+        },
+    ).json()["Customer"]
+    connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/customer",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={
+            "Id": created["Id"],
+            "SyncToken": created["SyncToken"],
+            "Active": False,
+            "sparse": True,
+        },
+    ).raise_for_status()
+    report = connected.run()
+    assert report.kinds["contact"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "6250"
+    firm.put("/quickbooks/settings", {"reactivate_archived_customers": True})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1 and report.kinds["bill"].synced == 1
+    [customer] = connected.customers()
+    assert customer.Active is True and customer.Id == created["Id"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -127,9 +128,14 @@ async def _prepare(ctx: PassContext) -> None:
     ctx.undeposited_account_id = active[0].Id if active else None
 
 
-def _requestid(ctx: PassContext, jobs: Sequence[Job]) -> str:
-    text = f"{ctx.firm_id}|" + "|".join(f"{j.kind}:{j.local_id}:{j.revision}:{j.op}" for j in jobs)
-    return "ls-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+def _requestid(ctx: PassContext, jobs: Sequence[Job], operations: Sequence[BatchOperation]) -> str:
+    """The same operations on the same revisions get the same id, so a resend is a replay;
+    anything different (a setting changed the payload) is a new request."""
+    digest = hashlib.sha256(f"{ctx.firm_id}|{ctx.realm}".encode())
+    for job, op in zip(jobs, operations, strict=True):
+        digest.update(f"|{job.kind}:{job.local_id}:{job.revision}:{job.op}|".encode())
+        digest.update(json.dumps(op.to_item("0"), sort_keys=True, default=str).encode())
+    return "ls-" + digest.hexdigest()[:32]
 
 
 def _operation(job: Job) -> BatchOperation:
@@ -241,8 +247,9 @@ async def _send(
             uow.commit()
     for start in range(0, len(pending), BATCH):
         chunk = pending[start : start + BATCH]
+        operations = [_operation(j) for j in chunk]
         results = await ctx.qb.batch(
-            ctx.realm, [_operation(j) for j in chunk], requestid=_requestid(ctx, chunk)
+            ctx.realm, operations, requestid=_requestid(ctx, chunk, operations)
         )
         ctx.requests += 1
         if after_reply is not None:
