@@ -239,6 +239,7 @@ async def _send(
     creates = [j for j in pending if j.op == "create"]
     if creates:
         with ctx.ledger.uow(ctx.firm_id) as uow:
+            links.prefetch(uow.session, ctx.connection_id, [(j.kind, j.local_id) for j in creates])
             for job in creates:
                 link = links.ensure(
                     uow.session, ctx.firm_id, ctx.connection_id, job.kind, job.local_id
@@ -266,6 +267,9 @@ async def _settle(
     retry_stale: list[Job] = []
     with ctx.ledger.uow(ctx.firm_id) as uow:
         s = uow.session
+        keys = [(j.kind, j.local_id) for j in chunk]
+        links.prefetch(s, ctx.connection_id, keys)
+        failures.prefetch_open(s, ctx.connection_id, keys)
         for job, result in zip(chunk, results, strict=True):
             error = result.error
             if error is None:

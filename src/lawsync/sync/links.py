@@ -33,10 +33,28 @@ def links_for(
     return {row.local_id: row for row in rows}
 
 
+def prefetch(session: Session, connection_id: int, keys: Iterable[tuple[str, int]]) -> None:
+    """Load the links of many records at once, so `ensure` needs no query per record."""
+    cache: dict[tuple[str, int], SyncLink | None] = session.info.setdefault("sync_links", {})
+    by_kind: dict[str, list[int]] = {}
+    for kind, local_id in keys:
+        if (kind, local_id) not in cache:
+            by_kind.setdefault(kind, []).append(local_id)
+    for kind, ids in by_kind.items():
+        found = links_for(session, connection_id, kind, ids)
+        for local_id in ids:
+            cache[(kind, local_id)] = found.get(local_id)
+
+
 def ensure(
     session: Session, firm_id: int, connection_id: int, kind: str, local_id: int
 ) -> SyncLink:
-    row = links_for(session, connection_id, kind, [local_id]).get(local_id)
+    cache: dict[tuple[str, int], SyncLink | None] = session.info.setdefault("sync_links", {})
+    key = (kind, local_id)
+    if key in cache:
+        row = cache[key]
+    else:
+        row = links_for(session, connection_id, kind, [local_id]).get(local_id)
     if row is None:
         row = SyncLink(
             firm_id=firm_id,
@@ -47,7 +65,7 @@ def ensure(
             synced_revision=0,
         )
         session.add(row)
-        session.flush()
+    cache[key] = row
     return row
 
 
