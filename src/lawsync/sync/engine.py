@@ -14,6 +14,7 @@ batch carries a request id derived from its contents, so a replay returns the fi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -63,6 +64,11 @@ EXPORTERS: tuple[tuple[str, Candidates, Planner], ...] = (
 )
 KINDS = tuple(k for k, _, _ in EXPORTERS)
 BATCH = 30
+# QuickBooks allows 40 batch calls and 500 requests per window per company: batches carry at most
+# 1,200 operations, and the other 460 requests can each carry one. Sending 5 of every 18
+# operations alone (28 %) keeps both budgets busy.
+SINGLE_OF, SINGLE_EVERY = 5, 18
+SINGLE_CONCURRENCY = 6
 ROUNDS = 3  # e.g. a payment edit: delete the old copy, then create the new one
 
 
@@ -246,18 +252,68 @@ async def _send(
                 )
                 link.status, link.qbo_id = links.CREATING, None
             uow.commit()
-    for start in range(0, len(pending), BATCH):
-        chunk = pending[start : start + BATCH]
+    singles = [j for i, j in enumerate(pending) if i % SINGLE_EVERY < SINGLE_OF]
+    batched = [j for i, j in enumerate(pending) if i % SINGLE_EVERY >= SINGLE_OF]
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(_send_batches(ctx, batched, report, after_reply))
+            group.create_task(_send_singles(ctx, singles, report, after_reply))
+    except BaseExceptionGroup as failed:
+        # The pass stops for the first reason (reconnect, outage, crash); callers expect it bare.
+        raise failed.exceptions[0] from None
+
+
+async def _replied(jobs: Sequence[Job], after_reply: ReplyHook | None) -> None:
+    if after_reply is not None:
+        outcome = after_reply(jobs)
+        if outcome is not None:
+            await outcome
+
+
+async def _send_batches(
+    ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
+) -> None:
+    for start in range(0, len(jobs), BATCH):
+        chunk = jobs[start : start + BATCH]
         operations = [_operation(j) for j in chunk]
         results = await ctx.qb.batch(
             ctx.realm, operations, requestid=_requestid(ctx, chunk, operations)
         )
         ctx.requests += 1
-        if after_reply is not None:
-            outcome = after_reply(chunk)
-            if outcome is not None:
-                await outcome
+        await _replied(chunk, after_reply)
         await _settle(ctx, chunk, results, report)
+
+
+async def _single(ctx: PassContext, job: Job) -> BatchResult:
+    """One operation as its own request, with the same request-id rule as batches."""
+    operation = _operation(job)
+    rid = _requestid(ctx, [job], [operation])
+    ctx.requests += 1
+    try:
+        if job.op == "create":
+            entity = await ctx.qb.create(ctx.realm, job.entity, requestid=rid)
+        elif job.op == "update":
+            entity = await ctx.qb.update(ctx.realm, job.entity, sparse=True, requestid=rid)
+        elif job.op == "void":
+            entity = await ctx.qb.void(ctx.realm, job.entity, requestid=rid)
+        else:
+            entity = await ctx.qb.delete(ctx.realm, job.entity, requestid=rid)
+    except QuickBooksError as error:
+        if error.kind == FaultKind.TRANSIENT and not isinstance(error, TransientError):
+            raise
+        return BatchResult(rid, operation, error=error)
+    return BatchResult(rid, operation, entity=entity)
+
+
+async def _send_singles(
+    ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
+) -> None:
+    """Requests the batch limit leaves unused: up to SINGLE_CONCURRENCY at a time."""
+    for start in range(0, len(jobs), SINGLE_CONCURRENCY):
+        group = jobs[start : start + SINGLE_CONCURRENCY]
+        results = await asyncio.gather(*(_single(ctx, j) for j in group))
+        await _replied(group, after_reply)
+        await _settle(ctx, group, list(results), report)
 
 
 async def _settle(
