@@ -239,3 +239,35 @@ def test_trial_balance_balances(qbo: Qbo) -> None:
     by_name = {r["ColData"][0]["value"]: r["ColData"] for r in report["Rows"]["Row"][:-1]}
     assert by_name["Accounts Receivable (A/R)"][1]["value"] == "180.00"
     assert by_name["Legal Fee Income"][2]["value"] == "300.00"
+
+
+def test_ten_concurrent_clients_within_limits_all_succeed(qbo: Qbo) -> None:
+    import threading
+
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=qbo.http.base_url, headers=qbo.http.headers) as http:
+            for i in range(8):
+                if i % 2:
+                    r = http.post("/customer", json={"DisplayName": f"Par {n}-{i}"})
+                else:
+                    r = http.get("/query", params={"query": "SELECT * FROM Customer"})
+                with lock:
+                    statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 80
+    assert qbo.query("SELECT count(*) FROM Customer").json()["QueryResponse"]["totalCount"] == 40
+
+
+def test_concurrency_gauge_rejects_over_the_limit(qbo: Qbo) -> None:
+    qbo.patch(limits={"concurrent": 0})
+    r = qbo.get("/preferences")
+    assert r.status_code == 429
+    assert r.json()["fault"]["error"][0]["code"] == "3001"

@@ -120,3 +120,31 @@ def test_cli_control_commands_talk_to_a_running_sandbox(sandbox: Server) -> None
     assert tokens.exit_code == 0 and "access_token" in tokens.output
     clock = runner.invoke(cli_app, ["clock", "--advance-seconds", "0", "--url", sandbox.url])
     assert clock.exit_code == 0
+
+
+def test_cli_registers_apps(sandbox: Server) -> None:
+    result = CliRunner().invoke(
+        cli_app,
+        [
+            "app",
+            "register",
+            "--name",
+            "CLI app",
+            "--client-id",
+            "cli-app",
+            "--client-secret",
+            "s",
+            "--redirect-uri",
+            "http://x/cb",
+            "--legacy-webhooks",
+            "--url",
+            sandbox.url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"webhook_format": "legacy"' in result.output
+
+
+def test_unexpected_errors_are_system_faults(sandbox: Server) -> None:
+    r = httpx.post(f"{sandbox.url}/_sandbox/companies/none/tokens", json={"client_id": "x"})
+    assert r.status_code == 404 and "error" in r.json()

@@ -129,3 +129,27 @@ def test_failed_delivery_is_retried(control: httpx.Client, receiver: Receiver) -
     bodies = receiver.wait(1)
     assert len(bodies) == 1 and receiver.calls == 3
     assert json.loads(bodies[0][0])[0]["type"] == "qbo.customer.created.v1"
+
+
+def test_no_events_after_the_grant_is_revoked(control: httpx.Client, receiver: Receiver) -> None:
+    client_id = f"hook-{uuid.uuid4().hex[:8]}"
+    control.post(
+        "/_sandbox/apps",
+        json={
+            "name": "hooks",
+            "client_id": client_id,
+            "client_secret": "s",
+            "webhook_url": receiver.url,
+            "webhook_batch_seconds": 0.05,
+        },
+    ).raise_for_status()
+    q = make_company(control)
+    grant = control.post(
+        f"/_sandbox/companies/{q.realm}/tokens", json={"client_id": client_id}
+    ).json()
+    control.post(
+        "/v2/oauth2/tokens/revoke", json={"token": grant["refresh_token"]}, auth=(client_id, "s")
+    )
+    q.customer("Unheard")
+    time.sleep(0.3)
+    assert receiver.bodies == []

@@ -272,6 +272,13 @@ class DepositedTransaction(QboFault):
         )
 
 
+class SystemFault(QboFault):
+    code = "10000"
+    message = "An application error has occurred while processing your request"
+    fault_type = "SystemFault"
+    status = 500
+
+
 class GatewayFault(Exception):
     """A fault produced by the API gateway (lowercase body, epoch-millisecond time)."""
 
