@@ -107,6 +107,18 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
     )
 
 
+def _replay_key(requestid: str | None, is_batch: bool, raw: bytes) -> str | None:
+    """A batch only replays when its requestid and every bId match the first call."""
+    if requestid is None or not is_batch:
+        return requestid
+    try:
+        items = loads(raw).get("BatchItemRequest") or []
+        bids = ",".join(str(item.get("bId", "")) for item in items)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        bids = ""
+    return f"{requestid}|batch|{bids}"
+
+
 @router.api_route("/v3/company/{realm}/{rest:path}", methods=["GET", "POST"])
 async def company_api(realm: str, rest: str, request: Request) -> Response:
     sb: Sandbox = request.app.state.sandbox
@@ -134,8 +146,9 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
         )
         with sb.lock:
             now = sb.clock.now()
-            if requestid is not None:
-                cached = company.requests.get(requestid)
+            replay_key = _replay_key(requestid, is_batch, raw)
+            if replay_key is not None:
+                cached = company.requests.get(replay_key)
                 if cached is not None:
                     return Response(cached[1], cached[0], media_type=JSON)
             ctx = Ctx(company=company, now=now, include=include)
@@ -152,8 +165,8 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             except QboFault as fault:
                 status, text = fault.status, fault_text(fault, company, now)
                 ctx.events.clear()
-            if requestid:
-                company.requests[requestid] = (status, text)
+            if replay_key:
+                company.requests[replay_key] = (status, text)
             sb.emit(realm, ctx.events)
         return Response(text, status, media_type=JSON)
     finally:
