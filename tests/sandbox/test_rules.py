@@ -509,3 +509,13 @@ def test_canadian_invoice_computes_tax_per_line(new_company: Any) -> None:
     # 5% and 7% on 10.05 (0.50 + 0.70) plus 13% on 10.05 (1.31)
     assert inv["TxnTaxDetail"]["TotalTax"] == 2.51
     assert inv["TotalAmt"] == 22.61
+
+
+def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: Any) -> None:
+    body = {"Name": "Widgets", "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": 1}
+    fault(new_company(edition="essentials").post("item", body), 400, "5020")
+    fault(new_company(edition="plus").post("item", body), 400, "500", "Type")
+
+
+def test_responses_carry_an_intuit_tid(qbo: Qbo) -> None:
+    assert len(qbo.get("/preferences").headers["intuit_tid"]) == 32

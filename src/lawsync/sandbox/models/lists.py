@@ -6,7 +6,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..company import claim_name, name_owner
-from ..faults import BusinessValidation, DuplicateName, InvalidReferenceId, PermissionDenied
+from ..faults import (
+    BusinessValidation,
+    DuplicateName,
+    InvalidReferenceId,
+    PermissionDenied,
+    UnsupportedOperation,
+)
 from ..wire import to_decimal
 from .base import Ctx, EntityModel
 from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
@@ -53,11 +59,11 @@ class Item(_Named):
         check_lengths(data, {"Name": 100, "Description": 4000, "PurchaseDesc": 1000, "Sku": 100})
         data.setdefault("Type", "Service")
         check_enum(data, "Type", ("Service", "NonInventory", "Inventory", "Category", "Group"))
-        if data["Type"] in ("Inventory", "Group") or (data["Type"] == "Category"):
-            raise PermissionDenied(
-                f"You don't have permissions to access this feature. Item Type={data['Type']} "
-                "is not emulated by the sandbox.",
-                "Type",
+        if data["Type"] == "Inventory":
+            require_plus(c.edition, "Inventory tracking")
+        if data["Type"] in ("Inventory", "Group", "Category"):
+            raise UnsupportedOperation(
+                f"Item Type={data['Type']} is not emulated by the sandbox.", "Type"
             )
         _unique(ctx, "Item", str(name), old, "product or service")
         if data.get("IncomeAccountRef") is None and data["Type"] == "Service":

@@ -6,6 +6,7 @@ in the models and in ``service``.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -107,6 +108,11 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
     )
 
 
+def _tid() -> dict[str, str]:
+    """QBO tags every answer with a transaction id for support; clients log it."""
+    return {"intuit_tid": uuid.uuid4().hex}
+
+
 def _replay_key(requestid: str | None, is_batch: bool, raw: bytes) -> str | None:
     """A batch only replays when its requestid and every bId match the first call."""
     if requestid is None or not is_batch:
@@ -150,7 +156,7 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             if replay_key is not None:
                 cached = company.requests.get(replay_key)
                 if cached is not None:
-                    return Response(cached[1], cached[0], media_type=JSON)
+                    return Response(cached[1], cached[0], media_type=JSON, headers=_tid())
             ctx = Ctx(company=company, now=now, include=include)
             try:
                 if requestid is not None and (
@@ -168,6 +174,6 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             if replay_key:
                 company.requests[replay_key] = (status, text)
             sb.emit(realm, ctx.events)
-        return Response(text, status, media_type=JSON)
+        return Response(text, status, media_type=JSON, headers=_tid())
     finally:
         throttle.leave(realm, grant.client_id)
