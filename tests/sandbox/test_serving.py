@@ -148,3 +148,20 @@ def test_cli_registers_apps(sandbox: Server) -> None:
 def test_unexpected_errors_are_system_faults(sandbox: Server) -> None:
     r = httpx.post(f"{sandbox.url}/_sandbox/companies/none/tokens", json={"client_id": "x"})
     assert r.status_code == 404 and "error" in r.json()
+
+
+def test_cli_works_when_registered_as_lawsync_sandbox(sandbox: Server) -> None:
+    import typer
+
+    outer = typer.Typer()
+
+    @outer.callback()
+    def root() -> None:
+        """lawsync"""
+
+    outer.add_typer(cli_app, name="sandbox")
+    runner = CliRunner()
+    helped = runner.invoke(outer, ["sandbox", "--help"])
+    assert helped.exit_code == 0 and "--port" in helped.output and "company" in helped.output
+    clock = runner.invoke(outer, ["sandbox", "clock", "--advance-seconds", "0", "--url", sandbox.url])
+    assert clock.exit_code == 0, clock.output
