@@ -134,6 +134,7 @@ def test_create_read_update_customer(qb: QuickBooks) -> None:
 
 def test_query_filter_where_all_count(qb: QuickBooks) -> None:
     c = new_customer(qb, "Filter O'Neil")
+    new_customer(qb)
     assert [x.Id for x in Customer.filter(DisplayName="Filter O'Neil", qb=qb)] == [c.Id]
     assert [x.Id for x in Customer.where(f"Id = '{c.Id}'", qb=qb)] == [c.Id]
     assert len(Customer.all(max_results=2, qb=qb)) == 2

@@ -220,7 +220,7 @@ def test_5020_class_in_essentials(new_company: Any) -> None:
     fault(q.post("class", {"Name": "Litigation"}), 400, "5020", "")
 
 
-def test_5020_billable_expense_below_plus(new_company: Any) -> None:
+def test_5030_billable_expense_below_plus(new_company: Any) -> None:
     q = new_company(edition="essentials")
     c = q.customer()
     r = q.post(
@@ -241,7 +241,7 @@ def test_5020_billable_expense_below_plus(new_company: Any) -> None:
             ],
         },
     )
-    fault(r, 400, "5020")
+    fault(r, 400, "5030", "Line.AccountBasedExpenseLineDetail.BillableStatus")
 
 
 def test_5030_class_ref_when_tracking_is_off(qbo: Qbo) -> None:
@@ -519,3 +519,57 @@ def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: 
 
 def test_responses_carry_an_intuit_tid(qbo: Qbo) -> None:
     assert len(qbo.get("/preferences").headers["intuit_tid"]) == 32
+
+
+def test_5030_class_on_invoice_line_below_plus(new_company: Any) -> None:
+    q = new_company(edition="essentials")
+    c = q.customer()
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, ClassRef={"value": "1"})]},
+    )
+    fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
+
+
+def test_6140_invoice_number_taken_by_a_credit_memo(qbo: Qbo) -> None:
+    qbo.patch(custom_txn_numbers=True)
+    c = qbo.customer()
+    cm = qbo.create(
+        "CreditMemo",
+        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]},
+    )
+    r = qbo.post(
+        "invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]}
+    )
+    err = fault(r, 400, "6140", "DocNumber")
+    assert err["Detail"].endswith(
+        f"DocNumber=1234 is assigned to TxnType=Credit Memo with TxnId={cm['Id']}"
+    )
+
+
+def test_payment_for_inactive_customer_is_6000_and_unknown_is_2500(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        400,
+        "6000",
+        "CustomerRef",
+    )
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": "98765"}, "TotalAmt": 5}),
+        400,
+        "2500",
+        "Reference Id",
+    )
+
+
+def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: Any) -> None:
+    control.post(f"/_sandbox/companies/{qbo.realm}/purge")
+    c = qbo.customer()
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        400,
+        "2020",
+        "DepositToAccountRef",
+    )

@@ -163,5 +163,7 @@ def test_cli_works_when_registered_as_lawsync_sandbox(sandbox: Server) -> None:
     runner = CliRunner()
     helped = runner.invoke(outer, ["sandbox", "--help"])
     assert helped.exit_code == 0 and "--port" in helped.output and "company" in helped.output
-    clock = runner.invoke(outer, ["sandbox", "clock", "--advance-seconds", "0", "--url", sandbox.url])
+    clock = runner.invoke(
+        outer, ["sandbox", "clock", "--advance-seconds", "0", "--url", sandbox.url]
+    )
     assert clock.exit_code == 0, clock.output

@@ -9,6 +9,7 @@ from ..company import claim_name, name_owner
 from ..faults import (
     BusinessValidation,
     DuplicateName,
+    FeatureNotSupported,
     InvalidReferenceId,
     PermissionDenied,
     UnsupportedOperation,
@@ -133,12 +134,23 @@ class Term(_Named):
         return data
 
 
-def require_plus(edition: str, feature: str) -> None:
+def require_plus(edition: str, feature: str, element: str = "") -> None:
+    """An entity of a missing feature: 5020, as for PurchaseOrder below Plus."""
     if edition not in ("plus", "advanced"):
         raise PermissionDenied(
             f"You don't have permissions to access this feature. {feature} needs "
             "QuickBooks Online Plus or Advanced.",
-            "",
+            element,
+        )
+
+
+def require_plus_feature(edition: str, feature: str, element: str) -> None:
+    """A field of a missing feature inside a supported transaction: 5030."""
+    if edition not in ("plus", "advanced"):
+        raise FeatureNotSupported(
+            f"The requested feature isn't supported. {feature} needs QuickBooks Online Plus "
+            "or Advanced.",
+            element,
         )
 
 

@@ -6,7 +6,12 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..company import Company, Posting
-from ..faults import BusinessValidation, InvalidAccountType, TxnCannotBeLinked
+from ..faults import (
+    BusinessValidation,
+    InvalidAccountType,
+    RequiredParamMissing,
+    TxnCannotBeLinked,
+)
 from ..ledger import applied_total, refresh_open_balance, set_applications, set_open_item
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel, voided_note
@@ -48,7 +53,7 @@ class Payment(EntityModel):
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company
-        cust = sales_customer(ctx, data)
+        cust = sales_customer(ctx, data, sales_form=False)
         txn_date(ctx, data)
         check_lengths(data, {"PrivateNote": 4000, "PaymentRefNum": 21})
         if data.get("TotalAmt") is None:
@@ -62,8 +67,9 @@ class Payment(EntityModel):
             data["DepositToAccountRef"] = named_ref(deposit_account(ctx, data), "Name")
         else:
             undeposited = c.account_by_subtype("UndepositedFunds")
-            if undeposited is not None:
-                data["DepositToAccountRef"] = named_ref(undeposited.data, "Name")
+            if undeposited is None:
+                raise RequiredParamMissing.of("DepositToAccountRef")
+            data["DepositToAccountRef"] = named_ref(undeposited.data, "Name")
         if data.get("PaymentMethodRef"):
             resolve(c, "PaymentMethod", data["PaymentMethodRef"], "PaymentMethodRef")
         lines = [dict(ln) for ln in data.get("Line") or []]

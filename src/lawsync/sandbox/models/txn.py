@@ -20,7 +20,7 @@ from ..faults import (
 )
 from ..wire import money, to_decimal
 from .base import Ctx
-from .lists import require_plus
+from .lists import require_plus_feature
 from .names import KNOWN_CURRENCIES
 from .rules import check_date, check_lengths, ref_id, resolve
 
@@ -32,6 +32,11 @@ TXN_TYPE_LABEL = {
     "Payment": "Payment",
     "Deposit": "Deposit",
 }
+
+
+def doc_group(entity: str) -> str:
+    """Sales forms share one number space: an invoice can't reuse a credit memo's number."""
+    return "doc:sales" if entity in ("Invoice", "CreditMemo") else f"doc:{entity}"
 
 
 def txn_date(ctx: Ctx, data: dict[str, Any]) -> str:
@@ -63,12 +68,12 @@ def doc_number(
         return
     if not check_duplicates or "allowduplicatedocnum" in ctx.include:
         return
-    owner = name_owner(c, f"doc:{entity}", str(number))
+    owner = name_owner(c, doc_group(entity), str(number))
     if owner is not None and (old is None or owner[1] != old["Id"]):
         raise DuplicateDocNumber(
             "Duplicate Document Number Error : You must specify a different number. This number "
             f"has already been used. DocNumber={number} is assigned to "
-            f"TxnType={TXN_TYPE_LABEL.get(entity, entity)} with TxnId={owner[1]}",
+            f"TxnType={TXN_TYPE_LABEL.get(owner[0], owner[0])} with TxnId={owner[1]}",
             "DocNumber",
         )
 
@@ -83,7 +88,7 @@ def index_doc_number(
         return
     claim_name(
         ctx.company,
-        f"doc:{entity}",
+        doc_group(entity),
         entity,
         ident,
         str(old_no) if old_no else None,
@@ -92,12 +97,12 @@ def index_doc_number(
 
 
 def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
-    """Validate a ClassRef: edition gate (5020), tracking switched off (5030), reference (2500)."""
+    """Validate a ClassRef: below Plus or tracking switched off (5030), reference (2500)."""
     ref = holder.get("ClassRef")
     if ref is None:
         return
     c = ctx.company
-    require_plus(c.edition, "Class tracking")
+    require_plus_feature(c.edition, "Class tracking", element)
     if not c.class_tracking:
         raise FeatureNotSupported(
             "The requested feature isn't supported. Class tracking is turned off for this company.",
@@ -107,12 +112,19 @@ def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
     holder["ClassRef"] = {"value": cls["Id"], "name": cls["FullyQualifiedName"]}
 
 
-def sales_customer(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
+def sales_customer(ctx: Ctx, data: dict[str, Any], sales_form: bool = True) -> dict[str, Any]:
+    """Resolve CustomerRef: 6250 on sales forms; on payments 2500 (missing) or 6000 (inactive)."""
     from .rules import require
 
     ref = require(data, "CustomerRef")
     ident = ref_id(ref, "CustomerRef")
     cust = ctx.company.get("Customer", ident)
+    if not sales_form and cust is None:
+        raise InvalidReferenceId.of("Names", ident)
+    if not sales_form and cust is not None and cust.data.get("Active") is False:
+        raise BusinessValidation.of(
+            f"The customer {cust.data['DisplayName']} ({ident}) is inactive.", "CustomerRef"
+        )
     if cust is None or cust.data.get("Active") is False:
         raise InvalidSalesCustomer(
             f"Invalid Customer : The specified customer ({ident}) doesn't exist, or is inactive.",
