@@ -271,3 +271,18 @@ def test_concurrency_gauge_rejects_over_the_limit(qbo: Qbo) -> None:
     r = qbo.get("/preferences")
     assert r.status_code == 429
     assert r.json()["fault"]["error"][0]["code"] == "3001"
+
+
+def test_trial_balance_rolls_prior_years_income_into_retained_earnings(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.invoice(c["Id"], "100.00", TxnDate="2025-06-01")
+    qbo.invoice(c["Id"], "40.00", TxnDate="2026-02-01")
+    report = qbo.get("/reports/TrialBalance", end_date="2026-03-31").json()
+    rows = {r["ColData"][0]["value"]: r["ColData"] for r in report["Rows"]["Row"][:-1]}
+    assert rows["Legal Fee Income"][2]["value"] == "40.00"
+    assert rows["Retained Earnings"][2]["value"] == "100.00"
+    assert rows["Accounts Receivable (A/R)"][1]["value"] == "140.00"
+    earlier = qbo.get("/reports/TrialBalance", end_date="2025-12-31").json()
+    rows = {r["ColData"][0]["value"]: r["ColData"] for r in earlier["Rows"]["Row"][:-1]}
+    assert rows["Legal Fee Income"][2]["value"] == "100.00"
+    assert "Retained Earnings" not in rows
