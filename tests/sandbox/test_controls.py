@@ -286,3 +286,14 @@ def test_trial_balance_rolls_prior_years_income_into_retained_earnings(qbo: Qbo)
     rows = {r["ColData"][0]["value"]: r["ColData"] for r in earlier["Rows"]["Row"][:-1]}
     assert rows["Legal Fee Income"][2]["value"] == "100.00"
     assert "Retained Earnings" not in rows
+
+
+def test_gateway_faults_can_come_as_xml(qbo: Qbo) -> None:
+    qbo.patch(limits={"per_window": 1}, gateway_fault_format="xml")
+    assert qbo.get("/preferences").status_code == 200
+    r = qbo.get("/preferences")
+    assert r.status_code == 429 and r.headers["content-type"].startswith("application/xml")
+    assert (
+        '<Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429'
+        in r.text
+    )

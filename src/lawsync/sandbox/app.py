@@ -84,7 +84,14 @@ def create_app(db: str = ":memory:") -> FastAPI:
 
     @app.exception_handler(GatewayFault)
     async def gateway_fault(request: Request, fault: GatewayFault) -> Response:
-        return JSONResponse(fault.body(int(sandbox.clock.now() * 1000)), status_code=fault.status)
+        now = sandbox.clock.now()
+        company = sandbox.companies.get(request.path_params.get("realm", ""))
+        if company is not None and company.gateway_fault_format == "xml":
+            stamp = response_time(now, company.tz)
+            return Response(
+                fault.xml(stamp), status_code=fault.status, media_type="application/xml"
+            )
+        return JSONResponse(fault.body(int(now * 1000)), status_code=fault.status)
 
     @app.exception_handler(ServiceUnavailable)
     async def outage(request: Request, exc: ServiceUnavailable) -> Response:

@@ -157,6 +157,10 @@ class Sandbox:
                 if changes["outage"] not in ("none", "http_503", "gateway_500"):
                     raise ControlError(400, "outage must be none, http_503 or gateway_500")
                 c.outage = changes["outage"]
+            if "gateway_fault_format" in changes:
+                if changes["gateway_fault_format"] not in ("json", "xml"):
+                    raise ControlError(400, "gateway_fault_format must be json or xml")
+                c.gateway_fault_format = changes["gateway_fault_format"]
             for key in ("custom_txn_numbers", "warn_duplicate_doc_numbers", "class_tracking"):
                 if key in changes:
                     setattr(c, key, bool(changes[key]))

@@ -60,6 +60,7 @@ class Company:
     subscription_status: str = "active"
     authorizing_user_disabled: bool = False
     outage: str = "none"
+    gateway_fault_format: str = "json"
     custom_txn_numbers: bool = False
     warn_duplicate_doc_numbers: bool = False
     class_tracking: bool = False

@@ -9,6 +9,7 @@ Two families exist on the wire.  Entity-layer faults use the capitalised
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from xml.sax.saxutils import escape
 
 
 class QboFault(Exception):
@@ -318,6 +319,19 @@ class GatewayFault(Exception):
             "status": None,
             "cdcresponse": [],
         }
+
+    def xml(self, stamp: str) -> str:
+        """The XML body the gateway sometimes sends even to JSON clients."""
+        message = escape(
+            f"message={self.name}; errorCode={int(self.code):06d}; statusCode={self.status}"
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="{stamp}">'
+            f'<Fault type="{self.fault_type}"><Error code="{self.code}">'
+            f"<Message>{message}</Message><Detail>{escape(self.detail or '')}</Detail>"
+            "</Error></Fault></IntuitResponse>"
+        )
 
 
 def authentication_failed(detail: str | None) -> GatewayFault:

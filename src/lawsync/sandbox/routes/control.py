@@ -59,6 +59,7 @@ class CompanyPatch(BaseModel):
     warn_duplicate_doc_numbers: bool | None = None
     class_tracking: bool | None = None
     limits: LimitsIn | None = None
+    gateway_fault_format: Literal["json", "xml"] | None = None
 
 
 class DepositIn(BaseModel):
@@ -92,6 +93,7 @@ def describe(c: Company) -> dict[str, Any]:
         "subscription_status": c.subscription_status,
         "authorizing_user_disabled": c.authorizing_user_disabled,
         "outage": c.outage,
+        "gateway_fault_format": c.gateway_fault_format,
         "custom_txn_numbers": c.custom_txn_numbers,
         "warn_duplicate_doc_numbers": c.warn_duplicate_doc_numbers,
         "class_tracking": c.class_tracking,
