@@ -71,6 +71,11 @@ class BatchSizeExceeded(QboFault):
     message = "Batch size exceeds allowed limit"
 
 
+class InvalidProperty(QboFault):
+    code = "2010"
+    message = "Request has invalid or unsupported property"
+
+
 class RequiredParamMissing(QboFault):
     code = "2020"
     message = "Required param missing, need to supply the required value for the API"

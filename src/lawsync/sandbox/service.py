@@ -19,6 +19,7 @@ from .faults import (
 )
 from .models import BY_PATH, MODELS, EntityModel
 from .models.base import Ctx, Operations
+from .models.shape import check_shape
 from .query import parse, project, run
 from .wire import dumps, parse_instant
 
@@ -76,6 +77,7 @@ def write(
         raise UnsupportedOperation("Request has invalid or unsupported property", "")
     if len(body) == 1 and isinstance(body.get(model.name), dict):
         body = body[model.name]
+    check_shape(body)
     ops = Operations(ctx)
     op = (operation or "").lower()
     if op == "delete":
