@@ -297,3 +297,21 @@ def test_gateway_faults_can_come_as_xml(qbo: Qbo) -> None:
         '<Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429'
         in r.text
     )
+
+
+def test_latency_makes_the_concurrency_limit_observable(qbo: Qbo) -> None:
+    import threading
+
+    qbo.patch(latency_ms=300, limits={"concurrent": 2})
+    statuses: list[int] = []
+
+    def call() -> None:
+        with httpx.Client(base_url=qbo.http.base_url, headers=qbo.http.headers) as http:
+            statuses.append(http.get("/preferences").status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 200, 429, 429, 429]

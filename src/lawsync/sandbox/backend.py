@@ -157,6 +157,8 @@ class Sandbox:
                 if changes["outage"] not in ("none", "http_503", "gateway_500"):
                     raise ControlError(400, "outage must be none, http_503 or gateway_500")
                 c.outage = changes["outage"]
+            if "latency_ms" in changes:
+                c.latency_ms = max(0, int(changes["latency_ms"] or 0))
             if "gateway_fault_format" in changes:
                 if changes["gateway_fault_format"] not in ("json", "xml"):
                     raise ControlError(400, "gateway_fault_format must be json or xml")

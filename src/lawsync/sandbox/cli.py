@@ -111,6 +111,8 @@ def patch_company(
     concurrent: int | None = typer.Option(None),
     batches_per_window: int | None = typer.Option(None),
     window_seconds: float | None = typer.Option(None),
+    gateway_fault_format: str | None = typer.Option(None, help="json|xml"),
+    latency_ms: int | None = typer.Option(None),
     url: str = URL,
 ) -> None:
     """Change a company's state (only the options given are changed)."""
@@ -124,6 +126,8 @@ def patch_company(
             "custom_txn_numbers": custom_txn_numbers,
             "warn_duplicate_doc_numbers": warn_duplicate_doc_numbers,
             "class_tracking": class_tracking,
+            "gateway_fault_format": gateway_fault_format,
+            "latency_ms": latency_ms,
         }.items()
         if v is not None
     }

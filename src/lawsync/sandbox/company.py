@@ -61,6 +61,7 @@ class Company:
     authorizing_user_disabled: bool = False
     outage: str = "none"
     gateway_fault_format: str = "json"
+    latency_ms: int = 0
     custom_txn_numbers: bool = False
     warn_duplicate_doc_numbers: bool = False
     class_tracking: bool = False

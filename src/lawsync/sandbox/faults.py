@@ -200,6 +200,11 @@ class AccountTypeRequired(QboFault):
     message = "AccountType or AccountSubType required"
 
 
+class DiscountInfoMissing(QboFault):
+    code = "6090"
+    message = "Discount Line missing required info"
+
+
 class AmountCalculationIncorrect(QboFault):
     code = "6070"
     message = "Amount calculation incorrect in the request"

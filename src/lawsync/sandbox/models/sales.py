@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from ..company import Company, Posting
 from ..faults import (
     BusinessValidation,
+    DiscountInfoMissing,
     EmailRequired,
-    QboFault,
     RequiredParamMissing,
     UnsupportedOperation,
 )
@@ -31,11 +31,6 @@ from .txn import (
 )
 
 ZERO = Decimal("0")
-
-
-class DiscountInfoMissing(QboFault):
-    code = "6090"
-    message = "Discount Line missing required info"
 
 
 def _default_item(c: Company) -> dict[str, Any]:

@@ -6,6 +6,7 @@ in the models and in ``service``.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -142,6 +143,8 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             raise AuthorizationFailure(
                 ": -11014-You do not have access to use QuickBooks Online.", ""
             )
+        if company.latency_ms:
+            await asyncio.sleep(company.latency_ms / 1000)
         params = request.query_params
         raw = await request.body()
         requestid = params.get("requestid")

@@ -60,6 +60,7 @@ class CompanyPatch(BaseModel):
     class_tracking: bool | None = None
     limits: LimitsIn | None = None
     gateway_fault_format: Literal["json", "xml"] | None = None
+    latency_ms: int | None = None
 
 
 class DepositIn(BaseModel):
@@ -94,6 +95,7 @@ def describe(c: Company) -> dict[str, Any]:
         "authorizing_user_disabled": c.authorizing_user_disabled,
         "outage": c.outage,
         "gateway_fault_format": c.gateway_fault_format,
+        "latency_ms": c.latency_ms,
         "custom_txn_numbers": c.custom_txn_numbers,
         "warn_duplicate_doc_numbers": c.warn_duplicate_doc_numbers,
         "class_tracking": c.class_tracking,
