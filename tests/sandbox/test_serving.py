@@ -45,7 +45,13 @@ def test_mounted_sandbox_derives_urls_from_its_prefix(mounted: Server) -> None:
         )
         assert r.status_code == 200
         page = http.get(
-            "/qbo/connect/oauth2", params={"client_id": "m", "redirect_uri": "http://x/cb"}
+            "/qbo/connect/oauth2",
+            params={
+                "client_id": "m",
+                "redirect_uri": "http://x/cb",
+                "response_type": "code",
+                "scope": "com.intuit.quickbooks.accounting",
+            },
         )
         assert f"action='{mounted.url}/qbo/connect/oauth2'" in page.text
 
