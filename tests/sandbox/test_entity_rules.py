@@ -407,3 +407,22 @@ def test_read_tax_codes_and_rates(new_company: Any) -> None:
     assert q.read("TaxCode", "4")["Name"] == "GST/PST BC"
     assert q.read("TaxRate", "2")["RateValue"] == 13
     fault(q.post("taxcode", {"Name": "New"}), 400, "500")
+
+
+def test_foreign_currency_invoice_posts_home_amounts(new_company: Any) -> None:
+    q = new_company(multicurrency=True)
+    c = q.customer("Paris Client", CurrencyRef={"value": "EUR"})
+    inv = q.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "ExchangeRate": 1.1,
+            "Line": [
+                {"Amount": 100, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}
+            ],
+        },
+    )
+    assert inv["TotalAmt"] == 100.0 and inv["HomeTotalAmt"] == 110.0 and inv["ExchangeRate"] == 1.1
+    assert q.read("Account", q.accounts["ServiceFeeIncome"])["CurrentBalance"] == 110.0
+    home = q.invoice(q.customer()["Id"], "10.00")
+    assert home["ExchangeRate"] == 1 and home["HomeTotalAmt"] == 10.0

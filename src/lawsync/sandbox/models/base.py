@@ -22,7 +22,7 @@ from ..faults import (
     UnsupportedOperation,
 )
 from ..ledger import replace_postings
-from ..wire import qbo_time
+from ..wire import money, qbo_time
 from .rules import check_closed_books
 
 SYSTEM_FIELDS = frozenset({"Id", "SyncToken", "MetaData", "domain", "sparse", "status"})
@@ -135,7 +135,15 @@ class Operations:
         }
         rec = Record.of(full, created, now)
         self.c.table(model.name)[ident] = rec
-        replace_postings(self.c, (model.name, ident), model.postings(self.c, full))
+        if "TotalAmt" in full and self.c.multicurrency and "ExchangeRate" in full:
+            rate = Decimal(str(full["ExchangeRate"]))
+            full["HomeTotalAmt"] = money(Decimal(str(full["TotalAmt"])) * rate)
+            if "Balance" in full:
+                full["HomeBalance"] = money(Decimal(str(full["Balance"])) * rate)
+            rec = Record.of(full, created, now)
+            self.c.table(model.name)[ident] = rec
+        postings = in_home_currency(model.postings(self.c, full), full.get("ExchangeRate"))
+        replace_postings(self.c, (model.name, ident), postings)
         model.after_write(self.ctx, old.data if old else None, full)
         self.ctx.events.append((model.name, ident, op))
         return self.c.table(model.name)[ident]
@@ -206,6 +214,18 @@ class Operations:
         )
         stored = self.store(model, rec.data["Id"], data, rec, "Void")
         return stored
+
+
+def in_home_currency(postings: list[Posting], rate: object) -> list[Posting]:
+    """Convert a foreign-currency transaction's postings, keeping them balanced to the cent."""
+    if rate is None or Decimal(str(rate)) == 1 or not postings:
+        return postings
+    factor = Decimal(str(rate))
+    out = [Posting(p.account_id, money(p.amount * factor), p.txn_date) for p in postings]
+    residual = sum((p.amount for p in out), Decimal(0))
+    if residual:
+        out[0] = Posting(out[0].account_id, out[0].amount - residual, out[0].txn_date)
+    return out
 
 
 def zero_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -149,6 +149,15 @@ def currency(ctx: Ctx, data: dict[str, Any], party: dict[str, Any] | None) -> No
             "CurrencyRef",
         )
     data["CurrencyRef"] = {"value": code, "name": code}
+    if code == c.home_currency:
+        data.pop("ExchangeRate", None)
+        if c.multicurrency:
+            data["ExchangeRate"] = Decimal(1)
+        return
+    rate = to_decimal(data.get("ExchangeRate") or 1, "ExchangeRate")
+    if rate <= 0:
+        raise BusinessValidation.of("The exchange rate must be more than zero.", "ExchangeRate")
+    data["ExchangeRate"] = rate
 
 
 def assign_line_ids(lines: list[dict[str, Any]], old: dict[str, Any] | None) -> None:
