@@ -133,15 +133,12 @@ class Operations:
                 "LastUpdatedTime": qbo_time(now, self.c.tz),
             },
         }
-        rec = Record.of(full, created, now)
-        self.c.table(model.name)[ident] = rec
         if "TotalAmt" in full and self.c.multicurrency and "ExchangeRate" in full:
             rate = Decimal(str(full["ExchangeRate"]))
             full["HomeTotalAmt"] = money(Decimal(str(full["TotalAmt"])) * rate)
             if "Balance" in full:
                 full["HomeBalance"] = money(Decimal(str(full["Balance"])) * rate)
-            rec = Record.of(full, created, now)
-            self.c.table(model.name)[ident] = rec
+        self.c.table(model.name)[ident] = Record.of(full, created, now)
         postings = in_home_currency(model.postings(self.c, full), full.get("ExchangeRate"))
         replace_postings(self.c, (model.name, ident), postings)
         model.after_write(self.ctx, old.data if old else None, full)
