@@ -8,7 +8,7 @@ from typing import Any
 
 from .auth import ACCOUNTING_SCOPE, App, Grant, TokenError, Tokens
 from .clock import Clock
-from .company import EDITIONS, Company, Limits, Record
+from .company import EDITIONS, Change, Company, Limits, Record
 from .faults import (
     GatewayFault,
     GeneralAuthenticationError,
@@ -248,7 +248,7 @@ class Sandbox:
             c.name_index.clear()
             c.requests.clear()
 
-    def emit(self, realm_id: str, events: list[tuple[str, str, str]]) -> None:
+    def emit(self, realm_id: str, events: list[Change]) -> None:
         if events:
             for listener in self.listeners:
                 listener(realm_id, list(events))

@@ -32,6 +32,16 @@ class Record:
         return cls(data, dumps(data), created, updated)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One create/update/delete/void/merge, as webhooks and the change feed report it."""
+
+    entity: str
+    ident: str
+    operation: str
+    deleted_id: str | None = None
+
+
 @dataclass
 class Limits:
     per_window: int = 500

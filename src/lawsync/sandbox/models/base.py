@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..company import Company, Posting, Record
+from ..company import Change, Company, Posting, Record
 from ..faults import (
     DepositedTransaction,
     InvalidCompanyStatus,
@@ -36,7 +36,7 @@ class Ctx:
     company: Company
     now: float
     include: frozenset[str] = frozenset()
-    events: list[tuple[str, str, str]] = field(default_factory=list)
+    events: list[Change] = field(default_factory=list)
 
 
 class EntityModel:
@@ -142,7 +142,7 @@ class Operations:
         postings = in_home_currency(model.postings(self.c, full), full.get("ExchangeRate"))
         replace_postings(self.c, (model.name, ident), postings)
         model.after_write(self.ctx, old.data if old else None, full)
-        self.ctx.events.append((model.name, ident, op))
+        self.ctx.events.append(Change(model.name, ident, op))
         return self.c.table(model.name)[ident]
 
     def create(self, model: EntityModel, body: dict[str, Any]) -> Record:
@@ -196,7 +196,7 @@ class Operations:
         self.c.tombstones.setdefault(model.name, {})[ident] = Record.of(stone, rec.created, now)
         replace_postings(self.c, (model.name, ident), [])
         model.after_write(self.ctx, rec.data, None)
-        self.ctx.events.append((model.name, ident, "Delete"))
+        self.ctx.events.append(Change(model.name, ident, "Delete"))
         return {"status": "Deleted", "domain": "QBO", "Id": ident}
 
     def void(self, model: EntityModel, body: dict[str, Any]) -> Record:
