@@ -426,3 +426,31 @@ def test_foreign_currency_invoice_posts_home_amounts(new_company: Any) -> None:
     assert q.read("Account", q.accounts["ServiceFeeIncome"])["CurrentBalance"] == 110.0
     home = q.invoice(q.customer()["Id"], "10.00")
     assert home["ExchangeRate"] == 1 and home["HomeTotalAmt"] == 10.0
+
+
+def test_merge_moves_transactions_and_removes_the_source(qbo: Qbo) -> None:
+    keep = qbo.customer("Keep Me")
+    dup = qbo.customer("Duplicate Me")
+    inv = qbo.invoice(dup["Id"], "60.00")
+    r = qbo.post(
+        "customer",
+        {"Id": dup["Id"], "SyncToken": "0", "MergeIntoRef": {"value": keep["Id"]}},
+        operation="merge",
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["Customer"]["Balance"] == 60.0
+    moved = qbo.read("Invoice", inv["Id"])
+    assert moved["CustomerRef"] == {"value": keep["Id"], "name": "Keep Me"}
+    assert moved["SyncToken"] == "1"
+    fault(qbo.get(f"/customer/{dup['Id']}"), 400, "610")
+    assert qbo.create("Vendor", {"DisplayName": "Duplicate Me"})["DisplayName"] == "Duplicate Me"
+
+
+def test_merge_into_unknown_customer_is_2500(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "customer",
+        {"Id": c["Id"], "SyncToken": "0", "MergeIntoRef": {"value": "4040"}},
+        operation="merge",
+    )
+    fault(r, 400, "2500", "Reference Id")

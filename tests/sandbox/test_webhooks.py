@@ -153,3 +153,26 @@ def test_no_events_after_the_grant_is_revoked(control: httpx.Client, receiver: R
     q.customer("Unheard")
     time.sleep(0.3)
     assert receiver.bodies == []
+
+
+def test_merge_event_carries_the_deleted_id(control: httpx.Client, receiver: Receiver) -> None:
+    q = hooked_company(control, receiver)
+    keep, dup = q.customer("Merge Target"), q.customer("Merge Source")
+    q.post(
+        "customer",
+        {"Id": dup["Id"], "SyncToken": "0", "MergeIntoRef": {"value": keep["Id"]}},
+        operation="merge",
+    )
+    deadline = time.time() + 5
+    merged: list[dict[str, Any]] = []
+    while time.time() < deadline and not merged:
+        merged = [
+            e
+            for b, _ in receiver.bodies
+            for e in json.loads(b)
+            if e["type"] == "qbo.customer.merged.v1"
+        ]
+        time.sleep(0.02)
+    assert merged[0]["intuitentityid"] == keep["Id"] and merged[0]["data"] == {
+        "deletedid": dup["Id"]
+    }

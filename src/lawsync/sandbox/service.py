@@ -19,6 +19,7 @@ from .faults import (
 )
 from .models import BY_PATH, MODELS, EntityModel
 from .models.base import Ctx, Operations
+from .models.merge import merge
 from .models.shape import check_shape
 from .query import parse, project, run
 from .wire import dumps, parse_instant
@@ -82,6 +83,8 @@ def write(
     op = (operation or "").lower()
     if op == "delete":
         return dumps(ops.delete(model, body))
+    if op == "merge":
+        return merge(ops, model, body).json
     if op == "void" or (op == "update" and "void" in include):
         return ops.void(model, body).json
     if op in ("update",) or body.get("Id") not in (None, ""):
