@@ -23,9 +23,7 @@ MERGEABLE = ("Customer", "Vendor")
 OWN_REFS = {"Customer": "CustomerRef", "Vendor": "VendorRef"}
 
 
-def _moved(
-    value: Any, kind: str, source: str, target: dict[str, str], parent: dict[str, Any]
-) -> Any:
+def _moved(value: Any, kind: str, source: str, target: dict[str, str]) -> Any:
     """A copy of ``value`` with references to the source replaced; the same object if none."""
     if isinstance(value, list):
         items = [_moved(v, kind, source, target) for v in value]
