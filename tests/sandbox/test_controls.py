@@ -315,3 +315,42 @@ def test_latency_makes_the_concurrency_limit_observable(qbo: Qbo) -> None:
     for t in threads:
         t.join()
     assert sorted(statuses) == [200, 200, 429, 429, 429]
+
+
+def test_error_after_commit_stores_the_change_and_requestid_recovers_it(qbo: Qbo) -> None:
+    qbo.patch(chaos={"rate": 1.0, "kinds": ["error_after_commit"]})
+    r = qbo.post("customer", {"DisplayName": "Committed Anyway"}, requestid="chaos-1")
+    assert r.status_code == 500
+    assert r.json()["fault"]["error"][0]["code"] == "3100"
+    qbo.patch(chaos={"rate": 0.0})
+    assert len(qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Committed Anyway'")) == 1
+    retry = qbo.post("customer", {"DisplayName": "Committed Anyway"}, requestid="chaos-1")
+    assert (
+        retry.status_code == 200 and retry.json()["Customer"]["DisplayName"] == "Committed Anyway"
+    )
+
+
+def test_faults_before_the_work_change_nothing(qbo: Qbo) -> None:
+    qbo.patch(chaos={"rate": 1.0, "kinds": ["throttle", "unavailable", "gateway_error"], "seed": 3})
+    statuses = {qbo.post("customer", {"DisplayName": f"Never {n}"}).status_code for n in range(12)}
+    assert statuses == {429, 503, 500}
+    qbo.patch(chaos={"rate": 0.0})
+    assert qbo.rows("SELECT * FROM Customer WHERE DisplayName LIKE 'Never%'") == []
+
+
+def test_timeout_after_commit(qbo: Qbo) -> None:
+    qbo.patch(chaos={"rate": 1.0, "kinds": ["timeout_after_commit"], "delay_seconds": 0.6})
+    try:
+        qbo.http.post("/customer", json={"DisplayName": "Slow Ack"}, timeout=0.2)
+        raise AssertionError("expected a timeout")
+    except httpx.ReadTimeout:
+        pass
+    qbo.patch(chaos={"rate": 0.0})
+    assert len(qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Slow Ack'")) == 1
+
+
+def test_unknown_chaos_kind_is_refused(qbo: Qbo) -> None:
+    r = qbo.control.patch(
+        f"/_sandbox/companies/{qbo.realm}", json={"chaos": {"rate": 1, "kinds": ["meteor"]}}
+    )
+    assert r.status_code == 400 and "meteor" in r.json()["error"]

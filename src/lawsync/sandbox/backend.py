@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from .auth import ACCOUNTING_SCOPE, App, Grant, TokenError, Tokens
+from .chaos import configure
 from .clock import Clock
 from .company import EDITIONS, Change, Company, Limits, Record
 from .faults import (
@@ -157,6 +158,11 @@ class Sandbox:
                 if changes["outage"] not in ("none", "http_503", "gateway_500"):
                     raise ControlError(400, "outage must be none, http_503 or gateway_500")
                 c.outage = changes["outage"]
+            if "chaos" in changes:
+                try:
+                    c.chaos = configure(changes["chaos"] or {})
+                except (ValueError, TypeError) as exc:
+                    raise ControlError(400, str(exc)) from None
             if "latency_ms" in changes:
                 c.latency_ms = max(0, int(changes["latency_ms"] or 0))
             if "gateway_fault_format" in changes:

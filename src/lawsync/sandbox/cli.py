@@ -113,6 +113,9 @@ def patch_company(
     window_seconds: float | None = typer.Option(None),
     gateway_fault_format: str | None = typer.Option(None, help="json|xml"),
     latency_ms: int | None = typer.Option(None),
+    chaos_rate: float | None = typer.Option(None, help="Share of /v3 calls to fail (0-1)."),
+    chaos_kind: list[str] = typer.Option([], "--chaos-kind", help="Fault kinds to inject."),
+    chaos_seed: int | None = typer.Option(None),
     url: str = URL,
 ) -> None:
     """Change a company's state (only the options given are changed)."""
@@ -143,6 +146,8 @@ def patch_company(
     }
     if limits:
         body["limits"] = limits
+    if chaos_rate is not None:
+        body["chaos"] = {"rate": chaos_rate, "kinds": chaos_kind or None, "seed": chaos_seed}
     _call("PATCH", url, f"/_sandbox/companies/{realm_id}", body)
 
 

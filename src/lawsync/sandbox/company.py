@@ -7,6 +7,7 @@ from datetime import date, timezone
 from decimal import Decimal
 from typing import Any
 
+from .chaos import Chaos
 from .wire import company_tz, dumps
 
 EDITIONS = ("simple_start", "essentials", "plus", "advanced")
@@ -72,6 +73,7 @@ class Company:
     outage: str = "none"
     gateway_fault_format: str = "json"
     latency_ms: int = 0
+    chaos: Chaos = field(default_factory=Chaos)
     custom_txn_numbers: bool = False
     warn_duplicate_doc_numbers: bool = False
     class_tracking: bool = False

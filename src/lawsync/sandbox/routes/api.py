@@ -22,6 +22,7 @@ from ..faults import (
     ServiceUnavailable,
     UnsupportedOperation,
     internal_server_error,
+    throttle_exceeded,
 )
 from ..models import MODELS
 from ..models.base import Ctx
@@ -145,6 +146,14 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             )
         if company.latency_ms:
             await asyncio.sleep(company.latency_ms / 1000)
+        with sb.lock:
+            injected = company.chaos.pick()
+        if injected == "throttle":
+            raise throttle_exceeded()
+        if injected == "unavailable":
+            raise ServiceUnavailable()
+        if injected == "gateway_error":
+            raise internal_server_error()
         params = request.query_params
         raw = await request.body()
         requestid = params.get("requestid")
@@ -177,6 +186,10 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             if replay_key:
                 company.requests[replay_key] = (status, text)
             sb.emit(realm, ctx.events)
+        if injected == "error_after_commit":
+            raise internal_server_error()
+        if injected == "timeout_after_commit":
+            await asyncio.sleep(company.chaos.delay_seconds)
         return Response(text, status, media_type=JSON, headers=_tid())
     finally:
         throttle.leave(realm, grant.client_id)
