@@ -183,7 +183,7 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             except QboFault as fault:
                 status, text = fault.status, fault_text(fault, company, now)
                 ctx.events.clear()
-            if replay_key:
+            if replay_key and status == 200:
                 company.requests[replay_key] = (status, text)
             sb.emit(realm, ctx.events)
         if injected == "error_after_commit":
