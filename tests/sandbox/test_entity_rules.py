@@ -454,3 +454,77 @@ def test_merge_into_unknown_customer_is_2500(qbo: Qbo) -> None:
         operation="merge",
     )
     fault(r, 400, "2500", "Reference Id")
+
+
+def test_tax_inclusive_canadian_invoice_backs_out_the_tax(new_company: Any) -> None:
+    q = new_company(country="CA")
+    c = q.customer()
+    inv = q.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "GlobalTaxCalculation": "TaxInclusive",
+            "Line": [
+                {
+                    "Amount": 113,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"TaxCodeRef": {"value": "2"}},
+                }
+            ],
+        },
+    )
+    assert inv["TotalAmt"] == 113.0
+    assert inv["TxnTaxDetail"]["TotalTax"] == 13.0
+    assert inv["TxnTaxDetail"]["TaxLine"][0]["TaxLineDetail"]["NetAmountTaxable"] == 100.0
+    assert q.read("Account", q.accounts["ServiceFeeIncome"])["CurrentBalance"] == 100.0
+    assert q.read("Account", q.accounts["GlobalTaxPayable"])["CurrentBalance"] == 13.0
+
+
+def test_us_sales_tax_from_the_transaction_tax_code(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TxnTaxDetail": {"TxnTaxCodeRef": {"value": "2"}},
+            "Line": [
+                {
+                    "Amount": 100,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"TaxCodeRef": {"value": "TAX"}},
+                },
+                {
+                    "Amount": 50,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"TaxCodeRef": {"value": "NON"}},
+                },
+            ],
+        },
+    )
+    assert inv["TxnTaxDetail"]["TotalTax"] == 7.25 and inv["TotalAmt"] == 157.25
+    payable = qbo.read("Account", qbo.accounts["SalesTaxPayable"])
+    assert payable["CurrentBalance"] == 7.25
+
+
+def test_sub_account_balances_roll_up(qbo: Qbo) -> None:
+    child = qbo.create(
+        "Account",
+        {
+            "Name": "Filing fees - court",
+            "AccountSubType": "LegalProfessionalFees",
+            "SubAccount": True,
+            "ParentRef": {"value": qbo.accounts["LegalProfessionalFees"]},
+        },
+    )
+    qbo.create(
+        "JournalEntry",
+        {
+            "Line": [
+                je_line(30, "Debit", child["Id"]),
+                je_line(30, "Credit", qbo.accounts["Checking"]),
+            ]
+        },
+    )
+    parent = qbo.read("Account", qbo.accounts["LegalProfessionalFees"])
+    assert parent["CurrentBalance"] == 0 and parent["CurrentBalanceWithSubAccounts"] == 30.0
+    assert qbo.read("Account", child["Id"])["CurrentBalanceWithSubAccounts"] == 30.0

@@ -261,6 +261,12 @@ class SalesForm(EntityModel):
                 if rec:
                     out.append(Posting(rec.data["Id"], s * Decimal(str(line["Amount"])), day))
                     credited -= Decimal(str(line["Amount"]))
+        if data.get("GlobalTaxCalculation") == "TaxInclusive" and len(out) > 1:
+            # Line amounts include tax: the income account gets them net of it.
+            tax = Decimal(str((data.get("TxnTaxDetail") or {}).get("TotalTax", 0)))
+            first = out[1]
+            out[1] = Posting(first.account_id, first.amount + s * tax, first.txn_date)
+            credited -= tax
         rest = total - credited
         if rest != 0:
             tax_acct = c.account_by_subtype("GlobalTaxPayable") or c.account_by_subtype(
