@@ -261,11 +261,12 @@ class SalesForm(EntityModel):
                 if rec:
                     out.append(Posting(rec.data["Id"], s * Decimal(str(line["Amount"])), day))
                     credited -= Decimal(str(line["Amount"]))
-        if data.get("GlobalTaxCalculation") == "TaxInclusive" and len(out) > 1:
+        first_income = 1 if ar else 0
+        if data.get("GlobalTaxCalculation") == "TaxInclusive" and len(out) > first_income:
             # Line amounts include tax: the income account gets them net of it.
             tax = Decimal(str((data.get("TxnTaxDetail") or {}).get("TotalTax", 0)))
-            first = out[1]
-            out[1] = Posting(first.account_id, first.amount + s * tax, first.txn_date)
+            first = out[first_income]
+            out[first_income] = Posting(first.account_id, first.amount + s * tax, first.txn_date)
             credited -= tax
         rest = total - credited
         if rest != 0:
