@@ -573,3 +573,24 @@ def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: Any) 
         "2020",
         "DepositToAccountRef",
     )
+
+
+def test_6180_customer_nested_too_deep(qbo: Qbo) -> None:
+    parent = qbo.customer("Level 0")
+    for level in range(1, 5):
+        parent = qbo.create(
+            "Customer", {"DisplayName": f"Level {level}", "ParentRef": {"value": parent["Id"]}}
+        )
+    r = qbo.post("customer", {"DisplayName": "Level 5", "ParentRef": {"value": parent["Id"]}})
+    fault(r, 400, "6180", "ParentRef")
+
+
+def test_6180_class_nested_too_deep(qbo: Qbo) -> None:
+    qbo.patch(class_tracking=True)
+    parent = qbo.create("Class", {"Name": "C0"})
+    for level in range(1, 5):
+        parent = qbo.create(
+            "Class", {"Name": f"C{level}", "SubClass": True, "ParentRef": {"value": parent["Id"]}}
+        )
+    r = qbo.post("class", {"Name": "C5", "SubClass": True, "ParentRef": {"value": parent["Id"]}})
+    fault(r, 400, "6180", "ParentRef")

@@ -225,6 +225,18 @@ class DuplicateDocNumber(QboFault):
     message = "Duplicate Document Number Error"
 
 
+class SubLevelLimit(QboFault):
+    code = "6180"
+    message = "Sub Level Limit"
+
+    @classmethod
+    def of(cls, what: str) -> SubLevelLimit:
+        return cls(
+            f"Sub Level Limit : {what} can be nested at most 4 levels below a top level.",
+            "ParentRef",
+        )
+
+
 class InvalidCompanyStatus(QboFault):
     code = "6190"
     message = "Invalid Company Status"

@@ -11,6 +11,7 @@ from ..faults import (
     DuplicateName,
     InvalidEnumeration,
     InvalidReferenceId,
+    SubLevelLimit,
 )
 from ..ledger import account_balance
 from .base import Ctx, EntityModel
@@ -255,6 +256,8 @@ class Account(EntityModel):
                 raise BusinessValidation.of("This account can not be a sub-account.", "ParentRef")
             data["SubAccount"] = True
             fqn = f"{parent.data['FullyQualifiedName']}:{name}"
+            if fqn.count(":") > 4:
+                raise SubLevelLimit.of("Accounts")
         else:
             data["SubAccount"] = False
         data["FullyQualifiedName"] = fqn

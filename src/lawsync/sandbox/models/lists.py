@@ -12,6 +12,7 @@ from ..faults import (
     FeatureNotSupported,
     InvalidReferenceId,
     PermissionDenied,
+    SubLevelLimit,
     UnsupportedOperation,
 )
 from ..wire import to_decimal
@@ -111,6 +112,8 @@ class Class(_Named):
                 raise InvalidReferenceId.of("Klasses", parent_id)
             data["SubClass"] = True
             fqn = f"{parent.data['FullyQualifiedName']}:{name}"
+            if fqn.count(":") > 4:
+                raise SubLevelLimit.of("Classes")
         else:
             data["SubClass"] = False
         data["FullyQualifiedName"] = fqn

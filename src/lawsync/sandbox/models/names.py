@@ -12,6 +12,7 @@ from ..faults import (
     InvalidCurrency,
     InvalidReferenceId,
     NoNameProvided,
+    SubLevelLimit,
 )
 from .base import Ctx, EntityModel
 from .rules import check_email, check_enum, check_lengths, check_url, no_colon, ref_id
@@ -152,7 +153,7 @@ class Customer(Person):
             data["Job"] = True
             data["Level"] = int(parent.data.get("Level", 0)) + 1
             if data["Level"] > 4:
-                raise BusinessValidation.of("Sub level limit exceeded.", "ParentRef")
+                raise SubLevelLimit.of("Customers")
             data["FullyQualifiedName"] = f"{parent.data['FullyQualifiedName']}:{name}"
         else:
             data["Job"] = False
