@@ -528,3 +528,85 @@ def test_sub_account_balances_roll_up(qbo: Qbo) -> None:
     parent = qbo.read("Account", qbo.accounts["LegalProfessionalFees"])
     assert parent["CurrentBalance"] == 0 and parent["CurrentBalanceWithSubAccounts"] == 30.0
     assert qbo.read("Account", child["Id"])["CurrentBalanceWithSubAccounts"] == 30.0
+
+
+def test_sales_receipt_posts_to_undeposited_funds_and_voids(qbo: Qbo, control: Any) -> None:
+    sr = qbo.create(
+        "SalesReceipt",
+        {
+            "Line": [
+                {
+                    "Amount": 40,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": "2"}, "Qty": 2, "UnitPrice": 20},
+                }
+            ]
+        },
+    )
+    assert sr["TotalAmt"] == 40.0 and sr["Balance"] == 0
+    assert sr["DepositToAccountRef"]["value"] == qbo.accounts["UndepositedFunds"]
+    assert qbo.read("Account", qbo.accounts["UndepositedFunds"])["CurrentBalance"] == 40.0
+    voided = qbo.post(
+        "salesreceipt",
+        {"Id": sr["Id"], "SyncToken": "0", "sparse": True},
+        operation="update",
+        include="void",
+    ).json()["SalesReceipt"]
+    assert voided["TotalAmt"] == 0 and "Voided" in voided["PrivateNote"]
+    assert qbo.read("Account", qbo.accounts["UndepositedFunds"])["CurrentBalance"] == 0
+
+
+def test_deposited_sales_receipt_is_6540(qbo: Qbo) -> None:
+    sr = qbo.create(
+        "SalesReceipt",
+        {"Line": [{"Amount": 15, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]},
+    )
+    qbo.create(
+        "Deposit",
+        {
+            "DepositToAccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 15,
+                    "LinkedTxn": [{"TxnId": sr["Id"], "TxnType": "SalesReceipt", "TxnLineId": "0"}],
+                }
+            ],
+        },
+    )
+    fault(
+        qbo.post("salesreceipt", {"Id": sr["Id"], "SyncToken": "0"}, operation="delete"),
+        400,
+        "6540",
+    )
+
+
+def test_transfer_moves_money_between_accounts(qbo: Qbo) -> None:
+    t = qbo.create(
+        "Transfer",
+        {
+            "FromAccountRef": {"value": qbo.accounts["Checking"]},
+            "ToAccountRef": {"value": qbo.accounts["TrustAccounts"]},
+            "Amount": 250,
+        },
+    )
+    assert t["Amount"] == 250.0
+    assert qbo.read("Account", qbo.accounts["TrustAccounts"])["CurrentBalance"] == 250.0
+    assert qbo.read("Account", qbo.accounts["Checking"])["CurrentBalance"] == -250.0
+    r = qbo.post(
+        "transfer",
+        {
+            "FromAccountRef": {"value": qbo.accounts["Checking"]},
+            "ToAccountRef": {"value": qbo.accounts["Checking"]},
+            "Amount": 5,
+        },
+    )
+    fault(r, 400, "6000", "ToAccountRef")
+
+
+def test_department_is_a_plus_list_and_tax_agency_is_named(qbo: Qbo, new_company: Any) -> None:
+    dept = qbo.create("Department", {"Name": "Downtown office"})
+    assert dept["FullyQualifiedName"] == "Downtown office"
+    fault(new_company(edition="essentials").post("department", {"Name": "X"}), 400, "5020")
+    agency = qbo.create("TaxAgency", {"DisplayName": "State Revenue"})
+    fault(qbo.post("taxagency", {"DisplayName": "state revenue"}), 400, "6240", "DisplayName")
+    assert qbo.read("TaxAgency", agency["Id"])["DisplayName"] == "State Revenue"

@@ -107,7 +107,7 @@ class Operations:
             )
 
     def _locked(self, model: EntityModel, rec: Record) -> None:
-        if model.name == "Payment" and rec.data["Id"] in self.c.deposited:
+        if f"{model.name}:{rec.data['Id']}" in self.c.deposited:
             raise DepositedTransaction()
         if model.kind == "txn":
             check_closed_books(self.c, rec.data.get("TxnDate"))

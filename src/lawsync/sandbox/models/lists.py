@@ -189,3 +189,62 @@ class PaymentMethod(_Named):
         check_enum(data, "Type", ("CREDIT_CARD", "NON_CREDIT_CARD"))
         data.setdefault("Active", True)
         return data
+
+
+class Department(_Named):
+    """Locations: a Plus/Advanced list."""
+
+    name: ClassVar[str] = "Department"
+    group: ClassVar[str] = "Department"
+    what: ClassVar[str] = "location"
+    read_only: ClassVar[frozenset[str]] = frozenset({"FullyQualifiedName"})
+    queryable: ClassVar[frozenset[str]] = frozenset(
+        {"Name", "Active", "FullyQualifiedName", "SubDepartment"}
+    )
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        c = ctx.company
+        require_plus(c.edition, "Location tracking")
+        name = require(data, "Name")
+        check_lengths(data, {"Name": 100})
+        _unique(ctx, "Department", str(name), old, "location")
+        fqn = str(name)
+        if data.get("SubDepartment") or data.get("ParentRef"):
+            parent = resolve(c, "Department", data.get("ParentRef"), "ParentRef")
+            data["SubDepartment"] = True
+            fqn = f"{parent['FullyQualifiedName']}:{name}"
+        else:
+            data["SubDepartment"] = False
+        data["FullyQualifiedName"] = fqn
+        data.setdefault("Active", True)
+        return data
+
+
+class TaxAgency(EntityModel):
+    name: ClassVar[str] = "TaxAgency"
+    queryable: ClassVar[frozenset[str]] = frozenset({"DisplayName"})
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        name = require(data, "DisplayName")
+        check_lengths(data, {"DisplayName": 100})
+        owner = name_owner(ctx.company, "TaxAgency", str(name))
+        if owner is not None and (old is None or owner[1] != old["Id"]):
+            raise DuplicateName(
+                "The name supplied already exists. : Another tax agency is already using this "
+                "name. Please use a different name.",
+                "DisplayName",
+            )
+        data.setdefault("TaxTrackedOnSales", True)
+        data.setdefault("TaxTrackedOnPurchases", False)
+        return data
+
+    def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        ident = (new or old or {}).get("Id", "")
+        claim_name(
+            ctx.company,
+            "TaxAgency",
+            self.name,
+            ident,
+            old.get("DisplayName") if old else None,
+            new.get("DisplayName") if new else None,
+        )

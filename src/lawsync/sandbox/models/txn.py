@@ -31,12 +31,14 @@ TXN_TYPE_LABEL = {
     "Purchase": "Check",
     "Payment": "Payment",
     "Deposit": "Deposit",
+    "SalesReceipt": "Sales Receipt",
+    "Transfer": "Transfer",
 }
 
 
 def doc_group(entity: str) -> str:
     """Sales forms share one number space: an invoice can't reuse a credit memo's number."""
-    return "doc:sales" if entity in ("Invoice", "CreditMemo") else f"doc:{entity}"
+    return "doc:sales" if entity in ("Invoice", "CreditMemo", "SalesReceipt") else f"doc:{entity}"
 
 
 def txn_date(ctx: Ctx, data: dict[str, Any]) -> str:
