@@ -354,3 +354,21 @@ def test_unknown_chaos_kind_is_refused(qbo: Qbo) -> None:
         f"/_sandbox/companies/{qbo.realm}", json={"chaos": {"rate": 1, "kinds": ["meteor"]}}
     )
     assert r.status_code == 400 and "meteor" in r.json()["error"]
+
+
+def test_cheques_are_numbered_consecutively_per_bank_account(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    qbo.create("Purchase", expense(qbo, DocNumber="1041", PrintStatus="PrintComplete"))
+    a = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
+    b = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
+    trust = qbo.create(
+        "Purchase",
+        {
+            **expense(qbo, PrintStatus="NeedToPrint"),
+            "AccountRef": {"value": qbo.accounts["TrustAccounts"]},
+        },
+    )
+    printed = control.post(f"/_sandbox/companies/{qbo.realm}/print-cheques").json()["printed"]
+    numbers = {p["Id"]: p["DocNumber"] for p in printed}
+    assert numbers == {a["Id"]: "1042", b["Id"]: "1043", trust["Id"]: "1"}

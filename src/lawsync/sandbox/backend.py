@@ -33,6 +33,18 @@ class ControlError(Exception):
         self.message = message
 
 
+def _last_cheque_number(c: Company, account_id: str) -> int:
+    """Cheques are numbered consecutively per bank account."""
+    numbers = [
+        int(r.data["DocNumber"])
+        for r in c.table("Purchase").values()
+        if r.data.get("PaymentType") == "Check"
+        and r.data.get("AccountRef", {}).get("value") == account_id
+        and str(r.data.get("DocNumber", "")).isdigit()
+    ]
+    return max(numbers, default=0)
+
+
 class Sandbox:
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -226,7 +238,7 @@ class Sandbox:
                     number = str(first_number)
                     first_number += 1
                 else:
-                    number = c.next_doc_number("cheque", 1)
+                    number = str(_last_cheque_number(c, rec.data["AccountRef"]["value"]) + 1)
                 body = {
                     **rec.data,
                     "DocNumber": number,
