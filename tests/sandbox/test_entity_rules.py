@@ -610,3 +610,96 @@ def test_department_is_a_plus_list_and_tax_agency_is_named(qbo: Qbo, new_company
     agency = qbo.create("TaxAgency", {"DisplayName": "State Revenue"})
     fault(qbo.post("taxagency", {"DisplayName": "state revenue"}), 400, "6240", "DisplayName")
     assert qbo.read("TaxAgency", agency["Id"])["DisplayName"] == "State Revenue"
+
+
+def bill_body(qbo: Qbo, vendor_id: str, amount: float = 80, **extra: Any) -> dict[str, Any]:
+    return {
+        "VendorRef": {"value": vendor_id},
+        "Line": [
+            {
+                "Amount": amount,
+                "DetailType": "AccountBasedExpenseLineDetail",
+                "AccountBasedExpenseLineDetail": {
+                    "AccountRef": {"value": qbo.accounts["LegalProfessionalFees"]}
+                },
+            }
+        ],
+        **extra,
+    }
+
+
+def test_bill_and_bill_payment(qbo: Qbo) -> None:
+    vendor = qbo.create("Vendor", {"DisplayName": "Process Servers Ltd"})
+    bill = qbo.create("Bill", bill_body(qbo, vendor["Id"]))
+    assert (
+        bill["Balance"] == 80.0 and bill["APAccountRef"]["value"] == qbo.accounts["AccountsPayable"]
+    )
+    assert qbo.read("Account", qbo.accounts["AccountsPayable"])["CurrentBalance"] == 80.0
+    pay = qbo.create(
+        "BillPayment",
+        {
+            "VendorRef": {"value": vendor["Id"]},
+            "PayType": "Check",
+            "TotalAmt": 50,
+            "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["Checking"]}},
+            "Line": [{"Amount": 50, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+        },
+    )
+    after = qbo.read("Bill", bill["Id"])
+    assert after["Balance"] == 30.0
+    assert after["LinkedTxn"] == [{"TxnId": pay["Id"], "TxnType": "BillPayment"}]
+    assert qbo.read("Account", qbo.accounts["AccountsPayable"])["CurrentBalance"] == 30.0
+    voided = qbo.post(
+        "billpayment",
+        {"Id": pay["Id"], "SyncToken": "0", "sparse": True},
+        operation="update",
+        include="void",
+    ).json()["BillPayment"]
+    assert voided["TotalAmt"] == 0 and "Voided" in voided["PrivateNote"]
+    assert qbo.read("Bill", bill["Id"])["Balance"] == 80.0
+
+
+def test_bill_payment_rules(qbo: Qbo) -> None:
+    vendor = qbo.create("Vendor", {"DisplayName": "Couriers R Us"})
+    other = qbo.create("Vendor", {"DisplayName": "Someone Else"})
+    bill = qbo.create("Bill", bill_body(qbo, vendor["Id"], 20))
+    base = {
+        "PayType": "Check",
+        "TotalAmt": 20,
+        "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["Checking"]}},
+        "Line": [{"Amount": 20, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+    }
+    fault(
+        qbo.post("billpayment", {**base, "VendorRef": {"value": other["Id"]}}),
+        400,
+        "620",
+        "Line.LinkedTxn",
+    )
+    wrong_bank = {
+        **base,
+        "VendorRef": {"value": vendor["Id"]},
+        "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["CreditCard"]}},
+    }
+    fault(qbo.post("billpayment", wrong_bank), 400, "6430", "CheckPayment.BankAccountRef")
+    too_much = {
+        **base,
+        "VendorRef": {"value": vendor["Id"]},
+        "TotalAmt": 25,
+        "Line": [{"Amount": 25, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+    }
+    fault(qbo.post("billpayment", too_much), 400, "6000", "Line.Amount")
+
+
+def test_duplicate_bill_number_per_vendor_when_warned(qbo: Qbo, new_company: Any) -> None:
+    qbo.patch(warn_duplicate_doc_numbers=True)
+    a = qbo.create("Vendor", {"DisplayName": "Vendor A"})
+    b = qbo.create("Vendor", {"DisplayName": "Vendor B"})
+    qbo.create("Bill", bill_body(qbo, a["Id"], DocNumber="INV-1"))
+    qbo.create("Bill", bill_body(qbo, b["Id"], DocNumber="INV-1"))
+    err = fault(
+        qbo.post("bill", bill_body(qbo, a["Id"], DocNumber="INV-1")), 400, "6140", "DocNumber"
+    )
+    assert "TxnType=Bill" in err["Detail"]
+    simple = new_company(edition="simple_start")
+    v = simple.create("Vendor", {"DisplayName": "V"})
+    fault(simple.post("bill", bill_body(simple, v["Id"])), 400, "5020")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .account import Account
 from .base import EntityModel
+from .bill import Bill, BillPayment
 from .deposit import Deposit
 from .journal import JournalEntry
 from .lists import (
@@ -49,6 +50,8 @@ MODELS: dict[str, EntityModel] = {
         Transfer(),
         Department(),
         TaxAgency(),
+        Bill(),
+        BillPayment(),
     )
 }
 BY_PATH: dict[str, EntityModel] = {name.lower(): model for name, model in MODELS.items()}

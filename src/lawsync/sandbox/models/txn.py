@@ -33,6 +33,7 @@ TXN_TYPE_LABEL = {
     "Deposit": "Deposit",
     "SalesReceipt": "Sales Receipt",
     "Transfer": "Transfer",
+    "Bill": "Bill",
 }
 
 
@@ -75,7 +76,7 @@ def doc_number(
         raise DuplicateDocNumber(
             "Duplicate Document Number Error : You must specify a different number. This number "
             f"has already been used. DocNumber={number} is assigned to "
-            f"TxnType={TXN_TYPE_LABEL.get(owner[0], owner[0])} with TxnId={owner[1]}",
+            f"TxnType={TXN_TYPE_LABEL.get(owner[0].split(':')[0], owner[0])} with TxnId={owner[1]}",
             "DocNumber",
         )
 
