@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import httpx
-from conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
+from sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
 
 
 def gateway(resp: httpx.Response, status: int, code: str, name: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def test_create_and_read_customer_round_trips_with_system_fields(qbo: Qbo) -> None:

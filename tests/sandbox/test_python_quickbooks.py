@@ -18,7 +18,6 @@ import pytest
 intuitlib_config = pytest.importorskip("intuitlib.config")
 qb_client = pytest.importorskip("quickbooks.client")
 
-from conftest import Server  # noqa: E402
 from intuitlib.client import AuthClient  # noqa: E402
 from quickbooks import QuickBooks  # noqa: E402
 from quickbooks.batch import batch_create, batch_delete  # noqa: E402
@@ -48,6 +47,7 @@ from quickbooks.objects.payment import Payment  # noqa: E402
 from quickbooks.objects.preferences import Preferences  # noqa: E402
 from quickbooks.objects.purchase import Purchase  # noqa: E402
 from quickbooks.objects.vendor import Vendor  # noqa: E402
+from sandbox_support import Server  # noqa: E402
 
 CLIENT = "qbtest-client"
 SECRET = "qbtest-secret"

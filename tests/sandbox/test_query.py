@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def seed(qbo: Qbo) -> list[dict]:

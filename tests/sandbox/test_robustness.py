@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Qbo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sandbox_support import Qbo
 
 FIELDS = [
     "CustomerRef",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Server
 from fastapi import FastAPI
+from sandbox_support import Server
 from typer.testing import CliRunner
 
 from lawsync.sandbox.app import create_app

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Qbo, make_company
+from sandbox_support import Qbo, make_company
 
 
 class Receiver:
