@@ -16,7 +16,7 @@ class QboFault(Exception):
     """An entity-layer fault; subclasses fix the code, message and HTTP status."""
 
     code: ClassVar[str] = "10000"
-    message: ClassVar[str] = "An application error has occurred while processing your request"
+    message: ClassVar[str] = "Application Error"
     fault_type: ClassVar[str] = "ValidationFault"
     status: ClassVar[int] = 400
 
@@ -78,7 +78,7 @@ class InvalidProperty(QboFault):
 
 class RequiredParamMissing(QboFault):
     code = "2020"
-    message = "Required param missing, need to supply the required value for the API"
+    message = "Required Param Missing"
 
     @classmethod
     def of(cls, name: str, element: str | None = None) -> RequiredParamMissing:
@@ -92,12 +92,12 @@ class InvalidRequestIdFormat(QboFault):
 
 class InvalidStringLength(QboFault):
     code = "2050"
-    message = "String length is either shorter or longer than supported by specification"
+    message = "Invalid String Length"
 
     @classmethod
     def of(cls, element: str, maximum: int, supplied: int) -> InvalidStringLength:
         return cls(
-            "String length specified does not match the supported length. "
+            f"String length out of range for {element}. "
             f"Min:0 Max:{maximum} supported. Supplied length:{supplied}",
             element,
         )
@@ -129,12 +129,12 @@ class InvalidDateRange(QboFault):
 
 class MalformedWebAddress(QboFault):
     code = "2200"
-    message = "Malformed Web Site Address format"
+    message = "Malformed Web Site Address Format"
 
 
 class InvalidEmailAddress(QboFault):
     code = "2210"
-    message = "Invalid Email Address format"
+    message = "Invalid Email Address Format"
 
 
 class InvalidCurrency(QboFault):
@@ -188,7 +188,7 @@ class FeatureNotSupported(QboFault):
 
 class BusinessValidation(QboFault):
     code = "6000"
-    message = "A business validation error has occurred while processing your request"
+    message = "Business Validation Error"
 
     @classmethod
     def of(cls, text: str, element: str = "") -> BusinessValidation:
@@ -244,7 +244,7 @@ class InvalidCompanyStatus(QboFault):
 
 class AccountPeriodClosed(QboFault):
     code = "6210"
-    message = "Account Period Closed, Cannot Update Through Services API"
+    message = "Account Period Closed"
 
 
 class DuplicateName(QboFault):
@@ -289,15 +289,15 @@ class DepositedTransaction(QboFault):
     def __init__(self, detail: str = "", element: str = "") -> None:
         super().__init__(
             detail
-            or "This transaction has been deposited. If you want to change or delete it, "
-            "you must edit the deposit it appears on and remove it first.",
+            or "Deposited Transaction : this transaction is part of a deposit. Take it out of "
+            "the deposit before changing, voiding or deleting it.",
             element,
         )
 
 
 class SystemFault(QboFault):
     code = "10000"
-    message = "An application error has occurred while processing your request"
+    message = "Application Error"
     fault_type = "SystemFault"
     status = 500
 

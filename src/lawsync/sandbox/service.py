@@ -48,12 +48,9 @@ def read(c: Company, model: EntityModel, ident: str) -> str:
     rec = c.get(model.name, ident)
     if rec is None:
         if model.kind == "txn":
-            detail = "Object Not Found : Another user has deleted this transaction."
+            detail = f"Object Not Found : {model.name} {ident} does not exist or was deleted."
         else:
-            detail = (
-                "Object Not Found : Something you're trying to use has been made inactive. "
-                "Check the fields with accounts, customers, items, vendors or employees."
-            )
+            detail = f"Object Not Found : {model.name} {ident} does not exist."
         raise ObjectNotFound(detail, "")
     return rec.json
 

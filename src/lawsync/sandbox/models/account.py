@@ -238,8 +238,8 @@ class Account(EntityModel):
         owner = name_owner(c, ACCOUNTS, name)
         if owner is not None and (old is None or owner[1] != old["Id"]):
             raise DuplicateName(
-                "The name supplied already exists. : Another account is already using this name. "
-                "Please use a different name.",
+                f"Duplicate Name Exists Error : the account name {name} is already used. "
+                "Choose another name.",
                 "Name",
             )
         fqn = name

@@ -76,9 +76,8 @@ class Operations:
     def _writable(self) -> None:
         if self.c.subscription_status != "active":
             raise InvalidCompanyStatus(
-                "Subscription period has ended or canceled or there was a billing problem : "
-                "You can't add data to QuickBooks Online because your trial or subscription "
-                "period ended, you canceled your subscription, or there was a billing problem.",
+                "Invalid Company Status : the company's subscription has ended or was "
+                "cancelled, so it accepts no new or changed data.",
                 "",
             )
 
@@ -89,8 +88,8 @@ class Operations:
         rec = self.c.get(model.name, str(ident))
         if rec is None:
             raise ObjectNotFound(
-                f"Object Not Found : Something you're trying to use has been made inactive "
-                f"or deleted. {model.name} Id={ident}",
+                f"Object Not Found : no {model.name} with Id={ident} exists; it may have been "
+                "deleted.",
                 "",
             )
         return rec
@@ -101,8 +100,9 @@ class Operations:
             raise RequiredParamMissing.of("SyncToken")
         if str(token) != rec.data["SyncToken"]:
             raise StaleObject(
-                "Stale Object Error : You and sandbox were working on this at the same time. "
-                "sandbox finished before you did, so your work was not saved.",
+                "Stale Object Error : the object changed after you read it (SyncToken "
+                f"{rec.data['SyncToken']} is current, you sent {token}). Read it again and "
+                "resend your change.",
                 "SyncToken",
             )
 

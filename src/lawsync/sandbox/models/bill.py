@@ -85,7 +85,7 @@ class Bill(EntityModel):
             line = dict(raw_line)
             if line.get("DetailType") == "ItemBasedExpenseLineDetail" and c.edition == "essentials":
                 raise FeatureNotSupported(
-                    "The requested feature isn't supported. Item lines on bills need QuickBooks "
+                    "Feature Not Supported : item lines on bills need QuickBooks "
                     "Online Plus or Advanced.",
                     "Line.ItemBasedExpenseLineDetail",
                 )
@@ -170,7 +170,7 @@ class BillPayment(EntityModel):
         detail[key] = named_ref(acct, "Name")
         data[block] = detail
         if data.get("TotalAmt") is None:
-            raise BusinessValidation.of("You must set a transaction amount.", "TotalAmt")
+            raise BusinessValidation.of("A bill payment needs an amount (TotalAmt).", "TotalAmt")
         total = money(to_decimal(data["TotalAmt"], "TotalAmt"))
         data["TotalAmt"] = total
         currency(ctx, data, vendor if vendor.get("CurrencyRef") else None)
@@ -188,7 +188,7 @@ class BillPayment(EntityModel):
                 )
                 if bill is None or bill.data["VendorRef"]["value"] != vendor["Id"]:
                     raise TxnCannotBeLinked(
-                        f"The Txn ID ({link.get('TxnId')}) you're trying to use can't be linked.",
+                        f"Txn ID {link.get('TxnId')} can not be linked.",
                         "Line.LinkedTxn",
                     )
                 open_amount = Decimal(str(bill.data["TotalAmt"])) - applied_total(

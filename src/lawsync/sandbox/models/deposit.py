@@ -64,7 +64,7 @@ class Deposit(EntityModel):
                     pay = c.get(kind, pid) if kind in DEPOSITABLE else None
                     if pay is None:
                         raise TxnCannotBeLinked(
-                            f"The Txn ID ({pid}) you're trying to use can't be linked.",
+                            f"Txn ID {pid} can not be linked.",
                             "Line.LinkedTxn",
                         )
                     if c.deposited.get(deposit_key(kind, pid)) not in (None, own):
@@ -75,8 +75,7 @@ class Deposit(EntityModel):
                     dep_to = (pay.data.get("DepositToAccountRef") or {}).get("value")
                     if undeposited is None or dep_to != undeposited.data["Id"]:
                         raise TxnCannotBeLinked(
-                            f"The Txn ID ({pid}) you're trying to use can't be linked: it is not "
-                            "in Undeposited Funds.",
+                            f"Txn ID {pid} can not be linked: it is not in Undeposited Funds.",
                             "Line.LinkedTxn",
                         )
                     total += Decimal(str(pay.data["TotalAmt"]))

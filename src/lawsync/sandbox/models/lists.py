@@ -24,8 +24,8 @@ def _unique(ctx: Ctx, group: str, name: str, old: dict[str, Any] | None, what: s
     owner = name_owner(ctx.company, group, name)
     if owner is not None and (old is None or owner[1] != old["Id"]):
         raise DuplicateName(
-            f"The name supplied already exists. : Another {what} is already using this name. "
-            "Please use a different name.",
+            f"Duplicate Name Exists Error : the {what} name {name} is already used. "
+            "Choose another name.",
             "Name",
         )
 
@@ -141,8 +141,7 @@ def require_plus(edition: str, feature: str, element: str = "") -> None:
     """An entity of a missing feature: 5020, as for PurchaseOrder below Plus."""
     if edition not in ("plus", "advanced"):
         raise PermissionDenied(
-            f"You don't have permissions to access this feature. {feature} needs "
-            "QuickBooks Online Plus or Advanced.",
+            f"Permission Denied : {feature} needs QuickBooks Online Plus or Advanced.",
             element,
         )
 
@@ -151,8 +150,7 @@ def require_plus_feature(edition: str, feature: str, element: str) -> None:
     """A field of a missing feature inside a supported transaction: 5030."""
     if edition not in ("plus", "advanced"):
         raise FeatureNotSupported(
-            f"The requested feature isn't supported. {feature} needs QuickBooks Online Plus "
-            "or Advanced.",
+            f"Feature Not Supported : {feature} needs QuickBooks Online Plus or Advanced.",
             element,
         )
 
@@ -230,8 +228,8 @@ class TaxAgency(EntityModel):
         owner = name_owner(ctx.company, "TaxAgency", str(name))
         if owner is not None and (old is None or owner[1] != old["Id"]):
             raise DuplicateName(
-                "The name supplied already exists. : Another tax agency is already using this "
-                "name. Please use a different name.",
+                f"Duplicate Name Exists Error : the tax agency name {name} is already used. "
+                "Choose another name.",
                 "DisplayName",
             )
         data.setdefault("TaxTrackedOnSales", True)

@@ -110,8 +110,8 @@ class Person(EntityModel):
         owner = name_owner(c, PEOPLE, data["DisplayName"])
         if owner is not None and (old is None or owner != (self.name, old["Id"])):
             raise DuplicateName(
-                "The name supplied already exists. : Another customer, vendor or employee is "
-                "already using this name. Please use a different name.",
+                f"Duplicate Name Exists Error : the name {data['DisplayName']} is already used by "
+                "a customer, vendor or employee (active or not). Choose another name.",
                 "",
             )
         data.setdefault("Active", True)

@@ -64,7 +64,7 @@ class Transfer(EntityModel):
             raise RequiredParamMissing.of("Amount")
         amount = money(to_decimal(data["Amount"], "Amount"))
         if amount <= 0:
-            raise BusinessValidation.of("You must set a transaction amount.", "Amount")
+            raise BusinessValidation.of("A transfer needs an amount above zero.", "Amount")
         data["Amount"] = amount
         data["FromAccountRef"] = named_ref(source, "Name")
         data["ToAccountRef"] = named_ref(target, "Name")

@@ -74,8 +74,8 @@ def doc_number(
     owner = name_owner(c, doc_group(entity), str(number))
     if owner is not None and (old is None or owner[1] != old["Id"]):
         raise DuplicateDocNumber(
-            "Duplicate Document Number Error : You must specify a different number. This number "
-            f"has already been used. DocNumber={number} is assigned to "
+            "Duplicate Document Number Error : choose another number. "
+            f"DocNumber={number} is assigned to "
             f"TxnType={TXN_TYPE_LABEL.get(owner[0].split(':')[0], owner[0])} with TxnId={owner[1]}",
             "DocNumber",
         )
@@ -108,7 +108,7 @@ def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
     require_plus_feature(c.edition, "Class tracking", element)
     if not c.class_tracking:
         raise FeatureNotSupported(
-            "The requested feature isn't supported. Class tracking is turned off for this company.",
+            "Feature Not Supported : class tracking is turned off for this company.",
             element,
         )
     cls = resolve(c, "Class", ref, element)
@@ -130,7 +130,7 @@ def sales_customer(ctx: Ctx, data: dict[str, Any], sales_form: bool = True) -> d
         )
     if cust is None or cust.data.get("Active") is False:
         raise InvalidSalesCustomer(
-            f"Invalid Customer : The specified customer ({ident}) doesn't exist, or is inactive.",
+            f"Invalid Customer : customer {ident} does not exist or is inactive.",
             "CustomerRef",
         )
     data["CustomerRef"] = {"value": ident, "name": cust.data["DisplayName"]}
@@ -148,7 +148,7 @@ def currency(ctx: Ctx, data: dict[str, Any], party: dict[str, Any] | None) -> No
     party_code = ((party or {}).get("CurrencyRef") or {}).get("value")
     if party_code and party_code != code:
         raise BusinessValidation.of(
-            "The currency of the transaction is invalid for customer/vendor/account.",
+            "The transaction's currency differs from the currency of its customer or vendor.",
             "CurrencyRef",
         )
     data["CurrencyRef"] = {"value": code, "name": code}
@@ -202,15 +202,16 @@ def line_tax_rates(
         code = ref_id(ref, "TaxCodeRef") if ref is not None else "NON"
         if code not in ("TAX", "NON"):
             raise InvalidLineTaxCode(
-                "Invalid Line TaxCode in the request : Valid line TaxCodes for US should be TAX "
-                f"or NON. Supplied value: {code}.",
+                "Invalid Line TaxCode : a US line takes TAX or NON as its tax code. "
+                f"Supplied value: {code}.",
                 "TaxCodeRef",
             )
         detail["TaxCodeRef"] = {"value": code}
         return []
     if ref is None:
         raise BusinessValidation.of(
-            "Make sure all your transactions have a GST/HST rate before you save.", "TaxCodeRef"
+            "Every sales line needs a tax code (GST/HST or exempt) in this company.",
+            "TaxCodeRef",
         )
     code_id = ref_id(ref, "TaxCodeRef")
     rec = c.get("TaxCode", code_id)
@@ -220,8 +221,7 @@ def line_tax_rates(
     details = (rec.data.get(key) or {}).get("TaxRateDetail") or []
     if not details:
         raise TaxRateError(
-            "You either selected a tax on a transaction that's not allowed, or haven't "
-            f"specified a tax rate. TaxCode={code_id}",
+            f"Tax Rate Error : tax code {code_id} has no rate for this kind of transaction.",
             "TaxCodeRef",
         )
     detail["TaxCodeRef"] = {"value": code_id}
