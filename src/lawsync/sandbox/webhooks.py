@@ -17,6 +17,7 @@ import json
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -108,8 +109,9 @@ class Dispatcher:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.channels: dict[tuple[str, str], Channel] = {}
-        self.delivered: list[tuple[str, str, int]] = []  # (client_id, realm, status)
-        self.abandoned: list[bytes] = []
+        # Recent history, for debugging a receiver: (client_id, realm, HTTP status or 0).
+        self.delivered: deque[tuple[str, str, int]] = deque(maxlen=1000)
+        self.abandoned: deque[bytes] = deque(maxlen=100)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
