@@ -11,14 +11,12 @@ from .chaos import configure
 from .clock import Clock
 from .company import EDITIONS, Change, Company, Limits, Record
 from .faults import (
-    GatewayFault,
     GeneralAuthenticationError,
     authentication_failed,
     authorization_failed,
 )
 from .models import MODELS
 from .models.base import Ctx, Operations
-from .models.deposit import Deposit
 from .seed import refresh_settings_records, seed_company
 
 FIRST_REALM = 9130000000000001
@@ -273,4 +271,4 @@ class Sandbox:
             events.clear()
 
 
-__all__ = ["ControlError", "Deposit", "GatewayFault", "Sandbox"]
+__all__ = ["ControlError", "Sandbox"]
