@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import httpx
-from conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
+from sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
 
 
 def gateway(resp: httpx.Response, status: int, code: str, name: str) -> dict[str, Any]:
@@ -193,3 +193,16 @@ def test_hard_expiry_is_reported_when_asked(qbo: Qbo, control: httpx.Client) -> 
         headers={"x-include-refresh-token-hard-expires-in": "true"},
     )
     assert 0 < r.json()["x_refresh_token_hard_expires_in"] <= 157_680_000
+
+
+def test_consent_page_redirects_bad_requests_with_oauth_errors(control: httpx.Client) -> None:
+    base = {"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "state": "z"}
+    r = control.get(
+        "/connect/oauth2",
+        params={**base, "scope": "com.intuit.quickbooks.accounting", "response_type": "token"},
+    )
+    assert r.status_code == 302 and "error=unsupported_response_type" in r.headers["location"]
+    r = control.get(
+        "/connect/oauth2", params={**base, "scope": "everything", "response_type": "code"}
+    )
+    assert r.status_code == 302 and "error=invalid_scope" in r.headers["location"]

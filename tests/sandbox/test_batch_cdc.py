@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def test_batch_items_succeed_or_fail_independently(qbo: Qbo) -> None:
@@ -83,3 +83,19 @@ def test_cdc_caps_at_1000_objects(qbo: Qbo) -> None:
         assert qbo.post("batch", {"BatchItemRequest": items}).status_code == 200
     r = qbo.get("/cdc", entities="Customer", changedSince=since)
     assert len(r.json()["CDCResponse"][0]["QueryResponse"][0]["Customer"]) == 1000
+
+
+def test_batch_replay_needs_the_same_bids(qbo: Qbo) -> None:
+    first = {
+        "BatchItemRequest": [
+            {"bId": "a", "operation": "create", "Customer": {"DisplayName": "BR1"}}
+        ]
+    }
+    other = {
+        "BatchItemRequest": [
+            {"bId": "b", "operation": "create", "Customer": {"DisplayName": "BR2"}}
+        ]
+    }
+    assert qbo.post("batch", first, requestid="same-rid").status_code == 200
+    second = qbo.post("batch", other, requestid="same-rid")
+    assert second.json()["BatchItemResponse"][0]["Customer"]["DisplayName"] == "BR2"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def test_gateway_500_outage(qbo: Qbo) -> None:
 def test_6190_cancelled_company_rejects_writes_but_allows_reads(qbo: Qbo) -> None:
     qbo.patch(subscription_status="cancelled")
     err = fault(qbo.post("customer", {"DisplayName": "Late"}), 400, "6190", "")
-    assert "Subscription period has ended" in err["Detail"]
+    assert err["Detail"].startswith("Invalid Company Status")
     assert qbo.get("/preferences").status_code == 200
     info = qbo.get(f"/companyinfo/{qbo.realm}").json()["CompanyInfo"]
     assert {"Name": "SubscriptionStatus", "Value": "CANCELLED"} in info["NameValue"]
@@ -124,7 +124,7 @@ def test_6540_deposited_payment_cannot_change(qbo: Qbo, control: httpx.Client) -
         "payment", {"Id": p["Id"], "SyncToken": p["SyncToken"], "sparse": True, "PrivateNote": "x"}
     )
     err = fault(update, 400, "6540", "")
-    assert "has been deposited" in err["Detail"]
+    assert "part of a deposit" in err["Detail"]
     fault(
         qbo.post("payment", {"Id": p["Id"], "SyncToken": p["SyncToken"]}, operation="delete"),
         400,
@@ -239,3 +239,136 @@ def test_trial_balance_balances(qbo: Qbo) -> None:
     by_name = {r["ColData"][0]["value"]: r["ColData"] for r in report["Rows"]["Row"][:-1]}
     assert by_name["Accounts Receivable (A/R)"][1]["value"] == "180.00"
     assert by_name["Legal Fee Income"][2]["value"] == "300.00"
+
+
+def test_ten_concurrent_clients_within_limits_all_succeed(qbo: Qbo) -> None:
+    import threading
+
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=qbo.http.base_url, headers=qbo.http.headers) as http:
+            for i in range(8):
+                if i % 2:
+                    r = http.post("/customer", json={"DisplayName": f"Par {n}-{i}"})
+                else:
+                    r = http.get("/query", params={"query": "SELECT * FROM Customer"})
+                with lock:
+                    statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 80
+    assert qbo.query("SELECT count(*) FROM Customer").json()["QueryResponse"]["totalCount"] == 40
+
+
+def test_concurrency_gauge_rejects_over_the_limit(qbo: Qbo) -> None:
+    qbo.patch(limits={"concurrent": 0})
+    r = qbo.get("/preferences")
+    assert r.status_code == 429
+    assert r.json()["fault"]["error"][0]["code"] == "3001"
+
+
+def test_trial_balance_rolls_prior_years_income_into_retained_earnings(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.invoice(c["Id"], "100.00", TxnDate="2025-06-01")
+    qbo.invoice(c["Id"], "40.00", TxnDate="2026-02-01")
+    report = qbo.get("/reports/TrialBalance", end_date="2026-03-31").json()
+    rows = {r["ColData"][0]["value"]: r["ColData"] for r in report["Rows"]["Row"][:-1]}
+    assert rows["Legal Fee Income"][2]["value"] == "40.00"
+    assert rows["Retained Earnings"][2]["value"] == "100.00"
+    assert rows["Accounts Receivable (A/R)"][1]["value"] == "140.00"
+    earlier = qbo.get("/reports/TrialBalance", end_date="2025-12-31").json()
+    rows = {r["ColData"][0]["value"]: r["ColData"] for r in earlier["Rows"]["Row"][:-1]}
+    assert rows["Legal Fee Income"][2]["value"] == "100.00"
+    assert "Retained Earnings" not in rows
+
+
+def test_gateway_faults_can_come_as_xml(qbo: Qbo) -> None:
+    qbo.patch(limits={"per_window": 1}, gateway_fault_format="xml")
+    assert qbo.get("/preferences").status_code == 200
+    r = qbo.get("/preferences")
+    assert r.status_code == 429 and r.headers["content-type"].startswith("application/xml")
+    assert (
+        '<Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429'
+        in r.text
+    )
+
+
+def test_latency_makes_the_concurrency_limit_observable(qbo: Qbo) -> None:
+    import threading
+
+    qbo.patch(latency_ms=300, limits={"concurrent": 2})
+    statuses: list[int] = []
+
+    def call() -> None:
+        with httpx.Client(base_url=qbo.http.base_url, headers=qbo.http.headers) as http:
+            statuses.append(http.get("/preferences").status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 200, 429, 429, 429]
+
+
+def test_error_after_commit_stores_the_change_and_requestid_recovers_it(qbo: Qbo) -> None:
+    qbo.patch(chaos={"rate": 1.0, "kinds": ["error_after_commit"]})
+    r = qbo.post("customer", {"DisplayName": "Committed Anyway"}, requestid="chaos-1")
+    assert r.status_code == 500
+    assert r.json()["fault"]["error"][0]["code"] == "3100"
+    qbo.patch(chaos={"rate": 0.0})
+    assert len(qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Committed Anyway'")) == 1
+    retry = qbo.post("customer", {"DisplayName": "Committed Anyway"}, requestid="chaos-1")
+    assert (
+        retry.status_code == 200 and retry.json()["Customer"]["DisplayName"] == "Committed Anyway"
+    )
+
+
+def test_faults_before_the_work_change_nothing(qbo: Qbo) -> None:
+    qbo.patch(chaos={"rate": 1.0, "kinds": ["throttle", "unavailable", "gateway_error"], "seed": 3})
+    statuses = {qbo.post("customer", {"DisplayName": f"Never {n}"}).status_code for n in range(12)}
+    assert statuses == {429, 503, 500}
+    qbo.patch(chaos={"rate": 0.0})
+    assert qbo.rows("SELECT * FROM Customer WHERE DisplayName LIKE 'Never%'") == []
+
+
+def test_timeout_after_commit(qbo: Qbo) -> None:
+    qbo.patch(chaos={"rate": 1.0, "kinds": ["timeout_after_commit"], "delay_seconds": 0.6})
+    try:
+        qbo.http.post("/customer", json={"DisplayName": "Slow Ack"}, timeout=0.2)
+        raise AssertionError("expected a timeout")
+    except httpx.ReadTimeout:
+        pass
+    qbo.patch(chaos={"rate": 0.0})
+    assert len(qbo.rows("SELECT * FROM Customer WHERE DisplayName = 'Slow Ack'")) == 1
+
+
+def test_unknown_chaos_kind_is_refused(qbo: Qbo) -> None:
+    r = qbo.control.patch(
+        f"/_sandbox/companies/{qbo.realm}", json={"chaos": {"rate": 1, "kinds": ["meteor"]}}
+    )
+    assert r.status_code == 400 and "meteor" in r.json()["error"]
+
+
+def test_cheques_are_numbered_consecutively_per_bank_account(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    qbo.create("Purchase", expense(qbo, DocNumber="1041", PrintStatus="PrintComplete"))
+    a = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
+    b = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
+    trust = qbo.create(
+        "Purchase",
+        {
+            **expense(qbo, PrintStatus="NeedToPrint"),
+            "AccountRef": {"value": qbo.accounts["TrustAccounts"]},
+        },
+    )
+    printed = control.post(f"/_sandbox/companies/{qbo.realm}/print-cheques").json()["printed"]
+    numbers = {p["Id"]: p["DocNumber"] for p in printed}
+    assert numbers == {a["Id"]: "1042", b["Id"]: "1043", trust["Id"]: "1"}

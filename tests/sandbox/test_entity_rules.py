@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def je_line(amount: float, posting: str, account: str, **detail: Any) -> dict[str, Any]:
@@ -407,3 +407,299 @@ def test_read_tax_codes_and_rates(new_company: Any) -> None:
     assert q.read("TaxCode", "4")["Name"] == "GST/PST BC"
     assert q.read("TaxRate", "2")["RateValue"] == 13
     fault(q.post("taxcode", {"Name": "New"}), 400, "500")
+
+
+def test_foreign_currency_invoice_posts_home_amounts(new_company: Any) -> None:
+    q = new_company(multicurrency=True)
+    c = q.customer("Paris Client", CurrencyRef={"value": "EUR"})
+    inv = q.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "ExchangeRate": 1.1,
+            "Line": [
+                {"Amount": 100, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}
+            ],
+        },
+    )
+    assert inv["TotalAmt"] == 100.0 and inv["HomeTotalAmt"] == 110.0 and inv["ExchangeRate"] == 1.1
+    assert q.read("Account", q.accounts["ServiceFeeIncome"])["CurrentBalance"] == 110.0
+    home = q.invoice(q.customer()["Id"], "10.00")
+    assert home["ExchangeRate"] == 1 and home["HomeTotalAmt"] == 10.0
+
+
+def test_merge_moves_transactions_and_removes_the_source(qbo: Qbo) -> None:
+    keep = qbo.customer("Keep Me")
+    dup = qbo.customer("Duplicate Me")
+    inv = qbo.invoice(dup["Id"], "60.00")
+    r = qbo.post(
+        "customer",
+        {"Id": dup["Id"], "SyncToken": "0", "MergeIntoRef": {"value": keep["Id"]}},
+        operation="merge",
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["Customer"]["Balance"] == 60.0
+    moved = qbo.read("Invoice", inv["Id"])
+    assert moved["CustomerRef"] == {"value": keep["Id"], "name": "Keep Me"}
+    assert moved["SyncToken"] == "1"
+    fault(qbo.get(f"/customer/{dup['Id']}"), 400, "610")
+    assert qbo.create("Vendor", {"DisplayName": "Duplicate Me"})["DisplayName"] == "Duplicate Me"
+
+
+def test_merge_into_unknown_customer_is_2500(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "customer",
+        {"Id": c["Id"], "SyncToken": "0", "MergeIntoRef": {"value": "4040"}},
+        operation="merge",
+    )
+    fault(r, 400, "2500", "Reference Id")
+
+
+def test_tax_inclusive_canadian_invoice_backs_out_the_tax(new_company: Any) -> None:
+    q = new_company(country="CA")
+    c = q.customer()
+    inv = q.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "GlobalTaxCalculation": "TaxInclusive",
+            "Line": [
+                {
+                    "Amount": 113,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"TaxCodeRef": {"value": "2"}},
+                }
+            ],
+        },
+    )
+    assert inv["TotalAmt"] == 113.0
+    assert inv["TxnTaxDetail"]["TotalTax"] == 13.0
+    assert inv["TxnTaxDetail"]["TaxLine"][0]["TaxLineDetail"]["NetAmountTaxable"] == 100.0
+    assert q.read("Account", q.accounts["ServiceFeeIncome"])["CurrentBalance"] == 100.0
+    assert q.read("Account", q.accounts["GlobalTaxPayable"])["CurrentBalance"] == 13.0
+
+
+def test_us_sales_tax_from_the_transaction_tax_code(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.create(
+        "Invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TxnTaxDetail": {"TxnTaxCodeRef": {"value": "2"}},
+            "Line": [
+                {
+                    "Amount": 100,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"TaxCodeRef": {"value": "TAX"}},
+                },
+                {
+                    "Amount": 50,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"TaxCodeRef": {"value": "NON"}},
+                },
+            ],
+        },
+    )
+    assert inv["TxnTaxDetail"]["TotalTax"] == 7.25 and inv["TotalAmt"] == 157.25
+    payable = qbo.read("Account", qbo.accounts["SalesTaxPayable"])
+    assert payable["CurrentBalance"] == 7.25
+
+
+def test_sub_account_balances_roll_up(qbo: Qbo) -> None:
+    child = qbo.create(
+        "Account",
+        {
+            "Name": "Filing fees - court",
+            "AccountSubType": "LegalProfessionalFees",
+            "SubAccount": True,
+            "ParentRef": {"value": qbo.accounts["LegalProfessionalFees"]},
+        },
+    )
+    qbo.create(
+        "JournalEntry",
+        {
+            "Line": [
+                je_line(30, "Debit", child["Id"]),
+                je_line(30, "Credit", qbo.accounts["Checking"]),
+            ]
+        },
+    )
+    parent = qbo.read("Account", qbo.accounts["LegalProfessionalFees"])
+    assert parent["CurrentBalance"] == 0 and parent["CurrentBalanceWithSubAccounts"] == 30.0
+    assert qbo.read("Account", child["Id"])["CurrentBalanceWithSubAccounts"] == 30.0
+
+
+def test_sales_receipt_posts_to_undeposited_funds_and_voids(qbo: Qbo, control: Any) -> None:
+    sr = qbo.create(
+        "SalesReceipt",
+        {
+            "Line": [
+                {
+                    "Amount": 40,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": "2"}, "Qty": 2, "UnitPrice": 20},
+                }
+            ]
+        },
+    )
+    assert sr["TotalAmt"] == 40.0 and sr["Balance"] == 0
+    assert sr["DepositToAccountRef"]["value"] == qbo.accounts["UndepositedFunds"]
+    assert qbo.read("Account", qbo.accounts["UndepositedFunds"])["CurrentBalance"] == 40.0
+    voided = qbo.post(
+        "salesreceipt",
+        {"Id": sr["Id"], "SyncToken": "0", "sparse": True},
+        operation="update",
+        include="void",
+    ).json()["SalesReceipt"]
+    assert voided["TotalAmt"] == 0 and "Voided" in voided["PrivateNote"]
+    assert qbo.read("Account", qbo.accounts["UndepositedFunds"])["CurrentBalance"] == 0
+
+
+def test_deposited_sales_receipt_is_6540(qbo: Qbo) -> None:
+    sr = qbo.create(
+        "SalesReceipt",
+        {"Line": [{"Amount": 15, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": {}}]},
+    )
+    qbo.create(
+        "Deposit",
+        {
+            "DepositToAccountRef": {"value": qbo.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 15,
+                    "LinkedTxn": [{"TxnId": sr["Id"], "TxnType": "SalesReceipt", "TxnLineId": "0"}],
+                }
+            ],
+        },
+    )
+    fault(
+        qbo.post("salesreceipt", {"Id": sr["Id"], "SyncToken": "0"}, operation="delete"),
+        400,
+        "6540",
+    )
+
+
+def test_transfer_moves_money_between_accounts(qbo: Qbo) -> None:
+    t = qbo.create(
+        "Transfer",
+        {
+            "FromAccountRef": {"value": qbo.accounts["Checking"]},
+            "ToAccountRef": {"value": qbo.accounts["TrustAccounts"]},
+            "Amount": 250,
+        },
+    )
+    assert t["Amount"] == 250.0
+    assert qbo.read("Account", qbo.accounts["TrustAccounts"])["CurrentBalance"] == 250.0
+    assert qbo.read("Account", qbo.accounts["Checking"])["CurrentBalance"] == -250.0
+    r = qbo.post(
+        "transfer",
+        {
+            "FromAccountRef": {"value": qbo.accounts["Checking"]},
+            "ToAccountRef": {"value": qbo.accounts["Checking"]},
+            "Amount": 5,
+        },
+    )
+    fault(r, 400, "6000", "ToAccountRef")
+
+
+def test_department_is_a_plus_list_and_tax_agency_is_named(qbo: Qbo, new_company: Any) -> None:
+    dept = qbo.create("Department", {"Name": "Downtown office"})
+    assert dept["FullyQualifiedName"] == "Downtown office"
+    fault(new_company(edition="essentials").post("department", {"Name": "X"}), 400, "5020")
+    agency = qbo.create("TaxAgency", {"DisplayName": "State Revenue"})
+    fault(qbo.post("taxagency", {"DisplayName": "state revenue"}), 400, "6240", "DisplayName")
+    assert qbo.read("TaxAgency", agency["Id"])["DisplayName"] == "State Revenue"
+
+
+def bill_body(qbo: Qbo, vendor_id: str, amount: float = 80, **extra: Any) -> dict[str, Any]:
+    return {
+        "VendorRef": {"value": vendor_id},
+        "Line": [
+            {
+                "Amount": amount,
+                "DetailType": "AccountBasedExpenseLineDetail",
+                "AccountBasedExpenseLineDetail": {
+                    "AccountRef": {"value": qbo.accounts["LegalProfessionalFees"]}
+                },
+            }
+        ],
+        **extra,
+    }
+
+
+def test_bill_and_bill_payment(qbo: Qbo) -> None:
+    vendor = qbo.create("Vendor", {"DisplayName": "Process Servers Ltd"})
+    bill = qbo.create("Bill", bill_body(qbo, vendor["Id"]))
+    assert (
+        bill["Balance"] == 80.0 and bill["APAccountRef"]["value"] == qbo.accounts["AccountsPayable"]
+    )
+    assert qbo.read("Account", qbo.accounts["AccountsPayable"])["CurrentBalance"] == 80.0
+    pay = qbo.create(
+        "BillPayment",
+        {
+            "VendorRef": {"value": vendor["Id"]},
+            "PayType": "Check",
+            "TotalAmt": 50,
+            "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["Checking"]}},
+            "Line": [{"Amount": 50, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+        },
+    )
+    after = qbo.read("Bill", bill["Id"])
+    assert after["Balance"] == 30.0
+    assert after["LinkedTxn"] == [{"TxnId": pay["Id"], "TxnType": "BillPayment"}]
+    assert qbo.read("Account", qbo.accounts["AccountsPayable"])["CurrentBalance"] == 30.0
+    voided = qbo.post(
+        "billpayment",
+        {"Id": pay["Id"], "SyncToken": "0", "sparse": True},
+        operation="update",
+        include="void",
+    ).json()["BillPayment"]
+    assert voided["TotalAmt"] == 0 and "Voided" in voided["PrivateNote"]
+    assert qbo.read("Bill", bill["Id"])["Balance"] == 80.0
+
+
+def test_bill_payment_rules(qbo: Qbo) -> None:
+    vendor = qbo.create("Vendor", {"DisplayName": "Couriers R Us"})
+    other = qbo.create("Vendor", {"DisplayName": "Someone Else"})
+    bill = qbo.create("Bill", bill_body(qbo, vendor["Id"], 20))
+    base = {
+        "PayType": "Check",
+        "TotalAmt": 20,
+        "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["Checking"]}},
+        "Line": [{"Amount": 20, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+    }
+    fault(
+        qbo.post("billpayment", {**base, "VendorRef": {"value": other["Id"]}}),
+        400,
+        "620",
+        "Line.LinkedTxn",
+    )
+    wrong_bank = {
+        **base,
+        "VendorRef": {"value": vendor["Id"]},
+        "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["CreditCard"]}},
+    }
+    fault(qbo.post("billpayment", wrong_bank), 400, "6430", "CheckPayment.BankAccountRef")
+    too_much = {
+        **base,
+        "VendorRef": {"value": vendor["Id"]},
+        "TotalAmt": 25,
+        "Line": [{"Amount": 25, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+    }
+    fault(qbo.post("billpayment", too_much), 400, "6000", "Line.Amount")
+
+
+def test_duplicate_bill_number_per_vendor_when_warned(qbo: Qbo, new_company: Any) -> None:
+    qbo.patch(warn_duplicate_doc_numbers=True)
+    a = qbo.create("Vendor", {"DisplayName": "Vendor A"})
+    b = qbo.create("Vendor", {"DisplayName": "Vendor B"})
+    qbo.create("Bill", bill_body(qbo, a["Id"], DocNumber="INV-1"))
+    qbo.create("Bill", bill_body(qbo, b["Id"], DocNumber="INV-1"))
+    err = fault(
+        qbo.post("bill", bill_body(qbo, a["Id"], DocNumber="INV-1")), 400, "6140", "DocNumber"
+    )
+    assert "TxnType=Bill" in err["Detail"]
+    simple = new_company(edition="simple_start")
+    v = simple.create("Vendor", {"DisplayName": "V"})
+    fault(simple.post("bill", bill_body(simple, v["Id"])), 400, "5020")

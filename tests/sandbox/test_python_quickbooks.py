@@ -18,9 +18,7 @@ import pytest
 intuitlib_config = pytest.importorskip("intuitlib.config")
 qb_client = pytest.importorskip("quickbooks.client")
 
-from conftest import Server  # noqa: E402
 from intuitlib.client import AuthClient  # noqa: E402
-from quickbooks import QuickBooks  # noqa: E402
 from quickbooks.batch import batch_create, batch_delete  # noqa: E402
 from quickbooks.cdc import change_data_capture  # noqa: E402
 from quickbooks.exceptions import (  # noqa: E402
@@ -48,6 +46,9 @@ from quickbooks.objects.payment import Payment  # noqa: E402
 from quickbooks.objects.preferences import Preferences  # noqa: E402
 from quickbooks.objects.purchase import Purchase  # noqa: E402
 from quickbooks.objects.vendor import Vendor  # noqa: E402
+from sandbox_support import Server  # noqa: E402
+
+from quickbooks import QuickBooks  # noqa: E402
 
 CLIENT = "qbtest-client"
 SECRET = "qbtest-secret"
@@ -79,6 +80,7 @@ def setup(sandbox: Server, control: httpx.Client) -> Iterator[dict[str, Any]]:
         f"{sandbox.url}/.well-known/openid_sandbox_configuration/",
     )
     mp.setattr(qb_client.QuickBooks, "sandbox_api_url_v3", f"{sandbox.url}/v3")
+    mp.setattr(qb_client.QuickBooks, "api_url_v3", f"{sandbox.url}/v3")
     yield {
         "realm": company["realm_id"],
         "refresh": tokens["refresh_token"],
@@ -133,6 +135,7 @@ def test_create_read_update_customer(qb: QuickBooks) -> None:
 
 def test_query_filter_where_all_count(qb: QuickBooks) -> None:
     c = new_customer(qb, "Filter O'Neil")
+    new_customer(qb)
     assert [x.Id for x in Customer.filter(DisplayName="Filter O'Neil", qb=qb)] == [c.Id]
     assert [x.Id for x in Customer.where(f"Id = '{c.Id}'", qb=qb)] == [c.Id]
     assert len(Customer.all(max_results=2, qb=qb)) == 2
@@ -264,3 +267,49 @@ def test_webhook_signature_matches_library_check(qb: QuickBooks) -> None:
 
     body = json.dumps([{"specversion": "1.0"}])
     assert qb.validate_webhook_signature(body, sign(body.encode(), "verifier"), "verifier")
+
+
+def test_intuit_oauth_full_flow_with_discovery_url_as_environment(
+    setup: dict[str, Any], sandbox: Server
+) -> None:
+    import re
+
+    from intuitlib.enums import Scopes
+    from intuitlib.exceptions import AuthClientError
+
+    discovery = f"{sandbox.url}/.well-known/openid_configuration/"
+    auth = AuthClient(
+        client_id=CLIENT, client_secret=SECRET, environment=discovery, redirect_uri=REDIRECT
+    )
+    url = auth.get_authorization_url([Scopes.ACCOUNTING], state_token="st-1")
+    assert url.startswith(f"{sandbox.url}/connect/oauth2?")
+    page = httpx.get(url)
+    assert page.status_code == 200 and "python-quickbooks" in page.text
+    action = re.search(r"action='([^']+)'", page.text)
+    assert action is not None
+    answer = httpx.post(
+        action.group(1),
+        data={
+            "client_id": CLIENT,
+            "redirect_uri": REDIRECT,
+            "scope": Scopes.ACCOUNTING.value,
+            "state": "st-1",
+            "realm_id": setup["realm"],
+            "action": "connect",
+        },
+    )
+    callback = httpx.URL(answer.headers["location"])
+    assert callback.params["state"] == "st-1"
+    auth.get_bearer_token(callback.params["code"], realm_id=callback.params["realmId"])
+    assert auth.access_token and auth.refresh_token and auth.x_refresh_token_expires_in == 8640000
+    qb = QuickBooks(
+        auth_client=auth,
+        refresh_token=auth.refresh_token,
+        company_id=callback.params["realmId"],
+        minorversion=75,
+    )
+    assert Customer.count(qb=qb) is not None
+    assert auth.revoke(token=auth.refresh_token) is True
+    with pytest.raises(AuthClientError) as info:
+        auth.refresh()
+    assert info.value.status_code == 400

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def seed(qbo: Qbo) -> list[dict]:
@@ -110,3 +110,7 @@ def test_4001_nested_projection(qbo: Qbo) -> None:
 
 def test_4001_maxresults_over_1000(qbo: Qbo) -> None:
     fault(qbo.query("SELECT * FROM Customer MAXRESULTS 1001"), 400, "4001")
+
+
+def test_lists_without_an_active_flag_are_listed(qbo: Qbo) -> None:
+    assert len(qbo.rows("SELECT * FROM TaxAgency MAXRESULTS 1")) == 1

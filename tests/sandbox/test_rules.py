@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Qbo, fault
+from sandbox_support import Qbo, fault
 
 
 def sales_line(amount: float, **detail: Any) -> dict[str, Any]:
@@ -220,7 +220,7 @@ def test_5020_class_in_essentials(new_company: Any) -> None:
     fault(q.post("class", {"Name": "Litigation"}), 400, "5020", "")
 
 
-def test_5020_billable_expense_below_plus(new_company: Any) -> None:
+def test_5030_billable_expense_below_plus(new_company: Any) -> None:
     q = new_company(edition="essentials")
     c = q.customer()
     r = q.post(
@@ -241,7 +241,7 @@ def test_5020_billable_expense_below_plus(new_company: Any) -> None:
             ],
         },
     )
-    fault(r, 400, "5020")
+    fault(r, 400, "5030", "Line.AccountBasedExpenseLineDetail.BillableStatus")
 
 
 def test_5030_class_ref_when_tracking_is_off(qbo: Qbo) -> None:
@@ -273,10 +273,7 @@ def test_6000_journal_entry_with_one_line(qbo: Qbo) -> None:
         },
     )
     err = fault(r, 400, "6000", "Line")
-    assert (
-        err["Detail"]
-        == "Business Validation Error: Fill out at least two detail lines to continue."
-    )
+    assert err["Detail"] == "Business Validation Error: A journal entry needs at least two lines."
 
 
 def test_6000_receivable_line_without_customer(qbo: Qbo) -> None:
@@ -310,7 +307,7 @@ def test_6000_receivable_line_without_customer(qbo: Qbo) -> None:
 def test_6000_payment_without_amount(qbo: Qbo) -> None:
     c = qbo.customer()
     err = fault(qbo.post("payment", {"CustomerRef": {"value": c["Id"]}}), 400, "6000", "TotalAmt")
-    assert err["Detail"] == "Business Validation Error: You must set a transaction amount."
+    assert err["Detail"] == "Business Validation Error: A payment needs an amount (TotalAmt)."
 
 
 def test_6000_payment_applied_beyond_open_balance(qbo: Qbo) -> None:
@@ -405,7 +402,7 @@ def test_6240_display_name_shared_by_vendor_and_inactive_customer(qbo: Qbo) -> N
     c = qbo.customer("Smith & Co")
     qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     err = fault(qbo.post("vendor", {"DisplayName": "smith & co"}), 400, "6240", "")
-    assert "Another customer, vendor or employee" in err["Detail"]
+    assert err["Detail"].startswith("Duplicate Name Exists Error")
     fault(qbo.post("employee", {"DisplayName": "Smith & Co"}), 400, "6240")
 
 
@@ -509,3 +506,88 @@ def test_canadian_invoice_computes_tax_per_line(new_company: Any) -> None:
     # 5% and 7% on 10.05 (0.50 + 0.70) plus 13% on 10.05 (1.31)
     assert inv["TxnTaxDetail"]["TotalTax"] == 2.51
     assert inv["TotalAmt"] == 22.61
+
+
+def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: Any) -> None:
+    body = {"Name": "Widgets", "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": 1}
+    fault(new_company(edition="essentials").post("item", body), 400, "5020")
+    fault(new_company(edition="plus").post("item", body), 400, "500", "Type")
+
+
+def test_responses_carry_an_intuit_tid(qbo: Qbo) -> None:
+    assert len(qbo.get("/preferences").headers["intuit_tid"]) == 32
+
+
+def test_5030_class_on_invoice_line_below_plus(new_company: Any) -> None:
+    q = new_company(edition="essentials")
+    c = q.customer()
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, ClassRef={"value": "1"})]},
+    )
+    fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
+
+
+def test_6140_invoice_number_taken_by_a_credit_memo(qbo: Qbo) -> None:
+    qbo.patch(custom_txn_numbers=True)
+    c = qbo.customer()
+    cm = qbo.create(
+        "CreditMemo",
+        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]},
+    )
+    r = qbo.post(
+        "invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]}
+    )
+    err = fault(r, 400, "6140", "DocNumber")
+    assert err["Detail"].endswith(
+        f"DocNumber=1234 is assigned to TxnType=Credit Memo with TxnId={cm['Id']}"
+    )
+
+
+def test_payment_for_inactive_customer_is_6000_and_unknown_is_2500(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        400,
+        "6000",
+        "CustomerRef",
+    )
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": "98765"}, "TotalAmt": 5}),
+        400,
+        "2500",
+        "Reference Id",
+    )
+
+
+def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: Any) -> None:
+    control.post(f"/_sandbox/companies/{qbo.realm}/purge")
+    c = qbo.customer()
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        400,
+        "2020",
+        "DepositToAccountRef",
+    )
+
+
+def test_6180_customer_nested_too_deep(qbo: Qbo) -> None:
+    parent = qbo.customer("Level 0")
+    for level in range(1, 5):
+        parent = qbo.create(
+            "Customer", {"DisplayName": f"Level {level}", "ParentRef": {"value": parent["Id"]}}
+        )
+    r = qbo.post("customer", {"DisplayName": "Level 5", "ParentRef": {"value": parent["Id"]}})
+    fault(r, 400, "6180", "ParentRef")
+
+
+def test_6180_class_nested_too_deep(qbo: Qbo) -> None:
+    qbo.patch(class_tracking=True)
+    parent = qbo.create("Class", {"Name": "C0"})
+    for level in range(1, 5):
+        parent = qbo.create(
+            "Class", {"Name": f"C{level}", "SubClass": True, "ParentRef": {"value": parent["Id"]}}
+        )
+    r = qbo.post("class", {"Name": "C5", "SubClass": True, "ParentRef": {"value": parent["Id"]}})
+    fault(r, 400, "6180", "ParentRef")

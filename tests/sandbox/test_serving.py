@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Server
 from fastapi import FastAPI
+from sandbox_support import Server
 from typer.testing import CliRunner
 
 from lawsync.sandbox.app import create_app
@@ -45,7 +45,13 @@ def test_mounted_sandbox_derives_urls_from_its_prefix(mounted: Server) -> None:
         )
         assert r.status_code == 200
         page = http.get(
-            "/qbo/connect/oauth2", params={"client_id": "m", "redirect_uri": "http://x/cb"}
+            "/qbo/connect/oauth2",
+            params={
+                "client_id": "m",
+                "redirect_uri": "http://x/cb",
+                "response_type": "code",
+                "scope": "com.intuit.quickbooks.accounting",
+            },
         )
         assert f"action='{mounted.url}/qbo/connect/oauth2'" in page.text
 
@@ -120,3 +126,50 @@ def test_cli_control_commands_talk_to_a_running_sandbox(sandbox: Server) -> None
     assert tokens.exit_code == 0 and "access_token" in tokens.output
     clock = runner.invoke(cli_app, ["clock", "--advance-seconds", "0", "--url", sandbox.url])
     assert clock.exit_code == 0
+
+
+def test_cli_registers_apps(sandbox: Server) -> None:
+    result = CliRunner().invoke(
+        cli_app,
+        [
+            "app",
+            "register",
+            "--name",
+            "CLI app",
+            "--client-id",
+            "cli-app",
+            "--client-secret",
+            "s",
+            "--redirect-uri",
+            "http://x/cb",
+            "--legacy-webhooks",
+            "--url",
+            sandbox.url,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"webhook_format": "legacy"' in result.output
+
+
+def test_unexpected_errors_are_system_faults(sandbox: Server) -> None:
+    r = httpx.post(f"{sandbox.url}/_sandbox/companies/none/tokens", json={"client_id": "x"})
+    assert r.status_code == 404 and "error" in r.json()
+
+
+def test_cli_works_when_registered_as_lawsync_sandbox(sandbox: Server) -> None:
+    import typer
+
+    outer = typer.Typer()
+
+    @outer.callback()
+    def root() -> None:
+        """lawsync"""
+
+    outer.add_typer(cli_app, name="sandbox")
+    runner = CliRunner()
+    helped = runner.invoke(outer, ["sandbox", "--help"])
+    assert helped.exit_code == 0 and "--port" in helped.output and "company" in helped.output
+    clock = runner.invoke(
+        outer, ["sandbox", "clock", "--advance-seconds", "0", "--url", sandbox.url]
+    )
+    assert clock.exit_code == 0, clock.output

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Qbo, make_company
+from sandbox_support import Qbo, make_company
 
 
 class Receiver:
@@ -41,7 +41,7 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def wait(self, count: int, timeout: float = 5.0) -> list[tuple[bytes, dict[str, str]]]:
         deadline = time.time() + timeout
@@ -129,3 +129,50 @@ def test_failed_delivery_is_retried(control: httpx.Client, receiver: Receiver) -
     bodies = receiver.wait(1)
     assert len(bodies) == 1 and receiver.calls == 3
     assert json.loads(bodies[0][0])[0]["type"] == "qbo.customer.created.v1"
+
+
+def test_no_events_after_the_grant_is_revoked(control: httpx.Client, receiver: Receiver) -> None:
+    client_id = f"hook-{uuid.uuid4().hex[:8]}"
+    control.post(
+        "/_sandbox/apps",
+        json={
+            "name": "hooks",
+            "client_id": client_id,
+            "client_secret": "s",
+            "webhook_url": receiver.url,
+            "webhook_batch_seconds": 0.05,
+        },
+    ).raise_for_status()
+    q = make_company(control)
+    grant = control.post(
+        f"/_sandbox/companies/{q.realm}/tokens", json={"client_id": client_id}
+    ).json()
+    control.post(
+        "/v2/oauth2/tokens/revoke", json={"token": grant["refresh_token"]}, auth=(client_id, "s")
+    )
+    q.customer("Unheard")
+    time.sleep(0.3)
+    assert receiver.bodies == []
+
+
+def test_merge_event_carries_the_deleted_id(control: httpx.Client, receiver: Receiver) -> None:
+    q = hooked_company(control, receiver)
+    keep, dup = q.customer("Merge Target"), q.customer("Merge Source")
+    q.post(
+        "customer",
+        {"Id": dup["Id"], "SyncToken": "0", "MergeIntoRef": {"value": keep["Id"]}},
+        operation="merge",
+    )
+    deadline = time.time() + 5
+    merged: list[dict[str, Any]] = []
+    while time.time() < deadline and not merged:
+        merged = [
+            e
+            for b, _ in receiver.bodies
+            for e in json.loads(b)
+            if e["type"] == "qbo.customer.merged.v1"
+        ]
+        time.sleep(0.02)
+    assert merged[0]["intuitentityid"] == keep["Id"] and merged[0]["data"] == {
+        "deletedid": dup["Id"]
+    }

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .auth import TokenError
 from .backend import ControlError, Sandbox
-from .faults import GatewayFault, QboFault, ServiceUnavailable
+from .faults import GatewayFault, QboFault, ServiceUnavailable, SystemFault
 from .persist import Persistence
 from .routes import api, control, oauth
 from .throttle import Throttle
@@ -84,11 +84,25 @@ def create_app(db: str = ":memory:") -> FastAPI:
 
     @app.exception_handler(GatewayFault)
     async def gateway_fault(request: Request, fault: GatewayFault) -> Response:
-        return JSONResponse(fault.body(int(sandbox.clock.now() * 1000)), status_code=fault.status)
+        now = sandbox.clock.now()
+        company = sandbox.companies.get(request.path_params.get("realm", ""))
+        if company is not None and company.gateway_fault_format == "xml":
+            stamp = response_time(now, company.tz)
+            return Response(
+                fault.xml(stamp), status_code=fault.status, media_type="application/xml"
+            )
+        return JSONResponse(fault.body(int(now * 1000)), status_code=fault.status)
 
     @app.exception_handler(ServiceUnavailable)
     async def outage(request: Request, exc: ServiceUnavailable) -> Response:
         return HTMLResponse(OUTAGE_PAGE, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def system_fault(request: Request, exc: Exception) -> Response:
+        fault = SystemFault(f"System Failure Error: {type(exc).__name__}: {exc}", "")
+        return JSONResponse(
+            {**fault.body(), "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z")}, status_code=500
+        )
 
     @app.exception_handler(ControlError)
     async def control_error(request: Request, exc: ControlError) -> Response:

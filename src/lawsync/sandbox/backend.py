@@ -7,17 +7,16 @@ from datetime import date
 from typing import Any
 
 from .auth import ACCOUNTING_SCOPE, App, Grant, TokenError, Tokens
+from .chaos import configure
 from .clock import Clock
-from .company import EDITIONS, Company, Limits, Record
+from .company import EDITIONS, Change, Company, Limits, Record
 from .faults import (
-    GatewayFault,
     GeneralAuthenticationError,
     authentication_failed,
     authorization_failed,
 )
 from .models import MODELS
 from .models.base import Ctx, Operations
-from .models.deposit import Deposit
 from .seed import refresh_settings_records, seed_company
 
 FIRST_REALM = 9130000000000001
@@ -30,6 +29,18 @@ class ControlError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+def _last_cheque_number(c: Company, account_id: str) -> int:
+    """Cheques are numbered consecutively per bank account."""
+    numbers = [
+        int(r.data["DocNumber"])
+        for r in c.table("Purchase").values()
+        if r.data.get("PaymentType") == "Check"
+        and r.data.get("AccountRef", {}).get("value") == account_id
+        and str(r.data.get("DocNumber", "")).isdigit()
+    ]
+    return max(numbers, default=0)
 
 
 class Sandbox:
@@ -157,6 +168,17 @@ class Sandbox:
                 if changes["outage"] not in ("none", "http_503", "gateway_500"):
                     raise ControlError(400, "outage must be none, http_503 or gateway_500")
                 c.outage = changes["outage"]
+            if "chaos" in changes:
+                try:
+                    c.chaos = configure(changes["chaos"] or {})
+                except (ValueError, TypeError) as exc:
+                    raise ControlError(400, str(exc)) from None
+            if "latency_ms" in changes:
+                c.latency_ms = max(0, int(changes["latency_ms"] or 0))
+            if "gateway_fault_format" in changes:
+                if changes["gateway_fault_format"] not in ("json", "xml"):
+                    raise ControlError(400, "gateway_fault_format must be json or xml")
+                c.gateway_fault_format = changes["gateway_fault_format"]
             for key in ("custom_txn_numbers", "warn_duplicate_doc_numbers", "class_tracking"):
                 if key in changes:
                     setattr(c, key, bool(changes[key]))
@@ -214,7 +236,7 @@ class Sandbox:
                     number = str(first_number)
                     first_number += 1
                 else:
-                    number = c.next_doc_number("cheque", 1)
+                    number = str(_last_cheque_number(c, rec.data["AccountRef"]["value"]) + 1)
                 body = {
                     **rec.data,
                     "DocNumber": number,
@@ -242,11 +264,11 @@ class Sandbox:
             c.name_index.clear()
             c.requests.clear()
 
-    def emit(self, realm_id: str, events: list[tuple[str, str, str]]) -> None:
+    def emit(self, realm_id: str, events: list[Change]) -> None:
         if events:
             for listener in self.listeners:
                 listener(realm_id, list(events))
             events.clear()
 
 
-__all__ = ["ControlError", "Deposit", "GatewayFault", "Sandbox"]
+__all__ = ["ControlError", "Sandbox"]

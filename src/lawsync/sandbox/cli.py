@@ -111,6 +111,11 @@ def patch_company(
     concurrent: int | None = typer.Option(None),
     batches_per_window: int | None = typer.Option(None),
     window_seconds: float | None = typer.Option(None),
+    gateway_fault_format: str | None = typer.Option(None, help="json|xml"),
+    latency_ms: int | None = typer.Option(None),
+    chaos_rate: float | None = typer.Option(None, help="Share of /v3 calls to fail (0-1)."),
+    chaos_kind: list[str] = typer.Option([], "--chaos-kind", help="Fault kinds to inject."),
+    chaos_seed: int | None = typer.Option(None),
     url: str = URL,
 ) -> None:
     """Change a company's state (only the options given are changed)."""
@@ -124,6 +129,8 @@ def patch_company(
             "custom_txn_numbers": custom_txn_numbers,
             "warn_duplicate_doc_numbers": warn_duplicate_doc_numbers,
             "class_tracking": class_tracking,
+            "gateway_fault_format": gateway_fault_format,
+            "latency_ms": latency_ms,
         }.items()
         if v is not None
     }
@@ -139,6 +146,8 @@ def patch_company(
     }
     if limits:
         body["limits"] = limits
+    if chaos_rate is not None:
+        body["chaos"] = {"rate": chaos_rate, "kinds": chaos_kind or None, "seed": chaos_seed}
     _call("PATCH", url, f"/_sandbox/companies/{realm_id}", body)
 
 

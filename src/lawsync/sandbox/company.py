@@ -7,6 +7,7 @@ from datetime import date, timezone
 from decimal import Decimal
 from typing import Any
 
+from .chaos import Chaos
 from .wire import company_tz, dumps
 
 EDITIONS = ("simple_start", "essentials", "plus", "advanced")
@@ -30,6 +31,16 @@ class Record:
     @classmethod
     def of(cls, data: dict[str, Any], created: float, updated: float) -> Record:
         return cls(data, dumps(data), created, updated)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One create/update/delete/void/merge, as webhooks and the change feed report it."""
+
+    entity: str
+    ident: str
+    operation: str
+    deleted_id: str | None = None
 
 
 @dataclass
@@ -60,6 +71,9 @@ class Company:
     subscription_status: str = "active"
     authorizing_user_disabled: bool = False
     outage: str = "none"
+    gateway_fault_format: str = "json"
+    latency_ms: int = 0
+    chaos: Chaos = field(default_factory=Chaos)
     custom_txn_numbers: bool = False
     warn_duplicate_doc_numbers: bool = False
     class_tracking: bool = False

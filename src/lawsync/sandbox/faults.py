@@ -9,13 +9,14 @@ Two families exist on the wire.  Entity-layer faults use the capitalised
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from xml.sax.saxutils import escape
 
 
 class QboFault(Exception):
     """An entity-layer fault; subclasses fix the code, message and HTTP status."""
 
     code: ClassVar[str] = "10000"
-    message: ClassVar[str] = "An application error has occurred while processing your request"
+    message: ClassVar[str] = "Application Error"
     fault_type: ClassVar[str] = "ValidationFault"
     status: ClassVar[int] = 400
 
@@ -70,9 +71,14 @@ class BatchSizeExceeded(QboFault):
     message = "Batch size exceeds allowed limit"
 
 
+class InvalidProperty(QboFault):
+    code = "2010"
+    message = "Request has invalid or unsupported property"
+
+
 class RequiredParamMissing(QboFault):
     code = "2020"
-    message = "Required param missing, need to supply the required value for the API"
+    message = "Required Param Missing"
 
     @classmethod
     def of(cls, name: str, element: str | None = None) -> RequiredParamMissing:
@@ -86,12 +92,12 @@ class InvalidRequestIdFormat(QboFault):
 
 class InvalidStringLength(QboFault):
     code = "2050"
-    message = "String length is either shorter or longer than supported by specification"
+    message = "Invalid String Length"
 
     @classmethod
     def of(cls, element: str, maximum: int, supplied: int) -> InvalidStringLength:
         return cls(
-            "String length specified does not match the supported length. "
+            f"String length out of range for {element}. "
             f"Min:0 Max:{maximum} supported. Supplied length:{supplied}",
             element,
         )
@@ -123,12 +129,12 @@ class InvalidDateRange(QboFault):
 
 class MalformedWebAddress(QboFault):
     code = "2200"
-    message = "Malformed Web Site Address format"
+    message = "Malformed Web Site Address Format"
 
 
 class InvalidEmailAddress(QboFault):
     code = "2210"
-    message = "Invalid Email Address format"
+    message = "Invalid Email Address Format"
 
 
 class InvalidCurrency(QboFault):
@@ -182,7 +188,7 @@ class FeatureNotSupported(QboFault):
 
 class BusinessValidation(QboFault):
     code = "6000"
-    message = "A business validation error has occurred while processing your request"
+    message = "Business Validation Error"
 
     @classmethod
     def of(cls, text: str, element: str = "") -> BusinessValidation:
@@ -192,6 +198,11 @@ class BusinessValidation(QboFault):
 class AccountTypeRequired(QboFault):
     code = "6010"
     message = "AccountType or AccountSubType required"
+
+
+class DiscountInfoMissing(QboFault):
+    code = "6090"
+    message = "Discount Line missing required info"
 
 
 class AmountCalculationIncorrect(QboFault):
@@ -214,6 +225,18 @@ class DuplicateDocNumber(QboFault):
     message = "Duplicate Document Number Error"
 
 
+class SubLevelLimit(QboFault):
+    code = "6180"
+    message = "Sub Level Limit"
+
+    @classmethod
+    def of(cls, what: str) -> SubLevelLimit:
+        return cls(
+            f"Sub Level Limit : {what} can be nested at most 4 levels below a top level.",
+            "ParentRef",
+        )
+
+
 class InvalidCompanyStatus(QboFault):
     code = "6190"
     message = "Invalid Company Status"
@@ -221,7 +244,7 @@ class InvalidCompanyStatus(QboFault):
 
 class AccountPeriodClosed(QboFault):
     code = "6210"
-    message = "Account Period Closed, Cannot Update Through Services API"
+    message = "Account Period Closed"
 
 
 class DuplicateName(QboFault):
@@ -266,10 +289,17 @@ class DepositedTransaction(QboFault):
     def __init__(self, detail: str = "", element: str = "") -> None:
         super().__init__(
             detail
-            or "This transaction has been deposited. If you want to change or delete it, "
-            "you must edit the deposit it appears on and remove it first.",
+            or "Deposited Transaction : this transaction is part of a deposit. Take it out of "
+            "the deposit before changing, voiding or deleting it.",
             element,
         )
+
+
+class SystemFault(QboFault):
+    code = "10000"
+    message = "Application Error"
+    fault_type = "SystemFault"
+    status = 500
 
 
 class GatewayFault(Exception):
@@ -311,6 +341,19 @@ class GatewayFault(Exception):
             "status": None,
             "cdcresponse": [],
         }
+
+    def xml(self, stamp: str) -> str:
+        """The XML body the gateway sometimes sends even to JSON clients."""
+        message = escape(
+            f"message={self.name}; errorCode={int(self.code):06d}; statusCode={self.status}"
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="{stamp}">'
+            f'<Fault type="{self.fault_type}"><Error code="{self.code}">'
+            f"<Message>{message}</Message><Detail>{escape(self.detail or '')}</Detail>"
+            "</Error></Fault></IntuitResponse>"
+        )
 
 
 def authentication_failed(detail: str | None) -> GatewayFault:

@@ -106,6 +106,17 @@ def set_applications(
     return touched
 
 
+def _link(pid: str) -> dict[str, str]:
+    """Applications are keyed by the paying transaction: "12" (a Payment) or "BillPayment:3"."""
+    kind, _, ident = pid.rpartition(":")
+    return {"TxnId": ident, "TxnType": kind or "Payment"}
+
+
+def _link_order(pid: str) -> tuple[str, int]:
+    kind, _, ident = pid.rpartition(":")
+    return (kind, int(ident) if ident.isdigit() else 0)
+
+
 def applied_total(c: Company, target: tuple[str, str], excluding: str | None = None) -> Decimal:
     return sum((v for pid, v in c.applied.get(target, {}).items() if pid != excluding), ZERO)
 
@@ -117,9 +128,7 @@ def refresh_open_balance(c: Company, target: tuple[str, str], now: float) -> Non
         return
     total = Decimal(str(rec.data.get("TotalAmt", 0)))
     balance = total - applied_total(c, target)
-    links = [
-        {"TxnId": pid, "TxnType": "Payment"} for pid in sorted(c.applied.get(target, {}), key=int)
-    ]
+    links = [_link(pid) for pid in sorted(c.applied.get(target, {}), key=_link_order)]
     changes: dict[str, Any] = {"Balance": balance}
     if entity == "CreditMemo":
         changes["RemainingCredit"] = balance

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 from .backend import Sandbox
+from .company import Change
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB)"
 
@@ -52,7 +53,7 @@ class Persistence:
         self._thread = threading.Thread(target=self._run, name="sandbox-persist", daemon=True)
         self._thread.start()
 
-    def mark(self, realm: str, events: list[tuple[str, str, str]]) -> None:
+    def mark(self, realm: str, events: list[Change]) -> None:
         if self.enabled:
             self._dirty.set()
 

@@ -334,9 +334,13 @@ def run(c: Company, q: Query) -> tuple[list[Record], int]:
     """Return the page of matching records and the total number of matches."""
     model = MODELS[q.entity]
     conds = list(q.conditions)
-    if model.kind == "name" and not any(cd.field == "Active" for cd in conds):
-        conds.append(Condition("Active", "=", [True]))
-    rows = [r for r in c.table(q.entity).values() if all(_matches(r, cd) for cd in conds)]
+    hide_inactive = model.kind == "name" and not any(cd.field == "Active" for cd in conds)
+    rows = [
+        r
+        for r in c.table(q.entity).values()
+        if not (hide_inactive and r.data.get("Active") is False)
+        and all(_matches(r, cd) for cd in conds)
+    ]
     if q.order:
         for name, desc in reversed(q.order):
 

@@ -22,11 +22,7 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
             datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
             raise InvalidDateFormat(f"Invalid Date Format : {text}", name) from None
-    totals: dict[str, Decimal] = {}
-    for postings in c.postings.values():
-        for p in postings:
-            if p.txn_date <= end:
-                totals[p.account_id] = totals.get(p.account_id, ZERO) + p.amount
+    totals = _balances(c, end)
     rows = []
     debit_total = credit_total = ZERO
     accounts = sorted(
@@ -85,6 +81,54 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
             ]
         },
     }
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def fiscal_year_start(c: Company, end: str) -> str:
+    prefs = c.get("Preferences", "1")
+    month_name = ((prefs.data if prefs else {}).get("AccountingInfoPrefs") or {}).get(
+        "FirstMonthOfFiscalYear", "January"
+    )
+    month = MONTHS.index(month_name) + 1 if month_name in MONTHS else 1
+    year, end_month = int(end[:4]), int(end[5:7])
+    return f"{year if end_month >= month else year - 1:04d}-{month:02d}-01"
+
+
+def _balances(c: Company, end: str) -> dict[str, Decimal]:
+    """Balances as of ``end``: income and expense accounts count from the start of the
+    fiscal year, earlier years' net income sits in Retained Earnings, as in QBO."""
+    fy_start = fiscal_year_start(c, end)
+    retained = c.account_by_subtype("RetainedEarnings")
+    totals: dict[str, Decimal] = {}
+    for postings in c.postings.values():
+        for p in postings:
+            if p.txn_date > end:
+                continue
+            account = c.get("Account", p.account_id)
+            profit_and_loss = account is not None and account.data.get("Classification") in (
+                "Revenue",
+                "Expense",
+            )
+            target = p.account_id
+            if profit_and_loss and p.txn_date < fy_start and retained is not None:
+                target = retained.data["Id"]
+            totals[target] = totals.get(target, ZERO) + p.amount
+    return totals
 
 
 def report(c: Company, now: float, name: str, params: dict[str, str]) -> dict[str, Any]:

@@ -231,6 +231,8 @@ def seed_company(c: Company, now: float) -> None:
                 "Type": "CREDIT_CARD" if method == "Credit Card" else "NON_CREDIT_CARD",
             },
         )
+    agency = "State Department of Revenue" if c.country == "US" else "Canada Revenue Agency"
+    ops.create(MODELS["TaxAgency"], {"DisplayName": agency})
     _tax_tables(c, now)
     refresh_settings_records(c, now, bump=False)
     ctx.events.clear()

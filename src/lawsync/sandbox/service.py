@@ -19,6 +19,8 @@ from .faults import (
 )
 from .models import BY_PATH, MODELS, EntityModel
 from .models.base import Ctx, Operations
+from .models.merge import merge
+from .models.shape import check_shape
 from .query import parse, project, run
 from .wire import dumps, parse_instant
 
@@ -46,12 +48,9 @@ def read(c: Company, model: EntityModel, ident: str) -> str:
     rec = c.get(model.name, ident)
     if rec is None:
         if model.kind == "txn":
-            detail = "Object Not Found : Another user has deleted this transaction."
+            detail = f"Object Not Found : {model.name} {ident} does not exist or was deleted."
         else:
-            detail = (
-                "Object Not Found : Something you're trying to use has been made inactive. "
-                "Check the fields with accounts, customers, items, vendors or employees."
-            )
+            detail = f"Object Not Found : {model.name} {ident} does not exist."
         raise ObjectNotFound(detail, "")
     return rec.json
 
@@ -76,10 +75,13 @@ def write(
         raise UnsupportedOperation("Request has invalid or unsupported property", "")
     if len(body) == 1 and isinstance(body.get(model.name), dict):
         body = body[model.name]
+    check_shape(body)
     ops = Operations(ctx)
     op = (operation or "").lower()
     if op == "delete":
         return dumps(ops.delete(model, body))
+    if op == "merge":
+        return merge(ops, model, body).json
     if op == "void" or (op == "update" and "void" in include):
         return ops.void(model, body).json
     if op in ("update",) or body.get("Id") not in (None, ""):

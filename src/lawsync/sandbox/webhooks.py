@@ -17,6 +17,7 @@ import json
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,6 +25,7 @@ import httpx
 
 from .auth import App
 from .backend import Sandbox
+from .company import Change
 
 VERBS = {
     "Create": "created",
@@ -42,6 +44,7 @@ class Event:
     ident: str
     operation: str
     at: float  # sandbox clock
+    deleted_id: str | None = None
 
 
 @dataclass
@@ -71,12 +74,16 @@ def _iso(epoch: float) -> str:
     )
 
 
+def _legacy_entity(e: Event) -> dict[str, str]:
+    out = {"name": e.entity, "id": e.ident, "operation": e.operation, "lastUpdated": _iso(e.at)}
+    if e.deleted_id:
+        out["deletedId"] = e.deleted_id
+    return out
+
+
 def render(app: App, realm: str, events: list[Event]) -> bytes:
     if app.webhook_format == "legacy":
-        entities = [
-            {"name": e.entity, "id": e.ident, "operation": e.operation, "lastUpdated": _iso(e.at)}
-            for e in events
-        ]
+        entities = [_legacy_entity(e) for e in events]
         payload: object = {
             "eventNotifications": [{"realmId": realm, "dataChangeEvent": {"entities": entities}}]
         }
@@ -91,7 +98,7 @@ def render(app: App, realm: str, events: list[Event]) -> bytes:
                 "time": _iso(e.at),
                 "intuitentityid": e.ident,
                 "intuitaccountid": realm,
-                "data": {},
+                "data": {"deletedid": e.deleted_id} if e.deleted_id else {},
             }
             for e in events
         ]
@@ -102,14 +109,15 @@ class Dispatcher:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.channels: dict[tuple[str, str], Channel] = {}
-        self.delivered: list[tuple[str, str, int]] = []  # (client_id, realm, status)
-        self.abandoned: list[bytes] = []
+        # Recent history, for debugging a receiver: (client_id, realm, HTTP status or 0).
+        self.delivered: deque[tuple[str, str, int]] = deque(maxlen=1000)
+        self.abandoned: deque[bytes] = deque(maxlen=100)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def enqueue(self, realm: str, events: list[tuple[str, str, str]]) -> None:
+    def enqueue(self, realm: str, events: list[Change]) -> None:
         sb = self.sandbox
         apps = {
             g.client_id for g in sb.tokens.grants.values() if g.realm_id == realm and not g.revoked
@@ -124,7 +132,9 @@ class Dispatcher:
                 ch = self.channels.setdefault((app.client_id, realm), Channel())
                 if not ch.buffer:
                     ch.first_buffered = now
-                ch.buffer.extend(Event(e, i, op, at) for e, i, op in events)
+                ch.buffer.extend(
+                    Event(e.entity, e.ident, e.operation, at, e.deleted_id) for e in events
+                )
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="sandbox-webhooks", daemon=True

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from .account import Account
 from .base import EntityModel
+from .bill import Bill, BillPayment
 from .deposit import Deposit
 from .journal import JournalEntry
-from .lists import Class, CompanyInfo, Item, PaymentMethod, TaxCode, TaxRate, Term
+from .lists import (
+    Class,
+    CompanyInfo,
+    Department,
+    Item,
+    PaymentMethod,
+    TaxAgency,
+    TaxCode,
+    TaxRate,
+    Term,
+)
 from .names import Customer, Employee, Vendor
 from .payment import Payment
 from .preferences import Preferences
 from .purchase import Purchase
+from .receipt import SalesReceipt, Transfer
 from .sales import CreditMemo, Invoice
 
 MODELS: dict[str, EntityModel] = {
@@ -34,6 +46,12 @@ MODELS: dict[str, EntityModel] = {
         Purchase(),
         Deposit(),
         Preferences(),
+        SalesReceipt(),
+        Transfer(),
+        Department(),
+        TaxAgency(),
+        Bill(),
+        BillPayment(),
     )
 }
 BY_PATH: dict[str, EntityModel] = {name.lower(): model for name, model in MODELS.items()}

@@ -11,6 +11,7 @@ from ..faults import (
     DuplicateName,
     InvalidEnumeration,
     InvalidReferenceId,
+    SubLevelLimit,
 )
 from ..ledger import account_balance
 from .base import Ctx, EntityModel
@@ -237,8 +238,8 @@ class Account(EntityModel):
         owner = name_owner(c, ACCOUNTS, name)
         if owner is not None and (old is None or owner[1] != old["Id"]):
             raise DuplicateName(
-                "The name supplied already exists. : Another account is already using this name. "
-                "Please use a different name.",
+                f"Duplicate Name Exists Error : the account name {name} is already used. "
+                "Choose another name.",
                 "Name",
             )
         fqn = name
@@ -255,6 +256,8 @@ class Account(EntityModel):
                 raise BusinessValidation.of("This account can not be a sub-account.", "ParentRef")
             data["SubAccount"] = True
             fqn = f"{parent.data['FullyQualifiedName']}:{name}"
+            if fqn.count(":") > 4:
+                raise SubLevelLimit.of("Accounts")
         else:
             data["SubAccount"] = False
         data["FullyQualifiedName"] = fqn

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..company import Company, Posting, Record
+from ..company import Change, Company, Posting, Record
 from ..faults import (
     DepositedTransaction,
     InvalidCompanyStatus,
@@ -22,7 +22,7 @@ from ..faults import (
     UnsupportedOperation,
 )
 from ..ledger import replace_postings
-from ..wire import qbo_time
+from ..wire import money, qbo_time
 from .rules import check_closed_books
 
 SYSTEM_FIELDS = frozenset({"Id", "SyncToken", "MetaData", "domain", "sparse", "status"})
@@ -36,7 +36,7 @@ class Ctx:
     company: Company
     now: float
     include: frozenset[str] = frozenset()
-    events: list[tuple[str, str, str]] = field(default_factory=list)
+    events: list[Change] = field(default_factory=list)
 
 
 class EntityModel:
@@ -76,9 +76,8 @@ class Operations:
     def _writable(self) -> None:
         if self.c.subscription_status != "active":
             raise InvalidCompanyStatus(
-                "Subscription period has ended or canceled or there was a billing problem : "
-                "You can't add data to QuickBooks Online because your trial or subscription "
-                "period ended, you canceled your subscription, or there was a billing problem.",
+                "Invalid Company Status : the company's subscription has ended or was "
+                "cancelled, so it accepts no new or changed data.",
                 "",
             )
 
@@ -89,8 +88,8 @@ class Operations:
         rec = self.c.get(model.name, str(ident))
         if rec is None:
             raise ObjectNotFound(
-                f"Object Not Found : Something you're trying to use has been made inactive "
-                f"or deleted. {model.name} Id={ident}",
+                f"Object Not Found : no {model.name} with Id={ident} exists; it may have been "
+                "deleted.",
                 "",
             )
         return rec
@@ -101,13 +100,14 @@ class Operations:
             raise RequiredParamMissing.of("SyncToken")
         if str(token) != rec.data["SyncToken"]:
             raise StaleObject(
-                "Stale Object Error : You and sandbox were working on this at the same time. "
-                "sandbox finished before you did, so your work was not saved.",
+                "Stale Object Error : the object changed after you read it (SyncToken "
+                f"{rec.data['SyncToken']} is current, you sent {token}). Read it again and "
+                "resend your change.",
                 "SyncToken",
             )
 
     def _locked(self, model: EntityModel, rec: Record) -> None:
-        if model.name == "Payment" and rec.data["Id"] in self.c.deposited:
+        if f"{model.name}:{rec.data['Id']}" in self.c.deposited:
             raise DepositedTransaction()
         if model.kind == "txn":
             check_closed_books(self.c, rec.data.get("TxnDate"))
@@ -133,11 +133,16 @@ class Operations:
                 "LastUpdatedTime": qbo_time(now, self.c.tz),
             },
         }
-        rec = Record.of(full, created, now)
-        self.c.table(model.name)[ident] = rec
-        replace_postings(self.c, (model.name, ident), model.postings(self.c, full))
+        if "TotalAmt" in full and self.c.multicurrency and "ExchangeRate" in full:
+            rate = Decimal(str(full["ExchangeRate"]))
+            full["HomeTotalAmt"] = money(Decimal(str(full["TotalAmt"])) * rate)
+            if "Balance" in full:
+                full["HomeBalance"] = money(Decimal(str(full["Balance"])) * rate)
+        self.c.table(model.name)[ident] = Record.of(full, created, now)
+        postings = in_home_currency(model.postings(self.c, full), full.get("ExchangeRate"))
+        replace_postings(self.c, (model.name, ident), postings)
         model.after_write(self.ctx, old.data if old else None, full)
-        self.ctx.events.append((model.name, ident, op))
+        self.ctx.events.append(Change(model.name, ident, op))
         return self.c.table(model.name)[ident]
 
     def create(self, model: EntityModel, body: dict[str, Any]) -> Record:
@@ -191,7 +196,7 @@ class Operations:
         self.c.tombstones.setdefault(model.name, {})[ident] = Record.of(stone, rec.created, now)
         replace_postings(self.c, (model.name, ident), [])
         model.after_write(self.ctx, rec.data, None)
-        self.ctx.events.append((model.name, ident, "Delete"))
+        self.ctx.events.append(Change(model.name, ident, "Delete"))
         return {"status": "Deleted", "domain": "QBO", "Id": ident}
 
     def void(self, model: EntityModel, body: dict[str, Any]) -> Record:
@@ -206,6 +211,18 @@ class Operations:
         )
         stored = self.store(model, rec.data["Id"], data, rec, "Void")
         return stored
+
+
+def in_home_currency(postings: list[Posting], rate: object) -> list[Posting]:
+    """Convert a foreign-currency transaction's postings, keeping them balanced to the cent."""
+    if rate is None or Decimal(str(rate)) == 1 or not postings:
+        return postings
+    factor = Decimal(str(rate))
+    out = [Posting(p.account_id, money(p.amount * factor), p.txn_date) for p in postings]
+    residual = sum((p.amount for p in out), Decimal(0))
+    if residual:
+        out[0] = Posting(out[0].account_id, out[0].amount - residual, out[0].txn_date)
+    return out
 
 
 def zero_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,12 +16,20 @@ from .txn import assign_line_ids, currency, txn_date
 ZERO = Decimal("0")
 
 
+DEPOSITABLE = ("Payment", "SalesReceipt")
+
+
+def deposit_key(entity: str, ident: str) -> str:
+    return f"{entity}:{ident}"
+
+
 def linked_payments(data: dict[str, Any] | None) -> set[str]:
+    """Keys ("Payment:12", "SalesReceipt:3") of the receipts a deposit contains."""
     out = set()
     for line in (data or {}).get("Line", []):
         for link in line.get("LinkedTxn") or []:
-            if link.get("TxnType") == "Payment":
-                out.add(str(link["TxnId"]))
+            if link.get("TxnType") in DEPOSITABLE:
+                out.add(deposit_key(str(link["TxnType"]), str(link["TxnId"])))
     return out
 
 
@@ -52,22 +60,22 @@ class Deposit(EntityModel):
                 total = ZERO
                 for link in links:
                     pid = str(link.get("TxnId", ""))
-                    pay = c.get("Payment", pid) if link.get("TxnType") == "Payment" else None
+                    kind = str(link.get("TxnType"))
+                    pay = c.get(kind, pid) if kind in DEPOSITABLE else None
                     if pay is None:
                         raise TxnCannotBeLinked(
-                            f"The Txn ID ({pid}) you're trying to use can't be linked.",
+                            f"Txn ID {pid} can not be linked.",
                             "Line.LinkedTxn",
                         )
-                    if c.deposited.get(pid) not in (None, own):
+                    if c.deposited.get(deposit_key(kind, pid)) not in (None, own):
                         raise BusinessValidation.of(
-                            f"Payment {pid} has already been deposited.", "Line.LinkedTxn"
+                            f"{kind} {pid} has already been deposited.", "Line.LinkedTxn"
                         )
                     undeposited = c.account_by_subtype("UndepositedFunds")
                     dep_to = (pay.data.get("DepositToAccountRef") or {}).get("value")
                     if undeposited is None or dep_to != undeposited.data["Id"]:
                         raise TxnCannotBeLinked(
-                            f"The Txn ID ({pid}) you're trying to use can't be linked: it is not "
-                            "in Undeposited Funds.",
+                            f"Txn ID {pid} can not be linked: it is not in Undeposited Funds.",
                             "Line.LinkedTxn",
                         )
                     total += Decimal(str(pay.data["TotalAmt"]))

@@ -48,7 +48,7 @@ class JournalEntry(EntityModel):
         if not isinstance(raw, list) or not raw:
             raise RequiredParamMissing.of("Line")
         if len(raw) < 2:
-            raise BusinessValidation.of("Fill out at least two detail lines to continue.", "Line")
+            raise BusinessValidation.of("A journal entry needs at least two lines.", "Line")
         lines = []
         debits = credits = ZERO
         for raw_line in raw:
@@ -93,13 +93,13 @@ class JournalEntry(EntityModel):
                 detail["Entity"] = {"Type": entity_type, "EntityRef": named_ref(party)}
             if acct["AccountType"] == "Accounts Receivable" and entity_type != "Customer":
                 raise BusinessValidation.of(
-                    "When you use Accounts Receivable, you must choose a customer in the Name "
-                    "field.",
+                    "A line on an Accounts Receivable account needs a customer as its name "
+                    "(Entity).",
                     "Line.JournalEntryLineDetail.Entity",
                 )
             if acct["AccountType"] == "Accounts Payable" and entity_type != "Vendor":
                 raise BusinessValidation.of(
-                    "When you use Accounts Payable, you must choose a vendor in the Name field.",
+                    "A line on an Accounts Payable account needs a vendor as its name (Entity).",
                     "Line.JournalEntryLineDetail.Entity",
                 )
             class_ref(ctx, detail, "Line.JournalEntryLineDetail.ClassRef")
@@ -111,7 +111,7 @@ class JournalEntry(EntityModel):
             lines.append(line)
         if debits != credits:
             raise DebitsNotEqualCredits(
-                f"Please balance your debits and credits. Debits: {debits}, credits: {credits}.",
+                f"Debits ({debits}) and credits ({credits}) must be equal.",
                 "Line",
             )
         assign_line_ids(lines, old)

@@ -6,7 +6,15 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..company import claim_name, name_owner
-from ..faults import BusinessValidation, DuplicateName, InvalidReferenceId, PermissionDenied
+from ..faults import (
+    BusinessValidation,
+    DuplicateName,
+    FeatureNotSupported,
+    InvalidReferenceId,
+    PermissionDenied,
+    SubLevelLimit,
+    UnsupportedOperation,
+)
 from ..wire import to_decimal
 from .base import Ctx, EntityModel
 from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
@@ -16,8 +24,8 @@ def _unique(ctx: Ctx, group: str, name: str, old: dict[str, Any] | None, what: s
     owner = name_owner(ctx.company, group, name)
     if owner is not None and (old is None or owner[1] != old["Id"]):
         raise DuplicateName(
-            f"The name supplied already exists. : Another {what} is already using this name. "
-            "Please use a different name.",
+            f"Duplicate Name Exists Error : the {what} name {name} is already used. "
+            "Choose another name.",
             "Name",
         )
 
@@ -53,11 +61,11 @@ class Item(_Named):
         check_lengths(data, {"Name": 100, "Description": 4000, "PurchaseDesc": 1000, "Sku": 100})
         data.setdefault("Type", "Service")
         check_enum(data, "Type", ("Service", "NonInventory", "Inventory", "Category", "Group"))
-        if data["Type"] in ("Inventory", "Group") or (data["Type"] == "Category"):
-            raise PermissionDenied(
-                f"You don't have permissions to access this feature. Item Type={data['Type']} "
-                "is not emulated by the sandbox.",
-                "Type",
+        if data["Type"] == "Inventory":
+            require_plus(c.edition, "Inventory tracking")
+        if data["Type"] in ("Inventory", "Group", "Category"):
+            raise UnsupportedOperation(
+                f"Item Type={data['Type']} is not emulated by the sandbox.", "Type"
             )
         _unique(ctx, "Item", str(name), old, "product or service")
         if data.get("IncomeAccountRef") is None and data["Type"] == "Service":
@@ -104,6 +112,8 @@ class Class(_Named):
                 raise InvalidReferenceId.of("Klasses", parent_id)
             data["SubClass"] = True
             fqn = f"{parent.data['FullyQualifiedName']}:{name}"
+            if fqn.count(":") > 4:
+                raise SubLevelLimit.of("Classes")
         else:
             data["SubClass"] = False
         data["FullyQualifiedName"] = fqn
@@ -127,12 +137,21 @@ class Term(_Named):
         return data
 
 
-def require_plus(edition: str, feature: str) -> None:
+def require_plus(edition: str, feature: str, element: str = "") -> None:
+    """An entity of a missing feature: 5020, as for PurchaseOrder below Plus."""
     if edition not in ("plus", "advanced"):
         raise PermissionDenied(
-            f"You don't have permissions to access this feature. {feature} needs "
-            "QuickBooks Online Plus or Advanced.",
-            "",
+            f"Permission Denied : {feature} needs QuickBooks Online Plus or Advanced.",
+            element,
+        )
+
+
+def require_plus_feature(edition: str, feature: str, element: str) -> None:
+    """A field of a missing feature inside a supported transaction: 5030."""
+    if edition not in ("plus", "advanced"):
+        raise FeatureNotSupported(
+            f"Feature Not Supported : {feature} needs QuickBooks Online Plus or Advanced.",
+            element,
         )
 
 
@@ -168,3 +187,62 @@ class PaymentMethod(_Named):
         check_enum(data, "Type", ("CREDIT_CARD", "NON_CREDIT_CARD"))
         data.setdefault("Active", True)
         return data
+
+
+class Department(_Named):
+    """Locations: a Plus/Advanced list."""
+
+    name: ClassVar[str] = "Department"
+    group: ClassVar[str] = "Department"
+    what: ClassVar[str] = "location"
+    read_only: ClassVar[frozenset[str]] = frozenset({"FullyQualifiedName"})
+    queryable: ClassVar[frozenset[str]] = frozenset(
+        {"Name", "Active", "FullyQualifiedName", "SubDepartment"}
+    )
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        c = ctx.company
+        require_plus(c.edition, "Location tracking")
+        name = require(data, "Name")
+        check_lengths(data, {"Name": 100})
+        _unique(ctx, "Department", str(name), old, "location")
+        fqn = str(name)
+        if data.get("SubDepartment") or data.get("ParentRef"):
+            parent = resolve(c, "Department", data.get("ParentRef"), "ParentRef")
+            data["SubDepartment"] = True
+            fqn = f"{parent['FullyQualifiedName']}:{name}"
+        else:
+            data["SubDepartment"] = False
+        data["FullyQualifiedName"] = fqn
+        data.setdefault("Active", True)
+        return data
+
+
+class TaxAgency(EntityModel):
+    name: ClassVar[str] = "TaxAgency"
+    queryable: ClassVar[frozenset[str]] = frozenset({"DisplayName"})
+
+    def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        name = require(data, "DisplayName")
+        check_lengths(data, {"DisplayName": 100})
+        owner = name_owner(ctx.company, "TaxAgency", str(name))
+        if owner is not None and (old is None or owner[1] != old["Id"]):
+            raise DuplicateName(
+                f"Duplicate Name Exists Error : the tax agency name {name} is already used. "
+                "Choose another name.",
+                "DisplayName",
+            )
+        data.setdefault("TaxTrackedOnSales", True)
+        data.setdefault("TaxTrackedOnPurchases", False)
+        return data
+
+    def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        ident = (new or old or {}).get("Id", "")
+        claim_name(
+            ctx.company,
+            "TaxAgency",
+            self.name,
+            ident,
+            old.get("DisplayName") if old else None,
+            new.get("DisplayName") if new else None,
+        )

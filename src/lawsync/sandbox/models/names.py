@@ -12,6 +12,7 @@ from ..faults import (
     InvalidCurrency,
     InvalidReferenceId,
     NoNameProvided,
+    SubLevelLimit,
 )
 from .base import Ctx, EntityModel
 from .rules import check_email, check_enum, check_lengths, check_url, no_colon, ref_id
@@ -109,8 +110,8 @@ class Person(EntityModel):
         owner = name_owner(c, PEOPLE, data["DisplayName"])
         if owner is not None and (old is None or owner != (self.name, old["Id"])):
             raise DuplicateName(
-                "The name supplied already exists. : Another customer, vendor or employee is "
-                "already using this name. Please use a different name.",
+                f"Duplicate Name Exists Error : the name {data['DisplayName']} is already used by "
+                "a customer, vendor or employee (active or not). Choose another name.",
                 "",
             )
         data.setdefault("Active", True)
@@ -152,7 +153,7 @@ class Customer(Person):
             data["Job"] = True
             data["Level"] = int(parent.data.get("Level", 0)) + 1
             if data["Level"] > 4:
-                raise BusinessValidation.of("Sub level limit exceeded.", "ParentRef")
+                raise SubLevelLimit.of("Customers")
             data["FullyQualifiedName"] = f"{parent.data['FullyQualifiedName']}:{name}"
         else:
             data["Job"] = False

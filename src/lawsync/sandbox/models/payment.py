@@ -6,7 +6,12 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..company import Company, Posting
-from ..faults import BusinessValidation, InvalidAccountType, TxnCannotBeLinked
+from ..faults import (
+    BusinessValidation,
+    InvalidAccountType,
+    RequiredParamMissing,
+    TxnCannotBeLinked,
+)
 from ..ledger import applied_total, refresh_open_balance, set_applications, set_open_item
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel, voided_note
@@ -48,11 +53,11 @@ class Payment(EntityModel):
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company
-        cust = sales_customer(ctx, data)
+        cust = sales_customer(ctx, data, sales_form=False)
         txn_date(ctx, data)
         check_lengths(data, {"PrivateNote": 4000, "PaymentRefNum": 21})
         if data.get("TotalAmt") is None:
-            raise BusinessValidation.of("You must set a transaction amount.", "TotalAmt")
+            raise BusinessValidation.of("A payment needs an amount (TotalAmt).", "TotalAmt")
         total = money(to_decimal(data["TotalAmt"], "TotalAmt"))
         if total < 0:
             raise BusinessValidation.of("The payment amount can not be negative.", "TotalAmt")
@@ -62,8 +67,9 @@ class Payment(EntityModel):
             data["DepositToAccountRef"] = named_ref(deposit_account(ctx, data), "Name")
         else:
             undeposited = c.account_by_subtype("UndepositedFunds")
-            if undeposited is not None:
-                data["DepositToAccountRef"] = named_ref(undeposited.data, "Name")
+            if undeposited is None:
+                raise RequiredParamMissing.of("DepositToAccountRef")
+            data["DepositToAccountRef"] = named_ref(undeposited.data, "Name")
         if data.get("PaymentMethodRef"):
             resolve(c, "PaymentMethod", data["PaymentMethodRef"], "PaymentMethodRef")
         lines = [dict(ln) for ln in data.get("Line") or []]
@@ -82,7 +88,7 @@ class Payment(EntityModel):
                 target = self._target(c, link, data["CustomerRef"]["value"])
                 if target in seen:
                     raise TxnCannotBeLinked(
-                        f"The Txn ID ({target[1]}) you're trying to use can't be linked twice.",
+                        f"Txn ID {target[1]} can not be linked twice.",
                         "Line.LinkedTxn",
                     )
                 seen.add(target)
@@ -114,14 +120,12 @@ class Payment(EntityModel):
         txn_id = str(link.get("TxnId", ""))
         if txn_type not in LINKABLE:
             raise TxnCannotBeLinked(
-                f"The Txn ID ({txn_id}) you're trying to use can't be linked. TxnType={txn_type}",
+                f"Txn ID {txn_id} can not be linked. TxnType={txn_type}",
                 "Line.LinkedTxn",
             )
         rec = c.get(txn_type, txn_id)
         if rec is None or (rec.data.get("CustomerRef") or {}).get("value") != customer_id:
-            raise TxnCannotBeLinked(
-                f"The Txn ID ({txn_id}) you're trying to use can't be linked.", "Line.LinkedTxn"
-            )
+            raise TxnCannotBeLinked(f"Txn ID {txn_id} can not be linked.", "Line.LinkedTxn")
         return (txn_type, txn_id)
 
     def postings(self, c: Company, data: dict[str, Any]) -> list[Posting]:

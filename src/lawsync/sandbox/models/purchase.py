@@ -15,7 +15,7 @@ from ..faults import (
 )
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel
-from .lists import require_plus
+from .lists import require_plus_feature
 from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
 from .txn import (
     assign_line_ids,
@@ -143,7 +143,9 @@ class Purchase(EntityModel):
         if status is not None and (status not in BILLABLE or status == "HasBeenBilled"):
             raise InvalidEnumeration.of(status, f"Line.{kind}.BillableStatus")
         if status == "Billable":
-            require_plus(c.edition, "Billable expense tracking")
+            require_plus_feature(
+                c.edition, "Billable expense tracking", f"Line.{kind}.BillableStatus"
+            )
             if detail.get("CustomerRef") is None:
                 raise MissingBillableCustomer(
                     "A billable expense line needs a customer.", f"Line.{kind}.CustomerRef"

@@ -66,7 +66,8 @@ def check_email(data: dict[str, Any], field: str) -> None:
         return
     if not isinstance(addr, str) or not _EMAIL.match(addr.strip()):
         raise InvalidEmailAddress(
-            f"Email Address does not conform to the syntax rules of RFC 822. Supplied value:{addr}",
+            f"Invalid email address: give exactly one address of the form name@domain. "
+            f"Supplied value:{addr}",
             field,
         )
 
@@ -77,7 +78,8 @@ def check_url(data: dict[str, Any], field: str = "WebAddr") -> None:
         return
     if not isinstance(uri, str) or not _URL.match(uri.strip()):
         raise MalformedWebAddress(
-            f"Web Site URL does not have correct format. Supplied value:{uri}", field
+            f"Invalid web address: it must start with http:// or https://. Supplied value:{uri}",
+            field,
         )
 
 
@@ -113,8 +115,8 @@ def resolve(c: Company, entity: str, ref: object, element: str) -> dict[str, Any
         raise InvalidReferenceId.of(LIST_NAMES.get(entity, entity + "s"), ident)
     if rec.data.get("Active") is False:
         raise ObjectNotFound(
-            "Object Not Found : Something you're trying to use has been made inactive. "
-            "Check the fields with accounts, customers, items, vendors or employees.",
+            f"Object Not Found : {entity} {ident} has been made inactive. Activate it or "
+            "refer to another one.",
             element,
         )
     return rec.data
@@ -135,8 +137,9 @@ def check_closed_books(c: Company, txn_date: str | None) -> None:
         return
     if date.fromisoformat(txn_date) <= c.book_close_date:
         raise AccountPeriodClosed(
-            "The account period has closed and the account books cannot be updated through "
-            "the QBO Services API. Please use the QBO website to make these changes.",
+            f"Account Period Closed : the books are closed up to {c.book_close_date}, so a "
+            "transaction dated then or earlier can not be added, changed or removed through "
+            "the API.",
             "TxnDate",
         )
 

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from ..company import Company, Posting
 from ..faults import (
     BusinessValidation,
+    DiscountInfoMissing,
     EmailRequired,
-    QboFault,
     RequiredParamMissing,
     UnsupportedOperation,
 )
@@ -31,11 +31,6 @@ from .txn import (
 )
 
 ZERO = Decimal("0")
-
-
-class DiscountInfoMissing(QboFault):
-    code = "6090"
-    message = "Discount Line missing required info"
 
 
 def _default_item(c: Company) -> dict[str, Any]:
@@ -201,10 +196,16 @@ class SalesForm(EntityModel):
         }
     )
     sign: ClassVar[int] = 1
+    needs_customer: ClassVar[bool] = True
+
+    def debit_account(self, c: Company, data: dict[str, Any]) -> str | None:
+        """The account the total is debited to: Accounts Receivable for sales on credit."""
+        ar = c.account_by_subtype("AccountsReceivable")
+        return ar.data["Id"] if ar else None
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         c = ctx.company
-        cust = sales_customer(ctx, data)
+        cust = sales_customer(ctx, data) if self.needs_customer or data.get("CustomerRef") else None
         txn_date(ctx, data)
         check_lengths(data, {"CustomerMemo.value": 1000, "PrivateNote": 4000})
         doc_number(ctx, self.name, data, old, check_duplicates=c.custom_txn_numbers, series="sales")
@@ -243,12 +244,12 @@ class SalesForm(EntityModel):
         total = Decimal(str(data.get("TotalAmt", 0)))
         if total == 0:
             return []
-        ar = c.account_by_subtype("AccountsReceivable")
+        ar = self.debit_account(c, data)
         out = []
         day = data["TxnDate"]
         s = Decimal(self.sign)
         if ar:
-            out.append(Posting(ar.data["Id"], s * total, day))
+            out.append(Posting(ar, s * total, day))
         credited = ZERO
         for line in data.get("Line", []):
             if line.get("DetailType") == "SalesItemLineDetail":
@@ -266,6 +267,13 @@ class SalesForm(EntityModel):
                 if rec:
                     out.append(Posting(rec.data["Id"], s * Decimal(str(line["Amount"])), day))
                     credited -= Decimal(str(line["Amount"]))
+        first_income = 1 if ar else 0
+        if data.get("GlobalTaxCalculation") == "TaxInclusive" and len(out) > first_income:
+            # Line amounts include tax: the income account gets them net of it.
+            tax = Decimal(str((data.get("TxnTaxDetail") or {}).get("TotalTax", 0)))
+            first = out[first_income]
+            out[first_income] = Posting(first.account_id, first.amount + s * tax, first.txn_date)
+            credited -= tax
         rest = total - credited
         if rest != 0:
             tax_acct = c.account_by_subtype("GlobalTaxPayable") or c.account_by_subtype(

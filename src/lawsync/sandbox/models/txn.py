@@ -20,7 +20,7 @@ from ..faults import (
 )
 from ..wire import money, to_decimal
 from .base import Ctx
-from .lists import require_plus
+from .lists import require_plus_feature
 from .names import KNOWN_CURRENCIES
 from .rules import check_date, check_lengths, ref_id, resolve
 
@@ -31,7 +31,15 @@ TXN_TYPE_LABEL = {
     "Purchase": "Check",
     "Payment": "Payment",
     "Deposit": "Deposit",
+    "SalesReceipt": "Sales Receipt",
+    "Transfer": "Transfer",
+    "Bill": "Bill",
 }
+
+
+def doc_group(entity: str) -> str:
+    """Sales forms share one number space: an invoice can't reuse a credit memo's number."""
+    return "doc:sales" if entity in ("Invoice", "CreditMemo", "SalesReceipt") else f"doc:{entity}"
 
 
 def txn_date(ctx: Ctx, data: dict[str, Any]) -> str:
@@ -63,12 +71,12 @@ def doc_number(
         return
     if not check_duplicates or "allowduplicatedocnum" in ctx.include:
         return
-    owner = name_owner(c, f"doc:{entity}", str(number))
+    owner = name_owner(c, doc_group(entity), str(number))
     if owner is not None and (old is None or owner[1] != old["Id"]):
         raise DuplicateDocNumber(
-            "Duplicate Document Number Error : You must specify a different number. This number "
-            f"has already been used. DocNumber={number} is assigned to "
-            f"TxnType={TXN_TYPE_LABEL.get(entity, entity)} with TxnId={owner[1]}",
+            "Duplicate Document Number Error : choose another number. "
+            f"DocNumber={number} is assigned to "
+            f"TxnType={TXN_TYPE_LABEL.get(owner[0].split(':')[0], owner[0])} with TxnId={owner[1]}",
             "DocNumber",
         )
 
@@ -83,7 +91,7 @@ def index_doc_number(
         return
     claim_name(
         ctx.company,
-        f"doc:{entity}",
+        doc_group(entity),
         entity,
         ident,
         str(old_no) if old_no else None,
@@ -92,30 +100,37 @@ def index_doc_number(
 
 
 def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
-    """Validate a ClassRef: edition gate (5020), tracking switched off (5030), reference (2500)."""
+    """Validate a ClassRef: below Plus or tracking switched off (5030), reference (2500)."""
     ref = holder.get("ClassRef")
     if ref is None:
         return
     c = ctx.company
-    require_plus(c.edition, "Class tracking")
+    require_plus_feature(c.edition, "Class tracking", element)
     if not c.class_tracking:
         raise FeatureNotSupported(
-            "The requested feature isn't supported. Class tracking is turned off for this company.",
+            "Feature Not Supported : class tracking is turned off for this company.",
             element,
         )
     cls = resolve(c, "Class", ref, element)
     holder["ClassRef"] = {"value": cls["Id"], "name": cls["FullyQualifiedName"]}
 
 
-def sales_customer(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
+def sales_customer(ctx: Ctx, data: dict[str, Any], sales_form: bool = True) -> dict[str, Any]:
+    """Resolve CustomerRef: 6250 on sales forms; on payments 2500 (missing) or 6000 (inactive)."""
     from .rules import require
 
     ref = require(data, "CustomerRef")
     ident = ref_id(ref, "CustomerRef")
     cust = ctx.company.get("Customer", ident)
+    if not sales_form and cust is None:
+        raise InvalidReferenceId.of("Names", ident)
+    if not sales_form and cust is not None and cust.data.get("Active") is False:
+        raise BusinessValidation.of(
+            f"The customer {cust.data['DisplayName']} ({ident}) is inactive.", "CustomerRef"
+        )
     if cust is None or cust.data.get("Active") is False:
         raise InvalidSalesCustomer(
-            f"Invalid Customer : The specified customer ({ident}) doesn't exist, or is inactive.",
+            f"Invalid Customer : customer {ident} does not exist or is inactive.",
             "CustomerRef",
         )
     data["CustomerRef"] = {"value": ident, "name": cust.data["DisplayName"]}
@@ -133,10 +148,19 @@ def currency(ctx: Ctx, data: dict[str, Any], party: dict[str, Any] | None) -> No
     party_code = ((party or {}).get("CurrencyRef") or {}).get("value")
     if party_code and party_code != code:
         raise BusinessValidation.of(
-            "The currency of the transaction is invalid for customer/vendor/account.",
+            "The transaction's currency differs from the currency of its customer or vendor.",
             "CurrencyRef",
         )
     data["CurrencyRef"] = {"value": code, "name": code}
+    if code == c.home_currency:
+        data.pop("ExchangeRate", None)
+        if c.multicurrency:
+            data["ExchangeRate"] = Decimal(1)
+        return
+    rate = to_decimal(data.get("ExchangeRate") or 1, "ExchangeRate")
+    if rate <= 0:
+        raise BusinessValidation.of("The exchange rate must be more than zero.", "ExchangeRate")
+    data["ExchangeRate"] = rate
 
 
 def assign_line_ids(lines: list[dict[str, Any]], old: dict[str, Any] | None) -> None:
@@ -178,15 +202,16 @@ def line_tax_rates(
         code = ref_id(ref, "TaxCodeRef") if ref is not None else "NON"
         if code not in ("TAX", "NON"):
             raise InvalidLineTaxCode(
-                "Invalid Line TaxCode in the request : Valid line TaxCodes for US should be TAX "
-                f"or NON. Supplied value: {code}.",
+                "Invalid Line TaxCode : a US line takes TAX or NON as its tax code. "
+                f"Supplied value: {code}.",
                 "TaxCodeRef",
             )
         detail["TaxCodeRef"] = {"value": code}
         return []
     if ref is None:
         raise BusinessValidation.of(
-            "Make sure all your transactions have a GST/HST rate before you save.", "TaxCodeRef"
+            "Every sales line needs a tax code (GST/HST or exempt) in this company.",
+            "TaxCodeRef",
         )
     code_id = ref_id(ref, "TaxCodeRef")
     rec = c.get("TaxCode", code_id)
@@ -196,8 +221,7 @@ def line_tax_rates(
     details = (rec.data.get(key) or {}).get("TaxRateDetail") or []
     if not details:
         raise TaxRateError(
-            "You either selected a tax on a transaction that's not allowed, or haven't "
-            f"specified a tax rate. TaxCode={code_id}",
+            f"Tax Rate Error : tax code {code_id} has no rate for this kind of transaction.",
             "TaxCodeRef",
         )
     detail["TaxCodeRef"] = {"value": code_id}

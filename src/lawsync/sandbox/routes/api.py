@@ -6,6 +6,8 @@ in the models and in ``service``.
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -20,6 +22,7 @@ from ..faults import (
     ServiceUnavailable,
     UnsupportedOperation,
     internal_server_error,
+    throttle_exceeded,
 )
 from ..models import MODELS
 from ..models.base import Ctx
@@ -107,6 +110,23 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
     )
 
 
+def _tid() -> dict[str, str]:
+    """QBO tags every answer with a transaction id for support; clients log it."""
+    return {"intuit_tid": uuid.uuid4().hex}
+
+
+def _replay_key(requestid: str | None, is_batch: bool, raw: bytes) -> str | None:
+    """A batch only replays when its requestid and every bId match the first call."""
+    if requestid is None or not is_batch:
+        return requestid
+    try:
+        items = loads(raw).get("BatchItemRequest") or []
+        bids = ",".join(str(item.get("bId", "")) for item in items)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        bids = ""
+    return f"{requestid}|batch|{bids}"
+
+
 @router.api_route("/v3/company/{realm}/{rest:path}", methods=["GET", "POST"])
 async def company_api(realm: str, rest: str, request: Request) -> Response:
     sb: Sandbox = request.app.state.sandbox
@@ -124,6 +144,16 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             raise AuthorizationFailure(
                 ": -11014-You do not have access to use QuickBooks Online.", ""
             )
+        if company.latency_ms:
+            await asyncio.sleep(company.latency_ms / 1000)
+        with sb.lock:
+            injected = company.chaos.pick()
+        if injected == "throttle":
+            raise throttle_exceeded()
+        if injected == "unavailable":
+            raise ServiceUnavailable()
+        if injected == "gateway_error":
+            raise internal_server_error()
         params = request.query_params
         raw = await request.body()
         requestid = params.get("requestid")
@@ -134,10 +164,11 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
         )
         with sb.lock:
             now = sb.clock.now()
-            if requestid is not None:
-                cached = company.requests.get(requestid)
+            replay_key = _replay_key(requestid, is_batch, raw)
+            if replay_key is not None:
+                cached = company.requests.get(replay_key)
                 if cached is not None:
-                    return Response(cached[1], cached[0], media_type=JSON)
+                    return Response(cached[1], cached[0], media_type=JSON, headers=_tid())
             ctx = Ctx(company=company, now=now, include=include)
             try:
                 if requestid is not None and (
@@ -152,9 +183,13 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             except QboFault as fault:
                 status, text = fault.status, fault_text(fault, company, now)
                 ctx.events.clear()
-            if requestid:
-                company.requests[requestid] = (status, text)
+            if replay_key and status == 200:
+                company.requests[replay_key] = (status, text)
             sb.emit(realm, ctx.events)
-        return Response(text, status, media_type=JSON)
+        if injected == "error_after_commit":
+            raise internal_server_error()
+        if injected == "timeout_after_commit":
+            await asyncio.sleep(company.chaos.delay_seconds)
+        return Response(text, status, media_type=JSON, headers=_tid())
     finally:
         throttle.leave(realm, grant.client_id)

@@ -50,6 +50,13 @@ class LimitsIn(BaseModel):
     window_seconds: float | None = None
 
 
+class ChaosIn(BaseModel):
+    rate: float = 0.0
+    kinds: list[str] | None = None
+    seed: int | None = None
+    delay_seconds: float = 5.0
+
+
 class CompanyPatch(BaseModel):
     book_close_date: str | None = None
     subscription_status: Literal["active", "cancelled"] | None = None
@@ -59,6 +66,9 @@ class CompanyPatch(BaseModel):
     warn_duplicate_doc_numbers: bool | None = None
     class_tracking: bool | None = None
     limits: LimitsIn | None = None
+    gateway_fault_format: Literal["json", "xml"] | None = None
+    latency_ms: int | None = None
+    chaos: ChaosIn | None = None
 
 
 class DepositIn(BaseModel):
@@ -92,6 +102,13 @@ def describe(c: Company) -> dict[str, Any]:
         "subscription_status": c.subscription_status,
         "authorizing_user_disabled": c.authorizing_user_disabled,
         "outage": c.outage,
+        "gateway_fault_format": c.gateway_fault_format,
+        "latency_ms": c.latency_ms,
+        "chaos": {
+            "rate": c.chaos.rate,
+            "kinds": list(c.chaos.kinds),
+            "delay_seconds": c.chaos.delay_seconds,
+        },
         "custom_txn_numbers": c.custom_txn_numbers,
         "warn_duplicate_doc_numbers": c.warn_duplicate_doc_numbers,
         "class_tracking": c.class_tracking,

@@ -106,6 +106,29 @@ def _checked_app(sb: Sandbox, client_id: str, redirect_uri: str) -> App | HTMLRe
     return app
 
 
+KNOWN_SCOPES = frozenset(
+    {
+        "com.intuit.quickbooks.accounting",
+        "com.intuit.quickbooks.payment",
+        "openid",
+        "profile",
+        "email",
+        "phone",
+        "address",
+    }
+)
+DATA_SCOPES = ("com.intuit.quickbooks.accounting", "com.intuit.quickbooks.payment")
+
+
+def _request_problem(response_type: str, scope: str) -> str | None:
+    if response_type != "code":
+        return "unsupported_response_type"
+    scopes = scope.split()
+    if not scopes or any(s not in KNOWN_SCOPES for s in scopes):
+        return "invalid_scope"
+    return None
+
+
 @router.get("/connect/oauth2")
 def authorize(
     request: Request,
@@ -119,6 +142,12 @@ def authorize(
     checked = _checked_app(sb, client_id, redirect_uri)
     if isinstance(checked, HTMLResponse):
         return checked
+    problem = _request_problem(response_type, scope)
+    if problem is not None:
+        sep = "&" if "?" in redirect_uri else "?"
+        return RedirectResponse(
+            f"{redirect_uri}{sep}{urlencode({'error': problem, 'state': state})}", 302
+        )
     options = "".join(
         f"<li><label><input type='radio' name='realm_id' value='{escape(c.realm_id)}'"
         f"{' checked' if i == 0 else ''}> {escape(c.name)} ({escape(c.realm_id)})</label></li>"
@@ -170,7 +199,10 @@ def authorize_submit(
             new_token("AB11"), client_id, realm_id, redirect_uri, scope, sb.clock.now() + CODE_TTL
         )
         sb.tokens.codes[code.value] = code
-    query = urlencode({"code": code.value, "state": state, "realmId": realm_id})
+    answer = {"code": code.value, "state": state}
+    if any(s in DATA_SCOPES for s in scope.split()):
+        answer["realmId"] = realm_id
+    query = urlencode(answer)
     return RedirectResponse(f"{redirect_uri}{sep}{query}", 302)
 
 

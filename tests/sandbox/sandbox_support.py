@@ -1,0 +1,166 @@
+"""Helpers for the sandbox tests: a real server in a thread, a company client, fault checks.
+
+Kept out of conftest.py so test modules can import them under a name of their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+import time
+from typing import Any
+
+import httpx
+import uvicorn
+
+CLIENT_ID = "lawsync-test"
+CLIENT_SECRET = "lawsync-secret"
+REDIRECT = "http://127.0.0.1:1/callback"
+_names = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> Server:
+        self.thread.start()
+        deadline = time.time() + 10
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("sandbox did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+class Qbo:
+    """A QBO company in the sandbox, with a bearer token, spoken to over HTTP."""
+
+    def __init__(
+        self, control: httpx.Client, realm: str, token: dict[str, Any], info: dict[str, Any]
+    ) -> None:
+        self.control = control
+        self.realm = realm
+        self.token = token
+        self.info = info
+        self.accounts: dict[str, str] = info["accounts"]
+        self.http = httpx.Client(
+            base_url=f"{str(control.base_url).rstrip('/')}/v3/company/{realm}",
+            headers={
+                "Authorization": f"Bearer {token['access_token']}",
+                "Accept": "application/json",
+            },
+            timeout=10,
+        )
+
+    def post(self, entity: str, body: Any, **params: Any) -> httpx.Response:
+        params.setdefault("minorversion", 75)
+        return self.http.post(f"/{entity}", json=body, params=params)
+
+    def get(self, path: str, **params: Any) -> httpx.Response:
+        params.setdefault("minorversion", 75)
+        return self.http.get(path, params=params)
+
+    def create(self, entity: str, body: Any, **params: Any) -> dict[str, Any]:
+        r = self.post(entity.lower(), body, **params)
+        assert r.status_code == 200, r.text
+        return dict(r.json()[entity])
+
+    def read(self, entity: str, ident: str) -> dict[str, Any]:
+        r = self.get(f"/{entity.lower()}/{ident}")
+        assert r.status_code == 200, r.text
+        return dict(r.json()[entity])
+
+    def query(self, text: str) -> httpx.Response:
+        return self.http.get("/query", params={"query": text, "minorversion": 75})
+
+    def rows(self, text: str) -> list[dict[str, Any]]:
+        r = self.query(text)
+        assert r.status_code == 200, r.text
+        resp = r.json()["QueryResponse"]
+        entity = text.split()[3] if text.split()[1] == "*" else None
+        if entity is None:
+            lists = [v for v in resp.values() if isinstance(v, list)]
+            return lists[0] if lists else []
+        return list(resp.get(entity, []))
+
+    def patch(self, **changes: Any) -> dict[str, Any]:
+        r = self.control.patch(f"/_sandbox/companies/{self.realm}", json=changes)
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    # convenience creators
+    def customer(self, name: str | None = None, **extra: Any) -> dict[str, Any]:
+        return self.create("Customer", {"DisplayName": name or f"Client {next(_names)}", **extra})
+
+    def invoice(self, customer_id: str, amount: str = "100.00", **extra: Any) -> dict[str, Any]:
+        line = {
+            "Amount": float(amount),
+            "DetailType": "SalesItemLineDetail",
+            "SalesItemLineDetail": {"ItemRef": {"value": "2"}},
+        }
+        return self.create(
+            "Invoice", {"CustomerRef": {"value": customer_id}, "Line": [line], **extra}
+        )
+
+    def payment(
+        self, customer_id: str, amount: str, invoice_id: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "CustomerRef": {"value": customer_id},
+            "TotalAmt": float(amount),
+            **extra,
+        }
+        if invoice_id:
+            body["Line"] = [
+                {
+                    "Amount": float(amount),
+                    "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}],
+                }
+            ]
+        return self.create("Payment", body)
+
+
+def make_company(control: httpx.Client, **spec: Any) -> Qbo:
+    spec.setdefault("name", f"Firm {next(_names)}")
+    spec.setdefault("edition", "plus")
+    spec.setdefault("country", "US")
+    r = control.post("/_sandbox/companies", json=spec)
+    assert r.status_code == 201, r.text
+    info = r.json()
+    t = control.post(
+        f"/_sandbox/companies/{info['realm_id']}/tokens", json={"client_id": CLIENT_ID}
+    )
+    assert t.status_code == 200, t.text
+    return Qbo(control, info["realm_id"], t.json(), info)
+
+
+def fault(
+    resp: httpx.Response, status: int, code: str, element: str | None = None
+) -> dict[str, Any]:
+    """Assert a capitalised QBO fault and return its first error."""
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert "time" in body
+    assert body["Fault"]["type"]
+    err = dict(body["Fault"]["Error"][0])
+    assert err["code"] == code, err
+    assert err["Message"]
+    if element is not None:
+        assert err["element"] == element, err
+    return err
