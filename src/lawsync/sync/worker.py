@@ -196,6 +196,11 @@ class SyncWorker:
                 await task
         self._loop = None
 
+    async def idle(self) -> None:
+        """Wait until no pass is running or due (for shutdown and tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
     def wake(self, firm_id: int) -> None:
         """Ask for a pass for the firm soon; safe from any thread."""
         loop = self._loop
