@@ -159,16 +159,20 @@ def status(firm: int = FirmOption) -> None:
     if not rows:
         console.print("Not connected to QuickBooks Online.")
         return
-    table = Table("realm id", "company", "edition", "country", "status", "active", "last sync")
-    for r in rows:
-        last = r.last_sync_at.isoformat(timespec="seconds") if r.last_sync_at else "never"
-        table.add_row(
-            r.realm_id, r.company_name, r.edition, r.country, r.status.value, str(r.active), last
-        )
-    console.print(table)
-    for r in rows:
-        if r.active and r.status_note:
-            console.print(f"note: {r.status_note}")
+    active = next((r for r in rows if r.active), None)
+    if active is not None:
+        last = active.last_sync_at.isoformat(timespec="seconds") if active.last_sync_at else "never"
+        console.print(f"realm id: {active.realm_id}")
+        console.print(f"company: {active.company_name} ({active.edition}, {active.country})")
+        console.print(f"status: {active.status.value}")
+        console.print(f"last sync: {last}")
+        if active.status_note:
+            console.print(f"note: {active.status_note}")
+    earlier = [r for r in rows if not r.active]
+    if earlier:
+        console.print("previous companies (inactive, links kept):")
+        for r in earlier:
+            console.print(f"  {r.realm_id} {r.company_name}")
     try:
         counts = engine.status_counts(ledger, firm)
     except NotImplementedError:
