@@ -126,3 +126,26 @@ def test_sync_now_through_the_api_runs_the_engine(firm: Firm, qbo: httpx.Client)
     else:
         assert r.status_code == 200, r.text
         assert set(r.json()["kinds"]) == set(engine.KINDS)
+
+
+def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
+    firm: Firm, qbo: httpx.Client, server_url: str
+) -> None:
+    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
+    tokens = asyncio.run(store.load(realm))
+    assert tokens is not None
+    r = qbo.post(
+        "/v2/oauth2/tokens/revoke",
+        json={"token": tokens.refresh_token},
+        auth=(connection.LOCAL_CLIENT_ID, connection.LOCAL_CLIENT_SECRET),
+    )
+    assert r.status_code == 200, r.text
+
+    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        await qb.company_info(realm)  # 3200, then the refresh is refused: reconnect needed
+        return _report()
+
+    with pytest.raises(RuleViolation):
+        _run(firm, server_url, run)
+    assert firm.get("/quickbooks/status")["connection"]["status"] == "reconnect_needed"

@@ -59,7 +59,8 @@ async def connect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[
     """Start connecting: the URL of QuickBooks' consent page to send the user to."""
     settings, app_url = _settings(request), _app_url(request)
     url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings, app_url)
-    if settings.embedded_sandbox and not settings.qbo_client_id:
+    if settings.qbo_env == "local" and not settings.qbo_client_id:
+        # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
         await connection.register_sandbox_app(connection.qbo_config(settings, app_url))
     return {"authorize_url": url}
 
