@@ -8,7 +8,10 @@ import httpx
 import pytest
 
 from lawsync.sandbox.app import create_app
+from tests.conftest import Firm
+from tests.quickbooks.conftest import Sandbox, start_sandbox
 from tests.sandbox.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo, Server, make_company
+from tests.sync.engine_support import Connected, connect
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +35,16 @@ def qbo_server() -> Iterator[Server]:
 def company(qbo_server: Server) -> Iterator[Qbo]:
     with httpx.Client(base_url=qbo_server.url, timeout=10) as control:
         yield make_company(control)
+
+
+@pytest.fixture(scope="session")
+def client_sandbox() -> Iterator[Sandbox]:
+    server, control = start_sandbox()
+    yield Sandbox(server, control)
+    control.close()
+    server.stop()
+
+
+@pytest.fixture
+def connected(firm: Firm, client_sandbox: Sandbox) -> Connected:
+    return connect(firm, client_sandbox.company())

@@ -1,25 +1,69 @@
 """One sync pass for a firm: push every dirty record, in dependency order, idempotently.
 
-Contract used by the worker, the API and the CLI:
-
     report = await run_pass(ledger, firm_id, qb, progress=callback)
     counts = status_counts(ledger, firm_id)
 
 `qb` is an `AsyncQuickBooks` whose token store serves the firm's active connection.
+
+Level-triggered: the truth is the records' revisions against their links, so a pass can stop
+anywhere (crash, outage, lost connection) and the next one finishes the work. A create is first
+written down as `creating`; if its answer never made it into our database, the next pass looks
+for the copy (by document number, name or a private marker) before creating anything, and the
+batch carries a request id derived from its contents, so a replay returns the first answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import Ledger
-from lawsync.quickbooks import AsyncQuickBooks
+from lawsync.quickbooks import (
+    Account,
+    AsyncQuickBooks,
+    BatchOperation,
+    BatchResult,
+    Entity,
+    FaultKind,
+    QuickBooksError,
+    ReconnectNeededError,
+    TransientError,
+)
+from lawsync.sync import failures, links
+from lawsync.sync.export import customers, invoices, payments
+from lawsync.sync.export.base import Job, PassContext, Plan, Problem
+from lawsync.sync.models import (
+    ConnectionStatus,
+    ItemMapping,
+    QuickBooksConnection,
+    SyncLink,
+)
+from lawsync.sync.settings import load as load_settings
 
-ProgressFn = Callable[[str, int, int], None]  # (kind, done, total)
+ProgressFn = Callable[[str, int, int], None]  # (kind, done so far, total known so far)
+ReplyHook = Callable[[Sequence[Job]], Awaitable[None] | None]
 
-KINDS = ("contact", "bill", "interest_charge", "credit_note", "payment")
+Candidates = Callable[[PassContext, Session, int], list[int]]
+Planner = Callable[[PassContext, Session, list[int]], Awaitable[Plan]]
+
+EXPORTERS: tuple[tuple[str, Candidates, Planner], ...] = (
+    ("contact", customers.candidates, customers.plan),
+    ("bill", invoices.bill_candidates, invoices.plan_bills),
+    ("interest_charge", invoices.interest_candidates, invoices.plan_interest),
+    ("credit_note", invoices.credit_candidates, invoices.plan_credits),
+    ("credit_application", invoices.application_candidates, invoices.plan_credits),
+    ("payment", payments.candidates, payments.plan),
+)
+KINDS = tuple(k for k, _, _ in EXPORTERS)
+BATCH = 30
+ROUNDS = 3  # e.g. a payment edit: delete the old copy, then create the new one
 
 
 @dataclass
@@ -38,12 +82,378 @@ class PassReport:
     reconnect_needed: bool = False
     note: str = ""
 
+    @property
+    def synced(self) -> int:
+        return sum(k.synced for k in self.kinds.values())
+
+    @property
+    def failed(self) -> int:
+        return sum(k.failed for k in self.kinds.values())
+
+
+def _load_context(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks) -> PassContext | None:
+    with ledger.uow(firm_id) as uow:
+        s = uow.session
+        connection = s.execute(
+            select(QuickBooksConnection).where(QuickBooksConnection.active.is_(True))
+        ).scalar_one_or_none()
+        if connection is None or connection.status != ConnectionStatus.connected:
+            return None
+        settings = load_settings(s, firm_id)
+        items = {
+            (m.kind, m.category_id): m.item_id
+            for m in s.execute(
+                select(ItemMapping).where(ItemMapping.connection_id == connection.id)
+            ).scalars()
+        }
+        uow.commit()
+        return PassContext(
+            ledger=ledger,
+            qb=qb,
+            firm_id=firm_id,
+            connection_id=connection.id,
+            realm=connection.realm_id,
+            settings=settings,
+            items=items,
+            home_currency=connection.home_currency,
+            multicurrency=connection.multicurrency,
+        )
+
+
+async def _prepare(ctx: PassContext) -> None:
+    """Look up once per pass what payments need: the Undeposited Funds account."""
+    rows = await ctx.qb.query(ctx.realm, Account, "AccountSubType = 'UndepositedFunds'")
+    ctx.requests += 1
+    active = [r for r in rows if getattr(r, "Active", True) is not False]
+    ctx.undeposited_account_id = active[0].Id if active else None
+
+
+def _requestid(ctx: PassContext, jobs: Sequence[Job], operations: Sequence[BatchOperation]) -> str:
+    """The same operations on the same revisions get the same id, so a resend is a replay;
+    anything different (a setting changed the payload) is a new request."""
+    digest = hashlib.sha256(f"{ctx.firm_id}|{ctx.realm}".encode())
+    for job, op in zip(jobs, operations, strict=True):
+        digest.update(f"|{job.kind}:{job.local_id}:{job.revision}:{job.op}|".encode())
+        digest.update(json.dumps(op.to_item("0"), sort_keys=True, default=str).encode())
+    return "ls-" + digest.hexdigest()[:32]
+
+
+def _operation(job: Job) -> BatchOperation:
+    if job.op == "create":
+        return BatchOperation.create(job.entity)
+    if job.op == "update":
+        return BatchOperation.update(job.entity, sparse=True)
+    if job.op == "void":
+        return BatchOperation.void(job.entity)
+    return BatchOperation.delete(job.entity)
+
+
+def _record_problem(
+    s: Session,
+    ctx: PassContext,
+    kind: str,
+    local_id: int,
+    revision: int,
+    problem: Problem,
+    error: QuickBooksError | None = None,
+) -> None:
+    failures.record(
+        s,
+        firm_id=ctx.firm_id,
+        connection_id=ctx.connection_id,
+        kind=kind,
+        local_id=local_id,
+        revision=revision,
+        code=problem.code,
+        message=problem.message,
+        element=problem.element,
+        detail=error.detail if error else "",
+        intuit_tid=(error.intuit_tid or "") if error else "",
+    )
+    link = links.ensure(s, ctx.firm_id, ctx.connection_id, kind, local_id)
+    if link.status == links.CREATING:
+        link.status = links.FAILED
+
+
+def _apply(
+    s: Session, ctx: PassContext, job: Job, entity: Entity | None, report: PassReport
+) -> None:
+    link = links.ensure(s, ctx.firm_id, ctx.connection_id, job.kind, job.local_id)
+    if job.op in ("delete", "void"):
+        if job.recreate:
+            link.qbo_id, link.sync_token, link.status = None, None, links.PENDING
+        else:
+            links.mark_synced(
+                link,
+                link.qbo_id,
+                entity.SyncToken if entity else link.sync_token,
+                job.revision,
+                links.REMOVED,
+            )
+    else:
+        assert entity is not None
+        links.mark_synced(link, entity.Id, entity.SyncToken, job.revision)
+        problem = job.check(entity) if job.check else None
+        if problem:
+            _record_problem(s, ctx, job.kind, job.local_id, job.revision, problem)
+            report.kinds[job.kind].failed += 1
+            return
+    failures.clear(s, ctx.connection_id, job.kind, job.local_id)
+    report.kinds[job.kind].synced += 1
+
+
+def _fault_problem(error: QuickBooksError) -> Problem:
+    return Problem(
+        error.code or (f"http-{error.http_status}" if error.http_status else "error"),
+        error.message or str(error),
+        error.element or "",
+    )
+
+
+async def _send(
+    ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
+) -> None:
+    # An earlier create whose answer was lost: find its copy rather than make a second one.
+    pending: list[Job] = []
+    states: dict[tuple[str, int], str] = {}
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        for kind in {j.kind for j in jobs}:
+            ids = [j.local_id for j in jobs if j.kind == kind]
+            for local_id, link in links.links_for(
+                uow.session, ctx.connection_id, kind, ids
+            ).items():
+                states[(kind, local_id)] = link.status
+    for job in jobs:
+        if (
+            job.op == "create"
+            and job.find
+            and states.get((job.kind, job.local_id)) == links.CREATING
+        ):
+            found = await job.find(ctx)
+            if found is not None:
+                with ctx.ledger.uow(ctx.firm_id) as uow:
+                    _apply(uow.session, ctx, job, found, report)
+                    uow.commit()
+                continue
+        pending.append(job)
+    creates = [j for j in pending if j.op == "create"]
+    if creates:
+        with ctx.ledger.uow(ctx.firm_id) as uow:
+            links.prefetch(uow.session, ctx.connection_id, [(j.kind, j.local_id) for j in creates])
+            for job in creates:
+                link = links.ensure(
+                    uow.session, ctx.firm_id, ctx.connection_id, job.kind, job.local_id
+                )
+                link.status, link.qbo_id = links.CREATING, None
+            uow.commit()
+    for start in range(0, len(pending), BATCH):
+        chunk = pending[start : start + BATCH]
+        operations = [_operation(j) for j in chunk]
+        results = await ctx.qb.batch(
+            ctx.realm, operations, requestid=_requestid(ctx, chunk, operations)
+        )
+        ctx.requests += 1
+        if after_reply is not None:
+            outcome = after_reply(chunk)
+            if outcome is not None:
+                await outcome
+        await _settle(ctx, chunk, results, report)
+
+
+async def _settle(
+    ctx: PassContext, chunk: list[Job], results: list[BatchResult], report: PassReport
+) -> None:
+    reconnect: QuickBooksError | None = None
+    retry_stale: list[Job] = []
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        s = uow.session
+        keys = [(j.kind, j.local_id) for j in chunk]
+        links.prefetch(s, ctx.connection_id, keys)
+        failures.prefetch_open(s, ctx.connection_id, keys)
+        for job, result in zip(chunk, results, strict=True):
+            error = result.error
+            if error is None:
+                _apply(s, ctx, job, result.entity, report)
+            elif error.kind == FaultKind.RECONNECT:
+                reconnect = error
+            elif error.kind == FaultKind.TRANSIENT:
+                report.kinds[job.kind].skipped += 1
+            elif error.code == "5010" and job.op == "update":
+                retry_stale.append(job)
+            elif error.code == "610" and job.op in ("delete", "void"):
+                _apply(s, ctx, job, None, report)  # already gone on the other side
+            else:
+                _record_problem(
+                    s, ctx, job.kind, job.local_id, job.revision, _fault_problem(error), error
+                )
+                report.kinds[job.kind].failed += 1
+        uow.commit()
+    if reconnect is not None:
+        raise ReconnectNeededError(reconnect.message, code=reconnect.code)
+    for job in retry_stale:
+        await _update_fresh(ctx, job, report)
+
+
+async def _update_fresh(ctx: PassContext, job: Job, report: PassReport) -> None:
+    """Someone changed the copy meanwhile: take its current SyncToken and apply ours again."""
+    current = await ctx.qb.read(ctx.realm, type(job.entity), str(job.entity.Id))
+    job.entity.SyncToken = current.SyncToken
+    try:
+        updated = await ctx.qb.update(ctx.realm, job.entity, sparse=True)
+        ctx.requests += 2
+    except QuickBooksError as error:
+        if error.kind != FaultKind.PERMANENT:
+            raise
+        with ctx.ledger.uow(ctx.firm_id) as uow:
+            _record_problem(
+                uow.session, ctx, job.kind, job.local_id, job.revision, _fault_problem(error), error
+            )
+            uow.commit()
+        report.kinds[job.kind].failed += 1
+        return
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        _apply(uow.session, ctx, job, updated, report)
+        uow.commit()
+
+
+async def _export_kind(
+    ctx: PassContext,
+    kind: str,
+    candidates: Candidates,
+    planner: Planner,
+    report: PassReport,
+    progress: ProgressFn | None,
+    after_reply: ReplyHook | None,
+) -> bool:
+    """Push one kind in chunks; True if anything was sent (another round may have work)."""
+    after, sent, done = 0, False, 0
+    while True:
+        with ctx.ledger.uow(ctx.firm_id) as uow:
+            ids = candidates(ctx, uow.session, after)
+        if not ids:
+            return sent
+        after = ids[-1]
+        if kind == "contact":
+            await customers.customer_index(ctx)  # before the planning transaction opens
+        with ctx.ledger.uow(ctx.firm_id) as uow:
+            plan = await planner(ctx, uow.session, ids)
+            for p_kind, local_id, revision, problem in plan.problems:
+                if problem.code == "lawsync:waiting":
+                    report.kinds[p_kind].skipped += 1
+                    continue
+                _record_problem(uow.session, ctx, p_kind, local_id, revision, problem)
+                report.kinds[p_kind].failed += 1
+            for a_kind, local_id, revision, entity in plan.adopt:
+                _apply(
+                    uow.session,
+                    ctx,
+                    Job(a_kind, local_id, revision, "create", entity),
+                    entity,
+                    report,
+                )
+            uow.commit()
+        report.kinds[kind].skipped += plan.skipped
+        if plan.jobs:
+            await _send(ctx, plan.jobs, report, after_reply)
+            sent = True
+        done += len(ids)
+        if progress is not None:
+            progress(kind, done, done)
+
+
+def _mark_reconnect(ledger: Ledger, firm_id: int, connection_id: int, reason: str) -> None:
+    with ledger.uow(firm_id) as uow:
+        row = uow.session.get(QuickBooksConnection, connection_id)
+        if row is not None:
+            row.status = ConnectionStatus.reconnect_needed
+            row.status_note = reason[:2000]
+        uow.commit()
+
 
 async def run_pass(
-    ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, *, progress: ProgressFn | None = None
+    ledger: Ledger,
+    firm_id: int,
+    qb: AsyncQuickBooks,
+    *,
+    progress: ProgressFn | None = None,
+    after_reply: ReplyHook | None = None,
 ) -> PassReport:
-    raise NotImplementedError("being written")
+    report = PassReport(started_at=utcnow())
+    ctx = _load_context(ledger, firm_id, qb)
+    if ctx is None:
+        report.note = "Not connected to a QuickBooks Online company (or reconnect needed)."
+        report.finished_at = utcnow()
+        return report
+    try:
+        await _prepare(ctx)
+        for kind, candidates, planner in EXPORTERS:
+            for _ in range(ROUNDS):
+                if not await _export_kind(
+                    ctx, kind, candidates, planner, report, progress, after_reply
+                ):
+                    break
+    except ReconnectNeededError as error:
+        report.reconnect_needed = True
+        report.note = f"Reconnect needed: {error.message}"
+        _mark_reconnect(ledger, firm_id, ctx.connection_id, report.note)
+    except TransientError as error:
+        report.note = f"Stopped early, will continue on the next pass: {error}"
+    finally:
+        report.requests = ctx.requests
+        report.finished_at = utcnow()
+        with ledger.uow(firm_id) as uow:
+            row = uow.session.get(QuickBooksConnection, ctx.connection_id)
+            if row is not None:
+                row.last_sync_at = report.finished_at
+            uow.commit()
+    return report
 
 
 def status_counts(ledger: Ledger, firm_id: int) -> dict[str, dict[str, int]]:
-    raise NotImplementedError("being written")
+    """Per kind: records waiting to sync, records whose copy is current, open failures."""
+    from sqlalchemy import func
+
+    from lawsync.sync.models import SyncFailure
+
+    counts = {k: {"pending": 0, "synced": 0, "failed": 0} for k in KINDS}
+    with ledger.uow(firm_id) as uow:
+        s = uow.session
+        connection = s.execute(
+            select(QuickBooksConnection).where(QuickBooksConnection.active.is_(True))
+        ).scalar_one_or_none()
+        if connection is None:
+            return counts
+        ctx = PassContext(
+            ledger=ledger,
+            qb=None,  # type: ignore[arg-type]
+            firm_id=firm_id,
+            connection_id=connection.id,
+            realm=connection.realm_id,
+            settings=load_settings(s, firm_id),
+            items={},
+            home_currency=connection.home_currency,
+            multicurrency=connection.multicurrency,
+        )
+        for kind, candidates, _ in EXPORTERS:
+            after = 0
+            while ids := candidates(ctx, s, after):
+                counts[kind]["pending"] += len(ids)
+                after = ids[-1]
+        for kind, status, n in s.execute(
+            select(SyncLink.kind, SyncLink.status, func.count())
+            .where(SyncLink.connection_id == connection.id)
+            .group_by(SyncLink.kind, SyncLink.status)
+        ):
+            if kind in counts and status in (links.SYNCED, links.REMOVED):
+                counts[kind]["synced"] += n
+        for kind, n in s.execute(
+            select(SyncFailure.kind, func.count())
+            .where(
+                SyncFailure.connection_id == connection.id,
+                SyncFailure.resolved_at.is_(None),
+            )
+            .group_by(SyncFailure.kind)
+        ):
+            if kind in counts:
+                counts[kind]["failed"] += n
+    return counts

@@ -58,8 +58,35 @@ def record(
     return row
 
 
+def prefetch_open(session: Session, connection_id: int, keys: list[tuple[str, int]]) -> None:
+    """Note which of these records have an open failure, so `clear` skips the others quickly."""
+    known: set[tuple[str, int]] = session.info.setdefault("open_failures_known", set())
+    open_: set[tuple[str, int]] = session.info.setdefault("open_failures", set())
+    by_kind: dict[str, list[int]] = {}
+    for kind, local_id in keys:
+        by_kind.setdefault(kind, []).append(local_id)
+        known.add((kind, local_id))
+    for kind, ids in by_kind.items():
+        open_.update(
+            (kind, i)
+            for i in session.execute(
+                select(SyncFailure.local_id).where(
+                    SyncFailure.connection_id == connection_id,
+                    SyncFailure.kind == kind,
+                    SyncFailure.local_id.in_(ids),
+                    SyncFailure.resolved_at.is_(None),
+                )
+            ).scalars()
+        )
+
+
 def clear(session: Session, connection_id: int, kind: str, local_id: int) -> None:
     """The record synced: its open failure, if any, is resolved."""
+    key = (kind, local_id)
+    if key in session.info.get("open_failures_known", ()) and key not in session.info.get(
+        "open_failures", ()
+    ):
+        return
     for row in session.execute(
         select(SyncFailure).where(
             SyncFailure.connection_id == connection_id,

@@ -1,0 +1,356 @@
+"""Backfill benchmark: a firm's whole history pushed to a sandbox company under real limits.
+
+    .venv/bin/python -m bench.sync_backfill [--contacts 1000] [--bills 5000] [--window 6]
+
+The practice data is inserted in bulk (not timed); the sandbox runs in its own process with
+QuickBooks' limits (500 requests, 40 batches per window, 10 concurrent), the window scaled
+down from 60 s to keep the run short, and the client paced to the same limits. Reported:
+API requests per synced record, records synced per window against the ceiling those limits
+allow (40 × 30 + 460 = 1,660 operations), the engine's CPU per record (this process: engine,
+client and SQLite), and this process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import insert
+
+from lawsync.db import make_engine, make_session_factory
+from lawsync.migrate import upgrade
+from lawsync.practice.commands import FirmCreate
+from lawsync.practice.models import (
+    Bill,
+    BillLine,
+    BillState,
+    Contact,
+    ContactEmail,
+    ContactKind,
+    LineKind,
+    Matter,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    bill_matters,
+)
+from lawsync.practice.services.context import Ledger
+from lawsync.practice.services.firms import create_firm
+from lawsync.quickbooks import (
+    AsyncQuickBooks,
+    Environment,
+    Item,
+    MemoryTokenStore,
+    Pacing,
+    QuickBooksConfig,
+    TokenSet,
+)
+from lawsync.sync.engine import run_pass
+from lawsync.sync.models import ItemMapping, QuickBooksConnection, SyncSettings
+
+CLIENT_ID, CLIENT_SECRET = "bench-app", "bench-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed(ledger: Ledger, engine: object, contacts: int, bills: int) -> int:
+    firm = create_firm(ledger, FirmCreate(name="Backfill LLP", admin_email="b@example.com")).firm
+    f = firm.id
+    day = dt.date(2026, 1, 5)
+    now = dt.datetime.now(dt.UTC)
+    stamp = {"created_at": now, "updated_at": now, "revision": 1}
+    with ledger.uow(f) as uow:
+        s = uow.session
+        s.execute(
+            insert(Contact),
+            [
+                {
+                    "id": i,
+                    "firm_id": f,
+                    "kind": ContactKind.person,
+                    "first_name": "Client",
+                    "last_name": f"N{i:05d}",
+                    "company_name": "",
+                    "display_name": f"Client N{i:05d}",
+                    "web_address": "",
+                    "street": "",
+                    "city": "",
+                    "region": "",
+                    "postal_code": "",
+                    "country": "",
+                    **stamp,
+                }
+                for i in range(1, contacts + 1)
+            ],
+        )
+        s.execute(
+            insert(ContactEmail),
+            [
+                {
+                    "firm_id": f,
+                    "contact_id": i,
+                    "address": f"c{i}@example.com",
+                    "kind": "work",
+                    "is_primary": True,
+                }
+                for i in range(1, contacts + 1)
+            ],
+        )
+        s.execute(
+            insert(Matter),
+            [
+                {
+                    "id": i,
+                    "firm_id": f,
+                    "client_id": i,
+                    "number": f"{i:05d}",
+                    "description": "",
+                    "status": "open",
+                    **stamp,
+                }
+                for i in range(1, contacts + 1)
+            ],
+        )
+        bill_rows, line_rows, links, pay_rows, alloc_rows = [], [], [], [], []
+        for b in range(1, bills + 1):
+            client = (b - 1) % contacts + 1
+            amounts = [Decimal(100 + b % 97) + Decimal("0.25"), Decimal(35) + Decimal(b % 13)]
+            total = sum(amounts, Decimal(0))
+            bill_rows.append(
+                {
+                    "id": b,
+                    "firm_id": f,
+                    "client_id": client,
+                    "number": str(1000 + b),
+                    "state": BillState.paid,
+                    "issue_date": day,
+                    "due_date": day + dt.timedelta(30),
+                    "currency": "USD",
+                    "discount_kind": "none",
+                    "discount_value": Decimal(0),
+                    "primary_tax_name": "",
+                    "secondary_tax_name": "",
+                    "subtotal": total,
+                    "primary_tax_total": 0,
+                    "secondary_tax_total": 0,
+                    "discount_total": 0,
+                    "total": total,
+                    "paid_total": total,
+                    "credited_total": 0,
+                    "balance": 0,
+                    "memo": "",
+                    **stamp,
+                }
+            )
+            for pos, amount in enumerate(amounts, 1):
+                line_rows.append(
+                    {
+                        "firm_id": f,
+                        "bill_id": b,
+                        "position": pos,
+                        "kind": LineKind.time,
+                        "matter_id": client,
+                        "date": day,
+                        "description": "Work",
+                        "quantity": Decimal(1),
+                        "price": amount,
+                        "amount": amount,
+                        "primary_tax_rate": 0,
+                        "primary_tax": 0,
+                        "secondary_tax_rate": 0,
+                        "secondary_tax": 0,
+                    }
+                )
+            links.append({"bill_id": b, "matter_id": client})
+            pay_rows.append(
+                {
+                    "id": b,
+                    "firm_id": f,
+                    "client_id": client,
+                    "date": day + dt.timedelta(10),
+                    "amount": total,
+                    "method": PaymentMethod.cheque,
+                    "reference": f"CHQ {b}",
+                    "source": "operating",
+                    "state": "active",
+                    **stamp,
+                }
+            )
+            alloc_rows.append({"firm_id": f, "payment_id": b, "bill_id": b, "amount": total})
+        for table, rows in (
+            (Bill, bill_rows),
+            (BillLine, line_rows),
+            (bill_matters, links),
+            (Payment, pay_rows),
+            (PaymentAllocation, alloc_rows),
+        ):
+            s.execute(insert(table), rows)  # type: ignore[arg-type]
+        uow.commit()
+    return f
+
+
+def start_sandbox(port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lawsync.sandbox", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/_sandbox/openapi.json", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError("sandbox did not start")
+
+
+async def backfill(
+    ledger: Ledger, firm_id: int, url: str, realm: str, tokens: TokenSet, window: float
+) -> tuple[int, int, float, float, int]:
+    pacing = Pacing(per_window=500, concurrent=10, batches_per_window=40, window_seconds=window)
+    config = QuickBooksConfig(
+        environment=Environment.LOCAL,
+        base_url=url,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        pacing=pacing,
+    )
+    synced = requests = passes = 0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    async with AsyncQuickBooks(config, MemoryTokenStore(tokens)) as qb:
+        while True:
+            report = await run_pass(ledger, firm_id, qb)
+            passes += 1
+            synced += report.synced
+            requests += report.requests
+            if report.synced == 0 or report.note:
+                break
+    return synced, requests, time.process_time() - cpu0, time.perf_counter() - wall0, passes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=1000)
+    parser.add_argument("--bills", type=int, default=5000)
+    parser.add_argument("--window", type=float, default=6.0)
+    args = parser.parse_args()
+    console = Console()
+    tmp = Path(tempfile.mkdtemp())
+    engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
+    upgrade(engine)
+    ledger = Ledger(make_session_factory(engine))
+    firm_id = seed(ledger, engine, args.contacts, args.bills)
+    port = free_port()
+    sandbox = start_sandbox(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        control = httpx.Client(base_url=url, timeout=30)
+        control.post(
+            "/_sandbox/apps",
+            json={
+                "name": "bench",
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "redirect_uris": ["http://127.0.0.1/cb"],
+            },
+        ).raise_for_status()
+        info = control.post(
+            "/_sandbox/companies", json={"name": "Backfill", "edition": "plus", "country": "US"}
+        ).json()
+        realm = info["realm_id"]
+        control.patch(
+            f"/_sandbox/companies/{realm}",
+            json={
+                "limits": {
+                    "per_window": 500,
+                    "concurrent": 10,
+                    "batches_per_window": 40,
+                    "window_seconds": args.window,
+                }
+            },
+        ).raise_for_status()
+        tokens = TokenSet.from_response(
+            realm,
+            control.post(
+                f"/_sandbox/companies/{realm}/tokens", json={"client_id": CLIENT_ID}
+            ).json(),
+        )
+
+        async def first_item() -> str:
+            config = QuickBooksConfig(
+                environment=Environment.LOCAL,
+                base_url=url,
+                client_id=CLIENT_ID,
+                client_secret=CLIENT_SECRET,
+            )
+            async with AsyncQuickBooks(config, MemoryTokenStore(tokens)) as qb:
+                items = await qb.query(realm, Item)
+            return next(
+                str(i.Id)
+                for i in items
+                if (i.model_extra or {}).get("Type") == "Service"
+                or getattr(i, "Type", None) == "Service"
+            )
+
+        item = asyncio.run(first_item())
+        with ledger.uow(firm_id) as uow:
+            conn = QuickBooksConnection(firm_id=firm_id, realm_id=realm, edition="plus")
+            uow.session.add(conn)
+            uow.session.flush()
+            uow.session.add(SyncSettings(firm_id=firm_id, export_bills=True))
+            uow.session.add(
+                ItemMapping(
+                    firm_id=firm_id,
+                    connection_id=conn.id,
+                    kind="activity",
+                    category_id=0,
+                    item_id=item,
+                )
+            )
+            uow.commit()
+        synced, requests, cpu, wall, passes = asyncio.run(
+            backfill(ledger, firm_id, url, realm, tokens, args.window)
+        )
+    finally:
+        sandbox.terminate()
+        sandbox.wait(10)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    windows = wall / args.window
+    table = Table(
+        title=f"Backfill: {args.contacts} contacts, {args.bills} bills, "
+        f"{args.bills} payments; window {args.window:g} s"
+    )
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("target", justify="right")
+    table.add_row("records synced", f"{synced}", "")
+    table.add_row("passes", f"{passes}", "")
+    table.add_row("wall time", f"{wall:.1f} s ({windows:.1f} windows)", "")
+    table.add_row("API requests per record", f"{requests / max(synced, 1):.3f}", "≤ 0.1")
+    per_window = synced / max(windows, 1e-9)
+    table.add_row(
+        "records per window", f"{per_window:.0f} ({per_window / 1660:.0%} of 1,660)", "≥ 90%"
+    )
+    table.add_row("engine CPU per record", f"{cpu / max(synced, 1) * 1000:.3f} ms", "< 1 ms")
+    table.add_row("peak memory (this process)", f"{peak_mb:.0f} MB", "< 300 MB")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Exporters: each turns dirty practice records of one kind into accounting-side operations."""

@@ -1,0 +1,74 @@
+"""What exporters share: the pass context and the job they hand to the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from lawsync.practice.services.context import Ledger
+from lawsync.quickbooks import AsyncQuickBooks, Entity
+from lawsync.sync.models import SyncSettings
+
+Op = Literal["create", "update", "delete", "void"]
+
+
+@dataclass
+class PassContext:
+    """Everything one pass needs to know about the firm and its connected company."""
+
+    ledger: Ledger
+    qb: AsyncQuickBooks
+    firm_id: int
+    connection_id: int
+    realm: str
+    settings: SyncSettings
+    items: dict[tuple[str, int], str]
+    home_currency: str
+    multicurrency: bool
+    undeposited_account_id: str | None = None
+    customers_by_name: dict[str, Entity] | None = None
+    requests: int = 0
+
+
+@dataclass
+class Problem:
+    """A failure known without asking the accounting side (a pre-flight check)."""
+
+    code: str
+    message: str
+    element: str = ""
+
+
+@dataclass
+class Job:
+    """One operation for one record at one revision."""
+
+    kind: str
+    local_id: int
+    revision: int
+    op: Op
+    entity: Entity
+    # Looks for a copy made by an earlier attempt whose answer never arrived.
+    find: Callable[[PassContext], Awaitable[Entity | None]] | None = None
+    # After a delete: the record is to be created again (a payment edit is delete + create).
+    recreate: bool = False
+    check: Callable[[Entity], Problem | None] | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+    problems: list[tuple[str, int, int, Problem]] = field(default_factory=list)  # kind, id, rev
+    # Records that already have a copy on the other side (found, not created): link them.
+    adopt: list[tuple[str, int, int, Entity]] = field(default_factory=list)
+    skipped: int = 0
+
+    def fail(self, kind: str, local_id: int, revision: int, problem: Problem) -> None:
+        self.problems.append((kind, local_id, revision, problem))
+
+
+Planner = Callable[[PassContext, Session, list[int]], Awaitable[Plan]]

@@ -1,0 +1,63 @@
+"""Which records of a kind need a push: no copy yet, a newer revision, or an unknown outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from lawsync.sync.links import CREATING
+from lawsync.sync.models import SyncFailure, SyncLink
+
+
+def dirty_ids(
+    session: Session,
+    model: Any,
+    kind: str,
+    connection_id: int,
+    *,
+    wanted_new: Any,
+    wanted_existing: Any = None,
+    after_id: int = 0,
+    limit: int = 200,
+) -> list[int]:
+    """Ids (ascending, after `after_id`) of `model` rows whose accounting copy is out of date.
+
+    `wanted_new` says which rows without a copy should get one; `wanted_existing` (default:
+    all) which rows that have one should follow their changes. A record whose failure is open
+    at its current revision waits for a change or a Retry, so a permanent refusal is not
+    resent on every pass.
+    """
+    link = SyncLink.__table__.alias("l")
+    failure = SyncFailure.__table__.alias("f")
+    has_copy = and_(link.c.id.is_not(None), link.c.qbo_id.is_not(None), link.c.status != CREATING)
+    needs_copy = and_(
+        or_(link.c.id.is_(None), link.c.qbo_id.is_(None), link.c.status == CREATING), wanted_new
+    )
+    behind = and_(has_copy, link.c.synced_revision < model.revision)
+    if wanted_existing is not None:
+        behind = and_(behind, wanted_existing)
+    parked = exists().where(
+        failure.c.connection_id == connection_id,
+        failure.c.kind == kind,
+        failure.c.local_id == model.id,
+        failure.c.resolved_at.is_(None),
+        failure.c.revision == model.revision,
+        failure.c.retry_requested_at.is_(None),
+    )
+    stmt = (
+        select(model.id)
+        .outerjoin(
+            link,
+            and_(
+                link.c.connection_id == connection_id,
+                link.c.kind == kind,
+                link.c.local_id == model.id,
+            ),
+        )
+        .where(model.id > after_id, or_(needs_copy, behind), ~parked)
+        .order_by(model.id)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())

@@ -1,0 +1,273 @@
+"""The sync pass end to end: practice records through the JSON API, copies in the sandbox."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+
+from tests import builders
+from tests.sync.engine_support import Connected
+
+
+def _bill_with_payment(c: Connected) -> dict[str, object]:
+    firm = c.firm
+    client, matter, bill = builders.billed_client(firm, hours="2.5", rate="187.35")
+    firm.post(
+        "/payments",
+        {
+            "client_id": client["id"],
+            "date": "2026-03-10",
+            "amount": "100.00",
+            "allocations": [{"bill_id": bill["id"], "amount": "100.00"}],
+        },
+    )
+    return {"client": client, "matter": matter, "bill": firm.get(f"/bills/{bill['id']}")}
+
+
+def test_an_approved_bill_syncs_with_its_client_and_payment(connected: Connected) -> None:
+    made = _bill_with_payment(connected)
+    report = connected.run()
+    assert report.note == "" and report.failed == 0
+    assert (
+        report.kinds["contact"].synced,
+        report.kinds["bill"].synced,
+        report.kinds["payment"].synced,
+    ) == (1, 1, 1)
+    bill = made["bill"]
+    [invoice] = connected.invoices()
+    assert invoice.DocNumber == bill["number"]  # type: ignore[index]
+    assert Decimal(str(invoice.TotalAmt)) == Decimal(bill["total"])  # type: ignore[index]
+    assert Decimal(str(invoice.Balance)) == Decimal(bill["balance"])  # type: ignore[index]
+    [customer] = connected.customers()
+    assert customer.DisplayName == made["client"]["display_name"]  # type: ignore[index]
+    assert len(connected.payments()) == 1
+    # Nothing changed: the next pass sends nothing but its one look-up.
+    again = connected.run()
+    assert again.synced == 0 and again.requests == 1
+
+
+def test_drafts_and_bills_before_the_start_date_stay_home(connected: Connected) -> None:
+    firm = connected.firm
+    c = builders.client(firm)
+    builders.time_entry(firm, builders.matter(firm, c["id"])["id"])
+    builders.bill(firm, c["id"], approve=False)
+    _other, _, _ = builders.billed_client(firm)
+    connected.settings(export_start_date=__import__("datetime").date(2027, 1, 1))
+    report = connected.run()
+    assert report.synced == 0
+    assert connected.invoices() == [] and connected.customers() == []
+
+
+def test_edits_voids_and_deletes_follow_the_bill(connected: Connected) -> None:
+    firm = connected.firm
+    client, matter, bill = builders.billed_client(firm, hours="1", rate="100")
+    builders.time_entry(firm, matter["id"], hours="1", rate="50")
+    second = builders.bill(firm, client["id"])
+    connected.run()
+    firm.patch(f"/bills/{bill['id']}", {"lines": [{"id": bill["lines"][0]["id"], "quantity": "3"}]})
+    firm.post(f"/bills/{second['id']}/void", None, 200)
+    report = connected.run()
+    assert report.kinds["bill"].synced == 2, report
+    invoices = {i.DocNumber: i for i in connected.invoices()}
+    assert Decimal(str(invoices[bill["number"]].TotalAmt)) == Decimal("300.00")
+    assert Decimal(str(invoices[second["number"]].Balance)) == 0
+    firm.delete(f"/bills/{bill['id']}")
+    connected.run()
+    assert bill["number"] not in {i.DocNumber for i in connected.invoices()}
+
+
+def test_a_contact_edit_updates_the_customer(connected: Connected) -> None:
+    firm = connected.firm
+    client, _, _ = builders.billed_client(firm)
+    connected.run()
+    firm.patch(
+        f"/contacts/{client['id']}", {"last_name": "Renamed", "phones": [{"number": "+1 555 0199"}]}
+    )
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1
+    [customer] = connected.customers()
+    assert customer.DisplayName == "Client Renamed"
+    assert customer.PrimaryPhone == {"FreeFormNumber": "+1 555 0199"}
+
+
+def test_an_existing_customer_with_the_same_names_and_email_is_linked(connected: Connected) -> None:
+    firm = connected.firm
+    client = builders.client(firm)
+    connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/customer",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={
+            "DisplayName": client["display_name"],
+            "GivenName": client["first_name"],
+            "FamilyName": client["last_name"],
+            "PrimaryEmailAddr": {"Address": client["primary_email"]},
+        },
+    ).raise_for_status()
+    builders.time_entry(firm, builders.matter(firm, client["id"])["id"])
+    builders.bill(firm, client["id"])
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1 and report.failed == 0
+    assert len(connected.customers()) == 1
+
+
+def test_an_unmapped_category_blocks_its_bill_until_mapped(
+    firm: object, client_sandbox: object
+) -> None:
+    from tests.sync.engine_support import connect
+
+    c = connect(firm, client_sandbox.company(), map_items=False)  # type: ignore[arg-type, attr-defined]
+    _, _, bill = builders.billed_client(c.firm)
+    report = c.run()
+    assert report.kinds["bill"].failed == 1
+    [failure] = c.firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "5020" and failure["record"]["id"] == bill["id"]
+    assert "product" in failure["title"].lower()
+    c.firm.put("/quickbooks/settings", {"item_mappings": {"activity:default": c.items[0]}})
+    c.firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = c.run()
+    assert report.kinds["bill"].synced == 1
+    assert c.firm.get("/quickbooks/failures")["data"] == []
+
+
+def test_a_bill_number_too_long_fails_before_any_call(connected: Connected) -> None:
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm)
+    firm.patch(f"/bills/{bill['id']}", {"number": "X" * 25})
+    report = connected.run()
+    assert report.kinds["bill"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"]) == ("2050", "DocNumber")
+    assert connected.invoices() == []
+    firm.patch(f"/bills/{bill['id']}", {"number": "B-1"})
+    connected.run()
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert [i.DocNumber for i in connected.invoices()] == ["B-1"]
+
+
+def test_an_edited_payment_is_replaced_and_a_deposited_one_is_refused(connected: Connected) -> None:
+    firm = connected.firm
+    made = _bill_with_payment(connected)
+    connected.run()
+    [payment] = firm.get("/payments")["data"]
+    firm.patch(f"/payments/{payment['id']}", {"amount": "120.00"})
+    report = connected.run()
+    assert report.kinds["payment"].synced == 2, report  # the old copy deleted, a new one made
+    [copy] = connected.payments()
+    assert Decimal(str(copy.TotalAmt)) == Decimal("120.00")
+    r = connected.company.sandbox.control.post(
+        f"/_sandbox/companies/{connected.company.realm}/deposits", json={"payment_ids": [copy.Id]}
+    )
+    assert r.status_code in (200, 201), r.text
+    firm.patch(f"/payments/{payment['id']}", {"amount": "110.00"})
+    report = connected.run()
+    assert report.kinds["payment"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "6540" and "deposit" in " ".join(failure["resolution"]).lower()
+    assert made["bill"]
+
+
+def test_a_crash_after_the_reply_never_duplicates(connected: Connected) -> None:
+    """The reply is lost before our commit; meanwhile more work arrives, so the next batch is
+    a different request (no replay to lean on): the engine must find its earlier copies."""
+    firm = connected.firm
+    for _ in range(3):
+        _bill_with_payment(connected)
+
+    class Crash(Exception):
+        pass
+
+    calls = {"n": 0}
+
+    def crash_sometimes(jobs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] % 2 == 1:
+            raise Crash("lost between the reply and our commit")
+
+    for _ in range(5):
+        with contextlib.suppress(Crash):
+            connected.run(after_reply=crash_sometimes)
+        _bill_with_payment(connected)
+    connected.run()
+    assert len(connected.customers()) == 8
+    assert len(connected.invoices()) == 8
+    assert len(connected.payments()) == 8
+    assert firm.get("/quickbooks/failures")["data"] == []
+
+
+def test_a_disabled_authorizing_user_pauses_the_firm(connected: Connected) -> None:
+    builders.billed_client(connected.firm)
+    connected.company.patch(authorizing_user_disabled=True)
+    report = connected.run()
+    assert report.reconnect_needed
+    again = connected.run()
+    assert "reconnect" in again.note.lower() and again.requests == 0
+
+
+def test_an_outage_stops_the_pass_and_the_next_one_finishes(connected: Connected) -> None:
+    builders.billed_client(connected.firm)
+    connected.company.patch(outage="http_503")
+    report = connected.run()
+    assert "next pass" in report.note and report.synced == 0
+    assert connected.firm.get("/quickbooks/failures")["data"] == []  # transient: not a failure
+    connected.company.patch(outage="none")
+    report = connected.run()
+    assert report.kinds["bill"].synced == 1 and report.note == ""
+
+
+def test_a_name_taken_by_a_supplier_is_a_failure_until_the_firm_chooses(
+    connected: Connected,
+) -> None:
+    firm = connected.firm
+    client, _, _ = builders.billed_client(firm)
+    connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/vendor",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={"DisplayName": client["display_name"]},
+    ).raise_for_status()
+    report = connected.run()
+    assert report.kinds["contact"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "6240" and failure["cause"]
+    firm.put("/quickbooks/settings", {"name_clash": "suffix"})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert report.kinds["bill"].synced == 1
+    names = [c.DisplayName for c in connected.customers()]
+    assert names == [f"{client['display_name']} ({client['id']})"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+
+
+def test_an_archived_customer_of_the_same_name(connected: Connected) -> None:
+    firm = connected.firm
+    client, _, _ = builders.billed_client(firm)
+    created = connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/customer",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={
+            "DisplayName": client["display_name"],
+            "GivenName": client["first_name"],
+            "FamilyName": client["last_name"],
+            "PrimaryEmailAddr": {"Address": client["primary_email"]},
+        },
+    ).json()["Customer"]
+    connected.company.sandbox.control.post(
+        f"/v3/company/{connected.company.realm}/customer",
+        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
+        json={
+            "Id": created["Id"],
+            "SyncToken": created["SyncToken"],
+            "Active": False,
+            "sparse": True,
+        },
+    ).raise_for_status()
+    report = connected.run()
+    assert report.kinds["contact"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "6250"
+    firm.put("/quickbooks/settings", {"reactivate_archived_customers": True})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1 and report.kinds["bill"].synced == 1
+    [customer] = connected.customers()
+    assert customer.Active is True and customer.Id == created["Id"]
