@@ -21,6 +21,7 @@ from lawsync.quickbooks import AsyncQuickBooks, token_cipher_for
 from lawsync.sync import connection, engine
 from lawsync.sync.tokens import ConnectionTokenStore
 from lawsync.sync.worker import run_pass_now
+from tests import builders
 from tests.conftest import Firm
 from tests.sync.test_connect_api import connect, new_company
 
@@ -118,14 +119,20 @@ def test_a_pass_that_reports_lost_access_pauses_the_sync(
     assert c["status"] == "reconnect_needed" and "3200" in c["status_note"]
 
 
-def test_sync_now_through_the_api_runs_the_engine(firm: Firm, qbo: httpx.Client) -> None:
+def test_sync_now_through_the_api_runs_a_pass_and_status_counts(
+    firm: Firm, qbo: httpx.Client
+) -> None:
     connect(firm, qbo, new_company(qbo))
-    r = firm.api.post("/quickbooks/sync")
-    if r.status_code == 503:  # the engine's pass is still being written
-        assert r.json()["error"]["code"] == "sync_unavailable"
-    else:
-        assert r.status_code == 200, r.text
-        assert set(r.json()["kinds"]) == set(engine.KINDS)
+    mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
+    firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
+    builders.billed_client(firm)
+    assert firm.get("/quickbooks/status")["counts"]["bill"]["pending"] == 1
+    report = firm.post("/quickbooks/sync", None, 200)
+    assert set(report["kinds"]) == set(engine.KINDS) and report["reconnect_needed"] is False
+    assert (report["kinds"]["contact"]["synced"], report["kinds"]["bill"]["synced"]) == (1, 1)
+    st = firm.get("/quickbooks/status")
+    assert st["last_sync_at"] is not None
+    assert st["counts"]["bill"] == {"pending": 0, "synced": 1, "failed": 0}
 
 
 def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(

@@ -159,7 +159,8 @@ def mark_reconnect_needed(ledger: Ledger, firm_id: int, reason: str) -> None:
             return
         changed = row.status != ConnectionStatus.reconnect_needed
         row.status = ConnectionStatus.reconnect_needed
-        row.status_note = f"Reconnect needed: {reason}"[:2000]
+        prefix = "" if reason.startswith("Reconnect needed") else "Reconnect needed: "
+        row.status_note = f"{prefix}{reason}"[:2000]
         if changed:
             audit(
                 uow.session,
