@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
@@ -249,15 +249,22 @@ def _claim(ledger: Ledger, state: str, actor: Actor | None) -> Actor:
                 field="state",
                 code="invalid_state",
             )
-        if attempt.used_at is not None:
+        now = utcnow()
+        # A conditional update, so two callbacks racing with one state cannot both win.
+        claimed = uow.session.execute(
+            update(AuthorizationAttempt)
+            .where(AuthorizationAttempt.id == attempt.id, AuthorizationAttempt.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()
+        if attempt.used_at is not None or getattr(claimed, "rowcount", 1) != 1:
             raise ConnectError(
                 "This connect link was already used; start again from Connect to QuickBooks.",
                 field="state",
                 code="state_used",
             )
-        attempt.used_at = utcnow()
-        uow.commit()
-        if attempt.used_at - attempt.created_at > STATE_TTL:
+        if now - attempt.created_at > STATE_TTL:
             raise ConnectError(
                 "This connect link has expired; start again from Connect to QuickBooks.",
                 field="state",
