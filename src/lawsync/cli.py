@@ -9,6 +9,7 @@ from rich.console import Console
 
 from lawsync.config import Settings
 from lawsync.sandbox import cli as sandbox_cli
+from lawsync.sync import cli as sync_cli
 
 app = typer.Typer(
     help="lawsync: a law firm's practice ledger kept in step with its accounting.",
@@ -19,6 +20,8 @@ config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(firm_app, name="firm")
 app.add_typer(config_app, name="config")
 app.add_typer(sandbox_cli.app, name="sandbox", invoke_without_command=True)
+app.add_typer(sync_cli.quickbooks_app, name="quickbooks")
+app.command("sync")(sync_cli.sync)
 console = Console()
 
 DEMO_TOKEN_FILE = Path("var/demo-token")
@@ -114,13 +117,18 @@ def serve(
     ),
 ) -> None:
     """Serve the web application (and the bundled sandbox when no real company is configured)."""
+    import dataclasses
+    import os
+
     import uvicorn
 
     from lawsync.web.app import create_app
 
+    os.environ.setdefault("LAWSYNC_SYNC_WORKER", "1")  # the wake-up worker runs with the server
     settings = Settings.from_env()
     host = host or settings.host
     port = port or settings.port
+    settings = dataclasses.replace(settings, host=host, port=port)
     ledger = _ledger(settings)
     if seed_demo:
         from lawsync.practice.demo import ensure_demo_firm

@@ -13,8 +13,9 @@ from lawsync import __version__
 from lawsync.config import Settings
 from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
+from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors
-from lawsync.web.api.routes import billing, money_in, people, quickbooks, work
+from lawsync.web.api.routes import billing, money_in, people, quickbooks, quickbooks_connect, work
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -45,11 +46,12 @@ def create_app(
         sandbox = create_sandbox(settings.sandbox_db)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
         # A mounted app's own start-up and shut-down do not run by themselves; run them here.
         async with AsyncExitStack() as stack:
             if sandbox is not None:
                 await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
+            app_.state.sync_worker = await stack.enter_async_context(serve_worker(ledger, settings))
             yield
 
     app = FastAPI(
@@ -76,7 +78,7 @@ def create_app(
             )
         return await call_next(request)
 
-    for module in (people, work, billing, money_in, quickbooks):
+    for module in (people, work, billing, money_in, quickbooks, quickbooks_connect):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
         app.mount(SANDBOX_PREFIX, sandbox)

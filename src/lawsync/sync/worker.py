@@ -1,0 +1,275 @@
+"""Running passes: on demand, and when the books change (a wake-up, not a timer).
+
+The truth is the state (a record is dirty while its revision is above the synced one), so a
+wake-up only makes the next pass happen sooner; a slow periodic safety pass catches anything a
+lost signal would have left behind. When a transaction that changed a syncable record commits,
+the firm's pass starts after a short debounce. A firm never has two passes at once: changes that
+arrive during a pass cause one more pass after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from lawsync.config import Settings
+from lawsync.practice.errors import PracticeError, RuleViolation
+from lawsync.practice.models.base import Revisioned
+from lawsync.practice.services.context import Ledger
+from lawsync.quickbooks import ReconnectNeededError
+from lawsync.sync import engine
+from lawsync.sync.connection import (
+    active_connection,
+    app_url_for,
+    mark_reconnect_needed,
+    open_client,
+    record_sync,
+)
+from lawsync.sync.models import ConnectionStatus, QuickBooksConnection, SyncFailure, SyncSettings
+
+log = logging.getLogger("lawsync.sync")
+
+ENV_FLAG = "LAWSYNC_SYNC_WORKER"
+PassFn = Callable[..., Awaitable[engine.PassReport]]
+FirmPass = Callable[[int], Awaitable[object]]
+
+
+class SyncUnavailable(PracticeError):
+    http_status = 503
+    code = "sync_unavailable"
+
+
+# ---- one pass, now -----------------------------------------------------------------------------
+
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _firm_lock(firm_id: int) -> asyncio.Lock:
+    per_loop = _locks.setdefault(asyncio.get_running_loop(), {})
+    return per_loop.setdefault(firm_id, asyncio.Lock())
+
+
+def _check_connected(ledger: Ledger, firm_id: int) -> None:
+    with ledger.uow(firm_id) as uow:
+        row = active_connection(uow.session)
+        if row is None or row.status == ConnectionStatus.disconnected:
+            raise RuleViolation(
+                "This firm is not connected to QuickBooks Online.", code="not_connected"
+            )
+        if row.status == ConnectionStatus.reconnect_needed:
+            raise RuleViolation(
+                row.status_note or "QuickBooks Online needs to be reconnected.",
+                code="reconnect_needed",
+            )
+
+
+async def run_pass_now(
+    ledger: Ledger,
+    firm_id: int,
+    settings: Settings,
+    *,
+    app_url: str | None = None,
+    progress: engine.ProgressFn | None = None,
+    run: PassFn | None = None,
+    **overrides: Any,
+) -> engine.PassReport:
+    """One pass for the firm, after any pass already running for it."""
+    run = run or engine.run_pass
+    async with _firm_lock(firm_id):
+        await asyncio.to_thread(_check_connected, ledger, firm_id)
+        async with open_client(ledger, firm_id, settings, app_url, **overrides) as qb:
+            try:
+                report = await run(ledger, firm_id, qb, progress=progress)
+            except NotImplementedError:
+                raise SyncUnavailable("The sync pass is not available in this build yet.") from None
+            except ReconnectNeededError as error:
+                await asyncio.to_thread(mark_reconnect_needed, ledger, firm_id, error.message)
+                raise RuleViolation(
+                    f"QuickBooks Online refused lawsync's access ({error.message}); "
+                    "an administrator must reconnect.",
+                    code="reconnect_needed",
+                ) from None
+        if report.reconnect_needed:
+            reason = report.note or "QuickBooks Online refused lawsync's access"
+            await asyncio.to_thread(mark_reconnect_needed, ledger, firm_id, reason)
+        else:
+            at = report.finished_at or dt.datetime.now(dt.UTC)
+            await asyncio.to_thread(record_sync, ledger, firm_id, at)
+        return report
+
+
+# ---- the wake-up ----------------------------------------------------------------------------
+
+_WAKE = "sync_wake"
+QUIET = "sync_quiet"  # a session with this in `info` never wakes the worker (the pass's own)
+
+
+def _syncable(obj: object) -> bool:
+    if isinstance(obj, Revisioned | SyncSettings):
+        return True
+    return isinstance(obj, SyncFailure) and obj.retry_requested_at is not None
+
+
+def connected_firms(ledger: Ledger) -> list[int]:
+    """Firms whose active connection is live: the safety pass visits each."""
+    with ledger.uow(None) as uow:
+        return list(
+            uow.session.execute(
+                select(QuickBooksConnection.firm_id).where(
+                    QuickBooksConnection.active.is_(True),
+                    QuickBooksConnection.status == ConnectionStatus.connected,
+                )
+            ).scalars()
+        )
+
+
+class SyncWorker:
+    """Debounced, one-at-a-time passes per firm, woken by commits; start inside an event loop."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        run_firm: FirmPass,
+        *,
+        debounce_seconds: float = 0.1,
+        safety_seconds: float = 300.0,
+        firms: Callable[[], Iterable[int]] | None = None,
+    ) -> None:
+        self._ledger = ledger
+        self._run_firm = run_firm
+        self._debounce = debounce_seconds
+        self._safety = safety_seconds
+        self._firms = firms or (lambda: connected_firms(ledger))
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._again: set[int] = set()
+        self._safety_task: asyncio.Task[None] | None = None
+
+    # SQLAlchemy session events, on this ledger's sessions only; they may fire on any thread.
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        if session.info.get("firm_id") is None or session.info.get(QUIET):
+            return
+        if any(_syncable(o) for o in (*session.new, *session.dirty, *session.deleted)):
+            session.info[_WAKE] = True
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(_WAKE, False):
+            self.wake(int(session.info["firm_id"]))
+
+    def _after_rollback(self, session: Session) -> None:
+        session.info.pop(_WAKE, None)
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        factory = self._ledger.factory
+        event.listen(factory, "after_flush", self._after_flush)
+        event.listen(factory, "after_commit", self._after_commit)
+        event.listen(factory, "after_soft_rollback", self._after_rollback)
+        if self._safety > 0:
+            self._safety_task = asyncio.create_task(self._safety_loop())
+
+    async def stop(self) -> None:
+        factory = self._ledger.factory
+        for name, fn in (
+            ("after_flush", self._after_flush),
+            ("after_commit", self._after_commit),
+            ("after_soft_rollback", self._after_rollback),
+        ):
+            if event.contains(factory, name, fn):
+                event.remove(factory, name, fn)
+        tasks = [*self._tasks.values(), *([self._safety_task] if self._safety_task else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+        self._loop = None
+
+    async def idle(self) -> None:
+        """Wait until no pass is running or due (for shutdown and tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
+    def wake(self, firm_id: int) -> None:
+        """Ask for a pass for the firm soon; safe from any thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._schedule(firm_id)
+        else:
+            loop.call_soon_threadsafe(self._schedule, firm_id)
+
+    def _schedule(self, firm_id: int) -> None:
+        if firm_id in self._tasks:
+            self._again.add(firm_id)
+            return
+        self._tasks[firm_id] = asyncio.create_task(self._drive(firm_id))
+
+    async def _drive(self, firm_id: int) -> None:
+        try:
+            while True:
+                await asyncio.sleep(self._debounce)
+                self._again.discard(firm_id)
+                try:
+                    await self._run_firm(firm_id)
+                except asyncio.CancelledError:
+                    raise
+                except PracticeError as error:
+                    log.info("firm %s: no pass (%s)", firm_id, error.code)
+                except Exception:
+                    log.exception("firm %s: the sync pass failed", firm_id)
+                if firm_id not in self._again:
+                    return
+        finally:
+            self._tasks.pop(firm_id, None)
+
+    async def _safety_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._safety)
+            try:
+                firms = await asyncio.to_thread(lambda: list(self._firms()))
+            except Exception:
+                log.exception("listing firms for the safety pass failed")
+                continue
+            for firm_id in firms:
+                self._schedule(firm_id)
+
+
+def worker_enabled(environ: dict[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return env.get(ENV_FLAG, "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+@asynccontextmanager
+async def serve_worker(ledger: Ledger, settings: Settings) -> AsyncIterator[SyncWorker | None]:
+    """The web app's worker, when `LAWSYNC_SYNC_WORKER` is on (`lawsync serve` turns it on)."""
+    if not worker_enabled():
+        yield None
+        return
+    url = app_url_for(settings)
+
+    async def run_firm(firm_id: int) -> None:
+        await run_pass_now(ledger, firm_id, settings, app_url=url)
+
+    worker = SyncWorker(ledger, run_firm)
+    await worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()

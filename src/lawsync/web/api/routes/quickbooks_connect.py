@@ -1,0 +1,137 @@
+"""Connecting to QuickBooks Online, the connection's status, and a pass on demand.
+
+The callback is the one route without an API token: the user's browser arrives there from
+QuickBooks, and the single-use `state` issued by `POST /connect` says which firm it is for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from lawsync.config import Settings
+from lawsync.practice.errors import PracticeError
+from lawsync.sync import connection, engine, worker
+from lawsync.sync.models import QuickBooksConnection
+from lawsync.web.api.deps import ActorDep, LedgerDep
+
+router = APIRouter(prefix="/quickbooks")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _app_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _connection(row: QuickBooksConnection) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "realm_id": row.realm_id,
+        "company_name": row.company_name,
+        "edition": row.edition,
+        "country": row.country,
+        "home_currency": row.home_currency,
+        "multicurrency": row.multicurrency,
+        "status": row.status.value,
+        "status_note": row.status_note,
+        "active": row.active,
+        "connected_at": _iso(row.connected_at),
+        "disconnected_at": _iso(row.disconnected_at),
+        "last_sync_at": _iso(row.last_sync_at),
+    }
+
+
+@router.post("/connect")
+async def connect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, str]:
+    """Start connecting: the URL of QuickBooks' consent page to send the user to."""
+    settings, app_url = _settings(request), _app_url(request)
+    url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings, app_url)
+    if settings.qbo_env == "local" and not settings.qbo_client_id:
+        # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
+        await connection.register_sandbox_app(connection.qbo_config(settings, app_url))
+    return {"authorize_url": url}
+
+
+@router.get("/callback", response_model=None)
+async def callback(request: Request, ledger: LedgerDep) -> Response:
+    """QuickBooks sends the user back here with `code`, `state` and `realmId`."""
+    wants_html = "text/html" in request.headers.get("accept", "")
+    try:
+        row = await connection.finish_connect(
+            ledger, _settings(request), dict(request.query_params), app_url=_app_url(request)
+        )
+    except PracticeError as error:
+        if not wants_html:
+            raise
+        return _page("Not connected", [error.message], error.http_status)
+    if not wants_html:
+        return JSONResponse(_connection(row))
+    said = f"lawsync is connected to {row.company_name} (company {row.realm_id})."
+    return _page("Connected", [said, row.status_note], 200)
+
+
+def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
+    return HTMLResponse(
+        f"<!doctype html><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<h1>{escape(title)}</h1>{body}<p><a href='/'>Back to lawsync</a></p>",
+        status_code=status,
+    )
+
+
+@router.post("/disconnect")
+async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
+    row = await connection.disconnect(ledger, actor, _settings(request), app_url=_app_url(request))
+    return _connection(row)
+
+
+@router.get("/status")
+def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
+    rows = connection.connections(ledger, actor)
+    active = next((r for r in rows if r.active), None)
+    counts: dict[str, dict[str, int]] | None
+    try:
+        counts = engine.status_counts(ledger, actor.firm_id) if active else None
+        counts_note = "" if active else "Not connected."
+    except NotImplementedError:
+        counts, counts_note = None, "Counts are not available in this build yet."
+    return {
+        "connection": _connection(active) if active else None,
+        "last_sync_at": _iso(active.last_sync_at) if active else None,
+        "counts": counts,
+        "counts_note": counts_note,
+        "previous_connections": [_connection(r) for r in rows if not r.active],
+    }
+
+
+@router.post("/sync", response_model=None)
+async def sync(request: Request, ledger: LedgerDep, actor: ActorDep) -> Response:
+    """Run a pass now and answer with its report."""
+    report = await worker.run_pass_now(
+        ledger, actor.firm_id, _settings(request), app_url=_app_url(request)
+    )
+    return JSONResponse(_report(report))
+
+
+def _report(report: engine.PassReport) -> dict[str, Any]:
+    return {
+        "started_at": _iso(report.started_at),
+        "finished_at": _iso(report.finished_at),
+        "kinds": {kind: asdict(k) for kind, k in report.kinds.items()},
+        "requests": report.requests,
+        "reconnect_needed": report.reconnect_needed,
+        "note": report.note,
+    }

@@ -1,0 +1,158 @@
+"""A pass on demand with the firm's stored tokens; a company that refuses us pauses the sync.
+
+The pass itself is the engine's; here the callable the runner calls is injected, and it makes
+real calls to the sandbox through the client the runner built from the firm's connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from lawsync.config import Settings
+from lawsync.practice.errors import RuleViolation
+from lawsync.practice.services.context import Ledger
+from lawsync.quickbooks import AsyncQuickBooks, token_cipher_for
+from lawsync.sync import connection, engine
+from lawsync.sync.tokens import ConnectionTokenStore
+from lawsync.sync.worker import run_pass_now
+from tests import builders
+from tests.conftest import Firm
+from tests.sync.test_connect_api import connect, new_company
+
+
+@pytest.fixture
+def qbo(server_url: str) -> Any:
+    with httpx.Client(base_url=f"{server_url}/qbo", timeout=30) as control:
+        yield control
+
+
+def _report(**extra: Any) -> engine.PassReport:
+    now = dt.datetime.now(dt.UTC)
+    return engine.PassReport(started_at=now, finished_at=now, **extra)
+
+
+def _run(firm: Firm, server_url: str, run: Any) -> engine.PassReport:
+    settings = Settings(database_url="unused")
+    return asyncio.run(run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, run=run))
+
+
+def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
+    firm: Firm, qbo: httpx.Client, server_url: str
+) -> None:
+    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    seen: list[str] = []
+
+    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        info = await qb.company_info(realm)
+        seen.append(info.CompanyName or "")
+        return _report()
+
+    _run(firm, server_url, run)
+    assert seen == ["plus US LLP"]
+    assert firm.get("/quickbooks/status")["last_sync_at"] is not None
+
+
+def test_refreshed_tokens_are_saved_encrypted_and_never_logged(
+    firm: Firm, qbo: httpx.Client, server_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
+    before = asyncio.run(store.load(realm))
+    assert before is not None
+
+    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        await qb.oauth.refresh(realm)
+        await qb.company_info(realm)
+        return _report()
+
+    with caplog.at_level(logging.DEBUG):
+        _run(firm, server_url, run)
+    after = asyncio.run(store.load(realm))
+    assert after is not None and after.access_token != before.access_token
+    for secret in (before.access_token, after.access_token, after.refresh_token):
+        assert secret not in caplog.text
+    assert "refresh_token" not in repr(store)
+
+
+def test_a_company_that_refuses_us_pauses_the_sync_until_reconnected(
+    firm: Firm, qbo: httpx.Client, server_url: str
+) -> None:
+    first = connect(firm, qbo, realm := new_company(qbo))
+    r = qbo.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": True})
+    assert r.status_code == 200
+
+    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        await qb.company_info(realm)
+        return _report()
+
+    with pytest.raises(RuleViolation) as paused:
+        _run(firm, server_url, run)
+    assert paused.value.code == "reconnect_needed"
+    c = firm.get("/quickbooks/status")["connection"]
+    assert c["status"] == "reconnect_needed" and c["status_note"].startswith("Reconnect needed")
+    r = firm.api.post("/quickbooks/sync")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "reconnect_needed"
+    assert connection.connected_realm(firm.ledger, firm.id) is None
+
+    qbo.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": False})
+    again = connect(firm, qbo, realm)
+    assert again["id"] == first["id"] and again["status"] == "connected"
+    _run(firm, server_url, run)
+
+
+def test_a_pass_that_reports_lost_access_pauses_the_sync(
+    firm: Firm, qbo: httpx.Client, server_url: str
+) -> None:
+    connect(firm, qbo, new_company(qbo))
+
+    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        return _report(reconnect_needed=True, note="refresh refused (3200)")
+
+    _run(firm, server_url, run)
+    c = firm.get("/quickbooks/status")["connection"]
+    assert c["status"] == "reconnect_needed" and "3200" in c["status_note"]
+
+
+def test_sync_now_through_the_api_runs_a_pass_and_status_counts(
+    firm: Firm, qbo: httpx.Client
+) -> None:
+    connect(firm, qbo, new_company(qbo))
+    mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
+    firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
+    builders.billed_client(firm)
+    assert firm.get("/quickbooks/status")["counts"]["bill"]["pending"] == 1
+    report = firm.post("/quickbooks/sync", None, 200)
+    assert set(report["kinds"]) == set(engine.KINDS) and report["reconnect_needed"] is False
+    assert (report["kinds"]["contact"]["synced"], report["kinds"]["bill"]["synced"]) == (1, 1)
+    st = firm.get("/quickbooks/status")
+    assert st["last_sync_at"] is not None
+    assert st["counts"]["bill"] == {"pending": 0, "synced": 1, "failed": 0}
+
+
+def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
+    firm: Firm, qbo: httpx.Client, server_url: str
+) -> None:
+    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
+    tokens = asyncio.run(store.load(realm))
+    assert tokens is not None
+    r = qbo.post(
+        "/v2/oauth2/tokens/revoke",
+        json={"token": tokens.refresh_token},
+        auth=(connection.LOCAL_CLIENT_ID, connection.LOCAL_CLIENT_SECRET),
+    )
+    assert r.status_code == 200, r.text
+
+    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        await qb.company_info(realm)  # 3200, then the refresh is refused: reconnect needed
+        return _report()
+
+    with pytest.raises(RuleViolation):
+        _run(firm, server_url, run)
+    assert firm.get("/quickbooks/status")["connection"]["status"] == "reconnect_needed"

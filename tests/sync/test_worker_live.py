@@ -1,0 +1,84 @@
+"""End to end with the worker on, as `lawsync serve` runs: an approved bill reaches QBO in 2 s.
+
+Everything is real: the web app with its mounted sandbox and its worker, served over loopback
+HTTP; the firm connects by the OAuth flow; the bill is approved through the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+
+from lawsync.config import Settings
+from lawsync.practice.services.context import Ledger
+from lawsync.quickbooks import Invoice
+from lawsync.sync.connection import open_client
+from lawsync.sync.worker import ENV_FLAG
+from lawsync.web.app import create_app
+from tests import builders
+from tests.conftest import Firm, make_firm
+from tests.sandbox.conftest import free_port
+from tests.sync.test_connect_api import connect, new_company
+
+
+@pytest.fixture
+def live_server(
+    ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, Settings]]:
+    monkeypatch.setenv(ENV_FLAG, "1")
+    port = free_port()
+    settings = Settings(database_url=database_url, port=port, sandbox_db=":memory:")
+    app = create_app(settings, ledger=ledger)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    assert app.state.sync_worker is not None
+    yield f"http://127.0.0.1:{port}", settings
+    server.should_exit = True
+    thread.join(5)
+
+
+def _invoices(firm: Firm, settings: Settings, url: str, realm: str, wait: float) -> list[Invoice]:
+    async def poll() -> list[Invoice]:
+        async with open_client(firm.ledger, firm.id, settings, url) as qb:
+            deadline = time.monotonic() + wait
+            while True:
+                found = await qb.query(realm, Invoice)
+                if found or time.monotonic() > deadline:
+                    return found
+                await asyncio.sleep(0.05)
+
+    return asyncio.run(poll())
+
+
+def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_within_2_seconds(
+    ledger: Ledger, live_server: tuple[str, Settings]
+) -> None:
+    url, settings = live_server
+    firm = make_firm(ledger, url)
+    with httpx.Client(base_url=f"{url}/qbo", timeout=30) as qbo:
+        realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
+    firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
+    client = builders.client(firm)
+    builders.time_entry(firm, builders.matter(firm, client["id"])["id"])
+    draft = builders.bill(firm, client["id"], approve=False)
+    time.sleep(0.3)  # the worker's pass for the new client settles first
+    assert _invoices(firm, settings, url, realm, 0) == []
+
+    started = time.monotonic()
+    approved = firm.post(f"/bills/{draft['id']}/approve", None, 200)
+    [invoice] = _invoices(firm, settings, url, realm, 2.0)
+    assert time.monotonic() - started < 2.0
+    assert invoice.DocNumber == approved["number"]
+    firm.api.close()
