@@ -10,7 +10,14 @@ import pytest
 from lawsync.sandbox.app import create_app
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox, start_sandbox
-from tests.sandbox.conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo, Server, make_company
+from tests.sandbox.sandbox_support import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REDIRECT,
+    Qbo,
+    Server,
+    make_company,
+)
 from tests.sync.engine_support import Connected, connect
 
 

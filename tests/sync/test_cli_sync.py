@@ -13,7 +13,7 @@ from lawsync.migrate import upgrade
 from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Ledger
 from lawsync.practice.services.firms import create_firm
-from tests.sandbox.conftest import Server
+from tests.sandbox.sandbox_support import Server
 
 runner = CliRunner()
 

@@ -27,7 +27,7 @@ from lawsync.sync import mapping, preflight
 from lawsync.sync.mapping import InvoiceRefs, TaxOption
 from tests import builders
 from tests.conftest import Firm
-from tests.sandbox.conftest import Qbo
+from tests.sandbox.sandbox_support import Qbo
 
 
 def _contact(**kw: Any) -> Contact:

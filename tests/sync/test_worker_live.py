@@ -23,7 +23,7 @@ from lawsync.sync.worker import ENV_FLAG
 from lawsync.web.app import create_app
 from tests import builders
 from tests.conftest import Firm, make_firm
-from tests.sandbox.conftest import free_port
+from tests.sandbox.sandbox_support import free_port
 from tests.sync.test_connect_api import connect, new_company
 
 
