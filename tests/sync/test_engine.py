@@ -271,3 +271,70 @@ def test_an_archived_customer_of_the_same_name(connected: Connected) -> None:
     assert report.kinds["contact"].synced == 1 and report.kinds["bill"].synced == 1
     [customer] = connected.customers()
     assert customer.Active is True and customer.Id == created["Id"]
+
+
+def _qbo_post(c: Connected, entity: str, body: dict[str, object]) -> dict[str, object]:
+    r = c.company.sandbox.control.post(
+        f"/v3/company/{c.company.realm}/{entity}",
+        headers={"Authorization": f"Bearer {c.company.tokens.access_token}"},
+        json=body,
+    )
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def test_a_number_already_used_is_fixed_with_a_prefix(connected: Connected) -> None:
+    firm = connected.firm
+    client, _, bill = builders.billed_client(firm)
+    connected.company.patch(custom_txn_numbers=True, warn_duplicate_doc_numbers=True)
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else"})["Customer"]
+    _qbo_post(
+        connected,
+        "creditmemo",
+        {
+            "DocNumber": bill["number"],
+            "CustomerRef": {"value": other["Id"]},  # type: ignore[index]
+            "Line": [
+                {
+                    "Amount": 5,
+                    "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": connected.items[0]}},
+                }
+            ],
+        },
+    )
+    report = connected.run()
+    assert report.kinds["bill"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "6140" and bill["number"] in failure["detail"] + failure["message"]
+    assert any("prefix" in step.lower() for step in failure["resolution"])
+    firm.put("/quickbooks/settings", {"bill_prefix": "LS-"})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    connected.run()
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert f"LS-{bill['number']}" in [i.DocNumber for i in connected.invoices()]
+    assert client
+
+
+def test_closed_books_refuse_older_bills_until_the_date_moves(connected: Connected) -> None:
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm)  # issued 2026-03-02
+    connected.company.patch(book_close_date="2026-06-30")
+    report = connected.run()
+    assert report.kinds["bill"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] in ("6200", "6210") and "closed" in failure["title"].lower()
+    firm.patch(f"/bills/{bill['id']}", {"issue_date": "2026-07-01", "due_date": "2026-07-31"})
+    report = connected.run()
+    assert report.kinds["bill"].synced == 1
+    assert firm.get("/quickbooks/failures")["data"] == []
+
+
+def test_a_cancelled_company_pauses_the_firm(connected: Connected) -> None:
+    builders.billed_client(connected.firm)
+    connected.company.patch(subscription_status="cancelled")
+    report = connected.run()
+    assert report.reconnect_needed and "not active" in report.note and "6190" in report.note
+    assert connected.firm.get("/quickbooks/failures")["data"] == []
+    status = connected.firm.get("/quickbooks/status")
+    assert status["connection"]["status"] == "reconnect_needed"

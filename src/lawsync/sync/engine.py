@@ -38,6 +38,7 @@ from lawsync.quickbooks import (
     TransientError,
 )
 from lawsync.sync import failures, links
+from lawsync.sync.catalogue import guide_for
 from lawsync.sync.export import customers, invoices, payments
 from lawsync.sync.export.base import Job, PassContext, Plan, Problem
 from lawsync.sync.models import (
@@ -344,8 +345,8 @@ async def _settle(
             error = result.error
             if error is None:
                 _apply(s, ctx, job, result.entity, report)
-            elif error.kind == FaultKind.RECONNECT:
-                reconnect = error
+            elif error.kind == FaultKind.RECONNECT or guide_for(error.code).reconnect:
+                reconnect = error  # e.g. 120, or 6190: the company takes no changes at all
             elif error.kind == FaultKind.TRANSIENT:
                 report.kinds[job.kind].skipped += 1
             elif error.code == "5010" and job.op == "update":
@@ -464,7 +465,9 @@ async def run_pass(
                     break
     except ReconnectNeededError as error:
         report.reconnect_needed = True
-        report.note = f"Reconnect needed: {error.message}"
+        guide = guide_for(error.code) if error.code else None
+        title = guide.title if guide and guide.reconnect else error.message
+        report.note = f"Reconnect needed: {title}" + (f" ({error.code})" if error.code else "")
         _mark_reconnect(ledger, firm_id, ctx.connection_id, report.note)
     except TransientError as error:
         report.note = f"Stopped early, will continue on the next pass: {error}"
