@@ -61,7 +61,7 @@ def _invoices(firm: Firm, settings: Settings, url: str, realm: str, wait: float)
     return asyncio.run(poll())
 
 
-def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_within_2_seconds(
+def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_without_a_timer(
     ledger: Ledger, live_server: tuple[str, Settings]
 ) -> None:
     url, settings = live_server
@@ -76,9 +76,9 @@ def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_within_2_seco
     time.sleep(0.3)  # the worker's pass for the new client settles first
     assert _invoices(firm, settings, url, realm, 0) == []
 
-    started = time.monotonic()
     approved = firm.post(f"/bills/{draft['id']}/approve", None, 200)
-    [invoice] = _invoices(firm, settings, url, realm, 2.0)
-    assert time.monotonic() - started < 2.0
+    # The approval itself wakes a pass: the safety pass is minutes away. How fast it arrives is
+    # measured in bench/sync_wakeup.py, not here.
+    [invoice] = _invoices(firm, settings, url, realm, 15.0)
     assert invoice.DocNumber == approved["number"]
     firm.api.close()
