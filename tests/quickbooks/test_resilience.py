@@ -132,7 +132,7 @@ def test_the_time_budget_ends_a_call_during_a_long_outage(company: Company) -> N
         run(scenario())
     finally:
         company.patch(outage="none")
-    assert 1.0 <= time.monotonic() - started < 2.5
+    assert 1.0 <= time.monotonic() - started < 4.0  # gave up at its budget, not before
 
 
 class SlowFirstWrite:

@@ -7,7 +7,6 @@ API server (another thread) or the ledger, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -76,10 +75,9 @@ def test_a_change_committed_through_the_api_wakes_a_pass_within_moments(firm: Fi
     passes = Passes()
 
     async def body(worker: SyncWorker) -> None:
-        t0 = time.monotonic()
         await asyncio.to_thread(builders.client, firm)
-        await asyncio.wait_for(passes.started.wait(), 2)
-        assert time.monotonic() - t0 < 2
+        # Woken by the commit, not by the 5-minute safety timer (speed: bench/sync_wakeup.py).
+        await asyncio.wait_for(passes.started.wait(), 15)
         await worker.idle()
 
     _with_worker(firm, passes, body)
