@@ -338,3 +338,53 @@ def test_a_cancelled_company_pauses_the_firm(connected: Connected) -> None:
     assert connected.firm.get("/quickbooks/failures")["data"] == []
     status = connected.firm.get("/quickbooks/status")
     assert status["connection"]["status"] == "reconnect_needed"
+
+
+def test_totals_and_balances_agree_with_taxes_discounts_credits_and_interest(
+    connected: Connected,
+) -> None:
+    firm = connected.firm
+    firm.put(
+        "/bill-settings",
+        {
+            "primary_tax_name": "GST",
+            "primary_tax_rate": "5",
+            "primary_tax_on_time": True,
+            "primary_tax_on_expenses": True,
+            "secondary_tax_name": "PST",
+            "secondary_tax_rate": "9.975",
+            "secondary_tax_on_time": True,
+        },
+    )
+    client = builders.client(firm)
+    matter = builders.matter(firm, client["id"])
+    builders.time_entry(firm, matter["id"], hours="1.3333", rate="212.50")
+    builders.expense(firm, matter["id"], quantity="17", unit_price="0.35")
+    bill = builders.bill(firm, client["id"], discount_kind="percent", discount_value="3.5")
+    firm.post(
+        "/payments",
+        {
+            "client_id": client["id"],
+            "date": "2026-03-05",
+            "amount": "50.00",
+            "allocations": [{"bill_id": bill["id"], "amount": "50.00"}],
+        },
+    )
+    firm.post(
+        "/credit-notes",
+        {"bill_id": bill["id"], "amount": "12.34", "date": "2026-03-06", "reason": "Goodwill"},
+    )
+    charge = firm.post(
+        "/interest-charges", {"bill_id": bill["id"], "rate": "1.5", "charged_on": "2026-12-01"}
+    )
+    report = connected.run()
+    assert report.failed == 0, firm.get("/quickbooks/failures")
+    bill = firm.get(f"/bills/{bill['id']}")
+    invoices = {i.DocNumber: i for i in connected.invoices()}
+    copy = invoices[bill["number"]]
+    assert (Decimal(str(copy.TotalAmt)), Decimal(str(copy.Balance))) == (
+        Decimal(bill["total"]),
+        Decimal(bill["balance"]),
+    )
+    interest = invoices[charge["number"]]
+    assert Decimal(str(interest.TotalAmt)) == Decimal(charge["amount"])
