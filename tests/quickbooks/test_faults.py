@@ -37,8 +37,9 @@ from lawsync.quickbooks import (
     ValidationError,
     parse_fault,
 )
+from tests.sandbox.sandbox_support import free_port
 
-from .conftest import free_port, run
+from .conftest import run
 
 REALM = "4620816365272872140"
 JSON = "application/json"

@@ -20,8 +20,9 @@ from lawsync.quickbooks import (
     Timeouts,
     sql,
 )
+from tests.sandbox.sandbox_support import free_port
 
-from .conftest import Company, free_port, run
+from .conftest import Company, run
 
 SCALED = {"per_window": 30, "concurrent": 3, "batches_per_window": 2, "window_seconds": 1.5}
 

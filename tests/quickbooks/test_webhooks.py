@@ -22,8 +22,9 @@ from lawsync.quickbooks import (
     verify_signature,
     verify_webhook,
 )
+from tests.sandbox.sandbox_support import free_port
 
-from .conftest import Sandbox, free_port
+from .conftest import Sandbox
 
 TOKEN = "verifier-token-from-the-developer-portal"
 

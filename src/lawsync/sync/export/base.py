@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sqlalchemy.orm import Session
 
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import AsyncQuickBooks, Entity
-from lawsync.sync.models import SyncSettings
+from lawsync.sync.models import SyncLink, SyncSettings
+
+E = TypeVar("E", bound=Entity)
 
 Op = Literal["create", "update", "delete", "void"]
 
@@ -69,6 +71,12 @@ class Plan:
 
     def fail(self, kind: str, local_id: int, revision: int, problem: Problem) -> None:
         self.problems.append((kind, local_id, revision, problem))
+
+
+def copy_of(cls: type[E], link: SyncLink | None) -> E:
+    """The accounting-side copy a link points at, as the Id and SyncToken an operation needs."""
+    assert link is not None and link.qbo_id
+    return cls.model_validate({"Id": link.qbo_id, "SyncToken": link.sync_token})
 
 
 Planner = Callable[[PassContext, Session, list[int]], Awaitable[Plan]]

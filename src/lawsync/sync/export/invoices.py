@@ -21,7 +21,7 @@ from lawsync.practice.models import (
 )
 from lawsync.quickbooks import CreditMemo, Entity, Invoice, Payment, sql
 from lawsync.sync import mapping, preflight
-from lawsync.sync.export.base import Job, Op, PassContext, Plan, Problem
+from lawsync.sync.export.base import Job, Op, PassContext, Plan, Problem, copy_of
 from lawsync.sync.export.base_queries import dirty_ids
 from lawsync.sync.links import CREATING, REMOVED, links_for, qbo_ids
 from lawsync.sync.mapping import InvoiceRefs, TaxOption
@@ -140,9 +140,7 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
                         bill.id,
                         rev,
                         op,
-                        Invoice.model_validate(
-                            {"Id": copy, "SyncToken": link.sync_token if link else None}
-                        ),
+                        copy_of(Invoice, link),
                     )
                 )
             else:
@@ -262,9 +260,7 @@ async def plan_interest(ctx: PassContext, session: Session, ids: list[int]) -> P
                         charge.id,
                         rev,
                         "void",
-                        Invoice.model_validate(
-                            {"Id": copy, "SyncToken": link.sync_token if link else None}
-                        ),
+                        copy_of(Invoice, link),
                     )
                 )
             else:
@@ -373,9 +369,7 @@ async def plan_credits(ctx: PassContext, session: Session, ids: list[int]) -> Pl
                         note.id,
                         rev,
                         "delete",
-                        Payment.model_validate(
-                            {"Id": app_copy, "SyncToken": app.sync_token if app else None}
-                        ),
+                        copy_of(Payment, app),
                     )
                 )
             elif copy:
@@ -385,9 +379,7 @@ async def plan_credits(ctx: PassContext, session: Session, ids: list[int]) -> Pl
                         note.id,
                         rev,
                         "delete",
-                        CreditMemo.model_validate(
-                            {"Id": copy, "SyncToken": link.sync_token if link else None}
-                        ),
+                        copy_of(CreditMemo, link),
                     )
                 )
             else:

@@ -13,7 +13,7 @@ from lawsync.practice.models import Payment as PaymentRecord
 from lawsync.practice.models import PaymentState
 from lawsync.quickbooks import Entity, Payment, sql
 from lawsync.sync import mapping
-from lawsync.sync.export.base import Job, PassContext, Plan, Problem
+from lawsync.sync.export.base import Job, PassContext, Plan, Problem, copy_of
 from lawsync.sync.export.base_queries import dirty_ids
 from lawsync.sync.links import CREATING, links_for, qbo_ids
 
@@ -64,9 +64,7 @@ async def plan(ctx: PassContext, session: Session, ids: list[int]) -> Plan:
                     pay.id,
                     rev,
                     "delete",
-                    Payment.model_validate(
-                        {"Id": copy, "SyncToken": link.sync_token if link else None}
-                    ),
+                    copy_of(Payment, link),
                     recreate=pay.state == PaymentState.active,
                 )
             )
