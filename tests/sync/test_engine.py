@@ -388,3 +388,42 @@ def test_totals_and_balances_agree_with_taxes_discounts_credits_and_interest(
     )
     interest = invoices[charge["number"]]
     assert Decimal(str(interest.TotalAmt)) == Decimal(charge["amount"])
+
+
+def test_timekeepers_become_classes_on_the_invoice_lines(connected: Connected) -> None:
+    from lawsync.quickbooks import Class
+
+    firm = connected.firm
+    connected.company.patch(class_tracking=True)
+    firm.put("/quickbooks/settings", {"track_timekeepers": True})
+    ana = firm.post("/users", {"name": "Ana Lima", "email": "ana@example.com"})
+    client = builders.client(firm)
+    matter = builders.matter(firm, client["id"])
+    builders.time_entry(firm, matter["id"], hours="1", rate="100")
+    builders.time_entry(firm, matter["id"], hours="2", rate="100", user_id=ana["id"])
+    builders.bill(firm, client["id"])
+    report = connected.run()
+    assert report.kinds["user"].synced == 2 and report.kinds["bill"].synced == 1, report
+    classes = {c.Name: c.Id for c in connected.call(lambda qb, realm: qb.query(realm, Class))}
+    assert set(classes) == {"Ada Admin", "Ana Lima"}
+    [invoice] = connected.invoices()
+    refs = [
+        ln.SalesItemLineDetail.ClassRef.value
+        for ln in invoice.Line or []
+        if ln.SalesItemLineDetail and ln.SalesItemLineDetail.ClassRef
+    ]
+    assert sorted(refs) == sorted(classes.values())
+    firm.patch(f"/users/{ana['id']}", {"name": "Ana Lima-Costa"})
+    connected.run()
+    names = {c.Name for c in connected.call(lambda qb, realm: qb.query(realm, Class))}
+    assert names == {"Ada Admin", "Ana Lima-Costa"}
+
+
+def test_class_tracking_off_in_the_company_is_a_failure_with_its_fix(connected: Connected) -> None:
+    firm = connected.firm
+    firm.put("/quickbooks/settings", {"track_timekeepers": True})
+    builders.billed_client(firm)
+    report = connected.run()
+    assert report.kinds["bill"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert failure["code"] == "5030" and failure["resolution"]

@@ -39,7 +39,7 @@ from lawsync.quickbooks import (
 )
 from lawsync.sync import failures, links
 from lawsync.sync.catalogue import guide_for
-from lawsync.sync.export import customers, invoices, payments
+from lawsync.sync.export import customers, invoices, payments, timekeepers
 from lawsync.sync.export.base import Job, PassContext, Plan, Problem
 from lawsync.sync.models import (
     ConnectionStatus,
@@ -56,6 +56,7 @@ Candidates = Callable[[PassContext, Session, int], list[int]]
 Planner = Callable[[PassContext, Session, list[int]], Awaitable[Plan]]
 
 EXPORTERS: tuple[tuple[str, Candidates, Planner], ...] = (
+    ("user", timekeepers.candidates, timekeepers.plan),
     ("contact", customers.candidates, customers.plan),
     ("bill", invoices.bill_candidates, invoices.plan_bills),
     ("interest_charge", invoices.interest_candidates, invoices.plan_interest),

@@ -53,7 +53,9 @@ def _not_ready(kind: str, local_id: int, rev: int, what: str) -> tuple[str, int,
     return kind, local_id, rev, Problem("lawsync:waiting", f"Waiting for {what} to sync first.")
 
 
-def _refs(ctx: PassContext, customer_id: str, bill: Bill) -> tuple[InvoiceRefs | None, str]:
+def _refs(
+    ctx: PassContext, customer_id: str, bill: Bill, classes: dict[int, str] | None
+) -> tuple[InvoiceRefs | None, str]:
     """Items for each category on the bill; a missing mapping blocks the bill (code 5020)."""
     acts = {ln.activity_category_id for ln in bill.lines if ln.kind == LineKind.time}
     exps = {ln.expense_category_id for ln in bill.lines if ln.kind == LineKind.expense}
@@ -88,6 +90,7 @@ def _refs(ctx: PassContext, customer_id: str, bill: Bill) -> tuple[InvoiceRefs |
         item_for_expense=for_exp,
         tax_items=tax_items,
         currency=bill.currency if ctx.multicurrency else None,
+        class_for_user=classes,
     ), ""
 
 
@@ -128,6 +131,10 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
     ):
         numbers.setdefault(bill_id, []).append(number)
     codes_since = ctx.settings.tax_codes_since
+    timekeeper_classes: dict[int, str] = {}
+    if ctx.settings.track_timekeepers:
+        keepers = {ln.user_id for b in bills for ln in b.lines if ln.user_id}
+        timekeeper_classes = qbo_ids(session, ctx.connection_id, "user", keepers)
     for bill in bills:
         rev, link = bill.revision, links.get(bill.id)
         copy = link.qbo_id if link is not None and link.status != CREATING else None
@@ -166,7 +173,14 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
                 Problem(p.code, "; ".join(x.message for x in problems), p.element),
             )
             continue
-        refs, missing = _refs(ctx, customer, bill)
+        classes = None
+        if ctx.settings.track_timekeepers:
+            keepers = {ln.user_id for ln in bill.lines if ln.user_id}
+            classes = {k: v for k, v in timekeeper_classes.items() if k in keepers}
+            if len(classes) < len(keepers):
+                out.problems.append(_not_ready(BILL, bill.id, rev, "its timekeepers' classes"))
+                continue
+        refs, missing = _refs(ctx, customer, bill, classes)
         if refs is None:
             out.fail(
                 BILL,
