@@ -130,7 +130,6 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
         .order_by(Matter.number)
     ):
         numbers.setdefault(bill_id, []).append(number)
-    codes_since = ctx.settings.tax_codes_since
     timekeeper_classes: dict[int, str] = {}
     if ctx.settings.track_timekeepers:
         keepers = {ln.user_id for b in bills for ln in b.lines if ln.user_id}
@@ -190,8 +189,11 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
             )
             continue
         option = TaxOption(ctx.settings.tax_option.value)
-        if option == TaxOption.tax_codes and (codes_since is None or bill.created_at < codes_since):
-            option = TaxOption.separate_lines  # tax codes apply to bills created afterwards only
+        if option == TaxOption.tax_codes:
+            # Tax codes apply to bills created after the option was chosen, and need the
+            # company's codes mapped; until that mapping exists, taxes go as their own lines so
+            # the totals still agree.
+            option = TaxOption.separate_lines
         payload = mapping.invoice(
             bill,
             refs,
