@@ -153,15 +153,18 @@ def _move(session: Session, txn: ClientFundsTransaction) -> None:
     matter_key = txn.matter_id or 0
     _ensure_bucket(session, txn.firm_id, txn.account_id, txn.client_id, matter_key)
     amount = Decimal(txn.amount)
+    # Rounded to cents in SQL: SQLite keeps NUMERIC as binary floating point, where e.g.
+    # 0.3 - 0.1 - 0.2 is -2.8e-17, which would refuse taking out exactly what a bucket holds.
+    new_balance = func.round(ClientFundsBalance.balance + amount, 2)
     result = session.execute(
         update(ClientFundsBalance)
         .where(
             ClientFundsBalance.account_id == txn.account_id,
             ClientFundsBalance.client_id == txn.client_id,
             ClientFundsBalance.matter_key == matter_key,
-            ClientFundsBalance.balance + amount >= 0,
+            new_balance >= 0,
         )
-        .values(balance=ClientFundsBalance.balance + amount)
+        .values(balance=new_balance)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
