@@ -125,7 +125,9 @@ class BillLine(FirmOwned, Base):
     __tablename__ = "bill_lines"
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    bill_id: Mapped[int] = mapped_column(IdType, ForeignKey("bills.id", ondelete="CASCADE"))
+    bill_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("bills.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[LineKind] = mapped_column(Enum(LineKind, native_enum=False, length=10))
     matter_id: Mapped[int] = mapped_column(IdType, ForeignKey("matters.id"))

@@ -60,7 +60,9 @@ class TimeEntry(FirmOwned, Timestamped, Revisioned, Base):
     rate: Mapped[Decimal] = mapped_column(Rate)
     amount: Mapped[Decimal]
     description: Mapped[str] = mapped_column(Text, default="")
-    bill_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("bills.id"), default=None)
+    bill_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("bills.id"), default=None, index=True
+    )
 
 
 class ExpenseEntry(FirmOwned, Timestamped, Revisioned, Base):
@@ -84,4 +86,6 @@ class ExpenseEntry(FirmOwned, Timestamped, Revisioned, Base):
     # Where the entry came from: typed in here, or imported from an accounting system.
     source: Mapped[str] = mapped_column(String(30), default="manual")
     external_ref: Mapped[str | None] = mapped_column(String(100), default=None)
-    bill_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("bills.id"), default=None)
+    bill_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("bills.id"), default=None, index=True
+    )

@@ -72,7 +72,9 @@ class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
         Enum(DisbursementMethod, native_enum=False, length=10), default=None
     )
     cheque_number: Mapped[str | None] = mapped_column(String(20), default=None)
-    payment_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("payments.id"), default=None)
+    payment_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("payments.id"), default=None, index=True
+    )
     bill_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("bills.id"), default=None)
     reverses_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("client_funds_transactions.id"), default=None, unique=True

@@ -14,13 +14,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session, lazyload
 
 from lawsync.money import ZERO, line_amount, percent_of
 from lawsync.practice import billing
 from lawsync.practice.commands import BillCreate, BillUpdate
-from lawsync.practice.errors import BillStateError, InvalidInput, PaymentError, RuleViolation
+from lawsync.practice.errors import (
+    BillStateError,
+    InvalidInput,
+    NotFound,
+    PaymentError,
+    RuleViolation,
+)
 from lawsync.practice.models import (
     Bill,
     BillLine,
@@ -51,10 +57,10 @@ from lawsync.practice.services.context import (
 BILL_FIELDS = ("number", "state", "issue_date", "due_date", "total", "balance", "discount_total")
 
 
-def can_approve(bill: Bill) -> str | None:
+def can_approve(bill: Bill, *, has_lines: bool | None = None) -> str | None:
     if bill.state != BillState.draft:
         return f"Bill {bill.number} is {bill.state.value}; only a draft can be approved."
-    if not bill.lines:
+    if not (bool(bill.lines) if has_lines is None else has_lines):
         return f"Bill {bill.number} has no lines; add work to it before approving."
     if bill.total < 0:
         return f"Bill {bill.number} has a negative total."
@@ -242,19 +248,25 @@ def _release_entries(session: Session, bill: Bill) -> None:
 
 
 def approve_bill(ledger: Ledger, actor: Actor, bill_id: int) -> Bill:
+    """Approve a draft. Totals are kept current by every edit, so only the state changes here;
+    the returned bill carries no lines (read it again with `get_bill` to show it)."""
     with ledger.uow(actor) as uow:
-        bill = get(uow.session, Bill, bill_id)
-        why = can_approve(bill)
+        s = uow.session
+        bill = s.execute(
+            select(Bill)
+            .where(Bill.id == bill_id)
+            .options(lazyload(Bill.lines), lazyload(Bill.matters))
+        ).scalar_one_or_none()
+        if bill is None:
+            raise NotFound("bill", bill_id)
+        has_lines = s.execute(select(exists().where(BillLine.bill_id == bill.id))).scalar_one()
+        why = can_approve(bill, has_lines=has_lines)
         if why:
-            code = (
-                "bill_empty" if bill.state == BillState.draft and not bill.lines else "bill_state"
-            )
+            code = "bill_empty" if bill.state == BillState.draft and not has_lines else "bill_state"
             raise BillStateError(why, code=code)
-        bill.state = BillState.approved
+        bill.state = BillState.approved if bill.balance > 0 else BillState.paid
         bill.approved_at = utcnow()
-        recompute(bill)
-        uow.flush()
-        audit(uow.session, actor, "bill", bill.id, "approve", {"total": bill.total})
+        audit(s, actor, "bill", bill.id, "approve", {"total": bill.total})
         uow.commit()
         return bill
 

@@ -66,7 +66,8 @@ def update_bill(
 
 @router.post("/bills/{bill_id}/approve")
 def approve_bill(ledger: LedgerDep, actor: ActorDep, bill_id: int) -> dict[str, Any]:
-    return serialize.bill(bills.approve_bill(ledger, actor, bill_id))
+    bills.approve_bill(ledger, actor, bill_id)
+    return serialize.bill(bills.get_bill(ledger, actor, bill_id))
 
 
 @router.post("/bills/{bill_id}/void")
