@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from lawsync.money import ZERO
 from lawsync.practice.errors import InvalidInput
@@ -90,13 +90,13 @@ def client_funds_ledger(
             period.append(t.date >= date_from)
         if date_to is not None:
             period.append(t.date <= date_to)
-        rows = s.execute(
+        rows_stmt = (
             select(
                 t.id,
                 t.client_id,
                 t.matter_id,
                 t.date,
-                t.kind,
+                type_coerce(t.kind, String),
                 t.description,
                 t.source,
                 t.payee_name,
@@ -105,7 +105,10 @@ def client_funds_ledger(
             )
             .where(*period)
             .order_by(t.client_id, t.matter_id, t.date, t.id)
-        ).all()
+        )
+        # Plain Core rows (the firm is in the criteria above): the ORM adds nothing for a report
+        # of 100,000 rows but time.
+        rows = s.connection().execute(rows_stmt).all()
         client_ids = {r.client_id for r in rows} | {k[0] for k in openings}
         matter_ids = {r.matter_id for r in rows if r.matter_id} | {k[1] for k in openings if k[1]}
         names = (
@@ -137,21 +140,16 @@ def client_funds_ledger(
 
     for key in openings:
         bucket(*key)
-    for r in rows:
-        b = bucket(r.client_id, r.matter_id)
-        amount = Decimal(r.amount)
+    current_key: tuple[int, int | None] | None = None
+    b = None
+    for r_id, cid, mid, day, kind, description, source, payee, cheque, amount in rows:
+        if (cid, mid) != current_key:
+            current_key = (cid, mid)
+            b = bucket(cid, mid)
+        assert b is not None
         b.closing += amount
         b.rows.append(
-            LedgerRow(
-                r.id,
-                r.date,
-                r.kind.value if hasattr(r.kind, "value") else r.kind,
-                r.description,
-                r.payee_name or r.source,
-                r.cheque_number,
-                amount,
-                b.closing,
-            )
+            LedgerRow(r_id, day, kind, description, payee or source, cheque, amount, b.closing)
         )
     clients: dict[int, ClientLedger] = {}
     for (cid, _mid), b in sorted(
