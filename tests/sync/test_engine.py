@@ -427,3 +427,20 @@ def test_class_tracking_off_in_the_company_is_a_failure_with_its_fix(connected: 
     assert report.kinds["bill"].failed == 1
     [failure] = firm.get("/quickbooks/failures")["data"]
     assert failure["code"] == "5030" and failure["resolution"]
+
+
+def test_a_bad_web_address_or_email_fails_before_any_call_and_clears_when_fixed(
+    connected: Connected,
+) -> None:
+    firm = connected.firm
+    client, _, _ = builders.billed_client(firm)
+    firm.patch(f"/contacts/{client['id']}", {"web_address": "example.com"})
+    report = connected.run()
+    assert report.kinds["contact"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"]) == ("2200", "WebAddr")
+    assert connected.customers() == []
+    firm.patch(f"/contacts/{client['id']}", {"web_address": "https://example.com"})
+    report = connected.run()
+    assert report.kinds["contact"].synced == 1 and report.kinds["bill"].synced == 1
+    assert firm.get("/quickbooks/failures")["data"] == []
