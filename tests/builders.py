@@ -140,3 +140,19 @@ def disburse(
         },
         status,
     )
+
+
+def two_taxes(firm: Firm) -> None:
+    """GST 5 % on time and expenses, PST 9.975 % on time: rates that round differently by line."""
+    firm.put(
+        "/bill-settings",
+        {
+            "primary_tax_name": "GST",
+            "primary_tax_rate": "5",
+            "primary_tax_on_time": True,
+            "primary_tax_on_expenses": True,
+            "secondary_tax_name": "PST",
+            "secondary_tax_rate": "9.975",
+            "secondary_tax_on_time": True,
+        },
+    )

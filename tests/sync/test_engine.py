@@ -9,6 +9,16 @@ from tests import builders
 from tests.sync.engine_support import Connected
 
 
+def _qbo_post(c: Connected, entity: str, body: dict[str, object]) -> dict[str, object]:
+    r = c.company.sandbox.control.post(
+        f"/v3/company/{c.company.realm}/{entity}",
+        headers={"Authorization": f"Bearer {c.company.tokens.access_token}"},
+        json=body,
+    )
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
 def _bill_with_payment(c: Connected) -> dict[str, object]:
     firm = c.firm
     client, matter, bill = builders.billed_client(firm, hours="2.5", rate="187.35")
@@ -93,16 +103,16 @@ def test_a_contact_edit_updates_the_customer(connected: Connected) -> None:
 def test_an_existing_customer_with_the_same_names_and_email_is_linked(connected: Connected) -> None:
     firm = connected.firm
     client = builders.client(firm)
-    connected.company.sandbox.control.post(
-        f"/v3/company/{connected.company.realm}/customer",
-        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
-        json={
+    _qbo_post(
+        connected,
+        "customer",
+        {
             "DisplayName": client["display_name"],
             "GivenName": client["first_name"],
             "FamilyName": client["last_name"],
             "PrimaryEmailAddr": {"Address": client["primary_email"]},
         },
-    ).raise_for_status()
+    )
     builders.time_entry(firm, builders.matter(firm, client["id"])["id"])
     builders.bill(firm, client["id"])
     report = connected.run()
@@ -219,11 +229,7 @@ def test_a_name_taken_by_a_supplier_is_a_failure_until_the_firm_chooses(
 ) -> None:
     firm = connected.firm
     client, _, _ = builders.billed_client(firm)
-    connected.company.sandbox.control.post(
-        f"/v3/company/{connected.company.realm}/vendor",
-        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
-        json={"DisplayName": client["display_name"]},
-    ).raise_for_status()
+    _qbo_post(connected, "vendor", {"DisplayName": client["display_name"]})
     report = connected.run()
     assert report.kinds["contact"].failed == 1
     [failure] = firm.get("/quickbooks/failures")["data"]
@@ -241,26 +247,26 @@ def test_a_name_taken_by_a_supplier_is_a_failure_until_the_firm_chooses(
 def test_an_archived_customer_of_the_same_name(connected: Connected) -> None:
     firm = connected.firm
     client, _, _ = builders.billed_client(firm)
-    created = connected.company.sandbox.control.post(
-        f"/v3/company/{connected.company.realm}/customer",
-        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
-        json={
+    created = _qbo_post(
+        connected,
+        "customer",
+        {
             "DisplayName": client["display_name"],
             "GivenName": client["first_name"],
             "FamilyName": client["last_name"],
             "PrimaryEmailAddr": {"Address": client["primary_email"]},
         },
-    ).json()["Customer"]
-    connected.company.sandbox.control.post(
-        f"/v3/company/{connected.company.realm}/customer",
-        headers={"Authorization": f"Bearer {connected.company.tokens.access_token}"},
-        json={
+    )["Customer"]
+    _qbo_post(
+        connected,
+        "customer",
+        {
             "Id": created["Id"],
             "SyncToken": created["SyncToken"],
             "Active": False,
             "sparse": True,
         },
-    ).raise_for_status()
+    )
     report = connected.run()
     assert report.kinds["contact"].failed == 1
     [failure] = firm.get("/quickbooks/failures")["data"]
@@ -271,16 +277,6 @@ def test_an_archived_customer_of_the_same_name(connected: Connected) -> None:
     assert report.kinds["contact"].synced == 1 and report.kinds["bill"].synced == 1
     [customer] = connected.customers()
     assert customer.Active is True and customer.Id == created["Id"]
-
-
-def _qbo_post(c: Connected, entity: str, body: dict[str, object]) -> dict[str, object]:
-    r = c.company.sandbox.control.post(
-        f"/v3/company/{c.company.realm}/{entity}",
-        headers={"Authorization": f"Bearer {c.company.tokens.access_token}"},
-        json=body,
-    )
-    assert r.status_code == 200, r.text
-    return dict(r.json())
 
 
 def test_a_number_already_used_is_fixed_with_a_prefix(connected: Connected) -> None:
@@ -344,18 +340,7 @@ def test_totals_and_balances_agree_with_taxes_discounts_credits_and_interest(
     connected: Connected,
 ) -> None:
     firm = connected.firm
-    firm.put(
-        "/bill-settings",
-        {
-            "primary_tax_name": "GST",
-            "primary_tax_rate": "5",
-            "primary_tax_on_time": True,
-            "primary_tax_on_expenses": True,
-            "secondary_tax_name": "PST",
-            "secondary_tax_rate": "9.975",
-            "secondary_tax_on_time": True,
-        },
-    )
+    builders.two_taxes(firm)
     client = builders.client(firm)
     matter = builders.matter(firm, client["id"])
     builders.time_entry(firm, matter["id"], hours="1.3333", rate="212.50")

@@ -179,18 +179,7 @@ def _items(company: Qbo) -> list[str]:
 def test_invoice_totals_equal_the_bill_to_the_cent(
     firm: Firm, company: Qbo, option: TaxOption
 ) -> None:
-    firm.put(
-        "/bill-settings",
-        {
-            "primary_tax_name": "GST",
-            "primary_tax_rate": "5",
-            "primary_tax_on_time": True,
-            "primary_tax_on_expenses": True,
-            "secondary_tax_name": "PST",
-            "secondary_tax_rate": "9.975",
-            "secondary_tax_on_time": True,
-        },
-    )
+    builders.two_taxes(firm)
     c = builders.client(firm)
     m = builders.matter(firm, c["id"])
     for hours, rate in (("0.3333", "187.50"), ("1.1", "333.33"), ("2.75", "99.99")):
