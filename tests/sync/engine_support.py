@@ -53,14 +53,16 @@ class Connected:
             uow.commit()
 
 
-def connect(firm: Firm, company: Company, *, map_items: bool = True) -> Connected:
+def connect(
+    firm: Firm, company: Company, *, map_items: bool = True, country: str = "US"
+) -> Connected:
     items = [i.Id for i in asyncio.run(_items(company)) if i.Id]
     with firm.ledger.uow(firm.actor) as uow:
         conn = QuickBooksConnection(
             firm_id=firm.id,
             realm_id=company.realm,
             edition="plus",
-            country="US",
+            country=country,
             home_currency="USD",
         )
         uow.session.add(conn)

@@ -6,6 +6,8 @@ import contextlib
 from decimal import Decimal
 
 from tests import builders
+from tests.conftest import Firm
+from tests.quickbooks.conftest import Sandbox
 from tests.sync.engine_support import Connected
 
 
@@ -429,3 +431,75 @@ def test_a_bad_web_address_or_email_fails_before_any_call_and_clears_when_fixed(
     report = connected.run()
     assert report.kinds["contact"].synced == 1 and report.kinds["bill"].synced == 1
     assert firm.get("/quickbooks/failures")["data"] == []
+
+
+def test_tax_codes_on_each_line_for_a_canadian_company(firm: Firm, client_sandbox: Sandbox) -> None:
+    """GST 5 % and PST 7 % (BC): lines carry the company's codes, a group code for both taxes,
+    the company's rates replace the firm's, and only bills created afterwards use codes."""
+    from tests.sync.engine_support import connect
+
+    c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
+    firm.put(
+        "/bill-settings",
+        {
+            "primary_tax_name": "GST",
+            "primary_tax_rate": "4.5",
+            "primary_tax_on_time": True,
+            "primary_tax_on_expenses": True,
+            "secondary_tax_name": "PST",
+            "secondary_tax_rate": "7",
+            "secondary_tax_on_time": True,
+        },
+    )
+    client = builders.client(firm)
+    matter = builders.matter(firm, client["id"])
+    builders.time_entry(firm, matter["id"], hours="1", rate="99.99")
+    before = builders.bill(firm, client["id"])
+    firm.put(
+        "/quickbooks/settings",
+        {
+            "tax_option": "tax_codes",
+            "item_mappings": {
+                "taxcode:both": "4",
+                "taxcode:primary": "1",
+                "taxcode:secondary": "3",
+                "taxcode:none": "5",
+            },
+        },
+    )
+    c.run()  # first pass: the company's rates (GST 5 %) replace the firm's 4.5 %
+    assert firm.get("/bill-settings")["primary_tax"]["rate"] == "5"
+    builders.time_entry(firm, matter["id"], hours="1.3333", rate="187.50")
+    builders.expense(firm, matter["id"], quantity="3", unit_price="19.99")
+    after = builders.bill(firm, client["id"])
+    report = c.run()
+    assert report.failed == 0, firm.get("/quickbooks/failures")
+    invoices = {i.DocNumber: i for i in c.invoices()}
+    new = invoices[after["number"]]
+    codes = [
+        ln.SalesItemLineDetail.TaxCodeRef.value
+        for ln in new.Line or []
+        if ln.SalesItemLineDetail and ln.SalesItemLineDetail.TaxCodeRef
+    ]
+    assert codes == ["4", "1"]  # time: GST and PST (group); expense: GST only
+    assert Decimal(str(new.TotalAmt)) == Decimal(after["total"])
+    old = invoices[before["number"]]
+    assert Decimal(str(old.TotalAmt)) == Decimal(before["total"])  # still as tax lines
+
+
+def test_a_line_without_a_chosen_tax_code_fails_before_any_call(
+    firm: Firm, client_sandbox: Sandbox
+) -> None:
+    from tests.sync.engine_support import connect
+
+    c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
+    firm.put(
+        "/quickbooks/settings",
+        {"tax_option": "tax_codes", "item_mappings": {"taxcode:primary": "1"}},
+    )
+    builders.billed_client(firm)  # no taxes set: its line needs the "none" code
+    report = c.run()
+    assert report.kinds["bill"].failed == 1
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"]) == ("6000", "TaxCodeRef")
+    assert "tax code" in failure["title"].lower()

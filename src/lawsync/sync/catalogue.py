@@ -372,6 +372,18 @@ _CATALOGUE: dict[str, _Entry] = {
                     RETRY,
                 ),
             ),
+            (
+                "TaxCodeRef",
+                None,
+                None,
+                _g(
+                    "6000",
+                    "A taxed line has no tax code",
+                    "Companies outside the US need a tax code on every line that carries tax.",
+                    f"In {SETTINGS_PATH}, check the tax option and its tax codes.",
+                    RETRY,
+                ),
+            ),
         ),
     ),
     "6070": _Entry(

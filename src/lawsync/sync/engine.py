@@ -20,12 +20,14 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lawsync.practice.models import BillSettings
 from lawsync.practice.models.base import utcnow
-from lawsync.practice.services.context import Ledger
+from lawsync.practice.services.context import Actor, Ledger, audit
 from lawsync.quickbooks import (
     Account,
     AsyncQuickBooks,
@@ -35,6 +37,8 @@ from lawsync.quickbooks import (
     FaultKind,
     QuickBooksError,
     ReconnectNeededError,
+    TaxCode,
+    TaxRate,
     TransientError,
 )
 from lawsync.sync import failures, links
@@ -46,6 +50,7 @@ from lawsync.sync.models import (
     ItemMapping,
     QuickBooksConnection,
     SyncLink,
+    TaxOptionSetting,
 )
 from lawsync.sync.settings import load as load_settings
 
@@ -128,6 +133,7 @@ def _load_context(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks) -> PassCont
             items=items,
             home_currency=connection.home_currency,
             multicurrency=connection.multicurrency,
+            country=connection.country,
         )
 
 
@@ -137,6 +143,55 @@ async def _prepare(ctx: PassContext) -> None:
     ctx.requests += 1
     active = [r for r in rows if getattr(r, "Active", True) is not False]
     ctx.undeposited_account_id = active[0].Id if active else None
+    if ctx.settings.tax_option == TaxOptionSetting.tax_codes:
+        await _adopt_company_tax_rates(ctx)
+
+
+async def _code_rate(ctx: PassContext, code_id: str | None) -> tuple[str, Decimal] | None:
+    if code_id is None:
+        return None
+    code = await ctx.qb.read(ctx.realm, TaxCode, code_id)
+    ctx.requests += 1
+    details = ((code.model_extra or {}).get("SalesTaxRateList") or {}).get("TaxRateDetail", [])
+    total = Decimal(0)
+    for detail in details:
+        rate = await ctx.qb.read(ctx.realm, TaxRate, str(detail["TaxRateRef"]["value"]))
+        ctx.requests += 1
+        total += Decimal(str(rate.RateValue or 0))
+    return str(code.Name or ""), total
+
+
+async def _adopt_company_tax_rates(ctx: PassContext) -> None:
+    """With tax codes on each line, the company's rates replace the firm's own tax settings,
+    so that new bills are taxed exactly as the accounting side will tax them."""
+    primary = await _code_rate(ctx, ctx.items.get(("taxcode:primary", 0)))
+    secondary = await _code_rate(ctx, ctx.items.get(("taxcode:secondary", 0)))
+    if primary is None and secondary is None:
+        return
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        s = uow.session
+        s.info["sync_quiet"] = True
+        row = s.execute(select(BillSettings)).scalar_one()
+        changes: dict[str, object] = {}
+        for prefix, found in (("primary", primary), ("secondary", secondary)):
+            if found is None:
+                continue
+            name, rate = found
+            if getattr(row, f"{prefix}_tax_rate") != rate:
+                changes[f"{prefix}_tax_rate"] = [str(getattr(row, f"{prefix}_tax_rate")), str(rate)]
+                setattr(row, f"{prefix}_tax_rate", rate)
+                setattr(row, f"{prefix}_tax_name", name[:60])
+        if changes:
+            audit(
+                s,
+                Actor(ctx.firm_id, None),
+                "bill_settings",
+                row.id,
+                "company_tax_rates",
+                changes,
+                "tax codes on each line: rates come from the accounting company",
+            )
+            uow.commit()
 
 
 def _requestid(ctx: PassContext, jobs: Sequence[Job], operations: Sequence[BatchOperation]) -> str:
@@ -507,6 +562,7 @@ def status_counts(ledger: Ledger, firm_id: int) -> dict[str, dict[str, int]]:
             items={},
             home_currency=connection.home_currency,
             multicurrency=connection.multicurrency,
+            country=connection.country,
         )
         for kind, candidates, _ in EXPORTERS:
             after = 0

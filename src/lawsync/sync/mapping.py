@@ -52,6 +52,8 @@ class InvoiceRefs:
     class_for_user: Mapping[int, str] | None = None
     currency: str | None = None  # only for multicurrency companies
     discount_account_id: str | None = None
+    # Outside the US every line needs a tax code; lines that carry no company tax get this one.
+    exempt_code: str | None = None
 
 
 def marker(kind: str, local_id: int) -> str:
@@ -143,7 +145,7 @@ def invoice_lines(
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
         class_id = (refs.class_for_user or {}).get(line.user_id or 0)
-        tax_code = None
+        tax_code = refs.exempt_code
         if option == TaxOption.tax_codes and refs.tax_code_for is not None:
             tax_code = refs.tax_code_for.get((line.primary_tax > 0, line.secondary_tax > 0))
         out.append(
@@ -178,7 +180,7 @@ def _tax_line(refs: InvoiceRefs, index: int, amount: Decimal, description: str) 
     item = refs.tax_items[index]
     if item is None:
         raise KeyError(f"no product or service is mapped for tax {index + 1}")
-    return _sales_line(item, description, Decimal(1), amount, amount)
+    return _sales_line(item, description, Decimal(1), amount, amount, tax_code=refs.exempt_code)
 
 
 def invoice(

@@ -117,7 +117,10 @@ def update_settings(ledger: Ledger, actor: Actor, cmd: SyncSettingsUpdate) -> Sy
         return row
 
 
-MAPPING_KINDS = ("activity", "expense", "tax1", "tax2", "interest", "credit")
+MAPPING_KINDS = ("activity", "expense", "tax1", "tax2", "interest", "credit", "taxcode")
+# With tax codes on each line (outside the US): which company tax code a line gets, by which of
+# the firm's two taxes it carries; two taxes on one line need a group code.
+TAX_CODE_SLOTS = ("both", "primary", "secondary", "none")
 
 
 def _parse_mapping_key(key: str) -> tuple[str, int]:
@@ -125,7 +128,8 @@ def _parse_mapping_key(key: str) -> tuple[str, int]:
     if kind not in MAPPING_KINDS:
         raise InvalidInput(
             f"{key!r}: mappings are named activity:<id>, expense:<id>, "
-            "activity:default, expense:default, tax1, tax2, interest or credit.",
+            "activity:default, expense:default, tax1, tax2, interest, credit or "
+            "taxcode:both|primary|secondary|none.",
             field="item_mappings",
         )
     if kind in ("activity", "expense"):
@@ -134,6 +138,13 @@ def _parse_mapping_key(key: str) -> tuple[str, int]:
         if not rest.isdigit():
             raise InvalidInput(f"{key!r} does not name a category id.", field="item_mappings")
         return kind, int(rest)
+    if kind == "taxcode":
+        if rest not in TAX_CODE_SLOTS:
+            raise InvalidInput(
+                f"{key!r}: use taxcode:both, taxcode:primary, taxcode:secondary or taxcode:none.",
+                field="item_mappings",
+            )
+        return key, 0
     return kind, 0
 
 

@@ -30,6 +30,7 @@ class PassContext:
     items: dict[tuple[str, int], str]
     home_currency: str
     multicurrency: bool
+    country: str = "US"
     undeposited_account_id: str | None = None
     customers_by_name: dict[str, Entity] | None = None
     requests: int = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,32 @@ def _refs(
         currency=bill.currency if ctx.multicurrency else None,
         class_for_user=classes,
     ), ""
+
+
+SLOT_OF = {
+    (True, True): "both",
+    (True, False): "primary",
+    (False, True): "secondary",
+    (False, False): "none",
+}
+SLOT_WORDS = {
+    "both": "both taxes",
+    "primary": "the first tax only",
+    "secondary": "the second tax only",
+    "none": "no tax",
+}
+
+
+def tax_codes_for(ctx: PassContext, bill: Bill) -> tuple[dict[tuple[bool, bool], str], str]:
+    """The company tax code for each kind of line on the bill, or what is missing."""
+    codes: dict[tuple[bool, bool], str] = {}
+    for line in bill.lines:
+        key = (line.primary_tax > 0, line.secondary_tax > 0)
+        code = ctx.items.get((f"taxcode:{SLOT_OF[key]}", 0))
+        if code is None:
+            return {}, SLOT_WORDS[SLOT_OF[key]]
+        codes[key] = code
+    return codes, ""
 
 
 def _find_doc(cls: type[Invoice] | type[CreditMemo], doc_number: str, marker: str):  # type: ignore[no-untyped-def]
@@ -189,11 +216,42 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
             )
             continue
         option = TaxOption(ctx.settings.tax_option.value)
+        since = ctx.settings.tax_codes_since
+        if option == TaxOption.tax_codes and (since is None or bill.created_at < since):
+            option = TaxOption.separate_lines  # tax codes apply to bills created afterwards only
         if option == TaxOption.tax_codes:
-            # Tax codes apply to bills created after the option was chosen, and need the
-            # company's codes mapped; until that mapping exists, taxes go as their own lines so
-            # the totals still agree.
-            option = TaxOption.separate_lines
+            codes, missing_code = tax_codes_for(ctx, bill)
+            if missing_code:
+                out.fail(
+                    BILL,
+                    bill.id,
+                    rev,
+                    Problem(
+                        "6000",
+                        "Make sure all your transactions have a tax code: no company tax "
+                        f"code is chosen for lines with {missing_code}.",
+                        "TaxCodeRef",
+                    ),
+                )
+                continue
+            refs = replace(refs, tax_code_for=codes)
+        elif ctx.country != "US":
+            exempt = ctx.items.get(("taxcode:none", 0))
+            if exempt is None:
+                out.fail(
+                    BILL,
+                    bill.id,
+                    rev,
+                    Problem(
+                        "6000",
+                        "Make sure all your transactions have a tax code: companies outside "
+                        "the US need one on every line; choose the code for lines with no tax "
+                        "(taxcode:none).",
+                        "TaxCodeRef",
+                    ),
+                )
+                continue
+            refs = replace(refs, exempt_code=exempt)
         payload = mapping.invoice(
             bill,
             refs,
