@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from decimal import Decimal
 
 from tests import builders
@@ -64,7 +65,7 @@ def test_drafts_and_bills_before_the_start_date_stay_home(connected: Connected) 
     builders.time_entry(firm, builders.matter(firm, c["id"])["id"])
     builders.bill(firm, c["id"], approve=False)
     _other, _, _ = builders.billed_client(firm)
-    connected.settings(export_start_date=__import__("datetime").date(2027, 1, 1))
+    connected.settings(export_start_date=dt.date(2027, 1, 1))
     report = connected.run()
     assert report.synced == 0
     assert connected.invoices() == [] and connected.customers() == []
@@ -503,3 +504,50 @@ def test_a_line_without_a_chosen_tax_code_fails_before_any_call(
     [failure] = firm.get("/quickbooks/failures")["data"]
     assert (failure["code"], failure["element"]) == ("6000", "TaxCodeRef")
     assert "tax code" in failure["title"].lower()
+
+
+def test_payments_wait_with_the_2020_fix_when_there_is_no_undeposited_funds_account(
+    connected: Connected,
+) -> None:
+    """The sandbox, like QuickBooks, will not let the account go; plan against a company whose
+    look-up found none, as a company set up that way would answer."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from lawsync.sync import engine
+    from lawsync.sync.export import payments
+    from lawsync.sync.models import SyncLink
+
+    firm = connected.firm
+    _bill_with_payment(connected)
+    connected.run()
+    [payment] = firm.get("/payments")["data"]
+    firm.patch(f"/payments/{payment['id']}", {"reference": "changed"})
+
+    async def plan() -> object:
+        async with connected.company.client() as qb:
+            ctx = engine._load_context(firm.ledger, firm.id, qb)
+            assert ctx is not None
+            ctx.undeposited_account_id = None
+            with firm.ledger.uow(firm.id) as uow:
+                # The old copy is deleted first; the new one then needs the account.
+                link = uow.session.execute(
+                    select(SyncLink).where(SyncLink.kind == "payment")
+                ).scalar_one()
+                link.qbo_id = None
+                uow.commit()
+            with firm.ledger.uow(firm.id) as uow:
+                return await payments.plan(ctx, uow.session, [payment["id"]])
+
+    result = asyncio.run(plan())
+    [(kind, local_id, _, problem)] = result.problems  # type: ignore[attr-defined]
+    assert (kind, local_id, problem.code, problem.element) == (
+        "payment",
+        payment["id"],
+        "2020",
+        "DepositToAccountRef",
+    )
+    from lawsync.sync.catalogue import guide_for
+
+    assert "Undeposited Funds" in guide_for("2020", element="DepositToAccountRef").title
