@@ -8,9 +8,6 @@ tenancy: each one works in a firm of its own.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -30,6 +26,7 @@ from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
 from lawsync.web.app import create_app
+from tests.sandbox.sandbox_support import Server
 
 POSTGRES_URL = os.environ.get("LAWSYNC_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -76,28 +73,12 @@ def ledger(engine: Engine) -> Ledger:
     return Ledger(make_session_factory(engine))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_url(ledger: Ledger, database_url: str) -> Iterator[str]:
     """The web app served by uvicorn on a free loopback port, for real HTTP."""
-    app = create_app(Settings(database_url=database_url), ledger=ledger)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    server = Server(create_app(Settings(database_url=database_url), ledger=ledger)).start()
+    yield server.url
+    server.stop()
 
 
 @dataclass

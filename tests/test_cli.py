@@ -15,6 +15,7 @@ from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import authenticate
 from lawsync.practice.services.reports import client_funds_ledger
+from tests.sandbox.sandbox_support import free_port
 
 runner = CliRunner()
 
@@ -79,7 +80,7 @@ def test_migrate_and_config_show(tmp_path: Path) -> None:
 def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> None:
     """What `make run` does: migrate, seed, print the URL and token, serve."""
     env = {**os.environ, **_env(tmp_path), "LAWSYNC_PORT": "0"}
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "lawsync.cli", "serve", "--seed-demo", "--port", str(port)],
         cwd=tmp_path,
@@ -115,11 +116,3 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
     finally:
         proc.terminate()
         proc.wait(10)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

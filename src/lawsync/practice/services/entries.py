@@ -227,13 +227,25 @@ def update_time_entry(
         return entry
 
 
-def delete_time_entry(ledger: Ledger, actor: Actor, entry_id: int) -> None:
+def _delete_entry(
+    ledger: Ledger,
+    actor: Actor,
+    model: type[TimeEntry] | type[ExpenseEntry],
+    entity: str,
+    fields: tuple[str, ...],
+    entry_id: int,
+) -> None:
+    """Delete an unbilled entry of either kind, recording what it was."""
     with ledger.uow(actor) as uow:
-        entry = get(uow.session, TimeEntry, entry_id)
+        entry = get(uow.session, model, entry_id)
         _unbilled(entry)
-        audit(uow.session, actor, "time_entry", entry.id, "delete", snapshot(entry, TIME_FIELDS))
+        audit(uow.session, actor, entity, entry.id, "delete", snapshot(entry, fields))
         uow.session.delete(entry)
         uow.commit()
+
+
+def delete_time_entry(ledger: Ledger, actor: Actor, entry_id: int) -> None:
+    _delete_entry(ledger, actor, TimeEntry, "time_entry", TIME_FIELDS, entry_id)
 
 
 def _check_cost_type(session: Session, cost_type: object) -> None:
@@ -308,14 +320,7 @@ def update_expense_entry(
 
 
 def delete_expense_entry(ledger: Ledger, actor: Actor, entry_id: int) -> None:
-    with ledger.uow(actor) as uow:
-        entry = get(uow.session, ExpenseEntry, entry_id)
-        _unbilled(entry)
-        audit(
-            uow.session, actor, "expense_entry", entry.id, "delete", snapshot(entry, EXPENSE_FIELDS)
-        )
-        uow.session.delete(entry)
-        uow.commit()
+    _delete_entry(ledger, actor, ExpenseEntry, "expense_entry", EXPENSE_FIELDS, entry_id)
 
 
 def get_time_entry(ledger: Ledger, actor: Actor, entry_id: int) -> TimeEntry:
