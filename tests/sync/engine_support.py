@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lawsync.quickbooks import Customer, Invoice, Item, Payment
@@ -19,11 +19,19 @@ class Connected:
     company: Company
     connection_id: int
     items: list[str]
+    spare_requests: bool = False  # the engine's faster mode: single requests beside batches
+    client_options: dict[str, Any] = field(default_factory=dict)  # e.g. pacing=Pacing(...)
 
     def run(self, after_reply: ReplyHook | None = None) -> PassReport:
         async def go() -> PassReport:
-            async with self.company.client() as qb:
-                return await run_pass(self.firm.ledger, self.firm.id, qb, after_reply=after_reply)
+            async with self.company.client(**self.client_options) as qb:
+                return await run_pass(
+                    self.firm.ledger,
+                    self.firm.id,
+                    qb,
+                    after_reply=after_reply,
+                    spare_requests=self.spare_requests,
+                )
 
         return asyncio.run(go())
 

@@ -6,6 +6,8 @@ import contextlib
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from tests import builders
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox
@@ -179,10 +181,14 @@ def test_an_edited_payment_is_replaced_and_a_deposited_one_is_refused(connected:
     assert made["bill"]
 
 
-def test_a_crash_after_the_reply_never_duplicates(connected: Connected) -> None:
+@pytest.mark.parametrize("spare_requests", [False, True], ids=["batches", "spare-requests"])
+def test_a_crash_after_the_reply_never_duplicates(
+    connected: Connected, spare_requests: bool
+) -> None:
     """The reply is lost before our commit; meanwhile more work arrives, so the next batch is
     a different request (no replay to lean on): the engine must find its earlier copies."""
     firm = connected.firm
+    connected.spare_requests = spare_requests
     for _ in range(3):
         _bill_with_payment(connected)
 

@@ -54,7 +54,7 @@ from ._models import (
     TaxRate,
     Vendor,
 )
-from ._pacing import Pacing
+from ._pacing import Pacing, RollingWindow
 from ._query import quote, sql
 from ._retry import RetryPolicy, backoff_seconds, should_retry
 from ._sync import QuickBooks
@@ -115,6 +115,7 @@ __all__ = [
     "RequestEvent",
     "RequestTimeoutError",
     "RetryPolicy",
+    "RollingWindow",
     "ServerError",
     "StaleObjectError",
     "StateMismatchError",

@@ -64,6 +64,16 @@ class RollingWindow:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=max(wait, 0.001))
 
+    def try_acquire(self) -> float:
+        """Reserve a use now and return 0, or return how many seconds until one may fit
+        (a short poll when every use in the window is still in progress)."""
+        now = self._clock()
+        self._prune(now)
+        if len(self._stamps) + self._pending < self.cap:
+            self._pending += 1
+            return 0.0
+        return max(self._stamps[0] + self.seconds - now, 0.001) if self._stamps else 0.05
+
     def release(self) -> None:
         """The use is over: stamp it now, so it leaves the window ``seconds`` from now."""
         self._pending -= 1

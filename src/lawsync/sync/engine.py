@@ -14,10 +14,7 @@ batch carries a request id derived from its contents, so a replay returns the fi
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,7 +28,6 @@ from lawsync.practice.services.context import Actor, Ledger, audit
 from lawsync.quickbooks import (
     Account,
     AsyncQuickBooks,
-    BatchOperation,
     BatchResult,
     Entity,
     FaultKind,
@@ -43,6 +39,7 @@ from lawsync.quickbooks import (
 )
 from lawsync.sync import failures, links
 from lawsync.sync.catalogue import guide_for
+from lawsync.sync.dispatch import Dispatcher
 from lawsync.sync.export import customers, invoices, payments, timekeepers
 from lawsync.sync.export.base import Job, PassContext, Plan, Problem
 from lawsync.sync.models import (
@@ -70,15 +67,6 @@ EXPORTERS: tuple[tuple[str, Candidates, Planner], ...] = (
     ("payment", payments.candidates, payments.plan),
 )
 KINDS = tuple(k for k, _, _ in EXPORTERS)
-BATCH = 30
-# QuickBooks allows 40 batch calls and 500 requests per window per company: batches carry at most
-# 1,200 operations, and the other 460 requests could each carry one more. Using them raises the
-# ceiling but costs about 0.3 requests per record instead of 0.035, out of a budget the firm's
-# other apps share, and measured slower here (bench/README.md); so by default every operation
-# goes in a batch (SINGLE_OF = 0). Set e.g. 5 of every 18 to send 28 % alone.
-SINGLE_OF, SINGLE_EVERY = 0, 18
-SINGLE_CONCURRENCY = 6
-BATCHES_IN_FLIGHT = 2  # one batch travels while the previous one is being recorded
 ROUNDS = 3  # e.g. a payment edit: delete the old copy, then create the new one
 
 
@@ -194,26 +182,6 @@ async def _adopt_company_tax_rates(ctx: PassContext) -> None:
             uow.commit()
 
 
-def _requestid(ctx: PassContext, jobs: Sequence[Job], operations: Sequence[BatchOperation]) -> str:
-    """The same operations on the same revisions get the same id, so a resend is a replay;
-    anything different (a setting changed the payload) is a new request."""
-    digest = hashlib.sha256(f"{ctx.firm_id}|{ctx.realm}".encode())
-    for job, op in zip(jobs, operations, strict=True):
-        digest.update(f"|{job.kind}:{job.local_id}:{job.revision}:{job.op}|".encode())
-        digest.update(json.dumps(op.to_item("0"), sort_keys=True, default=str).encode())
-    return "ls-" + digest.hexdigest()[:32]
-
-
-def _operation(job: Job) -> BatchOperation:
-    if job.op == "create":
-        return BatchOperation.create(job.entity)
-    if job.op == "update":
-        return BatchOperation.update(job.entity, sparse=True)
-    if job.op == "void":
-        return BatchOperation.void(job.entity)
-    return BatchOperation.delete(job.entity)
-
-
 def _record_problem(
     s: Session,
     ctx: PassContext,
@@ -276,10 +244,9 @@ def _fault_problem(error: QuickBooksError) -> Problem:
     )
 
 
-async def _send(
-    ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
-) -> None:
-    # An earlier create whose answer was lost: find its copy rather than make a second one.
+async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> list[Job]:
+    """Jobs still to send, after linking the copies of creates whose answer was lost; the
+    creates left are written down as in progress before they go."""
     pending: list[Job] = []
     states: dict[tuple[str, int], str] = {}
     with ctx.ledger.uow(ctx.firm_id) as uow:
@@ -312,79 +279,7 @@ async def _send(
                 )
                 link.status, link.qbo_id = links.CREATING, None
             uow.commit()
-    singles = [j for i, j in enumerate(pending) if i % SINGLE_EVERY < SINGLE_OF]
-    batched = [j for i, j in enumerate(pending) if i % SINGLE_EVERY >= SINGLE_OF]
-    try:
-        async with asyncio.TaskGroup() as group:
-            group.create_task(_send_batches(ctx, batched, report, after_reply))
-            group.create_task(_send_singles(ctx, singles, report, after_reply))
-    except BaseExceptionGroup as failed:
-        # The pass stops for the first reason (reconnect, outage, crash); callers expect it bare.
-        first: BaseException = failed
-        while isinstance(first, BaseExceptionGroup):
-            first = first.exceptions[0]
-        raise first from None
-
-
-async def _replied(jobs: Sequence[Job], after_reply: ReplyHook | None) -> None:
-    if after_reply is not None:
-        outcome = after_reply(jobs)
-        if outcome is not None:
-            await outcome
-
-
-async def _send_batches(
-    ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
-) -> None:
-    gate = asyncio.Semaphore(BATCHES_IN_FLIGHT)
-    done = asyncio.Lock()  # results are recorded one batch at a time, in order of arrival
-
-    async def one(chunk: list[Job]) -> None:
-        async with gate:
-            operations = [_operation(j) for j in chunk]
-            results = await ctx.qb.batch(
-                ctx.realm, operations, requestid=_requestid(ctx, chunk, operations)
-            )
-            ctx.requests += 1
-            async with done:
-                await _replied(chunk, after_reply)
-                await _settle(ctx, chunk, results, report)
-
-    async with asyncio.TaskGroup() as group:
-        for start in range(0, len(jobs), BATCH):
-            group.create_task(one(jobs[start : start + BATCH]))
-
-
-async def _single(ctx: PassContext, job: Job) -> BatchResult:
-    """One operation as its own request, with the same request-id rule as batches."""
-    operation = _operation(job)
-    rid = _requestid(ctx, [job], [operation])
-    ctx.requests += 1
-    try:
-        if job.op == "create":
-            entity = await ctx.qb.create(ctx.realm, job.entity, requestid=rid)
-        elif job.op == "update":
-            entity = await ctx.qb.update(ctx.realm, job.entity, sparse=True, requestid=rid)
-        elif job.op == "void":
-            entity = await ctx.qb.void(ctx.realm, job.entity, requestid=rid)
-        else:
-            entity = await ctx.qb.delete(ctx.realm, job.entity, requestid=rid)
-    except QuickBooksError as error:
-        if error.kind == FaultKind.TRANSIENT and not isinstance(error, TransientError):
-            raise
-        return BatchResult(rid, operation, error=error)
-    return BatchResult(rid, operation, entity=entity)
-
-
-async def _send_singles(
-    ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
-) -> None:
-    """Requests the batch limit leaves unused: up to SINGLE_CONCURRENCY at a time."""
-    for start in range(0, len(jobs), SINGLE_CONCURRENCY):
-        group = jobs[start : start + SINGLE_CONCURRENCY]
-        results = await asyncio.gather(*(_single(ctx, j) for j in group))
-        await _replied(group, after_reply)
-        await _settle(ctx, group, list(results), report)
+    return pending
 
 
 async def _settle(
@@ -452,40 +347,52 @@ async def _export_kind(
     progress: ProgressFn | None,
     after_reply: ReplyHook | None,
 ) -> bool:
-    """Push one kind in chunks; True if anything was sent (another round may have work)."""
+    """Push one kind, planning the next chunk while the last one travels; True if anything
+    was sent (another round may have work)."""
     after, sent, done = 0, False, 0
-    while True:
-        with ctx.ledger.uow(ctx.firm_id) as uow:
-            ids = candidates(ctx, uow.session, after)
-        if not ids:
-            return sent
-        after = ids[-1]
-        if kind == "contact":
-            await customers.customer_index(ctx)  # before the planning transaction opens
-        with ctx.ledger.uow(ctx.firm_id) as uow:
-            plan = await planner(ctx, uow.session, ids)
-            for p_kind, local_id, revision, problem in plan.problems:
-                if problem.code == "lawsync:waiting":
-                    report.kinds[p_kind].skipped += 1
-                    continue
-                _record_problem(uow.session, ctx, p_kind, local_id, revision, problem)
-                report.kinds[p_kind].failed += 1
-            for a_kind, local_id, revision, entity in plan.adopt:
-                _apply(
-                    uow.session,
-                    ctx,
-                    Job(a_kind, local_id, revision, "create", entity),
-                    entity,
-                    report,
-                )
-            uow.commit()
-        report.kinds[kind].skipped += plan.skipped
-        if plan.jobs:
-            await _send(ctx, plan.jobs, report, after_reply)
-            sent = True
-        done += len(ids)
-        if progress is not None:
-            progress(kind, done, done)
+
+    async def record(jobs: list[Job], results: list[BatchResult]) -> None:
+        if after_reply is not None:
+            outcome = after_reply(jobs)
+            if outcome is not None:
+                await outcome
+        await _settle(ctx, jobs, results, report)
+
+    async with Dispatcher(ctx, record, spare_requests=ctx.spare_requests) as dispatcher:
+        while True:
+            with ctx.ledger.uow(ctx.firm_id) as uow:
+                ids = candidates(ctx, uow.session, after)
+            if not ids:
+                break
+            after = ids[-1]
+            if kind == "contact":
+                await customers.customer_index(ctx)  # before the planning transaction opens
+            with ctx.ledger.uow(ctx.firm_id) as uow:
+                plan = await planner(ctx, uow.session, ids)
+                for p_kind, local_id, revision, problem in plan.problems:
+                    if problem.code == "lawsync:waiting":
+                        report.kinds[p_kind].skipped += 1
+                        continue
+                    _record_problem(uow.session, ctx, p_kind, local_id, revision, problem)
+                    report.kinds[p_kind].failed += 1
+                for a_kind, local_id, revision, entity in plan.adopt:
+                    _apply(
+                        uow.session,
+                        ctx,
+                        Job(a_kind, local_id, revision, "create", entity),
+                        entity,
+                        report,
+                    )
+                uow.commit()
+            report.kinds[kind].skipped += plan.skipped
+            if plan.jobs:
+                dispatcher.add(await _recover(ctx, plan.jobs, report))
+                sent = True
+                await dispatcher.room()
+            done += len(ids)
+            if progress is not None:
+                progress(kind, done, done)
+    return sent
 
 
 def _mark_reconnect(ledger: Ledger, firm_id: int, connection_id: int, reason: str) -> None:
@@ -504,13 +411,18 @@ async def run_pass(
     *,
     progress: ProgressFn | None = None,
     after_reply: ReplyHook | None = None,
+    spare_requests: bool = False,
 ) -> PassReport:
+    """One pass. ``spare_requests`` also sends operations one by one with the requests batches
+    leave unused: about 35 % more per window for a backfill, at ~0.3 requests per record
+    instead of ~0.04, out of the 500 per minute the company shares with its other apps."""
     report = PassReport(started_at=utcnow())
     ctx = _load_context(ledger, firm_id, qb)
     if ctx is None:
         report.note = "Not connected to a QuickBooks Online company (or reconnect needed)."
         report.finished_at = utcnow()
         return report
+    ctx.spare_requests = spare_requests
     try:
         await _prepare(ctx)
         for kind, candidates, planner in EXPORTERS:

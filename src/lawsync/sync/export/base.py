@@ -34,6 +34,7 @@ class PassContext:
     undeposited_account_id: str | None = None
     customers_by_name: dict[str, Entity] | None = None
     requests: int = 0
+    spare_requests: bool = False  # also send single requests beside batches
 
 
 @dataclass
