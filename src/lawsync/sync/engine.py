@@ -200,6 +200,8 @@ def _requestid(ctx: PassContext, jobs: Sequence[Job], operations: Sequence[Batch
     digest = hashlib.sha256(f"{ctx.firm_id}|{ctx.realm}".encode())
     for job, op in zip(jobs, operations, strict=True):
         digest.update(f"|{job.kind}:{job.local_id}:{job.revision}:{job.op}|".encode())
+        if job.attempt:
+            digest.update(f"attempt:{job.attempt}|".encode())
         digest.update(json.dumps(op.to_item("0"), sort_keys=True, default=str).encode())
     return "ls-" + digest.hexdigest()[:32]
 
@@ -289,6 +291,10 @@ async def _send(
                 uow.session, ctx.connection_id, kind, ids
             ).items():
                 states[(kind, local_id)] = link.status
+            tried = failures.attempts(uow.session, ctx.connection_id, kind, ids)
+            for job in jobs:
+                if job.kind == kind:
+                    job.attempt = tried.get(job.local_id, 0)
     for job in jobs:
         if (
             job.op == "create"
