@@ -54,7 +54,39 @@ def test_620_payment_linked_to_another_customers_invoice(qbo: Qbo) -> None:
             "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}],
         },
     )
-    fault(r, 400, "620", "Line.LinkedTxn")
+    err = fault(r, 400, "620", "Line.LinkedTxn")
+    assert "another customer" in err["Detail"]
+
+
+def test_620_payment_for_an_invoice_whose_customer_was_changed(qbo: Qbo) -> None:
+    a, b = qbo.customer(), qbo.customer()
+    inv = qbo.invoice(a["Id"])
+    moved = qbo.create(
+        "Invoice",
+        {
+            "Id": inv["Id"],
+            "SyncToken": inv["SyncToken"],
+            "sparse": True,
+            "CustomerRef": {"value": b["Id"]},
+        },
+    )
+    assert moved["CustomerRef"]["value"] == b["Id"]
+    body = {
+        "CustomerRef": {"value": a["Id"]},
+        "TotalAmt": 10,
+        "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}],
+    }
+    fault(qbo.post("payment", body), 400, "620", "Line.LinkedTxn")
+    qbo.create(
+        "Invoice",
+        {
+            "Id": inv["Id"],
+            "SyncToken": moved["SyncToken"],
+            "sparse": True,
+            "CustomerRef": {"value": a["Id"]},
+        },
+    )
+    assert qbo.post("payment", body).status_code == 200
 
 
 def test_620_payment_linked_to_unknown_transaction(qbo: Qbo) -> None:

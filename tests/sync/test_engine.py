@@ -551,3 +551,149 @@ def test_payments_wait_with_the_2020_fix_when_there_is_no_undeposited_funds_acco
     from lawsync.sync.catalogue import guide_for
 
     assert "Undeposited Funds" in guide_for("2020", element="DepositToAccountRef").title
+
+
+def _set_invoice_customer(c: Connected, invoice_id: str, customer_id: str) -> None:
+    """Someone changes the invoice's customer in the accounting company, after it synced."""
+    r = c.company.sandbox.control.get(
+        f"/v3/company/{c.company.realm}/invoice/{invoice_id}",
+        headers={"Authorization": f"Bearer {c.company.tokens.access_token}"},
+    )
+    assert r.status_code == 200, r.text
+    _qbo_post(
+        c,
+        "invoice",
+        {
+            "Id": invoice_id,
+            "SyncToken": r.json()["Invoice"]["SyncToken"],
+            "sparse": True,
+            "CustomerRef": {"value": customer_id},
+        },
+    )
+
+
+def _pay(c: Connected, client_id: int, bill_id: int, amount: str) -> dict[str, object]:
+    return dict(
+        c.firm.post(
+            "/payments",
+            {
+                "client_id": client_id,
+                "date": "2026-03-10",
+                "amount": amount,
+                "allocations": [{"bill_id": bill_id, "amount": amount}],
+            },
+        )
+    )
+
+
+def _linked_invoices(payment: object) -> list[str]:
+    return [
+        str(t.TxnId)
+        for ln in getattr(payment, "Line", None) or []
+        for t in (getattr(ln, "LinkedTxn", None) or [])
+    ]
+
+
+def test_an_invoice_moved_to_another_customer_is_put_back_by_the_next_bill_change(
+    connected: Connected,
+) -> None:
+    """A payment changes its bill (balance), so the bill's invoice is sent again first, with
+    the bill's customer: a customer changed on the QuickBooks side does not survive it."""
+    firm = connected.firm
+    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
+    connected.run()
+    [invoice] = connected.invoices()
+    [ours] = connected.customers()
+    assert invoice.Id and ours.Id
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
+    _pay(connected, client["id"], bill["id"], "100.00")
+    report = connected.run()
+    assert (report.kinds["bill"].synced, report.kinds["payment"].synced) == (1, 1), report.kinds
+    [moved_back] = connected.invoices()
+    assert moved_back.CustomerRef.value == ours.Id  # type: ignore[union-attr]
+    [payment] = connected.payments()
+    assert _linked_invoices(payment) == [invoice.Id]
+
+
+def test_a_payment_for_an_invoice_moved_to_another_customer_is_620_until_moved_back(
+    connected: Connected,
+) -> None:
+    """Someone moves the invoice to another customer in QuickBooks while a pass runs, between
+    the bill's update and the payment's create: the payment cannot be linked (620)."""
+    firm = connected.firm
+    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
+    connected.run()
+    [invoice] = connected.invoices()
+    [ours] = connected.customers()
+    assert invoice.Id and ours.Id
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _pay(connected, client["id"], bill["id"], "100.00")
+
+    def move_after_the_bill(jobs: object) -> None:
+        if [j.kind for j in jobs] == ["bill"]:  # type: ignore[attr-defined]
+            _set_invoice_customer(connected, str(invoice.Id), str(other["Id"]))  # type: ignore[index]
+
+    report = connected.run(after_reply=move_after_the_bill)
+    assert (report.kinds["bill"].synced, report.kinds["payment"].failed) == (1, 1), report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["record"]["kind"]) == ("620", "payment")
+    assert failure["element"] == "Line.LinkedTxn"
+    assert "another customer" in failure["cause"].lower()
+    assert any("customer" in step.lower() for step in failure["resolution"])
+    assert connected.payments() == []
+    # Parked: the next pass does not send it again until it changes or Retry is pressed.
+    assert connected.run().requests == 1
+    _set_invoice_customer(connected, invoice.Id, ours.Id)
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["payment"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    [payment] = connected.payments()
+    assert Decimal(str(payment.TotalAmt)) == Decimal("100.00")
+    assert _linked_invoices(payment) == [invoice.Id]
+    [again] = connected.invoices()
+    assert Decimal(str(again.Balance)) == Decimal(str(invoice.TotalAmt)) - Decimal("100.00")
+
+
+def test_a_lost_create_whose_invoice_moved_to_another_customer_is_not_adopted(
+    connected: Connected,
+) -> None:
+    """The invoice was made but its answer lost; before the next pass someone gives it another
+    customer. It is not linked (nor made twice) until its customer is put back."""
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm, hours="2", rate="150")
+
+    class Lost(Exception):
+        pass
+
+    def lose_the_bill(jobs: object) -> None:
+        if "bill" in [j.kind for j in jobs]:  # type: ignore[attr-defined]
+            raise Lost("the answer never reached our database")
+
+    with contextlib.suppress(Lost):
+        connected.run(after_reply=lose_the_bill)
+    [invoice] = connected.invoices()
+    [ours] = connected.customers()
+    assert invoice.Id and ours.Id and invoice.DocNumber == bill["number"]
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
+    report = connected.run()
+    assert report.kinds["bill"].failed == 1, report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"], failure["record"]["kind"]) == (
+        "620",
+        "CustomerRef",
+        "bill",
+    )
+    assert bill["number"] in failure["message"] and "another customer" in failure["title"]
+    assert [i.Id for i in connected.invoices()] == [invoice.Id]  # not made a second time
+    assert connected.run().kinds["bill"].failed == 0  # parked until Retry
+    assert [i.Id for i in connected.invoices()] == [invoice.Id]
+    _set_invoice_customer(connected, invoice.Id, ours.Id)
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["bill"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert [i.Id for i in connected.invoices()] == [invoice.Id]
+    assert connected.run().synced == 0  # linked: nothing more to send

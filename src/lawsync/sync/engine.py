@@ -278,6 +278,44 @@ def _fault_problem(error: QuickBooksError) -> Problem:
     )
 
 
+def _ref_value(entity: Entity, name: str) -> str | None:
+    ref = getattr(entity, name, None)
+    value = getattr(ref, "value", None) if ref is not None else None
+    return str(value) if value not in (None, "") else None
+
+
+def _belongs_elsewhere(job: Job, found: Entity) -> Problem | None:
+    """A copy found after a lost answer is only ours if it still has our customer: one moved to
+    another customer on the accounting side is not linked (nor is a second one created)."""
+    wanted, actual = _ref_value(job.entity, "CustomerRef"), _ref_value(found, "CustomerRef")
+    if wanted is None or actual is None or wanted == actual:
+        return None
+    what = type(found).__name__
+    number = getattr(found, "DocNumber", None) or found.Id
+    return Problem(
+        "620",
+        f"The {what} {number} (Id {found.Id}) made for this record by an earlier attempt now "
+        f"belongs to customer {actual}, not {wanted}; it was not linked.",
+        "CustomerRef",
+    )
+
+
+def _record_unlinked(s: Session, ctx: PassContext, job: Job, problem: Problem) -> None:
+    """Like `_record_problem`, but the link stays `creating`: after a Retry the copy is looked
+    for again (and linked once its customer is right) instead of a second one being made."""
+    failures.record(
+        s,
+        firm_id=ctx.firm_id,
+        connection_id=ctx.connection_id,
+        kind=job.kind,
+        local_id=job.local_id,
+        revision=job.revision,
+        code=problem.code,
+        message=problem.message,
+        element=problem.element,
+    )
+
+
 async def _send(
     ctx: PassContext, jobs: list[Job], report: PassReport, after_reply: ReplyHook | None
 ) -> None:
@@ -303,8 +341,13 @@ async def _send(
         ):
             found = await job.find(ctx)
             if found is not None:
+                refused = _belongs_elsewhere(job, found)
                 with ctx.ledger.uow(ctx.firm_id) as uow:
-                    _apply(uow.session, ctx, job, found, report)
+                    if refused is None:
+                        _apply(uow.session, ctx, job, found, report)
+                    else:
+                        _record_unlinked(uow.session, ctx, job, refused)
+                        report.kinds[job.kind].failed += 1
                     uow.commit()
                 continue
         pending.append(job)
