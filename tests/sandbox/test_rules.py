@@ -488,6 +488,43 @@ def test_6470_tax_code_without_sales_rate(new_company: Any) -> None:
     fault(r, 400, "6470", "TaxCodeRef")
 
 
+def test_6470_purchase_only_tax_code_on_an_invoice_line(new_company: Any) -> None:
+    q = new_company(country="CA")
+    code = q.read("TaxCode", "7")
+    assert code["SalesTaxRateList"]["TaxRateDetail"] == []
+    assert [d["TaxRateRef"]["value"] for d in code["PurchaseTaxRateList"]["TaxRateDetail"]] == ["1"]
+    c = q.customer()
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "7"})]},
+    )
+    err = fault(r, 400, "6470", "TaxCodeRef")
+    assert "no sales rate" in err["Detail"]
+    ok = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "1"})]},
+    )
+    assert ok.status_code == 200 and ok.json()["Invoice"]["TotalAmt"] == 10.5
+    expense = q.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": q.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 20,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": q.accounts["OfficeExpenses"]},
+                        "TaxCodeRef": {"value": "7"},
+                    },
+                }
+            ],
+        },
+    )
+    assert expense.status_code == 200, expense.text  # fine on the purchase side
+
+
 def test_6100_us_line_tax_code_must_be_tax_or_non(qbo: Qbo) -> None:
     c = qbo.customer()
     r = qbo.post(

@@ -66,6 +66,8 @@ def test_closed_books_codes_share_one_guide() -> None:
         ("6240", {"kind": "user"}, "class"),
         ("620", {"kind": "payment", "element": "Line.LinkedTxn"}, "another customer"),
         ("620", {"kind": "credit_application"}, "another customer"),
+        ("6470", {"element": "TaxCodeRef"}, "no sales rate"),
+        ("6470", {}, "calculate tax"),
         ("620", {"kind": "bill", "element": "CustomerRef"}, "found in QuickBooks"),
         (
             "6000",

@@ -697,3 +697,51 @@ def test_a_lost_create_whose_invoice_moved_to_another_customer_is_not_adopted(
     assert firm.get("/quickbooks/failures")["data"] == []
     assert [i.Id for i in connected.invoices()] == [invoice.Id]
     assert connected.run().synced == 0  # linked: nothing more to send
+
+
+def test_a_tax_code_without_a_sales_rate_is_6470_until_a_sales_code_is_chosen(
+    firm: Firm, client_sandbox: Sandbox
+) -> None:
+    """The firm chose the purchase-only GST code for lines with its tax: QuickBooks refuses
+    the invoice (6470); choosing the sales GST code in the settings and retrying clears it."""
+    from tests.sync.engine_support import connect
+
+    c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
+    firm.put(
+        "/bill-settings",
+        {"primary_tax_name": "GST", "primary_tax_rate": "5", "primary_tax_on_time": True},
+    )
+    firm.put(
+        "/quickbooks/settings",
+        {
+            "tax_option": "tax_codes",
+            "item_mappings": {"taxcode:primary": "7", "taxcode:none": "5"},
+        },
+    )
+    client = builders.client(firm)
+    matter = builders.matter(firm, client["id"])
+    builders.time_entry(firm, matter["id"], hours="1.3333", rate="187.35")
+    bill = builders.bill(firm, client["id"])
+    assert Decimal(bill["total"]) > Decimal(bill["subtotal"])  # GST 5 % on the time
+    report = c.run()
+    assert report.kinds["bill"].failed == 1, report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"]) == ("6470", "TaxCodeRef")
+    assert "no sales rate" in failure["title"].lower()
+    assert any("accounting sync" in step.lower() for step in failure["resolution"])
+    assert c.invoices() == []
+    # A code without a sales rate is not adopted as the firm's rate.
+    assert firm.get("/bill-settings")["primary_tax"]["rate"] == "5"
+    firm.put("/quickbooks/settings", {"item_mappings": {"taxcode:primary": "1"}})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = c.run()
+    assert report.kinds["bill"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    [invoice] = c.invoices()
+    codes = [
+        ln.SalesItemLineDetail.TaxCodeRef.value
+        for ln in invoice.Line or []
+        if ln.SalesItemLineDetail and ln.SalesItemLineDetail.TaxCodeRef
+    ]
+    assert codes == ["1"]
+    assert Decimal(str(invoice.TotalAmt)) == Decimal(bill["total"])

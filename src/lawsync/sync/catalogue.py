@@ -580,7 +580,28 @@ _CATALOGUE: dict[str, _Entry] = {
             "bills lawsync already taxed.",
             "Remove the company-wide default tax code in QuickBooks' tax settings.",
             RETRY,
-        )
+        ),
+        (
+            (
+                "TaxCodeRef",
+                None,
+                None,
+                _g(
+                    "6470",
+                    "The tax code chosen for these lines has no sales rate",
+                    "With a tax code on each line, lawsync gives every line the company tax code "
+                    "chosen for its taxes in the sync settings. The code chosen here has no rate "
+                    "for sales (it is meant for purchases only, or is out of scope), so "
+                    "QuickBooks cannot tax an invoice line with it.",
+                    f"In {SETTINGS_PATH}, under the tax codes, choose for these lines a code "
+                    "that has a sales rate (for instance GST, HST, or a GST/PST group code for "
+                    "lines with both taxes); the message names the code that was refused.",
+                    "If no suitable code exists, add or edit it in QuickBooks' sales tax "
+                    "settings so it has a sales rate.",
+                    RETRY,
+                ),
+            ),
+        ),
     ),
     "6480": _Entry(
         _g(

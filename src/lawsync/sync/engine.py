@@ -153,6 +153,8 @@ async def _code_rate(ctx: PassContext, code_id: str | None) -> tuple[str, Decima
     code = await ctx.qb.read(ctx.realm, TaxCode, code_id)
     ctx.requests += 1
     details = ((code.model_extra or {}).get("SalesTaxRateList") or {}).get("TaxRateDetail", [])
+    if not details:
+        return None  # no sales rate (a purchase-only code): nothing to adopt; the invoice fails
     total = Decimal(0)
     for detail in details:
         rate = await ctx.qb.read(ctx.realm, TaxRate, str(detail["TaxRateRef"]["value"]))
