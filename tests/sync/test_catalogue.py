@@ -68,6 +68,7 @@ def test_closed_books_codes_share_one_guide() -> None:
         ("620", {"kind": "credit_application"}, "another customer"),
         ("6470", {"element": "TaxCodeRef"}, "no sales rate"),
         ("6470", {}, "calculate tax"),
+        ("6480", {"kind": "payment"}, "matched to a bank transaction"),
         ("620", {"kind": "bill", "element": "CustomerRef"}, "found in QuickBooks"),
         (
             "6000",

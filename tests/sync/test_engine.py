@@ -745,3 +745,35 @@ def test_a_tax_code_without_a_sales_rate_is_6470_until_a_sales_code_is_chosen(
     ]
     assert codes == ["1"]
     assert Decimal(str(invoice.TotalAmt)) == Decimal(bill["total"])
+
+
+def test_an_edited_payment_matched_in_the_bank_feed_waits_with_6480_until_unmatched(
+    connected: Connected,
+) -> None:
+    """An edit deletes the payment's copy and makes a new one; QuickBooks will not delete a
+    copy matched to a bank-feed line (6480). Once the match is undone, Retry replaces it."""
+    firm = connected.firm
+    _bill_with_payment(connected)
+    connected.run()
+    [payment] = firm.get("/payments")["data"]
+    [copy] = connected.payments()
+    matches = f"/_sandbox/companies/{connected.company.realm}/bank-feed/matches"
+    r = connected.company.sandbox.control.post(matches, json={"entity": "Payment", "id": copy.Id})
+    assert r.status_code == 201, r.text
+    firm.patch(f"/payments/{payment['id']}", {"amount": "120.00"})
+    report = connected.run()
+    assert report.kinds["payment"].failed == 1, report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["record"]["kind"]) == ("6480", "payment")
+    assert "bank" in failure["title"].lower()
+    assert any("undo the match" in step.lower() for step in failure["resolution"])
+    [still] = connected.payments()  # the old copy stays, nothing made twice
+    assert (still.Id, Decimal(str(still.TotalAmt))) == (copy.Id, Decimal("100.00"))
+    undo = connected.company.sandbox.control.delete(f"{matches}/Payment/{copy.Id}")
+    assert undo.status_code == 200, undo.text
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["payment"].synced == 2, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    [new] = connected.payments()
+    assert new.Id != copy.Id and Decimal(str(new.TotalAmt)) == Decimal("120.00")

@@ -606,10 +606,17 @@ _CATALOGUE: dict[str, _Entry] = {
     "6480": _Entry(
         _g(
             "6480",
-            "The transaction belongs to a previously connected company",
-            "lawsync was reconnected to another QuickBooks company and a record synced to the old "
-            "one was edited.",
-            "Make the same change by hand in QuickBooks before reconciling.",
+            "The QuickBooks copy is matched to a bank transaction",
+            "In QuickBooks this transaction was matched to a line downloaded from the bank (the "
+            "bank feed), and QuickBooks will not delete a matched transaction. lawsync deletes "
+            "the copy when a payment is edited (it is then created again with the new values) "
+            "and when a bill or payment is deleted.",
+            "In QuickBooks, open Banking, find the bank line matched to this transaction (on "
+            "the Categorised or Reviewed tab) and undo the match.",
+            "Then press Retry here: lawsync replaces or removes the copy. Afterwards match the "
+            "bank line again, to the new copy if there is one.",
+            "If the match must stay, make the same change by hand in QuickBooks instead, "
+            "before reconciling that account.",
         )
     ),
     "6540": _Entry(
