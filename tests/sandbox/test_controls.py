@@ -152,6 +152,54 @@ def test_deleting_the_deposit_frees_the_payment(qbo: Qbo, control: httpx.Client)
     assert ok.status_code == 200
 
 
+def test_6480_a_transaction_matched_in_the_bank_feed_cannot_be_deleted(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"], "100.00")
+    p = qbo.payment(c["Id"], "40.00", inv["Id"])
+    matches = f"/_sandbox/companies/{qbo.realm}/bank-feed/matches"
+    r = control.post(matches, json={"entity": "Payment", "id": p["Id"]})
+    assert r.status_code == 201, r.text
+    assert r.json()["bank_line_id"]
+    delete = {"Id": p["Id"], "SyncToken": p["SyncToken"]}
+    err = fault(qbo.post("payment", delete, operation="delete"), 400, "6480", "")
+    assert err["Message"] == "Matched Transaction Delete Error"
+    assert f"Payment {p['Id']}" in err["Detail"] and "bank-feed line" in err["Detail"]
+    batch = qbo.post(
+        "batch",
+        {"BatchItemRequest": [{"bId": "1", "operation": "delete", "Payment": delete}]},
+    )
+    assert batch.json()["BatchItemResponse"][0]["Fault"]["Error"][0]["code"] == "6480"
+    # Only deleting is refused: the copy may still be edited, and the match is kept.
+    edited = qbo.create("Payment", {**delete, "sparse": True, "PaymentRefNum": "chq 12"})
+    assert qbo.read("Payment", p["Id"])["PaymentRefNum"] == "chq 12"
+    # A matched invoice cannot be deleted either (checked before its payments are).
+    assert control.post(matches, json={"entity": "Invoice", "id": inv["Id"]}).status_code == 201
+    fault(
+        qbo.post("invoice", {"Id": inv["Id"], "SyncToken": inv["SyncToken"]}, operation="delete"),
+        400,
+        "6480",
+    )
+    # Voiding keeps the record (and so the match): allowed.
+    other = qbo.invoice(c["Id"], "15.00")
+    assert control.post(matches, json={"entity": "Invoice", "id": other["Id"]}).status_code == 201
+    void = qbo.post(
+        "invoice", {"Id": other["Id"], "SyncToken": other["SyncToken"]}, operation="void"
+    )
+    assert void.status_code == 200 and void.json()["Invoice"]["TotalAmt"] == 0
+    # Undoing the match frees it; a second undo, or a match of what is not there, is refused.
+    undo = control.delete(f"{matches}/Payment/{p['Id']}")
+    assert undo.status_code == 200, undo.text
+    gone = qbo.post(
+        "payment", {"Id": p["Id"], "SyncToken": edited["SyncToken"]}, operation="delete"
+    )
+    assert gone.status_code == 200, gone.text
+    assert control.delete(f"{matches}/Payment/{p['Id']}").status_code == 404
+    assert control.post(matches, json={"entity": "Payment", "id": "9999"}).status_code == 404
+    assert control.post(matches, json={"entity": "Customer", "id": c["Id"]}).status_code == 400
+
+
 def test_print_cheques_numbers_waiting_cheques(qbo: Qbo, control: httpx.Client) -> None:
     waiting = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
     done = qbo.create("Purchase", expense(qbo, PrintStatus="PrintComplete", DocNumber="77"))
@@ -220,6 +268,8 @@ def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
         "/_sandbox/companies/{realm_id}",
         "/_sandbox/companies/{realm_id}/tokens",
         "/_sandbox/companies/{realm_id}/deposits",
+        "/_sandbox/companies/{realm_id}/bank-feed/matches",
+        "/_sandbox/companies/{realm_id}/bank-feed/matches/{entity}/{ident}",
         "/_sandbox/companies/{realm_id}/print-cheques",
         "/_sandbox/companies/{realm_id}/purge",
         "/_sandbox/clock",

@@ -54,7 +54,39 @@ def test_620_payment_linked_to_another_customers_invoice(qbo: Qbo) -> None:
             "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}],
         },
     )
-    fault(r, 400, "620", "Line.LinkedTxn")
+    err = fault(r, 400, "620", "Line.LinkedTxn")
+    assert "another customer" in err["Detail"]
+
+
+def test_620_payment_for_an_invoice_whose_customer_was_changed(qbo: Qbo) -> None:
+    a, b = qbo.customer(), qbo.customer()
+    inv = qbo.invoice(a["Id"])
+    moved = qbo.create(
+        "Invoice",
+        {
+            "Id": inv["Id"],
+            "SyncToken": inv["SyncToken"],
+            "sparse": True,
+            "CustomerRef": {"value": b["Id"]},
+        },
+    )
+    assert moved["CustomerRef"]["value"] == b["Id"]
+    body = {
+        "CustomerRef": {"value": a["Id"]},
+        "TotalAmt": 10,
+        "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": inv["Id"], "TxnType": "Invoice"}]}],
+    }
+    fault(qbo.post("payment", body), 400, "620", "Line.LinkedTxn")
+    qbo.create(
+        "Invoice",
+        {
+            "Id": inv["Id"],
+            "SyncToken": moved["SyncToken"],
+            "sparse": True,
+            "CustomerRef": {"value": a["Id"]},
+        },
+    )
+    assert qbo.post("payment", body).status_code == 200
 
 
 def test_620_payment_linked_to_unknown_transaction(qbo: Qbo) -> None:
@@ -454,6 +486,43 @@ def test_6470_tax_code_without_sales_rate(new_company: Any) -> None:
         {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "6"})]},
     )
     fault(r, 400, "6470", "TaxCodeRef")
+
+
+def test_6470_purchase_only_tax_code_on_an_invoice_line(new_company: Any) -> None:
+    q = new_company(country="CA")
+    code = q.read("TaxCode", "7")
+    assert code["SalesTaxRateList"]["TaxRateDetail"] == []
+    assert [d["TaxRateRef"]["value"] for d in code["PurchaseTaxRateList"]["TaxRateDetail"]] == ["1"]
+    c = q.customer()
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "7"})]},
+    )
+    err = fault(r, 400, "6470", "TaxCodeRef")
+    assert "no sales rate" in err["Detail"]
+    ok = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "1"})]},
+    )
+    assert ok.status_code == 200 and ok.json()["Invoice"]["TotalAmt"] == 10.5
+    expense = q.post(
+        "purchase",
+        {
+            "PaymentType": "Cash",
+            "AccountRef": {"value": q.accounts["Checking"]},
+            "Line": [
+                {
+                    "Amount": 20,
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {
+                        "AccountRef": {"value": q.accounts["OfficeExpenses"]},
+                        "TaxCodeRef": {"value": "7"},
+                    },
+                }
+            ],
+        },
+    )
+    assert expense.status_code == 200, expense.text  # fine on the purchase side
 
 
 def test_6100_us_line_tax_code_must_be_tax_or_non(qbo: Qbo) -> None:

@@ -85,6 +85,24 @@ def test_state_survives_a_restart_with_a_sqlite_file(tmp_path: Path) -> None:
         second.stop()
 
 
+def test_a_file_saved_before_a_field_existed_still_loads(tmp_path: Path) -> None:
+    from lawsync.sandbox.backend import Sandbox
+    from lawsync.sandbox.persist import Persistence
+
+    db = str(tmp_path / "old.db")
+    old = Sandbox()
+    realm = old.create_company("Old", "plus", "US").realm_id
+    del vars(old.companies[realm])["bank_matches"]  # as pickled by an earlier version
+    Persistence(db, old).save()
+    new = Sandbox()
+    kept = Persistence(db, new)
+    kept.load()
+    try:
+        assert new.companies[realm].bank_matches == {}
+    finally:
+        kept.close()
+
+
 def test_cli_control_commands_talk_to_a_running_sandbox(sandbox: Server) -> None:
     runner = CliRunner()
     made = runner.invoke(

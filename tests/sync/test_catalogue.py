@@ -64,6 +64,12 @@ def test_closed_books_codes_share_one_guide() -> None:
         ("6140", {"kind": "interest_charge"}, "interest charge"),
         ("6140", {"kind": "client_funds_transaction"}, "journal"),
         ("6240", {"kind": "user"}, "class"),
+        ("620", {"kind": "payment", "element": "Line.LinkedTxn"}, "another customer"),
+        ("620", {"kind": "credit_application"}, "another customer"),
+        ("6470", {"element": "TaxCodeRef"}, "no sales rate"),
+        ("6470", {}, "calculate tax"),
+        ("6480", {"kind": "payment"}, "matched to a bank transaction"),
+        ("620", {"kind": "bill", "element": "CustomerRef"}, "found in QuickBooks"),
         (
             "6000",
             {"detail": "Business Validation Error: You must set a transaction amount."},

@@ -557,3 +557,229 @@ def test_payments_wait_with_the_2020_fix_when_there_is_no_undeposited_funds_acco
     from lawsync.sync.catalogue import guide_for
 
     assert "Undeposited Funds" in guide_for("2020", element="DepositToAccountRef").title
+
+
+def _set_invoice_customer(c: Connected, invoice_id: str, customer_id: str) -> None:
+    """Someone changes the invoice's customer in the accounting company, after it synced."""
+    r = c.company.sandbox.control.get(
+        f"/v3/company/{c.company.realm}/invoice/{invoice_id}",
+        headers={"Authorization": f"Bearer {c.company.tokens.access_token}"},
+    )
+    assert r.status_code == 200, r.text
+    _qbo_post(
+        c,
+        "invoice",
+        {
+            "Id": invoice_id,
+            "SyncToken": r.json()["Invoice"]["SyncToken"],
+            "sparse": True,
+            "CustomerRef": {"value": customer_id},
+        },
+    )
+
+
+def _pay(c: Connected, client_id: int, bill_id: int, amount: str) -> dict[str, object]:
+    return dict(
+        c.firm.post(
+            "/payments",
+            {
+                "client_id": client_id,
+                "date": "2026-03-10",
+                "amount": amount,
+                "allocations": [{"bill_id": bill_id, "amount": amount}],
+            },
+        )
+    )
+
+
+def _linked_invoices(payment: object) -> list[str]:
+    return [
+        str(t.TxnId)
+        for ln in getattr(payment, "Line", None) or []
+        for t in (getattr(ln, "LinkedTxn", None) or [])
+    ]
+
+
+def test_an_invoice_moved_to_another_customer_is_put_back_by_the_next_bill_change(
+    connected: Connected,
+) -> None:
+    """A payment changes its bill (balance), so the bill's invoice is sent again first, with
+    the bill's customer: a customer changed on the QuickBooks side does not survive it."""
+    firm = connected.firm
+    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
+    connected.run()
+    [invoice] = connected.invoices()
+    [ours] = connected.customers()
+    assert invoice.Id and ours.Id
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
+    _pay(connected, client["id"], bill["id"], "100.00")
+    report = connected.run()
+    assert (report.kinds["bill"].synced, report.kinds["payment"].synced) == (1, 1), report.kinds
+    [moved_back] = connected.invoices()
+    assert moved_back.CustomerRef.value == ours.Id  # type: ignore[union-attr]
+    [payment] = connected.payments()
+    assert _linked_invoices(payment) == [invoice.Id]
+
+
+def test_a_payment_for_an_invoice_moved_to_another_customer_is_620_until_moved_back(
+    connected: Connected,
+) -> None:
+    """Someone moves the invoice to another customer in QuickBooks while a pass runs, between
+    the bill's update and the payment's create: the payment cannot be linked (620)."""
+    firm = connected.firm
+    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
+    connected.run()
+    [invoice] = connected.invoices()
+    [ours] = connected.customers()
+    assert invoice.Id and ours.Id
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _pay(connected, client["id"], bill["id"], "100.00")
+
+    def move_after_the_bill(jobs: object) -> None:
+        if [j.kind for j in jobs] == ["bill"]:  # type: ignore[attr-defined]
+            _set_invoice_customer(connected, str(invoice.Id), str(other["Id"]))  # type: ignore[index]
+
+    report = connected.run(after_reply=move_after_the_bill)
+    assert (report.kinds["bill"].synced, report.kinds["payment"].failed) == (1, 1), report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["record"]["kind"]) == ("620", "payment")
+    assert failure["element"] == "Line.LinkedTxn"
+    assert "another customer" in failure["cause"].lower()
+    assert any("customer" in step.lower() for step in failure["resolution"])
+    assert connected.payments() == []
+    # Parked: the next pass does not send it again until it changes or Retry is pressed.
+    assert connected.run().requests == 1
+    _set_invoice_customer(connected, invoice.Id, ours.Id)
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["payment"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    [payment] = connected.payments()
+    assert Decimal(str(payment.TotalAmt)) == Decimal("100.00")
+    assert _linked_invoices(payment) == [invoice.Id]
+    [again] = connected.invoices()
+    assert Decimal(str(again.Balance)) == Decimal(str(invoice.TotalAmt)) - Decimal("100.00")
+
+
+def test_a_lost_create_whose_invoice_moved_to_another_customer_is_not_adopted(
+    connected: Connected,
+) -> None:
+    """The invoice was made but its answer lost; before the next pass someone gives it another
+    customer. It is not linked (nor made twice) until its customer is put back."""
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm, hours="2", rate="150")
+
+    class Lost(Exception):
+        pass
+
+    def lose_the_bill(jobs: object) -> None:
+        if "bill" in [j.kind for j in jobs]:  # type: ignore[attr-defined]
+            raise Lost("the answer never reached our database")
+
+    with contextlib.suppress(Lost):
+        connected.run(after_reply=lose_the_bill)
+    [invoice] = connected.invoices()
+    [ours] = connected.customers()
+    assert invoice.Id and ours.Id and invoice.DocNumber == bill["number"]
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
+    report = connected.run()
+    assert report.kinds["bill"].failed == 1, report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"], failure["record"]["kind"]) == (
+        "620",
+        "CustomerRef",
+        "bill",
+    )
+    assert bill["number"] in failure["message"] and "another customer" in failure["title"]
+    assert [i.Id for i in connected.invoices()] == [invoice.Id]  # not made a second time
+    assert connected.run().kinds["bill"].failed == 0  # parked until Retry
+    assert [i.Id for i in connected.invoices()] == [invoice.Id]
+    _set_invoice_customer(connected, invoice.Id, ours.Id)
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["bill"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert [i.Id for i in connected.invoices()] == [invoice.Id]
+    assert connected.run().synced == 0  # linked: nothing more to send
+
+
+def test_a_tax_code_without_a_sales_rate_is_6470_until_a_sales_code_is_chosen(
+    firm: Firm, client_sandbox: Sandbox
+) -> None:
+    """The firm chose the purchase-only GST code for lines with its tax: QuickBooks refuses
+    the invoice (6470); choosing the sales GST code in the settings and retrying clears it."""
+    from tests.sync.engine_support import connect
+
+    c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
+    firm.put(
+        "/bill-settings",
+        {"primary_tax_name": "GST", "primary_tax_rate": "5", "primary_tax_on_time": True},
+    )
+    firm.put(
+        "/quickbooks/settings",
+        {
+            "tax_option": "tax_codes",
+            "item_mappings": {"taxcode:primary": "7", "taxcode:none": "5"},
+        },
+    )
+    client = builders.client(firm)
+    matter = builders.matter(firm, client["id"])
+    builders.time_entry(firm, matter["id"], hours="1.3333", rate="187.35")
+    bill = builders.bill(firm, client["id"])
+    assert Decimal(bill["total"]) > Decimal(bill["subtotal"])  # GST 5 % on the time
+    report = c.run()
+    assert report.kinds["bill"].failed == 1, report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["element"]) == ("6470", "TaxCodeRef")
+    assert "no sales rate" in failure["title"].lower()
+    assert any("accounting sync" in step.lower() for step in failure["resolution"])
+    assert c.invoices() == []
+    # A code without a sales rate is not adopted as the firm's rate.
+    assert firm.get("/bill-settings")["primary_tax"]["rate"] == "5"
+    firm.put("/quickbooks/settings", {"item_mappings": {"taxcode:primary": "1"}})
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = c.run()
+    assert report.kinds["bill"].synced == 1, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    [invoice] = c.invoices()
+    codes = [
+        ln.SalesItemLineDetail.TaxCodeRef.value
+        for ln in invoice.Line or []
+        if ln.SalesItemLineDetail and ln.SalesItemLineDetail.TaxCodeRef
+    ]
+    assert codes == ["1"]
+    assert Decimal(str(invoice.TotalAmt)) == Decimal(bill["total"])
+
+
+def test_an_edited_payment_matched_in_the_bank_feed_waits_with_6480_until_unmatched(
+    connected: Connected,
+) -> None:
+    """An edit deletes the payment's copy and makes a new one; QuickBooks will not delete a
+    copy matched to a bank-feed line (6480). Once the match is undone, Retry replaces it."""
+    firm = connected.firm
+    _bill_with_payment(connected)
+    connected.run()
+    [payment] = firm.get("/payments")["data"]
+    [copy] = connected.payments()
+    matches = f"/_sandbox/companies/{connected.company.realm}/bank-feed/matches"
+    r = connected.company.sandbox.control.post(matches, json={"entity": "Payment", "id": copy.Id})
+    assert r.status_code == 201, r.text
+    firm.patch(f"/payments/{payment['id']}", {"amount": "120.00"})
+    report = connected.run()
+    assert report.kinds["payment"].failed == 1, report.kinds
+    [failure] = firm.get("/quickbooks/failures")["data"]
+    assert (failure["code"], failure["record"]["kind"]) == ("6480", "payment")
+    assert "bank" in failure["title"].lower()
+    assert any("undo the match" in step.lower() for step in failure["resolution"])
+    [still] = connected.payments()  # the old copy stays, nothing made twice
+    assert (still.Id, Decimal(str(still.TotalAmt))) == (copy.Id, Decimal("100.00"))
+    undo = connected.company.sandbox.control.delete(f"{matches}/Payment/{copy.Id}")
+    assert undo.status_code == 200, undo.text
+    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    report = connected.run()
+    assert report.kinds["payment"].synced == 2, firm.get("/quickbooks/failures")["data"]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    [new] = connected.payments()
+    assert new.Id != copy.Id and Decimal(str(new.TotalAmt)) == Decimal("120.00")

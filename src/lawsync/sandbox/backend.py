@@ -215,6 +215,29 @@ class Sandbox:
             self.emit(realm_id, ctx.events)
             return rec
 
+    def match_bank_line(self, realm_id: str, entity: str, ident: str) -> dict[str, str]:
+        """Mark a transaction as matched to a (made-up) downloaded bank line, as the bank feed
+        does when the firm accepts a match; QBO then refuses to delete it (6480)."""
+        with self.lock:
+            c = self.company(realm_id)
+            model = MODELS.get(entity)
+            if model is None or model.kind != "txn":
+                raise ControlError(400, f"{entity} is not a transaction entity")
+            if c.get(entity, ident) is None:
+                raise ControlError(404, f"no {entity} with Id {ident}")
+            key = f"{entity}:{ident}"
+            if key not in c.bank_matches:
+                c.bank_matches[key] = f"FEED-{c.next_id('BankFeedLine')}"
+            return {"entity": entity, "id": ident, "bank_line_id": c.bank_matches[key]}
+
+    def unmatch_bank_line(self, realm_id: str, entity: str, ident: str) -> dict[str, str]:
+        with self.lock:
+            c = self.company(realm_id)
+            line = c.bank_matches.pop(f"{entity}:{ident}", None)
+            if line is None:
+                raise ControlError(404, f"{entity} {ident} is not matched to a bank-feed line")
+            return {"entity": entity, "id": ident, "bank_line_id": line}
+
     def print_cheques(self, realm_id: str, first_number: int | None) -> list[dict[str, Any]]:
         with self.lock:
             c = self.company(realm_id)
@@ -261,6 +284,7 @@ class Sandbox:
             c.open_items.clear()
             c.customer_open.clear()
             c.deposited.clear()
+            c.bank_matches.clear()
             c.name_index.clear()
             c.requests.clear()
 

@@ -83,6 +83,8 @@ class Company:
     counters: dict[str, int] = field(default_factory=dict)
     requests: dict[str, tuple[int, str]] = field(default_factory=dict)
     deposited: dict[str, str] = field(default_factory=dict)
+    # "Entity:Id" of a transaction matched to a downloaded bank line → that line's id.
+    bank_matches: dict[str, str] = field(default_factory=dict)
     postings: dict[tuple[str, str], list[Posting]] = field(default_factory=dict)
     balances: dict[str, Decimal] = field(default_factory=dict)
     applied: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)

@@ -282,6 +282,19 @@ class TaxRateError(QboFault):
     message = "TaxLiabilityAccount or TaxRateError"
 
 
+class MatchedTransactionDelete(QboFault):
+    code = "6480"
+    message = "Matched Transaction Delete Error"
+
+    def __init__(self, detail: str = "", element: str = "") -> None:
+        super().__init__(
+            detail
+            or "Matched Transaction : this transaction is matched to a line of the bank feed. "
+            "Undo the match in the bank feed before deleting it.",
+            element,
+        )
+
+
 class DepositedTransaction(QboFault):
     code = "6540"
     message = "Deposited Transaction cannot be changed"

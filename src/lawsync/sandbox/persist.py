@@ -7,6 +7,7 @@ request latency independent of the database.
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import sqlite3
 import threading
@@ -16,6 +17,14 @@ from .backend import Sandbox
 from .company import Change
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB)"
+
+
+def backfill(obj: Any) -> None:
+    """Give an object unpickled from an older file the fields added since (with their default
+    factories), so a file saved before e.g. bank-feed matches existed still loads."""
+    for f in dataclasses.fields(obj):
+        if f.name not in vars(obj) and f.default_factory is not dataclasses.MISSING:
+            setattr(obj, f.name, f.default_factory())
 
 
 class Persistence:
@@ -50,6 +59,8 @@ class Persistence:
             sb.apps, sb.companies, sb.tokens = state["apps"], state["companies"], state["tokens"]
             sb.next_realm = state["next_realm"]
             sb.clock._offset = state["clock_offset"]
+            for company in sb.companies.values():
+                backfill(company)
         self._thread = threading.Thread(target=self._run, name="sandbox-persist", daemon=True)
         self._thread.start()
 

@@ -176,6 +176,8 @@ def _tax_tables(c: Company, now: float) -> None:
         code("4", "GST/PST BC", ["1", "3"], ["1"], group=True)
         code("5", "Exempt", ["4"], ["4"])
         code("6", "Out of Scope", [], [])
+        # Recoverable GST on purchases only: it has no sales rate, so a sales line can't use it.
+        code("7", "GST on purchases", [], ["1"])
 
 
 def seed_company(c: Company, now: float) -> None:

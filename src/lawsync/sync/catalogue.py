@@ -120,13 +120,64 @@ _CATALOGUE: dict[str, _Entry] = {
         _g(
             "620",
             "The invoice in QuickBooks cannot be linked to this record",
-            "An invoice with this number already exists in QuickBooks but belongs to another "
-            "customer or is an unrelated record, so the payment or credit cannot be attached to "
-            "it.",
+            "The QuickBooks invoice this record has to be attached to belongs to another "
+            "customer, or is not the bill's invoice any more, so QuickBooks refuses the link.",
             "If the client or matter changed after the bill was synced, change it back.",
             "Otherwise give the bill a new, unique number and retry.",
-            "Or void and regenerate the bill so it syncs as a new invoice.",
-        )
+            "Or void the bill and issue a new one, so it syncs as a new invoice.",
+        ),
+        (
+            (
+                "CustomerRef",
+                None,
+                None,
+                _g(
+                    "620",
+                    "The invoice found in QuickBooks for this bill belongs to another customer",
+                    "An earlier attempt created this invoice, but its answer never reached "
+                    "lawsync. The invoice has since been given another customer in QuickBooks, "
+                    "so lawsync neither links the bill to it nor creates a second one.",
+                    "In QuickBooks, open the invoice with the bill's number (see the message) "
+                    "and set its customer back to the bill's client, then retry: lawsync "
+                    "links it.",
+                    "If that invoice now really belongs to the other customer, give the bill a "
+                    f"new number, or add a bill prefix in {SETTINGS_PATH}, and retry.",
+                ),
+            ),
+            (
+                None,
+                None,
+                "payment",
+                _g(
+                    "620",
+                    "The bill's invoice belongs to another customer in QuickBooks",
+                    "This payment is the client's, but in QuickBooks the invoice of the bill it "
+                    "pays now belongs to another customer (someone changed the invoice's "
+                    "customer there after the bill synced), so QuickBooks will not attach the "
+                    "payment to it.",
+                    "In QuickBooks, open the invoice with the bill's number and set its "
+                    "customer back to the bill's client.",
+                    "If the client was meant to change, change it on the bill in lawsync "
+                    "instead, so the invoice is sent again with the right customer.",
+                    RETRY,
+                ),
+            ),
+            (
+                None,
+                None,
+                "credit_application",
+                _g(
+                    "620",
+                    "The credit cannot be applied: the invoice belongs to another customer",
+                    "The credit note is the client's, but in QuickBooks the invoice of its bill "
+                    "(or the credit memo) now belongs to another customer, so QuickBooks will "
+                    "not apply the credit to it.",
+                    "In QuickBooks, set the customer of the invoice and of the credit memo back "
+                    "to the bill's client.",
+                    RETRY,
+                ),
+            ),
+        ),
     ),
     "2020": _Entry(
         _g(
@@ -529,15 +580,43 @@ _CATALOGUE: dict[str, _Entry] = {
             "bills lawsync already taxed.",
             "Remove the company-wide default tax code in QuickBooks' tax settings.",
             RETRY,
-        )
+        ),
+        (
+            (
+                "TaxCodeRef",
+                None,
+                None,
+                _g(
+                    "6470",
+                    "The tax code chosen for these lines has no sales rate",
+                    "With a tax code on each line, lawsync gives every line the company tax code "
+                    "chosen for its taxes in the sync settings. The code chosen here has no rate "
+                    "for sales (it is meant for purchases only, or is out of scope), so "
+                    "QuickBooks cannot tax an invoice line with it.",
+                    f"In {SETTINGS_PATH}, under the tax codes, choose for these lines a code "
+                    "that has a sales rate (for instance GST, HST, or a GST/PST group code for "
+                    "lines with both taxes); the message names the code that was refused.",
+                    "If no suitable code exists, add or edit it in QuickBooks' sales tax "
+                    "settings so it has a sales rate.",
+                    RETRY,
+                ),
+            ),
+        ),
     ),
     "6480": _Entry(
         _g(
             "6480",
-            "The transaction belongs to a previously connected company",
-            "lawsync was reconnected to another QuickBooks company and a record synced to the old "
-            "one was edited.",
-            "Make the same change by hand in QuickBooks before reconciling.",
+            "The QuickBooks copy is matched to a bank transaction",
+            "In QuickBooks this transaction was matched to a line downloaded from the bank (the "
+            "bank feed), and QuickBooks will not delete a matched transaction. lawsync deletes "
+            "the copy when a payment is edited (it is then created again with the new values) "
+            "and when a bill or payment is deleted.",
+            "In QuickBooks, open Banking, find the bank line matched to this transaction (on "
+            "the Categorised or Reviewed tab) and undo the match.",
+            "Then press Retry here: lawsync replaces or removes the copy. Afterwards match the "
+            "bank line again, to the new copy if there is one.",
+            "If the match must stay, make the same change by hand in QuickBooks instead, "
+            "before reconciling that account.",
         )
     ),
     "6540": _Entry(

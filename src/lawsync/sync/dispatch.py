@@ -47,10 +47,13 @@ Record = Callable[[list[Job], list[BatchResult]], Awaitable[None]]
 
 def requestid(ctx: PassContext, jobs: Sequence[Job], operations: Sequence[BatchOperation]) -> str:
     """The same operations on the same revisions get the same id, so a resend is a replay;
-    anything different (a setting changed the payload) is a new request."""
+    anything different (a setting changed the payload, a Retry after a refusal) is a new
+    request."""
     digest = hashlib.sha256(f"{ctx.firm_id}|{ctx.realm}".encode())
     for job, op in zip(jobs, operations, strict=True):
         digest.update(f"|{job.kind}:{job.local_id}:{job.revision}:{job.op}|".encode())
+        if job.attempt:  # a Retry after a refusal is a new request, not a replay of the refusal
+            digest.update(f"attempt:{job.attempt}|".encode())
         digest.update(json.dumps(op.to_item("0"), sort_keys=True, default=str).encode())
     return "ls-" + digest.hexdigest()[:32]
 

@@ -141,6 +141,8 @@ async def _code_rate(ctx: PassContext, code_id: str | None) -> tuple[str, Decima
     code = await ctx.qb.read(ctx.realm, TaxCode, code_id)
     ctx.requests += 1
     details = ((code.model_extra or {}).get("SalesTaxRateList") or {}).get("TaxRateDetail", [])
+    if not details:
+        return None  # no sales rate (a purchase-only code): nothing to adopt; the invoice fails
     total = Decimal(0)
     for detail in details:
         rate = await ctx.qb.read(ctx.realm, TaxRate, str(detail["TaxRateRef"]["value"]))
@@ -244,6 +246,44 @@ def _fault_problem(error: QuickBooksError) -> Problem:
     )
 
 
+def _ref_value(entity: Entity, name: str) -> str | None:
+    ref = getattr(entity, name, None)
+    value = getattr(ref, "value", None) if ref is not None else None
+    return str(value) if value not in (None, "") else None
+
+
+def _belongs_elsewhere(job: Job, found: Entity) -> Problem | None:
+    """A copy found after a lost answer is only ours if it still has our customer: one moved to
+    another customer on the accounting side is not linked (nor is a second one created)."""
+    wanted, actual = _ref_value(job.entity, "CustomerRef"), _ref_value(found, "CustomerRef")
+    if wanted is None or actual is None or wanted == actual:
+        return None
+    what = type(found).__name__
+    number = getattr(found, "DocNumber", None) or found.Id
+    return Problem(
+        "620",
+        f"The {what} {number} (Id {found.Id}) made for this record by an earlier attempt now "
+        f"belongs to customer {actual}, not {wanted}; it was not linked.",
+        "CustomerRef",
+    )
+
+
+def _record_unlinked(s: Session, ctx: PassContext, job: Job, problem: Problem) -> None:
+    """Like `_record_problem`, but the link stays `creating`: after a Retry the copy is looked
+    for again (and linked once its customer is right) instead of a second one being made."""
+    failures.record(
+        s,
+        firm_id=ctx.firm_id,
+        connection_id=ctx.connection_id,
+        kind=job.kind,
+        local_id=job.local_id,
+        revision=job.revision,
+        code=problem.code,
+        message=problem.message,
+        element=problem.element,
+    )
+
+
 async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> list[Job]:
     """Jobs still to send, after linking the copies of creates whose answer was lost; the
     creates left are written down as in progress before they go."""
@@ -256,6 +296,10 @@ async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> lis
                 uow.session, ctx.connection_id, kind, ids
             ).items():
                 states[(kind, local_id)] = link.status
+            tried = failures.attempts(uow.session, ctx.connection_id, kind, ids)
+            for job in jobs:
+                if job.kind == kind:
+                    job.attempt = tried.get(job.local_id, 0)
     for job in jobs:
         if (
             job.op == "create"
@@ -264,8 +308,13 @@ async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> lis
         ):
             found = await job.find(ctx)
             if found is not None:
+                refused = _belongs_elsewhere(job, found)
                 with ctx.ledger.uow(ctx.firm_id) as uow:
-                    _apply(uow.session, ctx, job, found, report)
+                    if refused is None:
+                        _apply(uow.session, ctx, job, found, report)
+                    else:
+                        _record_unlinked(uow.session, ctx, job, refused)
+                        report.kinds[job.kind].failed += 1
                     uow.commit()
                 continue
         pending.append(job)

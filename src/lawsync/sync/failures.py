@@ -58,6 +58,23 @@ def record(
     return row
 
 
+def attempts(session: Session, connection_id: int, kind: str, ids: list[int]) -> dict[int, int]:
+    """How many times each of these records was refused, for those with an open failure."""
+    if not ids:
+        return {}
+    return {
+        local_id: n
+        for local_id, n in session.execute(
+            select(SyncFailure.local_id, SyncFailure.attempts).where(
+                SyncFailure.connection_id == connection_id,
+                SyncFailure.kind == kind,
+                SyncFailure.local_id.in_(ids),
+                SyncFailure.resolved_at.is_(None),
+            )
+        )
+    }
+
+
 def prefetch_open(session: Session, connection_id: int, keys: list[tuple[str, int]]) -> None:
     """Note which of these records have an open failure, so `clear` skips the others quickly."""
     known: set[tuple[str, int]] = session.info.setdefault("open_failures_known", set())

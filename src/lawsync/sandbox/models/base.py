@@ -16,6 +16,7 @@ from ..company import Change, Company, Posting, Record
 from ..faults import (
     DepositedTransaction,
     InvalidCompanyStatus,
+    MatchedTransactionDelete,
     ObjectNotFound,
     RequiredParamMissing,
     StaleObject,
@@ -183,6 +184,13 @@ class Operations:
         rec = self._existing(model, body)
         self._check_sync(model, rec, body)
         self._locked(model, rec)
+        line = self.c.bank_matches.get(f"{model.name}:{rec.data['Id']}")
+        if line is not None:
+            raise MatchedTransactionDelete(
+                f"Matched Transaction : {model.name} {rec.data['Id']} is matched to bank-feed "
+                f"line {line}. Undo that match in the bank feed before deleting it.",
+                "",
+            )
         model.before_delete(self.ctx, rec.data)
         ident = rec.data["Id"]
         del self.c.table(model.name)[ident]

@@ -124,8 +124,18 @@ class Payment(EntityModel):
                 "Line.LinkedTxn",
             )
         rec = c.get(txn_type, txn_id)
-        if rec is None or (rec.data.get("CustomerRef") or {}).get("value") != customer_id:
-            raise TxnCannotBeLinked(f"Txn ID {txn_id} can not be linked.", "Line.LinkedTxn")
+        if rec is None:
+            raise TxnCannotBeLinked(
+                f"Txn ID {txn_id} can not be linked: no {txn_type} has this id.",
+                "Line.LinkedTxn",
+            )
+        owner = (rec.data.get("CustomerRef") or {}).get("value")
+        if owner != customer_id:
+            raise TxnCannotBeLinked(
+                f"Txn ID {txn_id} can not be linked: the {txn_type} belongs to another customer "
+                f"({owner}), not to the payment's ({customer_id}).",
+                "Line.LinkedTxn",
+            )
         return (txn_type, txn_id)
 
     def postings(self, c: Company, data: dict[str, Any]) -> list[Posting]:

@@ -220,8 +220,10 @@ def line_tax_rates(
     key = "PurchaseTaxRateList" if purchase else "SalesTaxRateList"
     details = (rec.data.get(key) or {}).get("TaxRateDetail") or []
     if not details:
+        side = "purchase" if purchase else "sales"
         raise TaxRateError(
-            f"Tax Rate Error : tax code {code_id} has no rate for this kind of transaction.",
+            f"Tax Rate Error : tax code {code_id} ({rec.data.get('Name', '')}) has no {side} "
+            f"rate, so it can not be used on a {side} line.",
             "TaxCodeRef",
         )
     detail["TaxCodeRef"] = {"value": code_id}

@@ -76,6 +76,11 @@ class DepositIn(BaseModel):
     account_id: str | None = None
 
 
+class MatchIn(BaseModel):
+    entity: str = Field(description="a transaction entity, e.g. Payment or Invoice")
+    id: str
+
+
 class PrintIn(BaseModel):
     first_number: int | None = None
 
@@ -166,6 +171,23 @@ def mint_tokens(realm_id: str, body: TokensIn, request: Request) -> dict[str, ob
 def deposit(realm_id: str, body: DepositIn, request: Request) -> Response:
     rec = _sb(request).deposit(realm_id, body.payment_ids, body.account_id)
     return Response(rec.json, status_code=201, media_type="application/json")
+
+
+@router.post(
+    "/companies/{realm_id}/bank-feed/matches",
+    status_code=201,
+    summary="Match a transaction to a bank-feed line (deleting it then gives 6480)",
+)
+def match_bank_line(realm_id: str, body: MatchIn, request: Request) -> dict[str, str]:
+    return _sb(request).match_bank_line(realm_id, body.entity, body.id)
+
+
+@router.delete(
+    "/companies/{realm_id}/bank-feed/matches/{entity}/{ident}",
+    summary="Undo a transaction's bank-feed match",
+)
+def unmatch_bank_line(realm_id: str, entity: str, ident: str, request: Request) -> dict[str, str]:
+    return _sb(request).unmatch_bank_line(realm_id, entity, ident)
 
 
 @router.post("/companies/{realm_id}/print-cheques", summary="Number every cheque waiting to print")

@@ -61,6 +61,10 @@ class Job:
     recreate: bool = False
     check: Callable[[Entity], Problem | None] | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    # How many times this record was refused so far (its open failure): part of the request
+    # id, so a Retry after a fix on the accounting side is a new request, not a replay of the
+    # refusal. A lost answer records no failure, so its resend is still a replay.
+    attempt: int = 0
 
 
 @dataclass
