@@ -19,7 +19,7 @@ class Connected:
     company: Company
     connection_id: int
     items: list[str]
-    spare_requests: bool = False  # the engine's faster mode: single requests beside batches
+    spare_requests: bool | None = None  # the engine's faster mode: single requests beside batches
     client_options: dict[str, Any] = field(default_factory=dict)  # e.g. pacing=Pacing(...)
 
     def run(self, after_reply: ReplyHook | None = None) -> PassReport:

@@ -66,6 +66,8 @@ def test_connect_to_the_sandbox_then_status_disconnect_and_resume(
     ran = runner.invoke(app, ["sync", "--firm", firm], env=env)
     assert ran.exit_code == 0 and "Sync pass" in ran.output, ran.output
     assert "requests:" in ran.output
+    fast = runner.invoke(app, ["sync", "--firm", firm, "--fast"], env=env)
+    assert fast.exit_code == 0 and "Sync pass" in fast.output, fast.output
     status = runner.invoke(app, ["quickbooks", "status", "--firm", firm], env=env)
     assert "pending" in status.output and "last sync: never" not in status.output
 

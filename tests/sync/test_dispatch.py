@@ -102,3 +102,13 @@ def test_more_work_than_one_window_waits_for_room_instead_of_being_refused(
     assert report.synced == 75 and report.failed == 0
     assert 429 not in connected.company.statuses()
     assert len(connected.payments()) == 25
+
+
+def test_the_firms_fast_catch_up_setting_chooses_the_mode(connected: Connected) -> None:
+    _limited(connected, spare=False, window=30.0)
+    connected.spare_requests = None  # as the worker runs it: the firm's setting decides
+    connected.firm.put("/quickbooks/settings", {"fast_catch_up": True})
+    _bills_with_payments(connected, 4)
+    report = connected.run()
+    assert report.synced == 12 and report.failed == 0
+    assert _writes(connected.company.events).count("payment") == 4

@@ -41,6 +41,9 @@ def test_settings_start_off_and_save(firm: Firm) -> None:
         "aggregated",
     )
     assert firm.get("/quickbooks/settings")["export_start_date"] == "2026-01-01"
+    assert got["fast_catch_up"] is False
+    assert firm.put("/quickbooks/settings", {"fast_catch_up": True})["fast_catch_up"] is True
+    assert firm.get("/quickbooks/settings")["fast_catch_up"] is True
 
 
 def test_a_prefix_that_would_overflow_document_numbers_is_refused(firm: Firm) -> None:

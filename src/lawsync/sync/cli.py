@@ -188,7 +188,16 @@ def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
     return table
 
 
-def sync(firm: int = FirmOption, url: str = UrlOption) -> None:
+def sync(
+    firm: int = FirmOption,
+    url: str = UrlOption,
+    fast: bool | None = typer.Option(
+        None,
+        "--fast/--gentle",
+        help="For this pass: also use the requests batches leave unused (faster catch-up, "
+        "more of the company's limit), or batches only. Default: the firm's setting.",
+    ),
+) -> None:
     """Run a sync pass now, with a progress bar and a summary."""
     settings = Settings.from_env()
     ledger = _ledger(settings)
@@ -204,7 +213,9 @@ def sync(firm: int = FirmOption, url: str = UrlOption) -> None:
 
         try:
             report = asyncio.run(
-                run_pass_now(ledger, firm, settings, app_url=url, progress=progress)
+                run_pass_now(
+                    ledger, firm, settings, app_url=url, progress=progress, spare_requests=fast
+                )
             )
         except PracticeError as error:
             raise _fail(error) from None

@@ -460,18 +460,19 @@ async def run_pass(
     *,
     progress: ProgressFn | None = None,
     after_reply: ReplyHook | None = None,
-    spare_requests: bool = False,
+    spare_requests: bool | None = None,
 ) -> PassReport:
     """One pass. ``spare_requests`` also sends operations one by one with the requests batches
     leave unused: about 35 % more per window for a backfill, at ~0.3 requests per record
-    instead of ~0.04, out of the 500 per minute the company shares with its other apps."""
+    instead of ~0.04, out of the 500 per minute the company shares with its other apps.
+    None follows the firm's "fast catch-up" setting."""
     report = PassReport(started_at=utcnow())
     ctx = _load_context(ledger, firm_id, qb)
     if ctx is None:
         report.note = "Not connected to a QuickBooks Online company (or reconnect needed)."
         report.finished_at = utcnow()
         return report
-    ctx.spare_requests = spare_requests
+    ctx.spare_requests = ctx.settings.fast_catch_up if spare_requests is None else spare_requests
     try:
         await _prepare(ctx)
         for kind, candidates, planner in EXPORTERS:

@@ -91,6 +91,9 @@ class SyncSettings(FirmOwned, Timestamped, Base):
         Enum(NameClashPolicy, native_enum=False, length=10), default=NameClashPolicy.fail
     )
     reactivate_archived_customers: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Also send single requests with the part of the company's limits batches leave unused:
+    # a catch-up about a third faster, at ~0.3 requests per record instead of ~0.04.
+    fast_catch_up: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ItemMapping(FirmOwned, Base):
@@ -148,3 +151,14 @@ class SyncFailure(FirmOwned, Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     retry_requested_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PassLease(FirmOwned, Base):
+    """Who runs the firm's sync pass now, until when: one pass per firm across processes."""
+
+    __tablename__ = "sync_pass_leases"
+    __table_args__ = (UniqueConstraint("firm_id", name="uq_sync_pass_lease_firm"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80), default="")
+    expires_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

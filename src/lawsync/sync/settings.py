@@ -30,6 +30,7 @@ FIELDS = (
     "track_timekeepers",
     "name_clash",
     "reactivate_archived_customers",
+    "fast_catch_up",
 )
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
@@ -45,6 +46,7 @@ class SyncSettingsUpdate(Command):
     track_timekeepers: bool | None = None
     name_clash: NameClashPolicy | None = None
     reactivate_archived_customers: bool | None = None
+    fast_catch_up: bool | None = None
     item_mappings: dict[str, Annotated[str, Field(min_length=1, max_length=40)]] | None = None
 
 

@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 import logging
 import os
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
@@ -34,6 +33,7 @@ from lawsync.sync.connection import (
     open_client,
     record_sync,
 )
+from lawsync.sync.lease import pass_lease
 from lawsync.sync.models import ConnectionStatus, QuickBooksConnection, SyncFailure, SyncSettings
 
 log = logging.getLogger("lawsync.sync")
@@ -49,15 +49,6 @@ class SyncUnavailable(PracticeError):
 
 
 # ---- one pass, now -----------------------------------------------------------------------------
-
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, asyncio.Lock]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _firm_lock(firm_id: int) -> asyncio.Lock:
-    per_loop = _locks.setdefault(asyncio.get_running_loop(), {})
-    return per_loop.setdefault(firm_id, asyncio.Lock())
 
 
 def _check_connected(ledger: Ledger, firm_id: int) -> None:
@@ -82,15 +73,19 @@ async def run_pass_now(
     app_url: str | None = None,
     progress: engine.ProgressFn | None = None,
     run: PassFn | None = None,
+    spare_requests: bool | None = None,
     **overrides: Any,
 ) -> engine.PassReport:
     """One pass for the firm, after any pass already running for it."""
     run = run or engine.run_pass
-    async with _firm_lock(firm_id):
+    async with pass_lease(ledger, firm_id):
         await asyncio.to_thread(_check_connected, ledger, firm_id)
         async with open_client(ledger, firm_id, settings, app_url, **overrides) as qb:
             try:
-                report = await run(ledger, firm_id, qb, progress=progress)
+                options: dict[str, Any] = (
+                    {} if spare_requests is None else {"spare_requests": spare_requests}
+                )
+                report = await run(ledger, firm_id, qb, progress=progress, **options)
             except NotImplementedError:
                 raise SyncUnavailable("The sync pass is not available in this build yet.") from None
             except ReconnectNeededError as error:

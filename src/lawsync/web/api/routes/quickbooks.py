@@ -22,6 +22,7 @@ def _settings(row: SyncSettings, mappings: dict[str, str]) -> dict[str, Any]:
         "track_timekeepers": row.track_timekeepers,
         "name_clash": row.name_clash.value,
         "reactivate_archived_customers": row.reactivate_archived_customers,
+        "fast_catch_up": row.fast_catch_up,
         "item_mappings": mappings,
     }
 

@@ -1,0 +1,89 @@
+"""One sync pass per firm across processes: the lease row, taken by a conditioned update."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+
+import pytest
+
+from lawsync.sync import lease
+from tests.conftest import Firm
+
+SHORT = dt.timedelta(milliseconds=300)
+
+
+def test_only_one_owner_holds_the_lease_until_it_gives_it_back(firm: Firm) -> None:
+    ledger = firm.ledger
+    assert lease.try_take(ledger, firm.id, "worker-a")
+    assert not lease.try_take(ledger, firm.id, "worker-b")
+    assert lease.try_take(ledger, firm.id, "worker-a")  # renewing is taking again
+    held = lease.holder(ledger, firm.id)
+    assert held is not None and held[0] == "worker-a"
+    lease.give_back(ledger, firm.id, "worker-b")  # not b's to give: nothing changes
+    assert not lease.try_take(ledger, firm.id, "worker-b")
+    lease.give_back(ledger, firm.id, "worker-a")
+    assert lease.holder(ledger, firm.id) is None
+    assert lease.try_take(ledger, firm.id, "worker-b")
+
+
+def test_a_lease_left_by_a_dead_holder_expires(firm: Firm) -> None:
+    assert lease.try_take(firm.ledger, firm.id, "crashed", ttl=dt.timedelta(milliseconds=50))
+    assert not lease.try_take(firm.ledger, firm.id, "next")
+    time.sleep(0.1)
+    assert lease.try_take(firm.ledger, firm.id, "next")
+
+
+def test_firms_have_their_own_leases(firm: Firm, other_firm: Firm) -> None:
+    assert lease.try_take(firm.ledger, firm.id, "worker-a")
+    assert lease.try_take(other_firm.ledger, other_firm.id, "worker-b")
+
+
+def test_a_pass_waits_for_the_other_process_then_runs(firm: Firm) -> None:
+    ledger = firm.ledger
+    assert lease.try_take(ledger, firm.id, "other-process")
+    entered: list[float] = []
+
+    async def scenario() -> None:
+        async def our_pass() -> None:
+            async with lease.pass_lease(ledger, firm.id, owner="us", poll_seconds=0.02):
+                entered.append(time.monotonic())
+                held = await asyncio.to_thread(lease.holder, ledger, firm.id)
+                assert held is not None and held[0] == "us"
+
+        task = asyncio.create_task(our_pass())
+        await asyncio.sleep(0.2)
+        assert entered == []  # still held elsewhere
+        released = time.monotonic()
+        await asyncio.to_thread(lease.give_back, ledger, firm.id, "other-process")
+        await asyncio.wait_for(task, 5)
+        assert entered and entered[0] >= released
+
+    asyncio.run(scenario())
+    assert lease.holder(ledger, firm.id) is None  # given back after the pass
+
+
+def test_the_holder_renews_while_the_pass_runs(firm: Firm) -> None:
+    async def scenario() -> None:
+        async with lease.pass_lease(firm.ledger, firm.id, owner="long-pass", ttl=SHORT):
+            await asyncio.sleep(SHORT.total_seconds() * 2.5)
+            assert not await asyncio.to_thread(lease.try_take, firm.ledger, firm.id, "intruder")
+
+    asyncio.run(scenario())
+
+
+def test_a_pass_that_lost_its_lease_stops(firm: Firm) -> None:
+    ledger = firm.ledger
+
+    async def scenario() -> None:
+        async with lease.pass_lease(ledger, firm.id, owner="stalled", ttl=SHORT):
+            # As if this worker stalled past the expiry and another one took over.
+            await asyncio.to_thread(lease.give_back, ledger, firm.id, "stalled")
+            assert await asyncio.to_thread(lease.try_take, ledger, firm.id, "successor", SHORT * 10)
+            await asyncio.sleep(SHORT.total_seconds() * 2)
+
+    with pytest.raises(lease.LeaseLost):
+        asyncio.run(scenario())
+    held = lease.holder(ledger, firm.id)
+    assert held is not None and held[0] == "successor"
