@@ -338,7 +338,7 @@ def side_by_side(args: argparse.Namespace) -> None:
     table.add_column("target", justify="right")
     for label, key, target in ROWS:
         table.add_row(label, *(results[m][key] for m in MODES), target)
-    Console().print(table)
+    Console(width=120).print(table)
 
 
 ROWS = (
