@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
+from lawsync.quickbooks import Customer, Invoice
 from tests import builders
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox
@@ -600,18 +602,25 @@ def _linked_invoices(payment: object) -> list[str]:
     ]
 
 
-def test_an_invoice_moved_to_another_customer_is_put_back_by_the_next_bill_change(
+def _synced_bill_and_another_customer(
     connected: Connected,
-) -> None:
-    """A payment changes its bill (balance), so the bill's invoice is sent again first, with
-    the bill's customer: a customer changed on the QuickBooks side does not survive it."""
-    firm = connected.firm
-    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
+) -> tuple[dict[str, Any], dict[str, Any], Invoice, Customer, dict[str, Any]]:
+    """A bill synced as an invoice to its client's customer, and a second, unrelated customer."""
+    client, _, bill = builders.billed_client(connected.firm, hours="2", rate="150")
     connected.run()
     [invoice] = connected.invoices()
     [ours] = connected.customers()
     assert invoice.Id and ours.Id
     other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    return client, bill, invoice, ours, other  # type: ignore[return-value]
+
+
+def test_an_invoice_moved_to_another_customer_is_put_back_by_the_next_bill_change(
+    connected: Connected,
+) -> None:
+    """A payment changes its bill (balance), so the bill's invoice is sent again first, with
+    the bill's customer: a customer changed on the QuickBooks side does not survive it."""
+    client, bill, invoice, ours, other = _synced_bill_and_another_customer(connected)
     _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
     _pay(connected, client["id"], bill["id"], "100.00")
     report = connected.run()
@@ -628,12 +637,7 @@ def test_a_payment_for_an_invoice_moved_to_another_customer_is_620_until_moved_b
     """Someone moves the invoice to another customer in QuickBooks while a pass runs, between
     the bill's update and the payment's create: the payment cannot be linked (620)."""
     firm = connected.firm
-    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
-    connected.run()
-    [invoice] = connected.invoices()
-    [ours] = connected.customers()
-    assert invoice.Id and ours.Id
-    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    client, bill, invoice, ours, other = _synced_bill_and_another_customer(connected)
     _pay(connected, client["id"], bill["id"], "100.00")
 
     def move_after_the_bill(jobs: object) -> None:
