@@ -75,6 +75,24 @@ def test_drafts_and_bills_before_the_start_date_stay_home(connected: Connected) 
     assert connected.invoices() == [] and connected.customers() == []
 
 
+def test_exporting_switched_off_sends_nothing_until_switched_on(connected: Connected) -> None:
+    firm = connected.firm
+    firm.put("/quickbooks/settings", {"export_bills": False})
+    _bill_with_payment(connected)
+    report = connected.run()
+    assert (report.synced, report.failed) == (0, 0)
+    assert connected.customers() == [] and connected.invoices() == []
+    assert connected.payments() == []
+    firm.put("/quickbooks/settings", {"export_bills": True})
+    report = connected.run()
+    assert report.synced == 3
+    assert (len(connected.customers()), len(connected.invoices()), len(connected.payments())) == (
+        1,
+        1,
+        1,
+    )
+
+
 def test_edits_voids_and_deletes_follow_the_bill(connected: Connected) -> None:
     firm = connected.firm
     client, matter, bill = builders.billed_client(firm, hours="1", rate="100")
