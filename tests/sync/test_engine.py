@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -231,6 +232,61 @@ def test_a_crash_after_the_reply_never_duplicates(
     assert len(connected.invoices()) == 8
     assert len(connected.payments()) == 8
     assert firm.get("/quickbooks/failures")["data"] == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_crashes_at_random_replies_over_many_passes_leave_one_copy_of_everything(
+    connected: Connected, seed: int
+) -> None:
+    """Records are added, edited and paid between passes, and each pass dies after a random
+    reply (answered by QuickBooks, not yet recorded here). Afterwards every record exists once
+    and every total agrees."""
+    rng = random.Random(seed)
+    firm = connected.firm
+    connected.spare_requests = seed == 3
+    bills: list[dict[str, Any]] = []
+    payments: dict[int, str] = {}  # payment id -> amount now
+
+    class Crash(Exception):
+        pass
+
+    for _ in range(6):
+        for _ in range(rng.randint(1, 3)):
+            client, _, bill = builders.billed_client(firm, hours=str(rng.randint(1, 5)), rate="120")
+            bills.append(bill)
+            if rng.random() < 0.7:
+                paid = _pay(connected, client["id"], bill["id"], "60.00")
+                payments[int(paid["id"])] = "60.00"  # type: ignore[call-overload]
+        if payments and rng.random() < 0.5:
+            payment_id = rng.choice(sorted(payments))
+            firm.patch(f"/payments/{payment_id}", {"amount": "55.00"})
+            payments[payment_id] = "55.00"
+        if rng.random() < 0.5:
+            edited = rng.choice(bills)
+            line = firm.get(f"/bills/{edited['id']}")["lines"][0]
+            firm.patch(f"/bills/{edited['id']}", {"lines": [{"id": line["id"], "quantity": "7"}]})
+        crash_at = rng.randint(1, 4)
+        replies = {"n": 0}
+
+        def crash(jobs: object, at: int = crash_at, seen: dict[str, int] = replies) -> None:
+            seen["n"] += 1
+            if seen["n"] == at:
+                raise Crash("answered, not recorded")
+
+        with contextlib.suppress(Crash):
+            connected.run(after_reply=crash)
+    connected.run()
+
+    assert firm.get("/quickbooks/failures")["data"] == []
+    invoices = connected.invoices()
+    assert sorted(i.DocNumber or "" for i in invoices) == sorted(b["number"] for b in bills)
+    for invoice in invoices:
+        bill = next(b for b in bills if b["number"] == invoice.DocNumber)
+        assert Decimal(str(invoice.TotalAmt)) == Decimal(firm.get(f"/bills/{bill['id']}")["total"])
+    assert sorted(Decimal(str(p.TotalAmt)) for p in connected.payments()) == sorted(
+        Decimal(a) for a in payments.values()
+    )
+    assert len(connected.customers()) == len(bills)
 
 
 def test_a_disabled_authorizing_user_pauses_the_firm(connected: Connected) -> None:

@@ -284,6 +284,16 @@ def _record_unlinked(s: Session, ctx: PassContext, job: Job, problem: Problem) -
     )
 
 
+def _as_update(job: Job, found: Entity) -> Job:
+    """The create of a record whose copy turned up, turned into an update of that copy with
+    the record as it is now (a lost answer may be several revisions old)."""
+    payload = job.entity.model_dump(exclude_unset=True)
+    payload.update(Id=found.Id, SyncToken=found.SyncToken, sparse=True)
+    job.entity = type(job.entity).model_validate(payload)
+    job.op = "update"
+    return job
+
+
 async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> list[Job]:
     """Jobs still to send, after linking the copies of creates whose answer was lost; the
     creates left are written down as in progress before they go."""
@@ -309,12 +319,13 @@ async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> lis
             found = await job.find(ctx)
             if found is not None:
                 refused = _belongs_elsewhere(job, found)
+                if refused is None:
+                    # The copy holds what was sent then; the record may have changed since.
+                    pending.append(_as_update(job, found))
+                    continue
                 with ctx.ledger.uow(ctx.firm_id) as uow:
-                    if refused is None:
-                        _apply(uow.session, ctx, job, found, report)
-                    else:
-                        _record_unlinked(uow.session, ctx, job, refused)
-                        report.kinds[job.kind].failed += 1
+                    _record_unlinked(uow.session, ctx, job, refused)
+                    report.kinds[job.kind].failed += 1
                     uow.commit()
                 continue
         pending.append(job)
