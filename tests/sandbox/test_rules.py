@@ -89,17 +89,24 @@ def test_620_payment_for_an_invoice_whose_customer_was_changed(qbo: Qbo) -> None
     assert qbo.post("payment", body).status_code == 200
 
 
-def test_620_payment_linked_to_unknown_transaction(qbo: Qbo) -> None:
+def test_610_payment_linked_to_unknown_or_deleted_transaction(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post(
-        "payment",
-        {
-            "CustomerRef": {"value": c["Id"]},
-            "TotalAmt": 10,
-            "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": "9999", "TxnType": "Invoice"}]}],
-        },
+    inv = qbo.invoice(c["Id"])
+    deleted = qbo.post(
+        "invoice", {"Id": inv["Id"], "SyncToken": inv["SyncToken"]}, operation="delete"
     )
-    fault(r, 400, "620", "Line.LinkedTxn")
+    assert deleted.status_code == 200, deleted.text
+    for txn_id in ("9999", inv["Id"]):
+        r = qbo.post(
+            "payment",
+            {
+                "CustomerRef": {"value": c["Id"]},
+                "TotalAmt": 10,
+                "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": txn_id, "TxnType": "Invoice"}]}],
+            },
+        )
+        err = fault(r, 400, "610", "Line.LinkedTxn")
+        assert "deleted" in err["Detail"] and txn_id in err["Detail"]
 
 
 def test_2020_invoice_without_lines(qbo: Qbo) -> None:
@@ -182,6 +189,12 @@ def test_2210_bad_email(qbo: Qbo) -> None:
         "customer", {"DisplayName": "Mail", "PrimaryEmailAddr": {"Address": "a@b.com, c@d.com"}}
     )
     fault(r, 400, "2210", "PrimaryEmailAddr")
+    for bad in ("ana@example..com", "ana@example.com.", "ana@.example.com"):
+        r = qbo.post("customer", {"DisplayName": "Mail", "PrimaryEmailAddr": {"Address": bad}})
+        fault(r, 400, "2210", "PrimaryEmailAddr")
+    assert qbo.create(
+        "Customer", {"DisplayName": "Mail", "PrimaryEmailAddr": {"Address": "a@b.co.uk"}}
+    )
 
 
 def test_2220_foreign_currency_without_multicurrency(qbo: Qbo) -> None:
@@ -218,6 +231,26 @@ def test_2500_unknown_class_uses_klasses(new_company: Any) -> None:
     )
     err = fault(r, 400, "2500", "Reference Id")
     assert "Klasses element id 999999 not found" in err["Detail"]
+
+
+def test_2500_inactive_class_is_not_found_like_a_deleted_one(new_company: Any) -> None:
+    q = new_company(edition="plus")
+    q.patch(class_tracking=True)
+    c = q.customer()
+    cls = q.create("Class", {"Name": "Ana Lima"})
+    q.create(
+        "Class", {"Id": cls["Id"], "SyncToken": cls["SyncToken"], "sparse": True, "Active": False}
+    )
+    line = sales_line(5, ClassRef={"value": cls["Id"]})
+    r = q.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [line]})
+    err = fault(r, 400, "2500", "Reference Id")
+    assert f"Klasses element id {cls['Id']} not found" in err["Detail"]
+    now = q.read("Class", cls["Id"])
+    q.create(
+        "Class", {"Id": cls["Id"], "SyncToken": now["SyncToken"], "sparse": True, "Active": True}
+    )
+    r = q.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [line]})
+    assert r.status_code == 200, r.text
 
 
 def test_2300_unbalanced_journal_entry(qbo: Qbo) -> None:

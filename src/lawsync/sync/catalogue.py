@@ -93,7 +93,29 @@ _CATALOGUE: dict[str, _Entry] = {
             "Wait: lawsync keeps retrying and the failure clears itself when QuickBooks recovers.",
             f"If it persists after the service is back, reconnect in {SETTINGS_PATH}.",
             transient=True,
-        )
+        ),
+        (
+            (
+                None,
+                "AuthorizationFailed",
+                None,
+                _g(
+                    "3100",
+                    "lawsync is not authorised to use this company's accounting data",
+                    "QuickBooks refused every request with HTTP 403: the authorisation lawsync "
+                    "holds does not include access to the accounting data (the accounting "
+                    "permission was not granted, or the app's access to the company was "
+                    "withdrawn). Syncing is paused until someone connects again.",
+                    f"In {SETTINGS_PATH}, connect QuickBooks Online again, signing in as an "
+                    "administrator of the company, and allow every permission lawsync asks "
+                    "for (the accounting data in particular).",
+                    "If the firm's IT restricts which apps may connect to QuickBooks, ask them "
+                    "to allow lawsync first.",
+                    "Syncing resumes where it stopped; records already synced are not sent twice.",
+                    reconnect=True,
+                ),
+            ),
+        ),
     ),
     "http-429": _Entry(
         _g(
@@ -114,7 +136,41 @@ _CATALOGUE: dict[str, _Entry] = {
             "Void the bill in lawsync.",
             "Create a new bill for the same work and apply the payment to it again.",
             "Wait for the new bill to sync.",
-        )
+        ),
+        (
+            (
+                None,
+                "deleted",
+                "bill",
+                _g(
+                    "610",
+                    "The bill's invoice was deleted in QuickBooks",
+                    "lawsync tried to update the invoice it made for this bill, but someone "
+                    "deleted that invoice in QuickBooks, so there is nothing left to update. "
+                    "A deleted invoice cannot be brought back.",
+                    "Void the bill in lawsync; since its invoice is already gone, the void "
+                    "counts as done and this failure clears.",
+                    "Bill the same work again: the new bill syncs as a new invoice.",
+                    "If the old bill had payments, remove them from it before voiding and "
+                    "record them again on the new bill.",
+                ),
+            ),
+            (
+                "Line.LinkedTxn",
+                None,
+                "payment",
+                _g(
+                    "610",
+                    "The invoice this payment pays was deleted in QuickBooks",
+                    "The payment is applied to a bill whose invoice someone deleted in "
+                    "QuickBooks, so QuickBooks has nothing to apply it to.",
+                    "In lawsync, delete this payment, then void the bill (its invoice is "
+                    "already gone, so the void counts as done).",
+                    "Bill the same work again and record the payment on the new bill; both "
+                    "sync as new records.",
+                ),
+            ),
+        ),
     ),
     "620": _Entry(
         _g(
@@ -324,7 +380,8 @@ _CATALOGUE: dict[str, _Entry] = {
                     "Timekeepers are tracked as classes and the class for this user was deleted or "
                     "made inactive in QuickBooks.",
                     "In QuickBooks, make the class active again (Lists → Classes → include "
-                    "inactive).",
+                    "inactive). Do not create a new class with the same name: lawsync keeps "
+                    "using the one it made.",
                     RETRY,
                 ),
             ),
@@ -559,7 +616,26 @@ _CATALOGUE: dict[str, _Entry] = {
             "active), or "
             f"let lawsync reactivate it ({SETTINGS_PATH}).",
             RETRY,
-        )
+        ),
+        (
+            (
+                "CustomerRef",
+                None,
+                None,
+                _g(
+                    "6250",
+                    "The client's customer was deleted (made inactive) in QuickBooks",
+                    "This client was synced to a customer that someone has since deleted in "
+                    "QuickBooks, which makes it inactive. QuickBooks accepts no new "
+                    "transactions for an inactive customer.",
+                    "In QuickBooks, open Customers, show inactive customers and make this "
+                    "one active again (the message gives its number).",
+                    "Changing the contact in lawsync does not help: the bill must go to the "
+                    "customer the client is linked to.",
+                    RETRY,
+                ),
+            ),
+        ),
     ),
     "6430": _Entry(
         _g(

@@ -435,6 +435,8 @@ async def _export_kind(
                         continue
                     _record_problem(uow.session, ctx, p_kind, local_id, revision, problem)
                     report.kinds[p_kind].failed += 1
+                for s_kind, local_id in plan.settled:
+                    failures.clear(uow.session, ctx.connection_id, s_kind, local_id)
                 for a_kind, local_id, revision, entity in plan.adopt:
                     _apply(
                         uow.session,
@@ -494,7 +496,7 @@ async def run_pass(
                     break
     except ReconnectNeededError as error:
         report.reconnect_needed = True
-        guide = guide_for(error.code) if error.code else None
+        guide = guide_for(error.code, detail=error.message) if error.code else None
         title = guide.title if guide and guide.reconnect else error.message
         report.note = f"Reconnect needed: {title}" + (f" ({error.code})" if error.code else "")
         _mark_reconnect(ledger, firm_id, ctx.connection_id, report.note)

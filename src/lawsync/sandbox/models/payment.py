@@ -9,6 +9,7 @@ from ..company import Company, Posting
 from ..faults import (
     BusinessValidation,
     InvalidAccountType,
+    ObjectNotFound,
     RequiredParamMissing,
     TxnCannotBeLinked,
 )
@@ -125,8 +126,10 @@ class Payment(EntityModel):
             )
         rec = c.get(txn_type, txn_id)
         if rec is None:
-            raise TxnCannotBeLinked(
-                f"Txn ID {txn_id} can not be linked: no {txn_type} has this id.",
+            # A deleted (or never existing) invoice is not found rather than "cannot be linked".
+            raise ObjectNotFound(
+                f"Object Not Found : Something you're trying to use has been deleted: no "
+                f"{txn_type} has the Id {txn_id}.",
                 "Line.LinkedTxn",
             )
         owner = (rec.data.get("CustomerRef") or {}).get("value")

@@ -21,7 +21,8 @@ from ..faults import (
 )
 from ..wire import to_decimal
 
-_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+# One address; the domain is dot-separated labels, none of them empty (RFC 822).
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;.]+(\.[^@\s,;.]+)+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 LIST_NAMES = {

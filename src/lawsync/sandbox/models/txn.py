@@ -100,7 +100,8 @@ def index_doc_number(
 
 
 def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
-    """Validate a ClassRef: below Plus or tracking switched off (5030), reference (2500)."""
+    """Validate a ClassRef: below Plus or tracking switched off (5030), a missing or inactive
+    (deleted) class (2500)."""
     ref = holder.get("ClassRef")
     if ref is None:
         return
@@ -111,6 +112,12 @@ def class_ref(ctx: Ctx, holder: dict[str, Any], element: str) -> None:
             "Feature Not Supported : class tracking is turned off for this company.",
             element,
         )
+    ident = ref_id(ref, element)
+    found = c.get("Class", ident)
+    if found is not None and found.data.get("Active") is False:
+        # QuickBooks "deletes" a class by making it inactive; a reference to one is then
+        # refused as if it did not exist (2500, Klasses), not with 610 as for other lists.
+        raise InvalidReferenceId.of("Klasses", ident)
     cls = resolve(c, "Class", ref, element)
     holder["ClassRef"] = {"value": cls["Id"], "name": cls["FullyQualifiedName"]}
 

@@ -74,6 +74,13 @@ class Plan:
     # Records that already have a copy on the other side (found, not created): link them.
     adopt: list[tuple[str, int, int, Entity]] = field(default_factory=list)
     skipped: int = 0
+    # Records with nothing to send (voided or deleted before they ever synced): an open
+    # failure of theirs is closed.
+    settled: list[tuple[str, int]] = field(default_factory=list)
+
+    def skip(self, kind: str, local_id: int) -> None:
+        self.skipped += 1
+        self.settled.append((kind, local_id))
 
     def fail(self, kind: str, local_id: int, revision: int, problem: Problem) -> None:
         self.problems.append((kind, local_id, revision, problem))

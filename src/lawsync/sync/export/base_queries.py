@@ -21,20 +21,22 @@ def dirty_ids(
     wanted_existing: Any = None,
     after_id: int = 0,
     limit: int = 200,
+    settle_failures: Any = None,
 ) -> list[int]:
     """Ids (ascending, after `after_id`) of `model` rows whose accounting copy is out of date.
 
     `wanted_new` says which rows without a copy should get one; `wanted_existing` (default:
     all) which rows that have one should follow their changes. A record whose failure is open
     at its current revision waits for a change or a Retry, so a permanent refusal is not
-    resent on every pass.
+    resent on every pass. `settle_failures` says which rows without a copy that want none
+    (voided or deleted since they failed) are returned while a failure of theirs is open, so
+    the planner can close it.
     """
     link = SyncLink.__table__.alias("l")
     failure = SyncFailure.__table__.alias("f")
     has_copy = and_(link.c.id.is_not(None), link.c.qbo_id.is_not(None), link.c.status != CREATING)
-    needs_copy = and_(
-        or_(link.c.id.is_(None), link.c.qbo_id.is_(None), link.c.status == CREATING), wanted_new
-    )
+    no_copy = or_(link.c.id.is_(None), link.c.qbo_id.is_(None), link.c.status == CREATING)
+    needs_copy = and_(no_copy, wanted_new)
     behind = and_(has_copy, link.c.synced_revision < model.revision)
     if wanted_existing is not None:
         behind = and_(behind, wanted_existing)
@@ -46,6 +48,15 @@ def dirty_ids(
         failure.c.revision == model.revision,
         failure.c.retry_requested_at.is_(None),
     )
+    wanted = or_(needs_copy, behind)
+    if settle_failures is not None:
+        failed = exists().where(
+            failure.c.connection_id == connection_id,
+            failure.c.kind == kind,
+            failure.c.local_id == model.id,
+            failure.c.resolved_at.is_(None),
+        )
+        wanted = or_(wanted, and_(no_copy, settle_failures, failed))
     stmt = (
         select(model.id)
         .outerjoin(
@@ -56,7 +67,7 @@ def dirty_ids(
                 link.c.local_id == model.id,
             ),
         )
-        .where(model.id > after_id, or_(needs_copy, behind), ~parked)
+        .where(model.id > after_id, wanted, ~parked)
         .order_by(model.id)
         .limit(limit)
     )

@@ -47,6 +47,7 @@ def bill_candidates(ctx: PassContext, session: Session, after_id: int) -> list[i
         ctx.connection_id,
         after_id=after_id,
         wanted_new=and_(Bill.state.in_(LIVE), *_since(ctx, Bill.issue_date)),
+        settle_failures=Bill.state.not_in(LIVE),
     )
 
 
@@ -177,7 +178,10 @@ async def plan_bills(ctx: PassContext, session: Session, ids: list[int]) -> Plan
                     )
                 )
             else:
-                out.skipped += 1
+                out.skip(BILL, bill.id)
+            continue
+        if bill.state not in LIVE and not copy:
+            out.skip(BILL, bill.id)  # back to draft before it ever synced
             continue
         customer = customers.get(bill.client_id)
         if customer is None:
@@ -306,6 +310,7 @@ def interest_candidates(ctx: PassContext, session: Session, after_id: int) -> li
             InterestCharge.state == InterestChargeState.active,
             *_since(ctx, InterestCharge.charged_on),
         ),
+        settle_failures=InterestCharge.state != InterestChargeState.active,
     )
 
 
@@ -338,7 +343,7 @@ async def plan_interest(ctx: PassContext, session: Session, ids: list[int]) -> P
                     )
                 )
             else:
-                out.skipped += 1
+                out.skip(INTEREST, charge.id)
             continue
         customer = customers.get(charge.client_id)
         if customer is None:

@@ -32,6 +32,7 @@ def candidates(ctx: PassContext, session: Session, after_id: int) -> list[int]:
         ctx.connection_id,
         after_id=after_id,
         wanted_new=and_(PaymentRecord.state == PaymentState.active, *since),
+        settle_failures=PaymentRecord.state != PaymentState.active,
     )
 
 
@@ -70,7 +71,7 @@ async def plan(ctx: PassContext, session: Session, ids: list[int]) -> Plan:
             )
             continue
         if pay.state != PaymentState.active:
-            out.skipped += 1
+            out.skip(KIND, pay.id)
             continue
         customer = customers.get(pay.client_id)
         missing = [a.bill_id for a in pay.allocations if a.bill_id not in invoices]
