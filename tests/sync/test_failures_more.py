@@ -390,3 +390,29 @@ def test_a_gateway_500_with_3100_is_an_outage_the_next_pass_finishes(
     assert report.note == "" and report.kinds["bill"].synced == 1, report
     assert _failures(connected) == []
     assert [i.DocNumber for i in connected.invoices()] == [bill["number"]]
+
+
+# ---- failures of records dropped before they ever synced ---------------------------------------
+
+
+def test_a_refused_credit_note_that_is_voided_closes_its_failure(connected: Connected) -> None:
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm)  # issued 2026-03-02
+    connected.run()
+    connected.company.patch(book_close_date="2026-06-30")
+    note = firm.post(
+        "/credit-notes",
+        {"bill_id": bill["id"], "amount": "10.00", "date": "2026-03-06", "reason": "Goodwill"},
+    )
+    connected.run()
+    refused = [f for f in _failures(connected) if f["record"]["kind"] == "credit_note"]
+    assert [f["code"] for f in refused] in (["6200"], ["6210"])
+    firm.post(f"/credit-notes/{note['id']}/void", None, 200)
+    connected.run()
+    assert [f for f in _failures(connected) if f["record"]["kind"] == "credit_note"] == []
+    assert (
+        _qbo(connected, "GET", "query", query="SELECT * FROM CreditMemo")
+        .json()["QueryResponse"]
+        .get("CreditMemo", [])
+        == []
+    )

@@ -415,6 +415,7 @@ def credit_candidates(ctx: PassContext, session: Session, after_id: int) -> list
         ctx.connection_id,
         after_id=after_id,
         wanted_new=and_(CreditNote.state == CreditNoteState.active, *_since(ctx, CreditNote.date)),
+        settle_failures=CreditNote.state != CreditNoteState.active,
     )
 
 
@@ -462,7 +463,7 @@ async def plan_credits(ctx: PassContext, session: Session, ids: list[int]) -> Pl
                     )
                 )
             else:
-                out.skipped += 1
+                out.skip(CREDIT, note.id)
             continue
         customer, invoice = customers.get(note.client_id), invoices.get(note.bill_id)
         if customer is None or invoice is None:
