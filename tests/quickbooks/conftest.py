@@ -15,6 +15,7 @@ from lawsync.quickbooks import (
     AsyncQuickBooks,
     Environment,
     MemoryTokenStore,
+    Pacer,
     Pacing,
     QuickBooksConfig,
     RequestEvent,
@@ -102,10 +103,15 @@ class Company:
     def __post_init__(self) -> None:
         self.store = MemoryTokenStore(self.tokens)
 
-    def client(self, store: MemoryTokenStore | None = None, **overrides: Any) -> AsyncQuickBooks:
+    def client(
+        self, store: MemoryTokenStore | None = None, pacer: Pacer | None = None, **overrides: Any
+    ) -> AsyncQuickBooks:
         """A client for this company; build it inside the event loop that will use it."""
         return AsyncQuickBooks(
-            self.sandbox.config(**overrides), store or self.store, on_event=self.events.append
+            self.sandbox.config(**overrides),
+            store or self.store,
+            on_event=self.events.append,
+            pacer=pacer,
         )
 
     def patch(self, **changes: Any) -> dict[str, Any]:

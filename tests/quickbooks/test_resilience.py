@@ -14,6 +14,7 @@ from lawsync.quickbooks import (
     BatchOperation,
     Customer,
     NetworkError,
+    Pacer,
     Pacing,
     RetryPolicy,
     ServerError,
@@ -62,6 +63,32 @@ def test_a_client_told_the_limits_never_sees_a_429(company: Company) -> None:
         limits={"per_window": 500, "concurrent": 10, "batches_per_window": 40, "window_seconds": 60}
     )
     assert run(_count(company, "Paced")) == 40
+
+
+def test_clients_given_one_pacer_keep_to_the_limits_together(company: Company) -> None:
+    """Pass after pass a worker opens a new client; sharing the pacer, the second client
+    waits for what the first one spent instead of meeting a 429."""
+    company.patch(limits=SCALED)
+    pacing = Pacing(per_window=30, concurrent=3, batches_per_window=2, window_seconds=1.5)
+    shared = Pacer(pacing)
+
+    async def one_client(n: int) -> None:
+        async with company.client(pacing=pacing, pacer=shared) as qb:
+            assert qb.pacer is shared
+            await asyncio.gather(
+                *(qb.create(company.realm, Customer(DisplayName=x)) for x in _names(f"S{n}-", 20))
+            )
+
+    async def scenario() -> None:
+        await one_client(1)
+        await one_client(2)  # 20 more: only 10 fit in what is left of the window
+
+    run(scenario())
+    assert 429 not in company.statuses()
+    company.patch(
+        limits={"per_window": 500, "concurrent": 10, "batches_per_window": 40, "window_seconds": 60}
+    )
+    assert run(_count(company, "S")) == 40
 
 
 def test_a_client_not_told_the_limits_recovers_without_losing_or_duplicating_writes(

@@ -156,3 +156,25 @@ def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
     with pytest.raises(RuleViolation):
         _run(firm, server_url, run)
     assert firm.get("/quickbooks/status")["connection"]["status"] == "reconnect_needed"
+
+
+def test_passes_in_one_event_loop_share_each_companys_limits(
+    firm: Firm, server_url: str, qbo: httpx.Client
+) -> None:
+    """The worker opens a client per pass; they must count against the same limits."""
+    settings = Settings(database_url="unused")
+    seen: list[object] = []
+
+    async def record_pacer(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
+        seen.append(qb.pacer)
+        return _report()
+
+    async def two_passes() -> None:
+        for _ in range(2):
+            await run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, run=record_pacer)
+
+    connect(firm, qbo, new_company(qbo))
+    asyncio.run(two_passes())
+    asyncio.run(two_passes())  # another loop (another process's worth): its own count
+    assert seen[0] is seen[1] and seen[2] is seen[3]
+    assert seen[0] is not seen[2]

@@ -54,7 +54,7 @@ from ._models import (
     TaxRate,
     Vendor,
 )
-from ._pacing import Pacing, RollingWindow
+from ._pacing import Pacer, Pacing, RollingWindow
 from ._query import quote, sql
 from ._retry import RetryPolicy, backoff_seconds, should_retry
 from ._sync import QuickBooks
@@ -101,6 +101,7 @@ __all__ = [
     "OAuth",
     "OAuthError",
     "ObjectNotFoundError",
+    "Pacer",
     "Pacing",
     "Payment",
     "PermanentError",

@@ -19,6 +19,7 @@ from ._batch import BatchOperation, BatchResult, build_batch, read_batch, rows_o
 from ._config import QuickBooksConfig
 from ._errors import QuickBooksError
 from ._models import CompanyInfo, Entity, Preferences, entity_class
+from ._pacing import Pacer
 from ._query import MAX_PAGE_SIZE, page_statement
 from ._sender import RequestEvent, Sender
 from ._tokens import TokenStore
@@ -43,11 +44,18 @@ class AsyncQuickBooks:
         *,
         session: aiohttp.ClientSession | None = None,
         on_event: Callable[[RequestEvent], None] | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.config = config
         self._transport = Transport(config.timeouts, config.user_agent, session)
         self.oauth = OAuth(config, store, self._transport)
-        self._sender = Sender(config, self.oauth, self._transport, on_event)
+        self._sender = Sender(config, self.oauth, self._transport, on_event, pacer)
+
+    @property
+    def pacer(self) -> Pacer:
+        """The per-company limits this client keeps to. Clients of one app that should count
+        together (one worker, pass after pass) are given the same ``pacer`` when built."""
+        return self._sender.pacer
 
     async def __aenter__(self) -> AsyncQuickBooks:
         return self

@@ -58,11 +58,12 @@ class Sender:
         oauth: OAuth,
         transport: Transport,
         on_event: Callable[[RequestEvent], None] | None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.config = config
         self.oauth = oauth
         self._transport = transport
-        self._pacer = Pacer(config.pacing)
+        self.pacer = pacer or Pacer(config.pacing)
         self._company = f"{config.endpoints.api}/company/"
         self._minor = str(config.minor_version)
         self._on_event = on_event
@@ -149,7 +150,7 @@ class Sender:
                     raise
                 delay = retry_delay(error, attempt, policy)
                 if isinstance(error, ThrottledError):
-                    self._pacer.pause(realm, delay)
+                    self.pacer.pause(realm, delay)
                 if time.monotonic() + delay >= deadline:
                     log.warning(
                         "%s for company %s: time budget spent after %d attempts",
@@ -198,7 +199,7 @@ class Sender:
         headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
         if content_type:
             headers["Content-Type"] = content_type
-        async with self._pacer.slot(realm, batch=batch):
+        async with self.pacer.slot(realm, batch=batch):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise RequestTimeoutError("the call's time budget was spent waiting for a slot")

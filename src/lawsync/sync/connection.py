@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -31,6 +32,8 @@ from lawsync.quickbooks import (
     ConfigurationError,
     Environment,
     MemoryTokenStore,
+    Pacer,
+    Pacing,
     QuickBooksConfig,
     QuickBooksError,
     ReconnectNeededError,
@@ -105,7 +108,27 @@ def open_client(
 ) -> AsyncQuickBooks:
     """A client whose tokens are the firm's connection rows; build it inside its event loop."""
     config = qbo_config(settings, app_url, **overrides)
-    return AsyncQuickBooks(config, ConnectionTokenStore(ledger, firm_id, cipher_for(config)))
+    return AsyncQuickBooks(
+        config,
+        ConnectionTokenStore(ledger, firm_id, cipher_for(config)),
+        pacer=shared_pacer(config),
+    )
+
+
+_pacers: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[str, str, Pacing], Pacer]
+] = weakref.WeakKeyDictionary()
+
+
+def shared_pacer(config: QuickBooksConfig) -> Pacer:
+    """One count of each company's limits per app and event loop, so that pass after pass (and
+    firms sharing a company) keep to QuickBooks' per-minute limits together."""
+    per_loop = _pacers.setdefault(asyncio.get_running_loop(), {})
+    key = (config.endpoints.api, config.client_id, config.pacing)
+    found = per_loop.get(key)
+    if found is None:
+        found = per_loop[key] = Pacer(config.pacing)
+    return found
 
 
 async def register_sandbox_app(config: QuickBooksConfig) -> None:

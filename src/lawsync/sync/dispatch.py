@@ -26,10 +26,10 @@ from types import TracebackType
 from weakref import WeakKeyDictionary
 
 from lawsync.quickbooks import (
-    AsyncQuickBooks,
     BatchOperation,
     BatchResult,
     FaultKind,
+    Pacer,
     QuickBooksError,
     RollingWindow,
     TransientError,
@@ -89,15 +89,15 @@ async def send_single(ctx: PassContext, job: Job) -> BatchResult:
     return BatchResult(rid, op, entity=entity)
 
 
-_WINDOWS: WeakKeyDictionary[AsyncQuickBooks, dict[str, tuple[RollingWindow, RollingWindow]]] = (
+_WINDOWS: WeakKeyDictionary[Pacer, dict[str, tuple[RollingWindow, RollingWindow]]] = (
     WeakKeyDictionary()
 )
 
 
 def _windows(ctx: PassContext) -> tuple[RollingWindow, RollingWindow]:
     """The engine's own count of batches and single writes per company, kept as long as the
-    client is (across kinds and passes), so the spare requests never eat into the batches'."""
-    per_realm = _WINDOWS.setdefault(ctx.qb, {})
+    client's pacer is (across kinds and passes), so spare requests never eat into batches'."""
+    per_realm = _WINDOWS.setdefault(ctx.qb.pacer, {})
     found = per_realm.get(ctx.realm)
     if found is None:
         pacing = ctx.qb.config.pacing
