@@ -100,3 +100,12 @@ async def _items(company: Company) -> list[Item]:
         if getattr(r, "Type", None) in ("Service", "NonInventory")
         or (r.model_extra or {}).get("Type") in ("Service", "NonInventory")
     ]
+
+
+def linked_invoices(payment: object) -> list[str]:
+    """The ids of the transactions a payment's lines are linked to."""
+    return [
+        str(t.TxnId)
+        for ln in getattr(payment, "Line", None) or []
+        for t in (getattr(ln, "LinkedTxn", None) or [])
+    ]

@@ -14,7 +14,7 @@ from lawsync.quickbooks import Customer, Invoice
 from tests import builders
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox
-from tests.sync.engine_support import Connected
+from tests.sync.engine_support import Connected, linked_invoices
 
 
 def _qbo_post(c: Connected, entity: str, body: dict[str, object]) -> dict[str, object]:
@@ -668,14 +668,6 @@ def _pay(c: Connected, client_id: int, bill_id: int, amount: str) -> dict[str, o
     )
 
 
-def _linked_invoices(payment: object) -> list[str]:
-    return [
-        str(t.TxnId)
-        for ln in getattr(payment, "Line", None) or []
-        for t in (getattr(ln, "LinkedTxn", None) or [])
-    ]
-
-
 def _synced_bill_and_another_customer(
     connected: Connected,
 ) -> tuple[dict[str, Any], dict[str, Any], Invoice, Customer, dict[str, Any]]:
@@ -702,7 +694,7 @@ def test_an_invoice_moved_to_another_customer_is_put_back_by_the_next_bill_chang
     [moved_back] = connected.invoices()
     assert moved_back.CustomerRef.value == ours.Id  # type: ignore[union-attr]
     [payment] = connected.payments()
-    assert _linked_invoices(payment) == [invoice.Id]
+    assert linked_invoices(payment) == [invoice.Id]
 
 
 def test_a_payment_for_an_invoice_moved_to_another_customer_is_620_until_moved_back(
@@ -735,7 +727,7 @@ def test_a_payment_for_an_invoice_moved_to_another_customer_is_620_until_moved_b
     assert firm.get("/quickbooks/failures")["data"] == []
     [payment] = connected.payments()
     assert Decimal(str(payment.TotalAmt)) == Decimal("100.00")
-    assert _linked_invoices(payment) == [invoice.Id]
+    assert linked_invoices(payment) == [invoice.Id]
     [again] = connected.invoices()
     assert Decimal(str(again.Balance)) == Decimal(str(invoice.TotalAmt)) - Decimal("100.00")
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lawsync.quickbooks import Class, MemoryTokenStore, RetryPolicy, TokenSet
+from lawsync.quickbooks import Class, Invoice, MemoryTokenStore, RetryPolicy, TokenSet
 from lawsync.sync.catalogue import guide_for
 from lawsync.sync.models import ConnectionStatus, QuickBooksConnection
 from tests import builders
 from tests.quickbooks.conftest import CLIENT_ID
-from tests.sync.engine_support import Connected
+from tests.sync.engine_support import Connected, linked_invoices
 
 
 def _qbo(c: Connected, method: str, path: str, body: Any = None, **params: Any) -> Any:
@@ -57,26 +57,25 @@ def _failures(c: Connected) -> list[dict[str, Any]]:
     return list(c.firm.get("/quickbooks/failures")["data"])
 
 
-def _linked_invoices(payment: object) -> list[str]:
-    return [
-        str(t.TxnId)
-        for ln in getattr(payment, "Line", None) or []
-        for t in (getattr(ln, "LinkedTxn", None) or [])
-    ]
-
-
 # ---- 610 ---------------------------------------------------------------------------------------
+
+
+def _synced_bill_whose_invoice_was_deleted(
+    connected: Connected,
+) -> tuple[dict[str, Any], dict[str, Any], Invoice]:
+    client, _, bill = builders.billed_client(connected.firm, hours="2", rate="150")
+    connected.run()
+    [invoice] = connected.invoices()
+    assert invoice.Id
+    _delete_invoice(connected, invoice.Id)
+    return client, bill, invoice
 
 
 def test_an_invoice_deleted_in_quickbooks_is_610_until_the_bill_is_voided_and_billed_again(
     connected: Connected,
 ) -> None:
     firm = connected.firm
-    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
-    connected.run()
-    [invoice] = connected.invoices()
-    assert invoice.Id
-    _delete_invoice(connected, invoice.Id)
+    client, bill, invoice = _synced_bill_whose_invoice_was_deleted(connected)
     firm.patch(f"/bills/{bill['id']}", {"lines": [{"id": bill["lines"][0]["id"], "quantity": "3"}]})
     report = connected.run()
     assert report.kinds["bill"].failed == 1, report.kinds
@@ -111,11 +110,7 @@ def test_a_payment_for_a_bill_whose_invoice_was_deleted_is_610_until_paid_on_a_n
     connected: Connected,
 ) -> None:
     firm = connected.firm
-    client, _, bill = builders.billed_client(firm, hours="2", rate="150")
-    connected.run()
-    [invoice] = connected.invoices()
-    assert invoice.Id
-    _delete_invoice(connected, invoice.Id)
+    client, bill, invoice = _synced_bill_whose_invoice_was_deleted(connected)
     payment = firm.post(
         "/payments",
         {
@@ -158,7 +153,7 @@ def test_a_payment_for_a_bill_whose_invoice_was_deleted_is_610_until_paid_on_a_n
     assert new.DocNumber == again["number"] and new.Id != invoice.Id
     assert Decimal(str(new.Balance)) == Decimal(str(new.TotalAmt)) - Decimal("100.00")
     [copy] = connected.payments()
-    assert _linked_invoices(copy) == [new.Id]
+    assert linked_invoices(copy) == [new.Id]
     assert connected.run().synced == 0
 
 
