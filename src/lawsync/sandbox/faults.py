@@ -19,8 +19,10 @@ class QboFault(Exception):
     message: ClassVar[str] = "Application Error"
     fault_type: ClassVar[str] = "ValidationFault"
     status: ClassVar[int] = 400
+    default_detail: ClassVar[str] = ""  # the detail when the raiser gives none
 
     def __init__(self, detail: str = "", element: str = "") -> None:
+        detail = detail or self.default_detail
         super().__init__(f"{self.code}: {detail}")
         self.detail = detail
         self.element = element
@@ -285,27 +287,19 @@ class TaxRateError(QboFault):
 class MatchedTransactionDelete(QboFault):
     code = "6480"
     message = "Matched Transaction Delete Error"
-
-    def __init__(self, detail: str = "", element: str = "") -> None:
-        super().__init__(
-            detail
-            or "Matched Transaction : this transaction is matched to a line of the bank feed. "
-            "Undo the match in the bank feed before deleting it.",
-            element,
-        )
+    default_detail = (
+        "Matched Transaction : this transaction is matched to a line of the bank feed. "
+        "Undo the match in the bank feed before deleting it."
+    )
 
 
 class DepositedTransaction(QboFault):
     code = "6540"
     message = "Deposited Transaction cannot be changed"
-
-    def __init__(self, detail: str = "", element: str = "") -> None:
-        super().__init__(
-            detail
-            or "Deposited Transaction : this transaction is part of a deposit. Take it out of "
-            "the deposit before changing, voiding or deleting it.",
-            element,
-        )
+    default_detail = (
+        "Deposited Transaction : this transaction is part of a deposit. Take it out of "
+        "the deposit before changing, voiding or deleting it."
+    )
 
 
 class SystemFault(QboFault):
