@@ -62,7 +62,12 @@ class Connected:
 
 
 def connect(
-    firm: Firm, company: Company, *, map_items: bool = True, country: str = "US"
+    firm: Firm,
+    company: Company,
+    *,
+    map_items: bool = True,
+    country: str = "US",
+    multicurrency: bool = False,
 ) -> Connected:
     items = [i.Id for i in asyncio.run(_items(company)) if i.Id]
     with firm.ledger.uow(firm.actor) as uow:
@@ -72,6 +77,7 @@ def connect(
             edition="plus",
             country=country,
             home_currency="USD",
+            multicurrency=multicurrency,
         )
         uow.session.add(conn)
         uow.session.flush()

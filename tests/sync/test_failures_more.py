@@ -14,8 +14,9 @@ from lawsync.quickbooks import Class, Invoice, MemoryTokenStore, RetryPolicy, To
 from lawsync.sync.catalogue import guide_for
 from lawsync.sync.models import ConnectionStatus, QuickBooksConnection
 from tests import builders
-from tests.quickbooks.conftest import CLIENT_ID
-from tests.sync.engine_support import Connected, linked_invoices
+from tests.conftest import Firm
+from tests.quickbooks.conftest import CLIENT_ID, Sandbox
+from tests.sync.engine_support import Connected, connect, linked_invoices
 
 
 def _qbo(c: Connected, method: str, path: str, body: Any = None, **params: Any) -> Any:
@@ -411,3 +412,45 @@ def test_a_refused_credit_note_that_is_voided_closes_its_failure(connected: Conn
         .get("CreditMemo", [])
         == []
     )
+
+
+# ---- currencies ----------------------------------------------------------------------------------
+
+
+def test_a_client_billed_in_another_currency_gets_a_customer_in_it(
+    firm: Firm, client_sandbox: Sandbox
+) -> None:
+    """A company keeping several currencies: the customer is made in the currency of its
+    client's bills (it cannot change later), so invoices in that currency are accepted; a bill
+    in another currency for the same client is refused with the currency guide."""
+    connected = connect(firm, client_sandbox.company(multicurrency=True), multicurrency=True)
+    euro_client = builders.client(firm)
+    matter = builders.matter(firm, euro_client["id"])
+    builders.time_entry(firm, matter["id"], hours="2", rate="100")
+    euro_bill = builders.bill(firm, euro_client["id"], currency="EUR")
+    _, _, dollar_bill = builders.billed_client(firm)
+    report = connected.run()
+    assert report.failed == 0, _failures(connected)
+    currencies = {c.DisplayName: _currency(c) for c in connected.customers()}
+    assert sorted(currencies.values()) == ["EUR", "USD"]
+    invoices = {i.DocNumber: i for i in connected.invoices()}
+    euro = invoices[euro_bill["number"]]
+    assert _currency(euro) == "EUR"
+    assert Decimal(str(euro.TotalAmt)) == Decimal(euro_bill["total"])
+    assert _currency(invoices[dollar_bill["number"]]) == "USD"
+
+    builders.time_entry(firm, matter["id"], hours="1", rate="100")
+    in_dollars = builders.bill(firm, euro_client["id"], currency="USD")
+    report = connected.run()
+    [failure] = _failures(connected)
+    assert (failure["code"], failure["record"]["id"]) == ("6000", in_dollars["id"])
+    assert "currency" in failure["title"].lower()
+    assert in_dollars["number"] not in {i.DocNumber for i in connected.invoices()}
+
+
+def _currency(entity: object) -> str:
+    ref = getattr(entity, "CurrencyRef", None)
+    if ref is None:
+        ref = (getattr(entity, "model_extra", None) or {}).get("CurrencyRef")
+    value = ref.get("value") if isinstance(ref, dict) else getattr(ref, "value", None)
+    return str(value)

@@ -464,8 +464,12 @@ _CATALOGUE: dict[str, _Entry] = {
                 _g(
                     "6000",
                     "The bill's currency does not match the customer's",
-                    "QuickBooks keeps one currency per customer; this bill uses another.",
-                    "Enter bills in other currencies in QuickBooks by hand.",
+                    "QuickBooks keeps one currency per customer, fixed when the customer is made "
+                    "(lawsync uses the currency of the client's first bill); this bill uses "
+                    "another.",
+                    "Bill this client in the customer's currency (void this bill and make it "
+                    "again in that currency),",
+                    "or enter this bill in QuickBooks by hand, for a customer in its currency.",
                 ),
             ),
             (

@@ -79,6 +79,7 @@ async def plan(ctx: PassContext, session: Session, ids: list[int]) -> Plan:
             )
         ).scalars()
     )
+    currency = _billing_currencies(ctx, session, ids)
     for contact in contacts:
         rev = contact.revision
         problems = preflight.check_contact(contact)
@@ -166,6 +167,8 @@ async def plan(ctx: PassContext, session: Session, ids: list[int]) -> Plan:
                 )
                 continue
             payload = mapping.customer(contact, suffix=f" ({contact.id})")
+        if contact.id in currency:  # fixed for good when the customer is made
+            payload["CurrencyRef"] = {"value": currency[contact.id]}
         out.jobs.append(
             Job(
                 KIND,
@@ -177,6 +180,23 @@ async def plan(ctx: PassContext, session: Session, ids: list[int]) -> Plan:
             )
         )
     return out
+
+
+def _billing_currencies(ctx: PassContext, session: Session, ids: list[int]) -> dict[int, str]:
+    """For a company keeping several currencies: the currency of each client's first exported
+    bill, where it is not the company's own. A customer's currency is set when it is made and
+    never changes, and its invoices must be in it."""
+    if not ctx.multicurrency:
+        return {}
+    first: dict[int, str] = {}
+    rows = session.execute(
+        select(Bill.client_id, Bill.currency)
+        .where(Bill.client_id.in_(ids), *exportable_bill(ctx))
+        .order_by(Bill.issue_date, Bill.id)
+    )
+    for client_id, code in rows:
+        first.setdefault(client_id, code)
+    return {k: v for k, v in first.items() if v != ctx.home_currency}
 
 
 def _finder(name: str, contact_id: int):  # type: ignore[no-untyped-def]
