@@ -438,6 +438,18 @@ def test_a_client_billed_in_another_currency_gets_a_customer_in_it(
     assert _currency(euro) == "EUR"
     assert Decimal(str(euro.TotalAmt)) == Decimal(euro_bill["total"])
     assert _currency(invoices[dollar_bill["number"]]) == "USD"
+    firm.post(
+        "/payments",
+        {
+            "client_id": euro_client["id"],
+            "date": "2026-03-10",
+            "amount": "50.00",
+            "allocations": [{"bill_id": euro_bill["id"], "amount": "50.00"}],
+        },
+    )
+    assert connected.run().kinds["payment"].synced == 1
+    [payment] = connected.payments()
+    assert _currency(payment) == "EUR" and linked_invoices(payment) == [euro.Id]
 
     builders.time_entry(firm, matter["id"], hours="1", rate="100")
     in_dollars = builders.bill(firm, euro_client["id"], currency="USD")
