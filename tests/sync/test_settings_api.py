@@ -44,6 +44,9 @@ def test_settings_start_off_and_save(firm: Firm) -> None:
     assert got["fast_catch_up"] is False
     assert firm.put("/quickbooks/settings", {"fast_catch_up": True})["fast_catch_up"] is True
     assert firm.get("/quickbooks/settings")["fast_catch_up"] is True
+    r = firm.api.put("/quickbooks/settings", json={"fast_catch_up": "sometimes"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "fast_catch_up"
+    assert firm.get("/quickbooks/settings")["fast_catch_up"] is True
 
 
 def test_a_prefix_that_would_overflow_document_numbers_is_refused(firm: Firm) -> None:
