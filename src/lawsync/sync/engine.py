@@ -192,7 +192,11 @@ def _record_problem(
     revision: int,
     problem: Problem,
     error: QuickBooksError | None = None,
+    *,
+    look_again: bool = False,
 ) -> None:
+    """A failure for the record. With ``look_again`` a create in progress stays so: after a
+    Retry its copy is looked for again (and linked once right) instead of a second one made."""
     failures.record(
         s,
         firm_id=ctx.firm_id,
@@ -206,6 +210,8 @@ def _record_problem(
         detail=error.detail if error else "",
         intuit_tid=(error.intuit_tid or "") if error else "",
     )
+    if look_again:
+        return
     link = links.ensure(s, ctx.firm_id, ctx.connection_id, kind, local_id)
     if link.status == links.CREATING:
         link.status = links.FAILED
@@ -268,22 +274,6 @@ def _belongs_elsewhere(job: Job, found: Entity) -> Problem | None:
     )
 
 
-def _record_unlinked(s: Session, ctx: PassContext, job: Job, problem: Problem) -> None:
-    """Like `_record_problem`, but the link stays `creating`: after a Retry the copy is looked
-    for again (and linked once its customer is right) instead of a second one being made."""
-    failures.record(
-        s,
-        firm_id=ctx.firm_id,
-        connection_id=ctx.connection_id,
-        kind=job.kind,
-        local_id=job.local_id,
-        revision=job.revision,
-        code=problem.code,
-        message=problem.message,
-        element=problem.element,
-    )
-
-
 def _as_update(job: Job, found: Entity) -> Job:
     """The create of a record whose copy turned up, turned into an update of that copy with
     the record as it is now (a lost answer may be several revisions old)."""
@@ -324,7 +314,15 @@ async def _recover(ctx: PassContext, jobs: list[Job], report: PassReport) -> lis
                     pending.append(_as_update(job, found))
                     continue
                 with ctx.ledger.uow(ctx.firm_id) as uow:
-                    _record_unlinked(uow.session, ctx, job, refused)
+                    _record_problem(
+                        uow.session,
+                        ctx,
+                        job.kind,
+                        job.local_id,
+                        job.revision,
+                        refused,
+                        look_again=True,
+                    )
                     report.kinds[job.kind].failed += 1
                     uow.commit()
                 continue
