@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from lawsync.money import ZERO, percent_of, to_cents
+from lawsync.money import ZERO, line_amount, percent_of, to_cents
+from lawsync.practice.errors import InvalidInput
+from lawsync.practice.fields import MAX_AMOUNT, MAX_TOTAL
 from lawsync.practice.models import DiscountKind, LineKind
 
 
@@ -58,6 +60,30 @@ class Totals:
     secondary_tax: Decimal
     discount: Decimal
     total: Decimal
+
+
+def bounded_line_amount(quantity: Decimal, price: Decimal, *, field: str) -> Decimal:
+    """Quantity times price, refused when the line would come to more than any amount may."""
+    amount = line_amount(quantity, price)
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(
+            f"{quantity} at {price} comes to {amount}; a single line may come to at most "
+            f"{MAX_AMOUNT}. Split the work into several entries.",
+            field=field,
+            code="amount_too_large",
+        )
+    return amount
+
+
+def check_total(total: Decimal, *, field: str | None = None) -> None:
+    """A bill's total, like a trust balance, must stay within what the books can hold."""
+    if total > MAX_TOTAL:
+        raise InvalidInput(
+            f"This would make a bill of {total}; a bill may come to at most {MAX_TOTAL}. "
+            "Bill the work in several bills.",
+            field=field,
+            code="amount_too_large",
+        )
 
 
 def discount_amount(kind: DiscountKind, value: Decimal, subtotal: Decimal) -> Decimal:

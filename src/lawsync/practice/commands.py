@@ -6,13 +6,22 @@ string is refused with the field's name before the ledger is touched.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
 
 from lawsync.money import is_currency_code
+from lawsync.practice import fields
+from lawsync.practice.fields import MAX_AMOUNT, MAX_HOURS, MAX_QUANTITY, MAX_RATE, Date, Id
 from lawsync.practice.models import (
     ContactKind,
     CostType,
@@ -24,26 +33,27 @@ from lawsync.practice.models import (
     Role,
 )
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-LongName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=5000)]
+Name = Annotated[str, fields.name(100)]
+LongName = Annotated[str, fields.name(200)]
+Text = Annotated[str, fields.text(5000)]
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True,
-        max_length=254,
-        pattern=r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\]]+$",
-    ),
+    fields.name(254, pattern=r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\]]+$"),
 ]
+Label = Annotated[str, fields.name(20)]
 Currency = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3)
 ]
-PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
-NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-PriceIn = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
-QuantityIn = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=4)]
-PercentIn = Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)]
-Id = Annotated[int, Field(gt=0, lt=2**62)]
+PositiveMoney = Annotated[Decimal, fields.money(gt=0)]
+NonNegativeMoney = Annotated[Decimal, fields.money(ge=0)]
+PriceIn = Annotated[Decimal, fields.decimal(ge=0, le=MAX_RATE, places=4)]
+QuantityIn = Annotated[Decimal, fields.decimal(gt=0, le=MAX_QUANTITY, places=4)]
+HoursIn = Annotated[Decimal, fields.decimal(gt=0, le=MAX_HOURS, places=4)]
+PercentIn = Annotated[Decimal, fields.decimal(ge=0, le=Decimal(100), places=4)]
+DiscountIn = Annotated[Decimal, fields.decimal(ge=0, le=MAX_AMOUNT, places=4)]
+Reason = Annotated[str, fields.text(500)]
+ChequeNumber = Annotated[str, fields.name(20, pattern=r"^[0-9]{1,20}$")]
+Count = Annotated[int, Strict()]
 
 
 class Command(BaseModel):
@@ -67,10 +77,8 @@ class FirmCreate(Command):
 class FirmUpdate(Command):
     name: LongName | None = Field(default=None, min_length=1)
     currency: Currency | None = None
-    matter_number_pattern: Annotated[str, StringConstraints(min_length=3, max_length=60)] | None = (
-        None
-    )
-    next_matter_number: Annotated[int, Field(ge=1, lt=10**12)] | None = None
+    matter_number_pattern: Annotated[str, fields.name(60, min_length=3)] | None = None
+    next_matter_number: Annotated[Count, Field(ge=1, lt=10**12)] | None = None
     _check_currency = field_validator("currency")(_currency)
 
     @field_validator("matter_number_pattern")
@@ -103,26 +111,26 @@ class UserUpdate(Command):
     email: Email | None = None
     role: Role | None = None
     default_rate: PriceIn | None = None
-    active: bool | None = None
-    is_primary_subscriber: bool | None = None
+    active: StrictBool | None = None
+    is_primary_subscriber: StrictBool | None = None
 
 
 class EmailIn(Command):
     address: Email
-    kind: Annotated[str, StringConstraints(max_length=20)] = "work"
-    primary: bool = False
+    kind: Label = "work"
+    primary: StrictBool = False
 
 
 class PhoneIn(Command):
-    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    kind: Annotated[str, StringConstraints(max_length=20)] = "work"
+    number: Annotated[str, fields.name(40, min_length=1)]
+    kind: Label = "work"
 
 
 class AddressIn(Command):
-    street: Annotated[str, StringConstraints(max_length=500)] = ""
+    street: Annotated[str, fields.text(500)] = ""
     city: Name = ""
     region: Name = ""
-    postal_code: Annotated[str, StringConstraints(max_length=30)] = ""
+    postal_code: Annotated[str, fields.name(30)] = ""
     country: Name = ""
 
 
@@ -133,7 +141,7 @@ class ContactCreate(Command):
     company_name: LongName = ""
     emails: list[EmailIn] = Field(default_factory=list, max_length=20)
     phones: list[PhoneIn] = Field(default_factory=list, max_length=20)
-    web_address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    web_address: Annotated[str, fields.name(1000)] = ""
     address: AddressIn | None = None
 
 
@@ -143,9 +151,7 @@ class ContactUpdate(Command):
     company_name: LongName | None = None
     emails: list[EmailIn] | None = Field(default=None, max_length=20)
     phones: list[PhoneIn] | None = Field(default=None, max_length=20)
-    web_address: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None
-    ) = None
+    web_address: Annotated[str, fields.name(1000)] | None = None
     address: AddressIn | None = None
 
 
@@ -153,18 +159,14 @@ class MatterCreate(Command):
     client_id: Id
     description: Text = ""
     status: MatterStatus = MatterStatus.open
-    number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None
-    ) = None
-    open_date: dt.date | None = None
+    number: Annotated[str, fields.name(60, min_length=1)] | None = None
+    open_date: Date | None = None
 
 
 class MatterUpdate(Command):
     description: Text | None = None
     status: MatterStatus | None = None
-    number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None
-    ) = None
+    number: Annotated[str, fields.name(60, min_length=1)] | None = None
 
 
 class CategoryCreate(Command):
@@ -175,13 +177,13 @@ class CategoryCreate(Command):
 class CategoryUpdate(Command):
     name: Name | None = Field(default=None, min_length=1)
     default_price: PriceIn | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class TimeEntryCreate(Command):
     matter_id: Id
-    date: dt.date
-    hours: QuantityIn
+    date: Date
+    hours: HoursIn
     user_id: Id | None = None
     rate: PriceIn | None = None
     category_id: Id | None = None
@@ -189,8 +191,8 @@ class TimeEntryCreate(Command):
 
 
 class TimeEntryUpdate(Command):
-    date: dt.date | None = None
-    hours: QuantityIn | None = None
+    date: Date | None = None
+    hours: HoursIn | None = None
     rate: PriceIn | None = None
     category_id: Id | None = None
     description: Text | None = None
@@ -198,7 +200,7 @@ class TimeEntryUpdate(Command):
 
 class ExpenseEntryCreate(Command):
     matter_id: Id
-    date: dt.date
+    date: Date
     quantity: QuantityIn = Decimal("1")
     unit_price: PriceIn
     user_id: Id | None = None
@@ -208,7 +210,7 @@ class ExpenseEntryCreate(Command):
 
 
 class ExpenseEntryUpdate(Command):
-    date: dt.date | None = None
+    date: Date | None = None
     quantity: QuantityIn | None = None
     unit_price: PriceIn | None = None
     category_id: Id | None = None
@@ -217,29 +219,29 @@ class ExpenseEntryUpdate(Command):
 
 
 class BillSettingsUpdate(Command):
-    primary_tax_name: Annotated[str, StringConstraints(max_length=60)] | None = None
+    primary_tax_name: Annotated[str, fields.name(60)] | None = None
     primary_tax_rate: PercentIn | None = None
-    primary_tax_on_time: bool | None = None
-    primary_tax_on_expenses: bool | None = None
-    secondary_tax_name: Annotated[str, StringConstraints(max_length=60)] | None = None
+    primary_tax_on_time: StrictBool | None = None
+    primary_tax_on_expenses: StrictBool | None = None
+    secondary_tax_name: Annotated[str, fields.name(60)] | None = None
     secondary_tax_rate: PercentIn | None = None
-    secondary_tax_on_time: bool | None = None
-    secondary_tax_on_expenses: bool | None = None
-    hard_soft_costs_enabled: bool | None = None
-    next_bill_number: Annotated[int, Field(ge=1, lt=10**15)] | None = None
-    payment_terms_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    secondary_tax_on_time: StrictBool | None = None
+    secondary_tax_on_expenses: StrictBool | None = None
+    hard_soft_costs_enabled: StrictBool | None = None
+    next_bill_number: Annotated[Count, Field(ge=1, lt=10**15)] | None = None
+    payment_terms_days: Annotated[Count, Field(ge=0, le=3650)] | None = None
 
 
 class BillCreate(Command):
     client_id: Id
     matter_ids: list[Id] | None = Field(default=None, max_length=500)
-    from_date: dt.date | None = None
-    to_date: dt.date | None = None
-    issue_date: dt.date | None = None
-    due_date: dt.date | None = None
+    from_date: Date | None = None
+    to_date: Date | None = None
+    issue_date: Date | None = None
+    due_date: Date | None = None
     currency: Currency | None = None
     discount_kind: DiscountKind = DiscountKind.none
-    discount_value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)] = Decimal("0")
+    discount_value: DiscountIn = Decimal("0")
     memo: Text = ""
     _check_currency = field_validator("currency")(_currency)
 
@@ -251,15 +253,15 @@ class BillLineEdit(Command):
     price: PriceIn | None = None
 
 
-BillNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+BillNumber = Annotated[str, fields.name(40, min_length=1)]
 
 
 class BillUpdate(Command):
     number: BillNumber | None = None
-    issue_date: dt.date | None = None
-    due_date: dt.date | None = None
+    issue_date: Date | None = None
+    due_date: Date | None = None
     discount_kind: DiscountKind | None = None
-    discount_value: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)] | None = None
+    discount_value: DiscountIn | None = None
     memo: Text | None = None
     lines: list[BillLineEdit] = Field(default_factory=list, max_length=10000)
     remove_line_ids: list[Id] = Field(default_factory=list, max_length=10000)
@@ -272,10 +274,10 @@ class AllocationIn(Command):
 
 class PaymentCreate(Command):
     client_id: Id
-    date: dt.date
+    date: Date
     amount: PositiveMoney
     method: PaymentMethod = PaymentMethod.cheque
-    reference: Annotated[str, StringConstraints(max_length=100)] = ""
+    reference: Annotated[str, fields.name(100)] = ""
     source: PaymentSource = PaymentSource.operating
     client_funds_account_id: Id | None = None
     matter_id: Id | None = None
@@ -283,32 +285,32 @@ class PaymentCreate(Command):
 
 
 class PaymentUpdate(Command):
-    date: dt.date | None = None
+    date: Date | None = None
     amount: PositiveMoney | None = None
     method: PaymentMethod | None = None
-    reference: Annotated[str, StringConstraints(max_length=100)] | None = None
+    reference: Annotated[str, fields.name(100)] | None = None
     allocations: list[AllocationIn] | None = Field(default=None, min_length=1, max_length=500)
-    reason: Annotated[str, StringConstraints(max_length=500)] = ""
+    reason: Reason = ""
 
 
 class CreditNoteCreate(Command):
     bill_id: Id
     amount: PositiveMoney
-    date: dt.date
+    date: Date
     reason: Text = ""
 
 
 class InterestChargeCreate(Command):
     bill_id: Id
-    rate: Annotated[Decimal, Field(gt=0, le=100, max_digits=7, decimal_places=4)]
-    charged_on: dt.date
+    rate: Annotated[Decimal, fields.decimal(gt=0, le=Decimal(100), places=4)]
+    charged_on: Date
     note: Text = ""
 
 
 class ClientFundsAccountCreate(Command):
     name: Name = Field(min_length=1)
     bank_name: Name = ""
-    account_number_last4: Annotated[str, StringConstraints(pattern=r"^\d{0,4}$")] = ""
+    account_number_last4: Annotated[str, fields.name(4, pattern=r"^[0-9]{0,4}$")] = ""
     currency: Currency | None = None
     _check_currency = field_validator("currency")(_currency)
 
@@ -319,7 +321,7 @@ class TrustDeposit(Command):
     client_id: Id
     matter_id: Id | None = None
     amount: PositiveMoney
-    date: dt.date
+    date: Date
     source: LongName = ""
     description: Text = ""
 
@@ -330,19 +332,17 @@ class TrustDisbursement(Command):
     client_id: Id
     matter_id: Id | None = None
     amount: PositiveMoney
-    date: dt.date
+    date: Date
     payee_name: LongName = Field(min_length=1)
     method: DisbursementMethod = DisbursementMethod.cheque
-    cheque_number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{1,20}$")] | None
-    ) = None
+    cheque_number: ChequeNumber | None = None
     description: Text = ""
 
 
 class TrustReversal(Command):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    date: dt.date | None = None
+    reason: Annotated[str, fields.text(500, min_length=1, strip=True)]
+    date: Date | None = None
 
 
 class ChequeNumberIn(Command):
-    cheque_number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{1,20}$")]
+    cheque_number: ChequeNumber

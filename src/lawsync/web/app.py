@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from lawsync import __version__
@@ -16,9 +16,7 @@ from lawsync.practice.services.context import Ledger
 from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors
 from lawsync.web.api.routes import billing, money_in, people, quickbooks, quickbooks_connect, work
-
-MAX_BODY_BYTES = 2 * 1024 * 1024
-
+from lawsync.web.request_guard import RequestGuard
 
 SANDBOX_PREFIX = "/qbo"
 
@@ -64,19 +62,10 @@ def create_app(
     app.state.settings = settings
     errors.install(app)
 
-    @app.middleware("http")
-    async def _limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return JSONResponse(
-                errors.error_body(
-                    "too_large", f"Request bodies are limited to {MAX_BODY_BYTES} bytes."
-                ),
-                413,
-            )
-        return await call_next(request)
+    app.add_middleware(
+        RequestGuard,
+        respond=lambda r: JSONResponse(errors.error_body(r.code, r.message, r.field), r.status),
+    )
 
     for module in (people, work, billing, money_in, quickbooks, quickbooks_connect):
         app.include_router(module.router, prefix="/api/v1")

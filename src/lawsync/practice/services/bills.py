@@ -17,7 +17,7 @@ from typing import cast
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, lazyload
 
-from lawsync.money import ZERO, line_amount, percent_of
+from lawsync.money import ZERO, percent_of
 from lawsync.practice import billing
 from lawsync.practice.commands import BillCreate, BillUpdate
 from lawsync.practice.errors import (
@@ -27,6 +27,7 @@ from lawsync.practice.errors import (
     PaymentError,
     RuleViolation,
 )
+from lawsync.practice.fields import MAX_HOURS
 from lawsync.practice.models import (
     Bill,
     BillLine,
@@ -93,6 +94,7 @@ def recompute(bill: Bill) -> None:
         bill.discount_kind,
         Decimal(bill.discount_value),
     )
+    billing.check_total(max(totals.subtotal, totals.total))
     bill.subtotal = totals.subtotal
     bill.primary_tax_total = totals.primary_tax
     bill.secondary_tax_total = totals.secondary_tax
@@ -140,7 +142,7 @@ def _make_line(
 ) -> BillLine:
     quantity = entry.hours if isinstance(entry, TimeEntry) else entry.quantity
     price = entry.rate if isinstance(entry, TimeEntry) else entry.unit_price
-    amount = line_amount(Decimal(quantity), Decimal(price))
+    amount = billing.bounded_line_amount(Decimal(quantity), Decimal(price), field="lines")
     taxes = billing.line_taxes(kind, amount, *rules)
     return BillLine(
         firm_id=entry.firm_id,
@@ -376,10 +378,16 @@ def _edit_line(
     if description is not None:
         line.description = description
     if quantity is not None:
+        if line.time_entry_id and quantity > MAX_HOURS:
+            raise InvalidInput(
+                f"A time line records at most {MAX_HOURS} hours.", field="lines.quantity"
+            )
         line.quantity = quantity
     if price is not None:
         line.price = price
-    line.amount = line_amount(Decimal(line.quantity), Decimal(line.price))
+    line.amount = billing.bounded_line_amount(
+        Decimal(line.quantity), Decimal(line.price), field="lines"
+    )
     line.primary_tax = percent_of(line.amount, Decimal(line.primary_tax_rate))
     line.secondary_tax = percent_of(line.amount, Decimal(line.secondary_tax_rate))
     # The entry behind the line follows the edit, so the work record and the bill agree.

@@ -24,6 +24,7 @@ from lawsync.practice.commands import (
     TrustReversal,
 )
 from lawsync.practice.errors import InsufficientClientFunds, InvalidInput, RuleViolation
+from lawsync.practice.fields import MAX_TOTAL
 from lawsync.practice.models import (
     ClientFundsAccount,
     ClientFundsBalance,
@@ -163,6 +164,7 @@ def _move(session: Session, txn: ClientFundsTransaction) -> None:
             ClientFundsBalance.client_id == txn.client_id,
             ClientFundsBalance.matter_key == matter_key,
             new_balance >= 0,
+            new_balance <= MAX_TOTAL,
         )
         .values(balance=new_balance)
         .execution_options(synchronize_session=False)
@@ -176,6 +178,13 @@ def _move(session: Session, txn: ClientFundsTransaction) -> None:
             )
         ).scalar_one()
         whose = "this matter" if txn.matter_id else "this client (not held for a matter)"
+        if amount > 0:
+            raise InvalidInput(
+                f"Refused: {whose} already holds {Decimal(held):.2f} in this account; a trust "
+                f"balance may hold at most {MAX_TOTAL}.",
+                field="amount",
+                code="amount_too_large",
+            )
         raise InsufficientClientFunds(
             f"Refused: {whose} holds {Decimal(held):.2f} in this account, so taking "
             f"{-amount:.2f} would leave a negative trust balance.",

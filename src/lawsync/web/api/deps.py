@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from lawsync.practice.errors import PracticeError
+from lawsync.practice.fields import IdParam
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import authenticate
 
@@ -45,13 +46,16 @@ class Paging:
 
 
 def get_paging(
-    cursor: Annotated[
-        int | None, Query(ge=0, lt=2**62, description="next_cursor of the previous page")
-    ] = None,
+    cursor: Annotated[IdParam | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Paging:
     return Paging(cursor, limit)
 
+
+# A record's id in a path: past the column's range (or not a number) it names no record: 404.
+PathId = Annotated[IdParam, Path(description="The record's id.")]
+# An id in a query string: one that cannot exist is a mistake: 422.
+QueryId = Annotated[IdParam | None, Query()]
 
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -38,7 +38,11 @@ def install(app: FastAPI) -> None:
             return JSONResponse(
                 error_body("malformed_json", "The request body is not valid JSON."), 400
             )
-        field = _field(first.get("loc", ()))
+        loc = first.get("loc", ())
+        if loc and loc[0] == "path":
+            # /bills/abc or /bills/99999999999999999999 names no record, like /bills/123456.
+            return JSONResponse(error_body("not_found", "No such record in this firm."), 404)
+        field = _field(loc)
         message = str(first.get("msg", "Invalid value"))
         if field:
             message = f"{field}: {message}"

@@ -16,7 +16,7 @@ from lawsync.practice.commands import (
 from lawsync.practice.models import BillState
 from lawsync.practice.services import adjustments, bill_settings, bills
 from lawsync.web.api import serialize
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
 router = APIRouter()
 Reason = Annotated[str, Body(embed=True, max_length=500)]
@@ -40,7 +40,7 @@ def list_bills(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    client_id: int | None = None,
+    client_id: QueryId = None,
     state: BillState | None = None,
 ) -> dict[str, Any]:
     found = bills.list_bills(ledger, actor, paging.cursor, paging.limit, client_id, state)
@@ -53,39 +53,39 @@ def create_bill(ledger: LedgerDep, actor: ActorDep, cmd: BillCreate) -> dict[str
 
 
 @router.get("/bills/{bill_id}")
-def get_bill(ledger: LedgerDep, actor: ActorDep, bill_id: int) -> dict[str, Any]:
+def get_bill(ledger: LedgerDep, actor: ActorDep, bill_id: PathId) -> dict[str, Any]:
     return serialize.bill(bills.get_bill(ledger, actor, bill_id))
 
 
 @router.patch("/bills/{bill_id}")
 def update_bill(
-    ledger: LedgerDep, actor: ActorDep, bill_id: int, cmd: BillUpdate
+    ledger: LedgerDep, actor: ActorDep, bill_id: PathId, cmd: BillUpdate
 ) -> dict[str, Any]:
     return serialize.bill(bills.update_bill(ledger, actor, bill_id, cmd))
 
 
 @router.post("/bills/{bill_id}/approve")
-def approve_bill(ledger: LedgerDep, actor: ActorDep, bill_id: int) -> dict[str, Any]:
+def approve_bill(ledger: LedgerDep, actor: ActorDep, bill_id: PathId) -> dict[str, Any]:
     bills.approve_bill(ledger, actor, bill_id)
     return serialize.bill(bills.get_bill(ledger, actor, bill_id))
 
 
 @router.post("/bills/{bill_id}/void")
 def void_bill(
-    ledger: LedgerDep, actor: ActorDep, bill_id: int, reason: Reason = ""
+    ledger: LedgerDep, actor: ActorDep, bill_id: PathId, reason: Reason = ""
 ) -> dict[str, Any]:
     return serialize.bill(bills.void_bill(ledger, actor, bill_id, reason))
 
 
 @router.delete("/bills/{bill_id}", response_model=None)
-def delete_bill(ledger: LedgerDep, actor: ActorDep, bill_id: int) -> dict[str, Any] | Response:
+def delete_bill(ledger: LedgerDep, actor: ActorDep, bill_id: PathId) -> dict[str, Any] | Response:
     kept = bills.delete_bill(ledger, actor, bill_id)
     return Response(status_code=204) if kept is None else serialize.bill(kept)
 
 
 @router.get("/credit-notes")
 def list_credit_notes(
-    ledger: LedgerDep, actor: ActorDep, paging: PagingDep, bill_id: int | None = None
+    ledger: LedgerDep, actor: ActorDep, paging: PagingDep, bill_id: QueryId = None
 ) -> dict[str, Any]:
     found = adjustments.list_credit_notes(ledger, actor, paging.cursor, paging.limit, bill_id)
     return serialize.page(found, serialize.credit_note)
@@ -97,20 +97,20 @@ def create_credit_note(ledger: LedgerDep, actor: ActorDep, cmd: CreditNoteCreate
 
 
 @router.get("/credit-notes/{note_id}")
-def get_credit_note(ledger: LedgerDep, actor: ActorDep, note_id: int) -> dict[str, Any]:
+def get_credit_note(ledger: LedgerDep, actor: ActorDep, note_id: PathId) -> dict[str, Any]:
     return serialize.credit_note(adjustments.get_credit_note(ledger, actor, note_id))
 
 
 @router.post("/credit-notes/{note_id}/void")
 def void_credit_note(
-    ledger: LedgerDep, actor: ActorDep, note_id: int, reason: Reason = ""
+    ledger: LedgerDep, actor: ActorDep, note_id: PathId, reason: Reason = ""
 ) -> dict[str, Any]:
     return serialize.credit_note(adjustments.void_credit_note(ledger, actor, note_id, reason))
 
 
 @router.get("/interest-charges")
 def list_interest_charges(
-    ledger: LedgerDep, actor: ActorDep, paging: PagingDep, bill_id: int | None = None
+    ledger: LedgerDep, actor: ActorDep, paging: PagingDep, bill_id: QueryId = None
 ) -> dict[str, Any]:
     found = adjustments.list_interest_charges(ledger, actor, paging.cursor, paging.limit, bill_id)
     return serialize.page(found, serialize.interest_charge)
@@ -124,13 +124,13 @@ def create_interest_charge(
 
 
 @router.get("/interest-charges/{charge_id}")
-def get_interest_charge(ledger: LedgerDep, actor: ActorDep, charge_id: int) -> dict[str, Any]:
+def get_interest_charge(ledger: LedgerDep, actor: ActorDep, charge_id: PathId) -> dict[str, Any]:
     return serialize.interest_charge(adjustments.get_interest_charge(ledger, actor, charge_id))
 
 
 @router.post("/interest-charges/{charge_id}/void")
 def void_interest_charge(
-    ledger: LedgerDep, actor: ActorDep, charge_id: int, reason: Reason = ""
+    ledger: LedgerDep, actor: ActorDep, charge_id: PathId, reason: Reason = ""
 ) -> dict[str, Any]:
     charge = adjustments.void_interest_charge(ledger, actor, charge_id, reason)
     return serialize.interest_charge(charge)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -16,16 +15,17 @@ from lawsync.practice.commands import (
     TrustDisbursement,
     TrustReversal,
 )
+from lawsync.practice.fields import Date
 from lawsync.practice.services import client_funds, payments, reports
 from lawsync.web.api import serialize
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
 router = APIRouter()
 
 
 @router.get("/payments")
 def list_payments(
-    ledger: LedgerDep, actor: ActorDep, paging: PagingDep, client_id: int | None = None
+    ledger: LedgerDep, actor: ActorDep, paging: PagingDep, client_id: QueryId = None
 ) -> dict[str, Any]:
     found = payments.list_payments(ledger, actor, paging.cursor, paging.limit, client_id)
     return serialize.page(found, serialize.payment)
@@ -37,13 +37,13 @@ def create_payment(ledger: LedgerDep, actor: ActorDep, cmd: PaymentCreate) -> di
 
 
 @router.get("/payments/{payment_id}")
-def get_payment(ledger: LedgerDep, actor: ActorDep, payment_id: int) -> dict[str, Any]:
+def get_payment(ledger: LedgerDep, actor: ActorDep, payment_id: PathId) -> dict[str, Any]:
     return serialize.payment(payments.get_payment(ledger, actor, payment_id))
 
 
 @router.patch("/payments/{payment_id}")
 def update_payment(
-    ledger: LedgerDep, actor: ActorDep, payment_id: int, cmd: PaymentUpdate
+    ledger: LedgerDep, actor: ActorDep, payment_id: PathId, cmd: PaymentUpdate
 ) -> dict[str, Any]:
     return serialize.payment(payments.update_payment(ledger, actor, payment_id, cmd))
 
@@ -52,7 +52,7 @@ def update_payment(
 def delete_payment(
     ledger: LedgerDep,
     actor: ActorDep,
-    payment_id: int,
+    payment_id: PathId,
     reason: Annotated[str, Query(max_length=500)] = "",
 ) -> dict[str, Any]:
     return serialize.payment(payments.delete_payment(ledger, actor, payment_id, reason))
@@ -72,7 +72,7 @@ def create_account(
 
 
 @router.get("/client-funds-accounts/{account_id}")
-def get_account(ledger: LedgerDep, actor: ActorDep, account_id: int) -> dict[str, Any]:
+def get_account(ledger: LedgerDep, actor: ActorDep, account_id: PathId) -> dict[str, Any]:
     account, balance = client_funds.get_account_with_balance(ledger, actor, account_id)
     return serialize.client_funds_account(account, balance)
 
@@ -81,10 +81,10 @@ def get_account(ledger: LedgerDep, actor: ActorDep, account_id: int) -> dict[str
 def client_funds_ledger(
     ledger: LedgerDep,
     actor: ActorDep,
-    account_id: int,
-    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
-    client_id: int | None = None,
+    account_id: PathId,
+    date_from: Annotated[Date | None, Query(alias="from")] = None,
+    date_to: Annotated[Date | None, Query(alias="to")] = None,
+    client_id: QueryId = None,
 ) -> dict[str, Any]:
     report = reports.client_funds_ledger(ledger, actor, account_id, date_from, date_to, client_id)
     return serialize.ledger_report(report)
@@ -95,8 +95,8 @@ def list_transactions(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    account_id: int | None = None,
-    client_id: int | None = None,
+    account_id: QueryId = None,
+    client_id: QueryId = None,
 ) -> dict[str, Any]:
     found = client_funds.list_transactions(
         ledger, actor, paging.cursor, paging.limit, account_id, client_id
@@ -118,13 +118,13 @@ def create_transaction(
 
 
 @router.get("/client-funds-transactions/{txn_id}")
-def get_transaction(ledger: LedgerDep, actor: ActorDep, txn_id: int) -> dict[str, Any]:
+def get_transaction(ledger: LedgerDep, actor: ActorDep, txn_id: PathId) -> dict[str, Any]:
     return serialize.client_funds_transaction(client_funds.get_transaction(ledger, actor, txn_id))
 
 
 @router.post("/client-funds-transactions/{txn_id}/reverse", status_code=201)
 def reverse_transaction(
-    ledger: LedgerDep, actor: ActorDep, txn_id: int, cmd: TrustReversal
+    ledger: LedgerDep, actor: ActorDep, txn_id: PathId, cmd: TrustReversal
 ) -> dict[str, Any]:
     txn = client_funds.reverse_transaction(ledger, actor, txn_id, cmd)
     return serialize.client_funds_transaction(txn)
@@ -132,7 +132,7 @@ def reverse_transaction(
 
 @router.post("/client-funds-transactions/{txn_id}/cheque-number")
 def set_cheque_number(
-    ledger: LedgerDep, actor: ActorDep, txn_id: int, cmd: ChequeNumberIn
+    ledger: LedgerDep, actor: ActorDep, txn_id: PathId, cmd: ChequeNumberIn
 ) -> dict[str, Any]:
     txn = client_funds.set_cheque_number(ledger, actor, txn_id, cmd)
     return serialize.client_funds_transaction(txn)

@@ -18,7 +18,7 @@ from lawsync.practice.commands import (
 from lawsync.practice.models import MatterStatus
 from lawsync.practice.services import contacts, firms
 from lawsync.web.api import serialize
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
 router = APIRouter()
 Id = Annotated[int, "path id"]
@@ -47,13 +47,13 @@ def create_user(ledger: LedgerDep, actor: ActorDep, cmd: UserCreate) -> dict[str
 
 
 @router.get("/users/{user_id}")
-def get_user(ledger: LedgerDep, actor: ActorDep, user_id: int) -> dict[str, Any]:
+def get_user(ledger: LedgerDep, actor: ActorDep, user_id: PathId) -> dict[str, Any]:
     return serialize.user(firms.get_user(ledger, actor, user_id))
 
 
 @router.patch("/users/{user_id}")
 def update_user(
-    ledger: LedgerDep, actor: ActorDep, user_id: int, cmd: UserUpdate
+    ledger: LedgerDep, actor: ActorDep, user_id: PathId, cmd: UserUpdate
 ) -> dict[str, Any]:
     return serialize.user(firms.update_user(ledger, actor, user_id, cmd))
 
@@ -62,7 +62,7 @@ def update_user(
 def issue_token(
     ledger: LedgerDep,
     actor: ActorDep,
-    user_id: int,
+    user_id: PathId,
     label: Annotated[str, Body(embed=True, max_length=100)] = "",
 ) -> dict[str, Any]:
     return {"token": firms.issue_token(ledger, actor, user_id, label)}
@@ -85,13 +85,13 @@ def create_contact(ledger: LedgerDep, actor: ActorDep, cmd: ContactCreate) -> di
 
 
 @router.get("/contacts/{contact_id}")
-def get_contact(ledger: LedgerDep, actor: ActorDep, contact_id: int) -> dict[str, Any]:
+def get_contact(ledger: LedgerDep, actor: ActorDep, contact_id: PathId) -> dict[str, Any]:
     return serialize.contact(contacts.get_contact(ledger, actor, contact_id))
 
 
 @router.patch("/contacts/{contact_id}")
 def update_contact(
-    ledger: LedgerDep, actor: ActorDep, contact_id: int, cmd: ContactUpdate
+    ledger: LedgerDep, actor: ActorDep, contact_id: PathId, cmd: ContactUpdate
 ) -> dict[str, Any]:
     return serialize.contact(contacts.update_contact(ledger, actor, contact_id, cmd))
 
@@ -101,7 +101,7 @@ def list_matters(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    client_id: int | None = None,
+    client_id: QueryId = None,
     status: MatterStatus | None = None,
 ) -> dict[str, Any]:
     found = contacts.list_matters(ledger, actor, paging.cursor, paging.limit, client_id, status)
@@ -114,13 +114,13 @@ def create_matter(ledger: LedgerDep, actor: ActorDep, cmd: MatterCreate) -> dict
 
 
 @router.get("/matters/{matter_id}")
-def get_matter(ledger: LedgerDep, actor: ActorDep, matter_id: int) -> dict[str, Any]:
+def get_matter(ledger: LedgerDep, actor: ActorDep, matter_id: PathId) -> dict[str, Any]:
     return serialize.matter(contacts.get_matter(ledger, actor, matter_id))
 
 
 @router.patch("/matters/{matter_id}")
 def update_matter(
-    ledger: LedgerDep, actor: ActorDep, matter_id: int, cmd: MatterUpdate
+    ledger: LedgerDep, actor: ActorDep, matter_id: PathId, cmd: MatterUpdate
 ) -> dict[str, Any]:
     return serialize.matter(contacts.update_matter(ledger, actor, matter_id, cmd))
 
@@ -131,7 +131,7 @@ def list_audit_events(
     actor: ActorDep,
     paging: PagingDep,
     entity: Annotated[str | None, Query(max_length=40)] = None,
-    entity_id: int | None = None,
+    entity_id: QueryId = None,
 ) -> dict[str, Any]:
     found = firms.list_audit_events(ledger, actor, paging.cursor, paging.limit, entity, entity_id)
     return serialize.page(found, serialize.audit_event)

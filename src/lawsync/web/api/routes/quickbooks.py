@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from lawsync.sync import failures, settings
 from lawsync.sync.models import SyncFailure, SyncSettings
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId
 
 router = APIRouter(prefix="/quickbooks")
 
@@ -72,5 +72,5 @@ def list_failures(
 
 
 @router.post("/failures/{failure_id}/retry")
-def retry_failure(ledger: LedgerDep, actor: ActorDep, failure_id: int) -> dict[str, Any]:
+def retry_failure(ledger: LedgerDep, actor: ActorDep, failure_id: PathId) -> dict[str, Any]:
     return _failure(failures.request_retry(ledger, actor, failure_id))

@@ -17,7 +17,7 @@ from lawsync.practice.commands import (
 from lawsync.practice.models import ActivityCategory
 from lawsync.practice.services import entries
 from lawsync.web.api import serialize
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
 router = APIRouter()
 
@@ -39,12 +39,12 @@ def _category_routes(kind: str, path: str) -> None:
         return _render_category(entries.create_category(ledger, actor, kind, cmd))
 
     @router.get(f"/{path}/{{category_id}}", name=f"get_{kind}_category")
-    def get(ledger: LedgerDep, actor: ActorDep, category_id: int) -> dict[str, Any]:
+    def get(ledger: LedgerDep, actor: ActorDep, category_id: PathId) -> dict[str, Any]:
         return _render_category(entries.get_category(ledger, actor, kind, category_id))
 
     @router.patch(f"/{path}/{{category_id}}", name=f"update_{kind}_category")
     def update(
-        ledger: LedgerDep, actor: ActorDep, category_id: int, cmd: CategoryUpdate
+        ledger: LedgerDep, actor: ActorDep, category_id: PathId, cmd: CategoryUpdate
     ) -> dict[str, Any]:
         return _render_category(entries.update_category(ledger, actor, kind, category_id, cmd))
 
@@ -58,7 +58,7 @@ def list_time_entries(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    matter_id: int | None = None,
+    matter_id: QueryId = None,
     unbilled: bool | None = None,
 ) -> dict[str, Any]:
     found = entries.list_time_entries(
@@ -73,19 +73,19 @@ def create_time_entry(ledger: LedgerDep, actor: ActorDep, cmd: TimeEntryCreate) 
 
 
 @router.get("/time-entries/{entry_id}")
-def get_time_entry(ledger: LedgerDep, actor: ActorDep, entry_id: int) -> dict[str, Any]:
+def get_time_entry(ledger: LedgerDep, actor: ActorDep, entry_id: PathId) -> dict[str, Any]:
     return serialize.time_entry(entries.get_time_entry(ledger, actor, entry_id))
 
 
 @router.patch("/time-entries/{entry_id}")
 def update_time_entry(
-    ledger: LedgerDep, actor: ActorDep, entry_id: int, cmd: TimeEntryUpdate
+    ledger: LedgerDep, actor: ActorDep, entry_id: PathId, cmd: TimeEntryUpdate
 ) -> dict[str, Any]:
     return serialize.time_entry(entries.update_time_entry(ledger, actor, entry_id, cmd))
 
 
 @router.delete("/time-entries/{entry_id}", status_code=204)
-def delete_time_entry(ledger: LedgerDep, actor: ActorDep, entry_id: int) -> Response:
+def delete_time_entry(ledger: LedgerDep, actor: ActorDep, entry_id: PathId) -> Response:
     entries.delete_time_entry(ledger, actor, entry_id)
     return Response(status_code=204)
 
@@ -95,7 +95,7 @@ def list_expense_entries(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    matter_id: int | None = None,
+    matter_id: QueryId = None,
     unbilled: bool | None = None,
 ) -> dict[str, Any]:
     found = entries.list_expense_entries(
@@ -112,18 +112,18 @@ def create_expense_entry(
 
 
 @router.get("/expense-entries/{entry_id}")
-def get_expense_entry(ledger: LedgerDep, actor: ActorDep, entry_id: int) -> dict[str, Any]:
+def get_expense_entry(ledger: LedgerDep, actor: ActorDep, entry_id: PathId) -> dict[str, Any]:
     return serialize.expense_entry(entries.get_expense_entry(ledger, actor, entry_id))
 
 
 @router.patch("/expense-entries/{entry_id}")
 def update_expense_entry(
-    ledger: LedgerDep, actor: ActorDep, entry_id: int, cmd: ExpenseEntryUpdate
+    ledger: LedgerDep, actor: ActorDep, entry_id: PathId, cmd: ExpenseEntryUpdate
 ) -> dict[str, Any]:
     return serialize.expense_entry(entries.update_expense_entry(ledger, actor, entry_id, cmd))
 
 
 @router.delete("/expense-entries/{entry_id}", status_code=204)
-def delete_expense_entry(ledger: LedgerDep, actor: ActorDep, entry_id: int) -> Response:
+def delete_expense_entry(ledger: LedgerDep, actor: ActorDep, entry_id: PathId) -> Response:
     entries.delete_expense_entry(ledger, actor, entry_id)
     return Response(status_code=204)
