@@ -42,7 +42,7 @@ MAX_ID = 2**63 - 1
 MAX_AMOUNT = Decimal("999999999.99")
 # Anything that adds amounts up and is stored: a bill's total, a trust bucket's balance.
 MAX_TOTAL = Decimal("9999999999.99")
-MAX_RATE = Decimal("99999999.9999")
+MAX_RATE = Decimal("999999999.9999")
 MAX_QUANTITY = Decimal("9999999.9999")
 MAX_HOURS = Decimal("24")
 

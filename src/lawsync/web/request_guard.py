@@ -117,15 +117,17 @@ def parse_body(body: bytes) -> Any:
 
 
 def check_query(raw: bytes) -> None:
+    for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1"):
+        name = _utf8(key, key)
+        _check_text(name, name)
+        _check_text(_utf8(value, name), name)
+
+
+def _utf8(text: str, field: str) -> str:
     try:
-        pairs = parse_qsl(
-            raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict"
-        )
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Refusal(422, "invalid", "The query string is not UTF-8 text.") from exc
-    for key, value in pairs:
-        _check_text(key, key)
-        _check_text(value, key)
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refusal(422, "invalid", f"{field}: the value is not UTF-8 text.", field) from exc
 
 
 def _is_json(scope: Scope) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.billing import bounded_line_amount
@@ -17,7 +17,6 @@ from lawsync.practice.commands import (
     TimeEntryUpdate,
 )
 from lawsync.practice.errors import InvalidInput, RuleViolation
-from lawsync.practice.fields import MAX_HOURS
 from lawsync.practice.models import (
     ActivityCategory,
     BillSettings,
@@ -169,25 +168,6 @@ def _unbilled(entry: TimeEntry | ExpenseEntry) -> None:
         )
 
 
-def _check_day(session: Session, entry: TimeEntry) -> None:
-    """A timekeeper's entries on one day add up to at most 24 hours."""
-    others = session.execute(
-        select(func.coalesce(func.sum(TimeEntry.hours), 0)).where(
-            TimeEntry.user_id == entry.user_id,
-            TimeEntry.date == entry.date,
-            TimeEntry.id != (entry.id or 0),
-        )
-    ).scalar_one()
-    total = Decimal(str(others)) + Decimal(entry.hours)
-    if total > MAX_HOURS:
-        raise InvalidInput(
-            f"This timekeeper would have {total.normalize():f} hours on {entry.date}; "
-            f"a day holds at most {MAX_HOURS}.",
-            field="hours",
-            code="too_many_hours",
-        )
-
-
 def create_time_entry(ledger: Ledger, actor: Actor, cmd: TimeEntryCreate) -> TimeEntry:
     with ledger.uow(actor) as uow:
         s = uow.session
@@ -216,7 +196,6 @@ def create_time_entry(ledger: Ledger, actor: Actor, cmd: TimeEntryCreate) -> Tim
             amount=bounded_line_amount(cmd.hours, rate, field="hours"),
             description=cmd.description,
         )
-        _check_day(s, entry)
         s.add(entry)
         s.flush()
         audit(s, actor, "time_entry", entry.id, "create", snapshot(entry, TIME_FIELDS))
@@ -241,7 +220,6 @@ def update_time_entry(
                 setattr(entry, key, value)
         entry.amount = bounded_line_amount(Decimal(entry.hours), Decimal(entry.rate), field="hours")
         s.flush()
-        _check_day(s, entry)
         audit(
             s, actor, "time_entry", entry.id, "update", diff(before, snapshot(entry, TIME_FIELDS))
         )

@@ -18,8 +18,11 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
     return {"error": {"code": code, "message": message, "field": field}}
 
 
-def _field(loc: Any) -> str | None:
+def _field(loc: Any, body: Any = None) -> str | None:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # A body told apart by its "kind" reports the kind first ("deposit.amount"); drop it.
+    if parts and isinstance(body, dict) and parts[0] == body.get("kind"):
+        parts = parts[1:]
     # pydantic names the failing branch of a union (e.g. "function-after[...]"); drop those.
     parts = [p for p in parts if "[" not in p and not p.startswith("function-")]
     return ".".join(parts) or None
@@ -42,7 +45,7 @@ def install(app: FastAPI) -> None:
         if loc and loc[0] == "path":
             # /bills/abc or /bills/99999999999999999999 names no record, like /bills/123456.
             return JSONResponse(error_body("not_found", "No such record in this firm."), 404)
-        field = _field(loc)
+        field = _field(loc, exc.body)
         message = str(first.get("msg", "Invalid value"))
         if field:
             message = f"{field}: {message}"
