@@ -147,7 +147,7 @@ def test_bill_numbers_are_unique(firm: Firm) -> None:
     _, _, a = builders.billed_client(firm)
     _, _, b = builders.billed_client(firm)
     r = firm.api.patch(f"/bills/{b['id']}", json={"number": a["number"]})
-    assert r.status_code == 422 and r.json()["error"]["code"] == "duplicate"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate"
 
 
 def test_voiding_a_bill_releases_its_entries(firm: Firm) -> None:

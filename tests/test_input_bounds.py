@@ -370,3 +370,10 @@ def test_a_declared_length_past_the_limit_is_refused_unread_on_any_route(
         sock.sendall(head)
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u00a0"])
+def test_a_name_that_is_required_cannot_be_blank(firm: Firm, name: str) -> None:
+    for path in ["/activity-categories", "/expense-categories", "/client-funds-accounts"]:
+        assert _error(firm.api.post(path, json={"name": name}), 422)["field"] == "name", path
+    assert firm.get("/activity-categories")["data"] == []

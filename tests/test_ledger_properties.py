@@ -101,9 +101,10 @@ APPROVED = (BillState.approved, BillState.paid)
 
 days = st.integers(min_value=0, max_value=60).map(lambda n: D0 + dt.timedelta(days=n))
 # Besides arbitrary values of four decimals, quantities in halves and quarters and prices in whole
-# cents, so that products land exactly on half a cent and the rounding rule matters.
+# cents, so that products land exactly on half a cent and the rounding rule matters. An entry
+# records at most 24 hours (lawsync.practice.fields).
 quantities = st.one_of(
-    st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("40"), places=4),
+    st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("24"), places=4),
     st.sampled_from(["0.5", "1.5", "0.25", "2.5", "0.125", "0.1"]).map(Decimal),
 )
 prices = st.one_of(

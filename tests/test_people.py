@@ -58,7 +58,7 @@ def test_a_deactivated_users_token_stops_working(firm: Firm, server_url: str) ->
 def test_user_emails_are_unique_within_a_firm(firm: Firm) -> None:
     firm.post("/users", {"name": "A", "email": "same@example.com"})
     r = firm.api.post("/users", json={"name": "B", "email": "SAME@example.com"})
-    assert r.status_code == 422 and r.json()["error"]["code"] == "duplicate"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate"
 
 
 def test_person_and_company_contacts_get_a_stable_display_name(firm: Firm) -> None:
@@ -140,7 +140,7 @@ def test_matters_are_numbered_in_sequence_and_numbers_are_unique(firm: Firm) -> 
     custom = builders.matter(firm, c["id"], number="LIT-7")
     assert custom["number"] == "LIT-7"
     r = firm.api.post("/matters", json={"client_id": c["id"], "number": "LIT-7"})
-    assert r.status_code == 422 and r.json()["error"]["code"] == "duplicate"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate"
     assert firm.get("/matters", client_id=c["id"])["data"][-1]["number"] == "LIT-7"
 
 

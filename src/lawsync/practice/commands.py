@@ -16,10 +16,11 @@ from pydantic import (
     Strict,
     StrictBool,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
 
-from lawsync.money import is_currency_code
+from lawsync.money import ISO_4217, is_currency_code
 from lawsync.practice import fields
 from lawsync.practice.fields import MAX_AMOUNT, MAX_HOURS, MAX_QUANTITY, MAX_RATE, Date, Id
 from lawsync.practice.models import (
@@ -42,7 +43,9 @@ Email = Annotated[
 ]
 Label = Annotated[str, fields.name(20)]
 Currency = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3)
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3),
+    WithJsonSchema({"type": "string", "enum": sorted(ISO_4217)}),
 ]
 PositiveMoney = Annotated[Decimal, fields.money(gt=0)]
 NonNegativeMoney = Annotated[Decimal, fields.money(ge=0)]

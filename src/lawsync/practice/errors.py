@@ -5,6 +5,7 @@ PracticeError                 (code, message, field)
 ├── Forbidden                 403  the user's role may not do this
 ├── InvalidInput              422  a value breaks a rule of its own (length, format, range)
 └── RuleViolation             409  the request is well-formed but the books forbid it
+    ├── Duplicate                  a name or number that must be unique is taken
     ├── BillStateError             e.g. approving an empty bill, editing a void bill
     ├── PaymentError               e.g. paying more than a bill's balance
     └── InsufficientClientFunds    a client's or matter's trust balance would go below zero
@@ -47,6 +48,10 @@ class InvalidInput(PracticeError):
 class RuleViolation(PracticeError):
     http_status = 409
     code = "rule_violation"
+
+
+class Duplicate(RuleViolation):
+    code = "duplicate"
 
 
 class BillStateError(RuleViolation):

@@ -61,6 +61,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _NOT_IN_NAMES = re.compile("[\t\n\r\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 
+# The same rules spelled as JSON Schema patterns, so the OpenAPI document tells the truth.
+_TEXT_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+_NAME_CLASS = _TEXT_CLASS + r"\t\n\r\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff"
+TEXT_PATTERN = f"^[^{_TEXT_CLASS}]*$"
+# Trimmed, as names are stored: no whitespace at either end.
+NAME_PATTERN = f"^(?:[^\\s{_NAME_CLASS}](?:[^{_NAME_CLASS}]*[^\\s{_NAME_CLASS}])?)?$"
+
+
 def control_character(value: str) -> str | None:
     """The first character text may never carry, or None."""
     found = _CONTROL.search(value)
@@ -135,12 +143,19 @@ def _date_in_range(value: dt.date) -> dt.date:
     return value
 
 
-def _number_schema(places: int, le: Decimal) -> dict[str, Any]:
-    # Documented as the string form (what lawsync answers with); JSON numbers are accepted too.
-    whole = len(str(int(le)))
+def _number_schema(places: int, le: Decimal, gt: float | None, ge: float | None) -> dict[str, Any]:
+    """A JSON number, or the string form lawsync answers with."""
+    whole = max(1, len(str(int(le))) - 1)
+    not_zero = r"(?!0+(\.0+)?$)" if gt is not None else ""
+    low: dict[str, Any] = {"exclusiveMinimum": gt} if gt is not None else {"minimum": ge or 0}
     return {
-        "type": "string",
-        "pattern": f"^[0-9]{{1,{whole}}}(\\.[0-9]{{1,{places}}})?$",
+        "anyOf": [
+            {"type": "number", "maximum": float(le), **low},
+            {
+                "type": "string",
+                "pattern": f"^{not_zero}[0-9]{{1,{whole}}}(\\.[0-9]{{1,{places}}})?$",
+            },
+        ],
         "description": f"A plain decimal, at most {places} decimals, at most {le}.",
     }
 
@@ -163,7 +178,7 @@ def decimal(
         (
             Field(gt=gt, ge=ge, le=le, decimal_places=places),
             BeforeValidator(_plain_decimal),
-            WithJsonSchema(_number_schema(places, le)),
+            WithJsonSchema(_number_schema(places, le, gt, ge)),
         )
     )
 
@@ -177,8 +192,11 @@ def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Rules:
     """Free text (a description, a memo): line breaks and tabs allowed, other controls not."""
     return Rules(
         (
-            StringConstraints(strip_whitespace=strip, min_length=min_length, max_length=max_length),
+            StringConstraints(
+                strip_whitespace=strip, min_length=min_length or None, max_length=max_length
+            ),
             AfterValidator(plain_text),
+            Field(json_schema_extra={"pattern": TEXT_PATTERN}),
         )
     )
 
@@ -188,9 +206,13 @@ def name(max_length: int, *, min_length: int = 0, pattern: str | None = None) ->
     return Rules(
         (
             StringConstraints(
-                strip_whitespace=True, min_length=min_length, max_length=max_length, pattern=pattern
+                strip_whitespace=True,
+                min_length=min_length or None,
+                max_length=max_length,
+                pattern=pattern,
             ),
             AfterValidator(one_line),
+            *([] if pattern else [Field(json_schema_extra={"pattern": NAME_PATTERN})]),
         )
     )
 

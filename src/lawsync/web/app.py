@@ -14,7 +14,7 @@ from lawsync.config import Settings
 from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
 from lawsync.sync.worker import serve_worker
-from lawsync.web.api import errors
+from lawsync.web.api import errors, openapi
 from lawsync.web.api.routes import billing, money_in, people, quickbooks, quickbooks_connect, work
 from lawsync.web.request_guard import RequestGuard
 
@@ -61,6 +61,7 @@ def create_app(
     app.state.ledger = ledger
     app.state.settings = settings
     errors.install(app)
+    openapi.install(app)
 
     app.add_middleware(
         RequestGuard,

@@ -22,6 +22,7 @@ from lawsync.practice import billing
 from lawsync.practice.commands import BillCreate, BillUpdate
 from lawsync.practice.errors import (
     BillStateError,
+    Duplicate,
     InvalidInput,
     NotFound,
     PaymentError,
@@ -327,9 +328,7 @@ def update_bill(ledger: Ledger, actor: Actor, bill_id: int, cmd: BillUpdate) -> 
             if s.execute(
                 select(Bill.id).where(Bill.number == cmd.number, Bill.id != bill.id)
             ).first():
-                raise InvalidInput(
-                    f"Bill number {cmd.number} is already used.", field="number", code="duplicate"
-                )
+                raise Duplicate(f"Bill number {cmd.number} is already used.", field="number")
             bill.number = cmd.number
         if cmd.issue_date is not None:
             bill.issue_date = cmd.issue_date

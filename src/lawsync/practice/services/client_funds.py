@@ -23,7 +23,7 @@ from lawsync.practice.commands import (
     TrustDisbursement,
     TrustReversal,
 )
-from lawsync.practice.errors import InsufficientClientFunds, InvalidInput, RuleViolation
+from lawsync.practice.errors import Duplicate, InsufficientClientFunds, InvalidInput, RuleViolation
 from lawsync.practice.fields import MAX_TOTAL
 from lawsync.practice.models import (
     ClientFundsAccount,
@@ -71,9 +71,7 @@ def create_account(
         if s.execute(
             select(ClientFundsAccount.id).where(ClientFundsAccount.name == cmd.name)
         ).first():
-            raise InvalidInput(
-                f"An account named {cmd.name} exists.", field="name", code="duplicate"
-            )
+            raise Duplicate(f"An account named {cmd.name} exists.", field="name")
         firm = get(s, Firm, actor.firm_id)
         account = ClientFundsAccount(
             firm_id=actor.firm_id,

@@ -13,7 +13,7 @@ from lawsync.practice.commands import (
     MatterUpdate,
     PhoneIn,
 )
-from lawsync.practice.errors import InvalidInput
+from lawsync.practice.errors import Duplicate, InvalidInput
 from lawsync.practice.models import (
     Contact,
     ContactEmail,
@@ -187,9 +187,7 @@ def _check_matter_number_free(session: Session, number: str, matter_id: int | No
         select(Matter.id).where(Matter.number == number, Matter.id != (matter_id or 0))
     ).first()
     if taken:
-        raise InvalidInput(
-            f"Matter number {number} is already used.", field="number", code="duplicate"
-        )
+        raise Duplicate(f"Matter number {number} is already used.", field="number")
 
 
 def create_matter(ledger: Ledger, actor: Actor, cmd: MatterCreate) -> Matter:

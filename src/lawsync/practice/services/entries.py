@@ -16,7 +16,7 @@ from lawsync.practice.commands import (
     TimeEntryCreate,
     TimeEntryUpdate,
 )
-from lawsync.practice.errors import InvalidInput, RuleViolation
+from lawsync.practice.errors import Duplicate, InvalidInput, RuleViolation
 from lawsync.practice.models import (
     ActivityCategory,
     BillSettings,
@@ -73,9 +73,7 @@ def create_category(ledger: Ledger, actor: Actor, kind: str, cmd: CategoryCreate
     model = _category_model(kind)
     with ledger.uow(actor) as uow:
         if uow.session.execute(select(model.id).where(model.name == cmd.name)).first():
-            raise InvalidInput(
-                f"A category named {cmd.name} exists.", field="name", code="duplicate"
-            )
+            raise Duplicate(f"A category named {cmd.name} exists.", field="name")
         row: Category
         if model is ActivityCategory:
             row = ActivityCategory(
@@ -104,9 +102,7 @@ def update_category(
                 select(model.id).where(model.name == cmd.name, model.id != row.id)
             ).first()
             if taken:
-                raise InvalidInput(
-                    f"A category named {cmd.name} exists.", field="name", code="duplicate"
-                )
+                raise Duplicate(f"A category named {cmd.name} exists.", field="name")
             row.name = cmd.name
         if cmd.active is not None:
             row.active = cmd.active

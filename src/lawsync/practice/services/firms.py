@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import FirmCreate, FirmUpdate, UserCreate, UserUpdate
-from lawsync.practice.errors import InvalidInput, RuleViolation
+from lawsync.practice.errors import Duplicate, RuleViolation
 from lawsync.practice.models import ApiToken, AuditEvent, BillSettings, Firm, Role, User
 from lawsync.practice.services.context import (
     Actor,
@@ -151,7 +151,7 @@ def _check_email_free(session: Session, email: str, user_id: int | None) -> None
         select(User.id).where(func.lower(User.email) == email, User.id != (user_id or 0))
     ).first()
     if taken:
-        raise InvalidInput(f"Another user already uses {email}.", field="email", code="duplicate")
+        raise Duplicate(f"Another user already uses {email}.", field="email")
 
 
 def update_user(ledger: Ledger, actor: Actor, user_id: int, cmd: UserUpdate) -> User:

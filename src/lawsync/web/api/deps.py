@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from lawsync.practice.errors import PracticeError
-from lawsync.practice.fields import IdParam
+from lawsync.practice.fields import TEXT_PATTERN, IdParam
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import authenticate
 
@@ -56,6 +56,12 @@ def get_paging(
 PathId = Annotated[IdParam, Path(description="The record's id.")]
 # An id in a query string: one that cannot exist is a mistake: 422.
 QueryId = Annotated[IdParam | None, Query()]
+
+
+def query_text(max_length: int) -> Any:
+    """A free-text query parameter (its characters are checked by the request guard)."""
+    return Query(max_length=max_length, json_schema_extra={"pattern": TEXT_PATTERN})
+
 
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 ActorDep = Annotated[Actor, Depends(get_actor)]

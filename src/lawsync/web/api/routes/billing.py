@@ -13,13 +13,16 @@ from lawsync.practice.commands import (
     CreditNoteCreate,
     InterestChargeCreate,
 )
+from lawsync.practice.fields import TEXT_PATTERN
 from lawsync.practice.models import BillState
 from lawsync.practice.services import adjustments, bill_settings, bills
 from lawsync.web.api import serialize
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
 router = APIRouter()
-Reason = Annotated[str, Body(embed=True, max_length=500)]
+Reason = Annotated[
+    str, Body(embed=True, max_length=500, json_schema_extra={"pattern": TEXT_PATTERN})
+]
 
 
 @router.get("/bill-settings")

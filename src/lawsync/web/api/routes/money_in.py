@@ -18,7 +18,7 @@ from lawsync.practice.commands import (
 from lawsync.practice.fields import Date
 from lawsync.practice.services import client_funds, payments, reports
 from lawsync.web.api import serialize
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId, query_text
 
 router = APIRouter()
 
@@ -53,7 +53,7 @@ def delete_payment(
     ledger: LedgerDep,
     actor: ActorDep,
     payment_id: PathId,
-    reason: Annotated[str, Query(max_length=500)] = "",
+    reason: Annotated[str, query_text(500)] = "",
 ) -> dict[str, Any]:
     return serialize.payment(payments.delete_payment(ledger, actor, payment_id, reason))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 
 from lawsync.practice.commands import (
     ContactCreate,
@@ -18,7 +18,7 @@ from lawsync.practice.commands import (
 from lawsync.practice.models import MatterStatus
 from lawsync.practice.services import contacts, firms
 from lawsync.web.api import serialize
-from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
+from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId, query_text
 
 router = APIRouter()
 Id = Annotated[int, "path id"]
@@ -73,7 +73,7 @@ def list_contacts(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, query_text(100)] = None,
 ) -> dict[str, Any]:
     found = contacts.list_contacts(ledger, actor, paging.cursor, paging.limit, q)
     return serialize.page(found, serialize.contact)
@@ -130,7 +130,7 @@ def list_audit_events(
     ledger: LedgerDep,
     actor: ActorDep,
     paging: PagingDep,
-    entity: Annotated[str | None, Query(max_length=40)] = None,
+    entity: Annotated[str | None, query_text(40)] = None,
     entity_id: QueryId = None,
 ) -> dict[str, Any]:
     found = firms.list_audit_events(ledger, actor, paging.cursor, paging.limit, entity, entity_id)
