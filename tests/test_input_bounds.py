@@ -377,3 +377,18 @@ def test_a_name_that_is_required_cannot_be_blank(firm: Firm, name: str) -> None:
     for path in ["/activity-categories", "/expense-categories", "/client-funds-accounts"]:
         assert _error(firm.api.post(path, json={"name": name}), 422)["field"] == "name", path
     assert firm.get("/activity-categories")["data"] == []
+
+
+def test_without_a_token_the_answer_is_401_whatever_the_body_holds(server_url: str) -> None:
+    for raw in [b'{"name": "a\\u0000", "name": "b"}', b'{"email": "\\u008f"}']:
+        response = httpx.post(
+            f"{server_url}/api/v1/users", content=raw, headers={"Content-Type": "application/json"}
+        )
+        assert _error(response, 401)["code"] == "unauthorized"
+    response = httpx.get(f"{server_url}/api/v1/contacts?q=%00")
+    assert _error(response, 401)["code"] == "unauthorized"
+
+
+def test_the_callback_which_takes_no_token_refuses_control_characters(server_url: str) -> None:
+    response = httpx.get(f"{server_url}/api/v1/quickbooks/callback?state=%00&code=x&realmId=1")
+    assert _error(response, 422)["field"] == "state"

@@ -4,9 +4,10 @@ An ASGI middleware, so it sees the bytes as they arrive:
 
 - a body is limited on the bytes actually received (a ``Content-Length`` that says more is
   refused at once; a chunked body is cut off the moment it passes the limit);
-- under ``/api/`` a body must be UTF-8 JSON with no key given twice, no NaN or Infinity, nested
-  at most 64 deep, and with no control characters in any key or string; the query string must
-  be UTF-8 and free of control characters too.
+- under ``/api/`` a body must be UTF-8 JSON with no NaN or Infinity, nested at most 64 deep;
+  when the request carries a token, also with no key given twice and no control characters in
+  any key or string (without one, the route answers 401 first); the query string must be UTF-8
+  and free of control characters too.
 
 What passes is handed on unchanged, so the routes parse exactly the bytes checked here.
 """
@@ -26,6 +27,8 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NUMBER_DIGITS = 40
 JSON_PREFIX = "/api/"
+# Routes that take no token: their input is checked in full for everyone.
+OPEN_PATHS = frozenset({"/api/v1/quickbooks/callback"})
 
 
 class Refusal(Exception):
@@ -94,8 +97,12 @@ def _check_text(text: str, field: str | None) -> None:
         )
 
 
-def parse_body(body: bytes) -> Any:
-    """The body as JSON, or a Refusal saying what is wrong with it."""
+def parse_body(body: bytes, *, check_content: bool = True) -> Any:
+    """The body as JSON, or a Refusal saying what is wrong with it.
+
+    ``check_content`` off checks only that it is JSON text (for a request that will be refused
+    for its missing token anyway: it is told that first).
+    """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -103,7 +110,7 @@ def parse_body(body: bytes) -> Any:
     try:
         value = json.loads(
             text,
-            object_pairs_hook=_no_duplicates,
+            object_pairs_hook=_no_duplicates if check_content else None,
             parse_constant=_refuse_constant,
             parse_int=_bounded_int,
             parse_float=_bounded_float,
@@ -112,7 +119,8 @@ def parse_body(body: bytes) -> Any:
         raise Refusal(400, "malformed_json", "The body is nested too deeply.") from exc
     except json.JSONDecodeError as exc:
         raise Refusal(400, "malformed_json", "The request body is not valid JSON.") from exc
-    check_tree(value)
+    if check_content:
+        check_tree(value)
     return value
 
 
@@ -128,6 +136,10 @@ def _utf8(text: str, field: str) -> str:
         return text.encode("latin-1").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Refusal(422, "invalid", f"{field}: the value is not UTF-8 text.", field) from exc
+
+
+def _has_header(scope: Scope, wanted: bytes) -> bool:
+    return any(name == wanted for name, _ in scope.get("headers", []))
 
 
 def _is_json(scope: Scope) -> bool:
@@ -157,9 +169,11 @@ class RequestGuard:
         try:
             body, more = await self._read(scope, receive)
             if scope["path"].startswith(JSON_PREFIX):
-                check_query(scope.get("query_string", b""))
+                signed_in = _has_header(scope, b"authorization") or scope["path"] in OPEN_PATHS
+                if signed_in:
+                    check_query(scope.get("query_string", b""))
                 if body and _is_json(scope):
-                    parse_body(body)
+                    parse_body(body, check_content=signed_in)
         except Refusal as refusal:
             await self.respond(refusal)(scope, receive, send)
             return

@@ -58,10 +58,13 @@ def document(app: FastAPI) -> dict[str, Any]:
     components.pop("ValidationError", None)
     components["Error"] = ERROR_SCHEMA
     reply = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for operations in schema.get("paths", {}).values():
+    for path, operations in schema.get("paths", {}).items():
+        refusals = dict(REFUSALS)
+        if path.startswith("/api/v1/quickbooks"):
+            refusals["503"] = "QuickBooks Online cannot be reached now (quickbooks_unavailable)."
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for status, description in REFUSALS.items():
+            for status, description in refusals.items():
                 responses[status] = {"description": description, "content": reply}
     app.openapi_schema = schema
     return schema
