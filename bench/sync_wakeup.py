@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -55,6 +56,7 @@ def main() -> None:
         "LAWSYNC_SANDBOX_DB": ":memory:",
         "LAWSYNC_PORT": str(port),
         "LAWSYNC_SYNC_WORKER": "1",
+        "LAWSYNC_SANDBOX_CONTROL_SECRET": secrets.token_urlsafe(32),
     }
     cli(env, "migrate")
     created = cli(env, "firm", "create", "--name", "Wake LLP", "--admin-email", "w@example.com")
@@ -80,7 +82,9 @@ def main() -> None:
             base_url=f"{url}/api/v1", timeout=30, headers={"Authorization": f"Bearer {token}"}
         )
         qbo_token = httpx.post(
-            f"{url}/qbo/_sandbox/companies/{realm}/tokens", json={"client_id": "lawsync-local"}
+            f"{url}/qbo/_sandbox/companies/{realm}/tokens",
+            json={"client_id": "lawsync-local"},
+            headers={"X-Sandbox-Control-Secret": env["LAWSYNC_SANDBOX_CONTROL_SECRET"]},
         ).json()["access_token"]
         qbo = httpx.Client(
             base_url=f"{url}/qbo/v3/company/{realm}",

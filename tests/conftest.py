@@ -25,10 +25,14 @@ from lawsync.migrate import upgrade
 from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
+from lawsync.sandbox.guard import CONTROL_SECRET_HEADER
 from lawsync.web.app import create_app
 from tests.sandbox.sandbox_support import Server
 
 POSTGRES_URL = os.environ.get("LAWSYNC_TEST_POSTGRES_URL")
+# The test server's sandbox control API wants this secret, as `lawsync serve` wants its own.
+SANDBOX_CONTROL_SECRET = "tests-sandbox-control-secret"
+SANDBOX_CONTROL = {CONTROL_SECRET_HEADER: SANDBOX_CONTROL_SECRET}
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
@@ -76,7 +80,8 @@ def ledger(engine: Engine) -> Ledger:
 @pytest.fixture(scope="session")
 def server_url(ledger: Ledger, database_url: str) -> Iterator[str]:
     """The web app served by uvicorn on a free loopback port, for real HTTP."""
-    server = Server(create_app(Settings(database_url=database_url), ledger=ledger)).start()
+    settings = Settings(database_url=database_url, sandbox_control_secret=SANDBOX_CONTROL_SECRET)
+    server = Server(create_app(settings, ledger=ledger)).start()
     yield server.url
     server.stop()
 

@@ -26,6 +26,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     sandbox_db: str = "./var/qbo-sandbox.db"
+    sandbox_control_secret: str = field(default="", repr=False)
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -51,11 +52,12 @@ class Settings:
             host=env.get("LAWSYNC_HOST", "127.0.0.1"),
             port=int(env.get("LAWSYNC_PORT", "8000")),
             sandbox_db=env.get("LAWSYNC_SANDBOX_DB", "./var/qbo-sandbox.db"),
+            sandbox_control_secret=env.get("LAWSYNC_SANDBOX_CONTROL_SECRET", ""),
         )
 
     def masked(self) -> dict[str, str]:
         """What `lawsync config show` prints: every setting, secrets replaced by stars."""
-        secret = {"qbo_client_secret", "secret_key"}
+        secret = {"qbo_client_secret", "secret_key", "sandbox_control_secret"}
         out: dict[str, str] = {}
         for f in fields(self):
             value = str(getattr(self, f.name))

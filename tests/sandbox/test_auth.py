@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 from sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
 
 
@@ -206,3 +207,157 @@ def test_consent_page_redirects_bad_requests_with_oauth_errors(control: httpx.Cl
         "/connect/oauth2", params={**base, "scope": "everything", "response_type": "code"}
     )
     assert r.status_code == 302 and "error=invalid_scope" in r.headers["location"]
+
+
+# ---- authorization codes: spoiled by nothing but their own success; reuse revokes ------------
+
+OTHER_ID, OTHER_SECRET = "another-app", "another-app-secret"
+
+
+def consent_code(control: httpx.Client, realm: str) -> str:
+    """The code the consent page hands lawsync's test app for `realm`."""
+    r = control.post(
+        "/connect/oauth2",
+        data={
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT,
+            "scope": "com.intuit.quickbooks.accounting",
+            "state": "s",
+            "realm_id": realm,
+            "action": "connect",
+        },
+    )
+    assert r.status_code == 302, r.text
+    return str(httpx.URL(r.headers["location"]).params["code"])
+
+
+def exchange(
+    control: httpx.Client,
+    code: str,
+    *,
+    client: tuple[str, str] = (CLIENT_ID, CLIENT_SECRET),
+    redirect_uri: str = REDIRECT,
+) -> httpx.Response:
+    return control.post(
+        "/oauth2/v1/tokens/bearer",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri},
+        auth=client,
+        headers={"Accept": "application/json"},
+    )
+
+
+def register_other_app(control: httpx.Client) -> None:
+    control.post(
+        "/_sandbox/apps",
+        json={
+            "name": "Another app",
+            "client_id": OTHER_ID,
+            "client_secret": OTHER_SECRET,
+            "redirect_uris": [REDIRECT],
+        },
+    ).raise_for_status()
+
+
+def test_failed_exchanges_by_another_app_or_redirect_do_not_use_the_code_up(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    register_other_app(control)
+    code = consent_code(control, qbo.realm)
+
+    by_other_app = exchange(control, code, client=(OTHER_ID, OTHER_SECRET))
+    assert by_other_app.status_code == 400
+    assert by_other_app.json()["error"] == "invalid_grant"
+    wrong_secret = exchange(control, code, client=(CLIENT_ID, "not-the-secret"))
+    assert wrong_secret.status_code == 401 and wrong_secret.json() == {"error": "invalid_client"}
+    wrong_redirect = exchange(control, code, redirect_uri="http://127.0.0.1:1/elsewhere")
+    assert wrong_redirect.status_code == 400
+    assert wrong_redirect.json() == {
+        "error": "invalid_grant",
+        "error_description": "Redirect URI does not match",
+    }
+
+    granted = exchange(control, code)
+    assert granted.status_code == 200, granted.text
+    token = granted.json()["access_token"]
+    r = control.get(
+        f"/v3/company/{qbo.realm}/preferences", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 200
+
+
+def test_a_code_used_again_is_refused_and_the_tokens_it_gave_are_revoked(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    code = consent_code(control, qbo.realm)
+    first = exchange(control, code)
+    assert first.status_code == 200, first.text
+    tokens = first.json()
+    refreshed = token_call(
+        control, {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
+    assert refreshed.status_code == 200
+    access = [tokens["access_token"], refreshed.json()["access_token"]]
+    for value in access:
+        ok = control.get(
+            f"/v3/company/{qbo.realm}/preferences", headers={"Authorization": f"Bearer {value}"}
+        )
+        assert ok.status_code == 200
+
+    reused = exchange(control, code)
+    assert reused.status_code == 400
+    assert reused.json() == {
+        "error": "invalid_grant",
+        "error_description": "Incorrect or invalid authorization code",
+    }
+    for value in access:
+        dead = control.get(
+            f"/v3/company/{qbo.realm}/preferences", headers={"Authorization": f"Bearer {value}"}
+        )
+        gateway(dead, 401, "3200", "AuthenticationFailed")
+    again = token_call(
+        control, {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    # The token minted separately for the same company and app is another grant: it lives on.
+    assert qbo.get("/preferences").status_code == 200
+
+
+def test_a_used_code_presented_by_another_app_revokes_nothing(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    register_other_app(control)
+    code = consent_code(control, qbo.realm)
+    tokens = exchange(control, code).json()
+    refused = exchange(control, code, client=(OTHER_ID, OTHER_SECRET))
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    r = control.get(
+        f"/v3/company/{qbo.realm}/preferences",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+    )
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["", CLIENT_SECRET[:-1], CLIENT_SECRET + "x", "sécret-ünicode-€", CLIENT_SECRET.upper()],
+)
+def test_any_other_client_secret_is_invalid_client(
+    qbo: Qbo, control: httpx.Client, secret: str
+) -> None:
+    """Sent as form fields too, where non-ASCII text arrives as it is."""
+    r = control.post(
+        "/oauth2/v1/tokens/bearer",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": qbo.token["refresh_token"],
+            "client_id": CLIENT_ID,
+            "client_secret": secret,
+        },
+    )
+    assert r.status_code == 401 and r.json() == {"error": "invalid_client"}
+    right = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    ok = control.post(
+        "/oauth2/v1/tokens/bearer",
+        data={"grant_type": "refresh_token", "refresh_token": qbo.token["refresh_token"], **right},
+    )
+    assert ok.status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +101,48 @@ def test_a_file_saved_before_a_field_existed_still_loads(tmp_path: Path) -> None
     kept.load()
     try:
         assert new.companies[realm].bank_matches == {}
+    finally:
+        kept.close()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_save_file_is_created_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds every refresh token in plain text."""
+    db = tmp_path / "sandbox.db"
+    server = Server(create_app(str(db))).start()
+    try:
+        assert _mode(db) == 0o600
+        with httpx.Client(base_url=server.url) as http:
+            http.post(
+                "/_sandbox/apps", json={"name": "p", "client_id": "p", "client_secret": "s"}
+            ).raise_for_status()
+            realm = http.post("/_sandbox/companies", json={"name": "Kept"}).json()["realm_id"]
+            token = http.post(f"/_sandbox/companies/{realm}/tokens", json={"client_id": "p"})
+            refresh = token.json()["refresh_token"]
+    finally:
+        server.stop()
+    assert refresh.encode() in db.read_bytes()  # what the docs warn about
+    assert _mode(db) == 0o600
+    assert not [p.name for p in tmp_path.iterdir() if p != db and _mode(p) & 0o077]
+
+
+def test_a_save_file_left_readable_by_others_is_narrowed_on_load(tmp_path: Path) -> None:
+    from lawsync.sandbox.backend import Sandbox
+    from lawsync.sandbox.persist import Persistence
+
+    db = tmp_path / "shared.db"
+    db.touch()
+    os.chmod(db, 0o644)
+    kept = Persistence(str(db), Sandbox())
+    kept.load()
+    try:
+        assert _mode(db) == 0o600
+        os.chmod(db, 0o666)
+        kept.save()
+        assert _mode(db) == 0o600
     finally:
         kept.close()
 

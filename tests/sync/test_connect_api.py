@@ -18,12 +18,12 @@ from sqlalchemy import select, update
 from lawsync.config import Settings
 from lawsync.sync import connection
 from lawsync.sync.models import AuthorizationAttempt, QuickBooksConnection, SyncLink
-from tests.conftest import Firm
+from tests.conftest import SANDBOX_CONTROL, Firm
 
 
 @pytest.fixture
 def qbo(server_url: str) -> Any:
-    with httpx.Client(base_url=f"{server_url}/qbo", timeout=30) as control:
+    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
         yield control
 
 

@@ -22,13 +22,13 @@ from lawsync.sync import connection, engine
 from lawsync.sync.tokens import ConnectionTokenStore
 from lawsync.sync.worker import run_pass_now
 from tests import builders
-from tests.conftest import Firm
+from tests.conftest import SANDBOX_CONTROL, Firm
 from tests.sync.test_connect_api import connect, new_company
 
 
 @pytest.fixture
 def qbo(server_url: str) -> Any:
-    with httpx.Client(base_url=f"{server_url}/qbo", timeout=30) as control:
+    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
         yield control
 
 

@@ -22,7 +22,7 @@ from lawsync.sync.connection import open_client
 from lawsync.sync.worker import ENV_FLAG
 from lawsync.web.app import create_app
 from tests import builders
-from tests.conftest import Firm, make_firm
+from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm, make_firm
 from tests.sandbox.sandbox_support import free_port
 from tests.sync.test_connect_api import connect, new_company
 
@@ -33,7 +33,12 @@ def live_server(
 ) -> Iterator[tuple[str, Settings]]:
     monkeypatch.setenv(ENV_FLAG, "1")
     port = free_port()
-    settings = Settings(database_url=database_url, port=port, sandbox_db=":memory:")
+    settings = Settings(
+        database_url=database_url,
+        port=port,
+        sandbox_db=":memory:",
+        sandbox_control_secret=SANDBOX_CONTROL_SECRET,
+    )
     app = create_app(settings, ledger=ledger)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -66,7 +71,7 @@ def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_without_a_tim
 ) -> None:
     url, settings = live_server
     firm = make_firm(ledger, url)
-    with httpx.Client(base_url=f"{url}/qbo", timeout=30) as qbo:
+    with httpx.Client(base_url=f"{url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as qbo:
         realm = connect(firm, qbo, new_company(qbo))["realm_id"]
     mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
     firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})

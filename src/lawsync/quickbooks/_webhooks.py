@@ -94,48 +94,91 @@ def verify_signature(body: bytes, signature: str | None, verifier_token: str) ->
     return hmac.compare_digest(expected, signature.strip().encode())
 
 
-def _cloud_event(event: Mapping[str, Any]) -> WebhookEvent:
-    parts = str(event.get("type", "")).split(".")
-    if len(parts) < 3 or parts[0] != "qbo":
-        raise WebhookError(f"unknown CloudEvents type {event.get('type')!r}")
+def _text(value: object, what: str, *, required: bool = True) -> str:
+    """A field that must be text (ids may come as JSON numbers); anything else is refused, so
+    a signed but odd body can never reach the sync as a nested list turned into a string."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if (value is None or value == "") and not required:
+        return ""
+    raise WebhookError(f"the webhook's {what} is missing or not text")
+
+
+def _object(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise WebhookError(f"the webhook's {what} is not an object")
+    return value
+
+
+def _array(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise WebhookError(f"the webhook's {what} is not an array")
+    return value
+
+
+def _cloud_event(value: object) -> WebhookEvent:
+    event = _object(value, "event")
+    kind = _text(event.get("type"), "CloudEvents type")
+    parts = kind.split(".")
+    if len(parts) < 3 or parts[0] != "qbo" or not parts[1] or not parts[2]:
+        raise WebhookError(f"unknown CloudEvents type {kind[:100]!r}")
     entity = _NAMES.get(parts[1], parts[1][:1].upper() + parts[1][1:])
-    data = event.get("data") if isinstance(event.get("data"), Mapping) else {}
-    deleted = data.get("deletedid") or data.get("deletedId") if data else None
+    data = event.get("data")
+    if data is not None and not isinstance(data, Mapping):
+        raise WebhookError("the webhook's CloudEvents data is not an object")
+    deleted = (data.get("deletedid") or data.get("deletedId")) if data else None
     return WebhookEvent(
-        realm_id=str(event.get("intuitaccountid", "")),
+        realm_id=_text(event.get("intuitaccountid"), "intuitaccountid"),
         entity=entity,
-        entity_id=str(event.get("intuitentityid", "")),
+        entity_id=_text(event.get("intuitentityid"), "intuitentityid"),
         operation=_VERBS.get(parts[2], parts[2].capitalize()),
-        occurred_at=str(event.get("time", "")),
-        deleted_id=str(deleted) if deleted else None,
-        event_id=str(event["id"]) if event.get("id") else None,
+        occurred_at=_text(event.get("time"), "time", required=False),
+        deleted_id=_text(deleted, "deletedid", required=False) or None,
+        event_id=_text(event.get("id"), "CloudEvents id", required=False) or None,
     )
 
 
-def parse_webhook(body: bytes) -> list[WebhookEvent]:
-    """Read a webhook body in either format (signature not checked here)."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise WebhookError("the webhook body is not JSON") from None
-    if isinstance(document, list):
-        return [_cloud_event(e) for e in document if isinstance(e, Mapping)]
-    if isinstance(document, Mapping) and isinstance(document.get("eventNotifications"), list):
-        events = []
-        for notice in document["eventNotifications"]:
-            realm = str(notice.get("realmId", ""))
-            for e in (notice.get("dataChangeEvent") or {}).get("entities") or []:
-                events.append(
-                    WebhookEvent(
-                        realm_id=realm,
-                        entity=str(e.get("name", "")),
-                        entity_id=str(e.get("id", "")),
-                        operation=str(e.get("operation", "")),
-                        occurred_at=str(e.get("lastUpdated", "")),
-                        deleted_id=str(e["deletedId"]) if e.get("deletedId") else None,
-                    )
+def _legacy_events(document: Mapping[str, Any]) -> list[WebhookEvent]:
+    events = []
+    for value in _array(document.get("eventNotifications"), "eventNotifications"):
+        notice = _object(value, "notification")
+        realm = _text(notice.get("realmId"), "realmId")
+        change = _object(notice.get("dataChangeEvent"), "dataChangeEvent")
+        for item in _array(change.get("entities"), "entities"):
+            e = _object(item, "entity")
+            events.append(
+                WebhookEvent(
+                    realm_id=realm,
+                    entity=_text(e.get("name"), "entity name"),
+                    entity_id=_text(e.get("id"), "entity id"),
+                    operation=_text(e.get("operation"), "operation"),
+                    occurred_at=_text(e.get("lastUpdated"), "lastUpdated", required=False),
+                    deleted_id=_text(e.get("deletedId"), "deletedId", required=False) or None,
                 )
-        return events
+            )
+    return events
+
+
+def _document(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        # Not JSON, not UTF-8, or nested deeper than the parser goes.
+        raise WebhookError("the webhook body is not JSON") from None
+
+
+def parse_webhook(body: bytes) -> list[WebhookEvent]:
+    """Read a webhook body in either format (signature not checked here).
+
+    Anything else, however it is malformed, is a ``WebhookError``: the body comes from outside.
+    """
+    document = _document(body)
+    if isinstance(document, list):
+        return [_cloud_event(e) for e in document]
+    if isinstance(document, Mapping) and "eventNotifications" in document:
+        return _legacy_events(document)
     if isinstance(document, Mapping) and document.get("specversion"):
         return [_cloud_event(document)]
     raise WebhookError("the webhook body is neither CloudEvents nor eventNotifications")

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .auth import TokenError
 from .backend import ControlError, Sandbox
 from .faults import GatewayFault, QboFault, ServiceUnavailable, SystemFault
+from .guard import ControlGuard
 from .persist import Persistence
 from .routes import api, control, oauth
 from .throttle import Throttle
@@ -38,8 +39,12 @@ class MarkWrites:
             self.persistence.mark("", [])
 
 
-def create_app(db: str = ":memory:") -> FastAPI:
-    """Build a sandbox app; ``db`` is a SQLite file path, or ``:memory:`` for no persistence."""
+def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastAPI:
+    """Build a sandbox app; ``db`` is a SQLite file path, or ``:memory:`` for no persistence.
+
+    With ``control_secret``, every control API request must present it (see ``guard``);
+    without, the control API is open, which is only safe on loopback.
+    """
     sandbox = Sandbox()
     persistence = Persistence(db, sandbox)
     dispatcher = Dispatcher(sandbox)
@@ -72,6 +77,8 @@ def create_app(db: str = ":memory:") -> FastAPI:
 
     if persistence.enabled:
         app.add_middleware(MarkWrites, persistence=persistence)
+    if control_secret:
+        app.add_middleware(ControlGuard, secret=control_secret)
 
     @app.exception_handler(QboFault)
     async def qbo_fault(request: Request, fault: QboFault) -> Response:

@@ -52,12 +52,16 @@ class AccessToken:
 
 @dataclass
 class AuthCode:
+    """A code from the consent page; after a successful exchange it remembers the grant made,
+    so that presenting it again can revoke that grant."""
+
     value: str
     client_id: str
     realm_id: str
     redirect_uri: str
     scope: str
     expires: float
+    grant: Grant | None = None
 
 
 def new_token(prefix: str) -> str:
@@ -130,6 +134,43 @@ class Tokens:
         grant.last_used = now
         return grant
 
+    def exchange(self, client_id: str, value: str, redirect_uri: str, now: float) -> Grant:
+        """Turn a code into a grant, or raise why not.
+
+        Only a successful exchange by the app the code was issued to uses the code up, so
+        another app (or a wrong redirect URI) cannot spoil it. A code presented again by its
+        own app after a successful exchange is refused and its grant revoked, as Intuit does:
+        a second use means the code may have leaked.
+        """
+        code = self.codes.get(value)
+        if code is None or code.client_id != client_id:
+            raise invalid_grant("authorization code")
+        if code.grant is not None:
+            self.revoke_grant(code.grant)
+            raise invalid_grant("authorization code")
+        if code.expires < now:
+            del self.codes[value]
+            raise invalid_grant("authorization code")
+        if code.redirect_uri != redirect_uri:
+            raise TokenError(400, "invalid_grant", "Redirect URI does not match")
+        code.grant = self.grant(client_id, code.realm_id, code.scope, now)
+        return code.grant
+
+    def forget_codes(self, now: float) -> None:
+        """Drop codes that can no longer be exchanged nor revoke anything: unused ones past
+        their five minutes, used ones whose grant is gone."""
+        for value, code in list(self.codes.items()):
+            spent = code.grant.revoked if code.grant is not None else code.expires < now
+            if spent:
+                del self.codes[value]
+
+    def revoke_grant(self, grant: Grant) -> None:
+        """Kill a grant: its refresh token and every access token issued under it."""
+        grant.revoked = True
+        self.grants.pop(grant.refresh_token, None)
+        for key in [k for k, a in self.access.items() if a.grant is grant]:
+            del self.access[key]
+
     def revoke(self, client_id: str, token: str) -> bool:
         grant = self.grants.get(token)
         if grant is None:
@@ -137,10 +178,7 @@ class Tokens:
             grant = access.grant if access else None
         if grant is None or grant.client_id != client_id:
             return False
-        grant.revoked = True
-        self.grants.pop(grant.refresh_token, None)
-        for key in [k for k, a in self.access.items() if a.grant is grant]:
-            del self.access[key]
+        self.revoke_grant(grant)
         return True
 
     def revoke_realm(self, realm_id: str) -> None:

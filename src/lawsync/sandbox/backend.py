@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import threading
 from datetime import date
 from typing import Any
@@ -116,7 +117,8 @@ class Sandbox:
 
     def check_client(self, client_id: str, secret: str) -> App:
         app = self.apps.get(client_id)
-        if app is None or app.client_secret != secret:
+        # Constant time, so the answer's timing does not tell how much of a guess was right.
+        if app is None or not hmac.compare_digest(app.client_secret.encode(), secret.encode()):
             raise TokenError(401, "invalid_client")
         return app
 

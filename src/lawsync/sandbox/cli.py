@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from typing import Any
 
 import httpx
 import typer
+
+from .guard import CONTROL_SECRET_HEADER, is_loopback
 
 app = typer.Typer(
     help="Run the local QuickBooks Online sandbox, or control a running one.",
@@ -21,8 +25,13 @@ app.add_typer(app_app, name="app")
 URL = typer.Option("http://127.0.0.1:8765", "--url", help="Root URL of a running sandbox.")
 
 
+SECRET_ENV = "LAWSYNC_SANDBOX_CONTROL_SECRET"
+
+
 def _call(method: str, url: str, path: str, body: dict[str, Any] | None = None) -> None:
-    response = httpx.request(method, url.rstrip("/") + path, json=body, timeout=10)
+    secret = os.environ.get(SECRET_ENV)
+    headers = {CONTROL_SECRET_HEADER: secret} if secret else {}
+    response = httpx.request(method, url.rstrip("/") + path, json=body, headers=headers, timeout=10)
     typer.echo(json.dumps(response.json(), indent=2))
     if response.status_code >= 400:
         raise typer.Exit(1)
@@ -34,6 +43,14 @@ def main(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8765, "--port"),
     db: str = typer.Option(":memory:", "--db", help="SQLite file, or :memory:"),
+    control_secret: str | None = typer.Option(
+        None,
+        "--control-secret",
+        envvar=SECRET_ENV,
+        help="Require this secret on the control API (made up and printed when --host is "
+        "not a loopback address and none is given).",
+        show_default=False,
+    ),
 ) -> None:
     """Serve the sandbox when no subcommand is given."""
     if ctx.invoked_subcommand is not None:
@@ -42,7 +59,16 @@ def main(
 
     from .app import create_app
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    secret = control_secret or None
+    if secret is None and not is_loopback(host):
+        secret = secrets.token_urlsafe(32)
+        typer.echo(
+            f"{host} is reachable from other machines, so the control API needs a secret; "
+            f"send it in the {CONTROL_SECRET_HEADER} header (or set {SECRET_ENV} for the "
+            f"control commands):\n{secret}",
+            err=True,
+        )
+    uvicorn.run(create_app(db, control_secret=secret), host=host, port=port, log_level="info")
 
 
 @app_app.command("register")

@@ -8,6 +8,7 @@ request latency independent of the database.
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import sqlite3
 import threading
@@ -17,6 +18,19 @@ from .backend import Sandbox
 from .company import Change
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB)"
+
+
+def keep_private(path: str) -> None:
+    """The save file holds every refresh token in plain text: only its owner may read it.
+
+    Created with mode 0600 before SQLite opens it (SQLite gives its journal the same mode), and
+    narrowed to 0600 if it already existed with wider permissions.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def backfill(obj: Any) -> None:
@@ -50,6 +64,7 @@ class Persistence:
     def load(self) -> None:
         if not self.enabled:
             return
+        keep_private(self.path)
         with sqlite3.connect(self.path) as conn:
             conn.execute(SCHEMA)
             row = conn.execute("SELECT state FROM snapshot WHERE id = 1").fetchone()
@@ -71,6 +86,7 @@ class Persistence:
     def save(self) -> None:
         with self.sandbox.lock:
             blob = pickle.dumps(self._state(), protocol=pickle.HIGHEST_PROTOCOL)
+        keep_private(self.path)
         with sqlite3.connect(self.path) as conn:
             conn.execute(SCHEMA)
             conn.execute("INSERT OR REPLACE INTO snapshot (id, state) VALUES (1, ?)", (blob,))

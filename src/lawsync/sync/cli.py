@@ -20,7 +20,7 @@ from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.models import Firm, Role
 from lawsync.practice.services.context import Actor, Ledger
-from lawsync.sync import connection, engine
+from lawsync.sync import connection, engine, sandbox_control
 from lawsync.sync.worker import run_pass_now
 
 quickbooks_app = typer.Typer(help="The QuickBooks Online connection.", no_args_is_help=True)
@@ -105,8 +105,10 @@ def _connect_sandbox(
     config = connection.qbo_config(settings, app_url)
     if config.base_url is None:
         raise PracticeError("--sandbox needs LAWSYNC_QBO_ENV=local.", code="not_local")
-    asyncio.run(connection.register_sandbox_app(config))
-    with httpx.Client(base_url=config.base_url, timeout=30) as sandbox:
+    secret = sandbox_control.command_line_secret(settings)
+    asyncio.run(connection.register_sandbox_app(config, secret))
+    headers = sandbox_control.control_headers(secret)
+    with httpx.Client(base_url=config.base_url, headers=headers, timeout=30) as sandbox:
         if realm is None:
             made = sandbox.post(
                 "/_sandbox/companies",

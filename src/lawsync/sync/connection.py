@@ -42,6 +42,7 @@ from lawsync.quickbooks import (
     TransientError,
     token_cipher_for,
 )
+from lawsync.sync import sandbox_control
 from lawsync.sync import settings as sync_settings
 from lawsync.sync.models import AuthorizationAttempt, ConnectionStatus, QuickBooksConnection
 from lawsync.sync.tokens import ConnectionTokenStore, seal, unseal
@@ -131,8 +132,11 @@ def shared_pacer(config: QuickBooksConfig) -> Pacer:
     return found
 
 
-async def register_sandbox_app(config: QuickBooksConfig) -> None:
-    """Make sure the bundled sandbox knows lawsync's app and its callback (idempotent)."""
+async def register_sandbox_app(config: QuickBooksConfig, control_secret: str | None = None) -> None:
+    """Make sure the bundled sandbox knows lawsync's app and its callback (idempotent).
+
+    `control_secret` is the sandbox control API's secret (see `sandbox_control`).
+    """
     root = (config.base_url or "").rstrip("/")
     body = {
         "name": "lawsync",
@@ -140,10 +144,18 @@ async def register_sandbox_app(config: QuickBooksConfig) -> None:
         "client_secret": config.client_secret,
         "redirect_uris": [config.redirect_uri],
     }
+    headers = sandbox_control.control_headers(control_secret)
     async with (
         aiohttp.ClientSession() as http,
-        http.post(f"{root}/_sandbox/apps", json=body) as response,
+        http.post(f"{root}/_sandbox/apps", json=body, headers=headers) as response,
     ):
+        if response.status in (401, 403):
+            raise QuickBooksUnavailable(
+                f"The QuickBooks sandbox at {root} refused lawsync's control secret "
+                f"(HTTP {response.status}). Set LAWSYNC_SANDBOX_CONTROL_SECRET to the secret "
+                "the server was started with, or run this from the folder where `lawsync serve` "
+                f"runs (it writes its secret to var/{sandbox_control.SECRET_FILE_NAME})."
+            )
         if response.status != 201:
             raise QuickBooksUnavailable(
                 f"The QuickBooks sandbox at {root} did not accept lawsync's app "

@@ -13,6 +13,7 @@ from lawsync import __version__
 from lawsync.config import Settings
 from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
+from lawsync.sync import sandbox_control
 from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors, openapi
 from lawsync.web.api.routes import billing, money_in, people, quickbooks, quickbooks_connect, work
@@ -36,12 +37,15 @@ def create_app(
         upgrade(engine)
         ledger = Ledger(make_session_factory(engine))
     sandbox = None
+    control_secret: str | None = None
     if settings.embedded_sandbox if mount_sandbox is None else mount_sandbox:
         from lawsync.sandbox.app import create_app as create_sandbox
 
         if settings.sandbox_db != ":memory:":
             Path(settings.sandbox_db).parent.mkdir(parents=True, exist_ok=True)
-        sandbox = create_sandbox(settings.sandbox_db)
+        # Anyone who can reach the server could otherwise steer the sandbox through /qbo/_sandbox.
+        control_secret = sandbox_control.serving_secret(settings)
+        sandbox = create_sandbox(settings.sandbox_db, control_secret=control_secret)
 
     @asynccontextmanager
     async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +64,7 @@ def create_app(
     )
     app.state.ledger = ledger
     app.state.settings = settings
+    app.state.sandbox_control_secret = control_secret
     errors.install(app)
     openapi.install(app)
 

@@ -5,15 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, Security
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
 from ..auth import ACCOUNTING_SCOPE, DEFAULT_RETRY, App
 from ..backend import ControlError, Sandbox
 from ..company import Company
+from ..guard import CONTROL_SECRET_HEADER
 from ..wire import parse_instant
 
-router = APIRouter(prefix="/_sandbox", tags=["control"])
+# The secret is checked by guard.ControlGuard before routing; declaring it here puts it in the
+# OpenAPI document, so the docs page can send it.
+_secret_header = APIKeyHeader(
+    name=CONTROL_SECRET_HEADER,
+    auto_error=False,
+    description="The control API's secret; needed when the sandbox was started with one.",
+)
+router = APIRouter(prefix="/_sandbox", tags=["control"], dependencies=[Security(_secret_header)])
 
 
 class AppIn(BaseModel):

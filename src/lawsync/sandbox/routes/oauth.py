@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from ..auth import CODE_TTL, App, AuthCode, TokenError, invalid_grant, new_token
+from ..auth import CODE_TTL, App, AuthCode, TokenError, new_token
 from ..backend import Sandbox
 
 router = APIRouter(include_in_schema=False)
@@ -195,6 +195,7 @@ def authorize_submit(
     if realm_id not in sb.companies:
         return _page("Choose a company", "<h1>Choose a company to connect.</h1>", 400)
     with sb.lock:
+        sb.tokens.forget_codes(sb.clock.now())
         code = AuthCode(
             new_token("AB11"), client_id, realm_id, redirect_uri, scope, sb.clock.now() + CODE_TTL
         )
@@ -235,12 +236,9 @@ async def token(request: Request) -> Response:
         if grant_type == "authorization_code":
             with sb.lock:
                 now = sb.clock.now()
-                code = sb.tokens.codes.pop(form.get("code", ""), None)
-                if code is None or code.client_id != app.client_id or code.expires < now:
-                    raise invalid_grant("authorization code")
-                if code.redirect_uri != form.get("redirect_uri"):
-                    raise TokenError(400, "invalid_grant", "Redirect URI does not match")
-                grant = sb.tokens.grant(app.client_id, code.realm_id, code.scope, now)
+                grant = sb.tokens.exchange(
+                    app.client_id, form.get("code", ""), form.get("redirect_uri", ""), now
+                )
                 return JSONResponse(sb.tokens.issue(grant, now, hard))
         raise TokenError(400, "unsupported_grant_type")
     except TokenError as err:

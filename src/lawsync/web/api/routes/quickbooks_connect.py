@@ -61,7 +61,8 @@ async def connect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[
     url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings, app_url)
     if settings.qbo_env == "local" and not settings.qbo_client_id:
         # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
-        await connection.register_sandbox_app(connection.qbo_config(settings, app_url))
+        secret = request.app.state.sandbox_control_secret or settings.sandbox_control_secret
+        await connection.register_sandbox_app(connection.qbo_config(settings, app_url), secret)
     return {"authorize_url": url}
 
 
