@@ -162,7 +162,8 @@ class SyncWorker:
         if session.info.pop(_WAKE, False):
             self.wake(int(session.info["firm_id"]))
 
-    def _after_rollback(self, session: Session) -> None:
+    def _after_rollback(self, session: Session, _previous_transaction: Any) -> None:
+        # SQLAlchemy's `after_soft_rollback` passes the session and the transaction rolled back.
         session.info.pop(_WAKE, None)
 
     async def start(self) -> None:
@@ -252,9 +253,11 @@ def worker_enabled(environ: dict[str, str] | None = None) -> bool:
 
 
 @asynccontextmanager
-async def serve_worker(ledger: Ledger, settings: Settings) -> AsyncIterator[SyncWorker | None]:
+async def serve_worker(
+    ledger: Ledger, settings: Settings, enabled: bool | None = None
+) -> AsyncIterator[SyncWorker | None]:
     """The web app's worker, when `LAWSYNC_SYNC_WORKER` is on (`lawsync serve` turns it on)."""
-    if not worker_enabled():
+    if not (worker_enabled() if enabled is None else enabled):
         yield None
         return
     url = app_url_for(settings)

@@ -28,6 +28,7 @@ def create_app(
     *,
     ledger: Ledger | None = None,
     mount_sandbox: bool | None = None,
+    sync_worker: bool | None = None,
 ) -> FastAPI:
     """The whole web application; with no real company configured it also serves the sandbox."""
     settings = settings or Settings.from_env()
@@ -51,7 +52,9 @@ def create_app(
         async with AsyncExitStack() as stack:
             if sandbox is not None:
                 await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
-            app_.state.sync_worker = await stack.enter_async_context(serve_worker(ledger, settings))
+            app_.state.sync_worker = await stack.enter_async_context(
+                serve_worker(ledger, settings, sync_worker)
+            )
             yield
 
     app = FastAPI(
