@@ -100,3 +100,57 @@ def test_concurrent_disbursements_never_overdraw(racing_firm: Firm) -> None:
     codes = race(RACERS, take)
     assert codes.count(201) == 3 and set(codes) <= {201, 409}, codes
     assert racing_firm.get(f"/client-funds-accounts/{acct['id']}")["balance"] == "10.00"
+
+
+def _cheque(firm: Firm, account_id: int, client_id: int, number: str | None) -> Any:
+    return firm.api.post(
+        "/client-funds-transactions",
+        json={
+            "kind": "disbursement",
+            "account_id": account_id,
+            "client_id": client_id,
+            "amount": "1.00",
+            "date": "2026-03-02",
+            "payee_name": "Race",
+            "cheque_number": number,
+        },
+    )
+
+
+def test_concurrent_cheques_with_one_number_one_succeeds(racing_firm: Firm) -> None:
+    c = builders.client(racing_firm)
+    acct = builders.trust_account(racing_firm)
+    builders.deposit(racing_firm, acct["id"], c["id"], "100.00")
+
+    answers = race(RACERS, lambda _: _cheque(racing_firm, acct["id"], c["id"], "4242"))
+    statuses = [r.status_code for r in answers]
+    assert statuses.count(201) == 1, [(r.status_code, r.text) for r in answers]
+    refused = [r.json()["error"] for r in answers if r.status_code != 201]
+    assert all(e["code"] == "duplicate_cheque_number" for e in refused), refused
+    assert all(e["field"] == "cheque_number" for e in refused)
+    assert racing_firm.get(f"/client-funds-accounts/{acct['id']}")["balance"] == "99.00"
+
+
+def test_one_number_set_on_many_cheques_at_once_lands_on_one(racing_firm: Firm) -> None:
+    c = builders.client(racing_firm)
+    acct = builders.trust_account(racing_firm)
+    builders.deposit(racing_firm, acct["id"], c["id"], "100.00")
+    cheques = [_cheque(racing_firm, acct["id"], c["id"], None).json() for _ in range(RACERS)]
+
+    def number(i: int) -> Any:
+        return racing_firm.api.post(
+            f"/client-funds-transactions/{cheques[i]['id']}/cheque-number",
+            json={"cheque_number": "5151"},
+        )
+
+    answers = race(RACERS, number)
+    statuses = [r.status_code for r in answers]
+    assert statuses.count(200) == 1, [(r.status_code, r.text) for r in answers]
+    refused = [r.json()["error"]["code"] for r in answers if r.status_code != 200]
+    assert set(refused) <= {"duplicate_cheque_number", "conflict"}, refused
+    numbered = [
+        t
+        for t in racing_firm.get("/client-funds-transactions", account_id=acct["id"])["data"]
+        if t["cheque_number"] == "5151"
+    ]
+    assert len(numbered) == 1
