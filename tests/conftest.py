@@ -26,7 +26,7 @@ from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
 from lawsync.web.app import create_app
-from tests.sandbox.sandbox_support import Server
+from tests.sandbox.sandbox_support import Server, free_port
 
 POSTGRES_URL = os.environ.get("LAWSYNC_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -75,8 +75,13 @@ def ledger(engine: Engine) -> Ledger:
 
 @pytest.fixture(scope="session")
 def server_url(ledger: Ledger, database_url: str) -> Iterator[str]:
-    """The web app served by uvicorn on a free loopback port, for real HTTP."""
-    server = Server(create_app(Settings(database_url=database_url), ledger=ledger)).start()
+    """The web app served by uvicorn on a free loopback port, for real HTTP.
+
+    Its settings name that port: the callback and the embedded sandbox are found from them.
+    """
+    port = free_port()
+    settings = Settings(database_url=database_url, port=port)
+    server = Server(create_app(settings, ledger=ledger), port=port).start()
     yield server.url
     server.stop()
 

@@ -77,8 +77,11 @@ class QuickBooksUnavailable(PracticeError):
 
 
 def app_url_for(settings: Settings) -> str:
-    """This server's own root, as the CLI sees it (the API takes it from the request)."""
-    return f"http://{settings.host}:{settings.port}"
+    """This server's own root, from configuration (`LAWSYNC_PUBLIC_URL`, else host and port).
+
+    Never from a request: the QuickBooks root and the redirect URI must not follow a Host header.
+    """
+    return settings.app_url
 
 
 def qbo_config(

@@ -2,6 +2,8 @@
 
 The callback is the one route without an API token: the user's browser arrives there from
 QuickBooks, and the single-use `state` issued by `POST /connect` says which firm it is for.
+Where QuickBooks is, and the redirect URI, come from the settings (`Settings.app_url`), never
+from the request's Host header.
 """
 
 from __future__ import annotations
@@ -26,10 +28,6 @@ router = APIRouter(prefix="/quickbooks")
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-def _app_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 def _iso(value: Any) -> str | None:
@@ -57,11 +55,11 @@ def _connection(row: QuickBooksConnection) -> dict[str, Any]:
 @router.post("/connect")
 async def connect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, str]:
     """Start connecting: the URL of QuickBooks' consent page to send the user to."""
-    settings, app_url = _settings(request), _app_url(request)
-    url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings, app_url)
+    settings = _settings(request)
+    url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings)
     if settings.qbo_env == "local" and not settings.qbo_client_id:
         # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
-        await connection.register_sandbox_app(connection.qbo_config(settings, app_url))
+        await connection.register_sandbox_app(connection.qbo_config(settings))
     return {"authorize_url": url}
 
 
@@ -71,7 +69,7 @@ async def callback(request: Request, ledger: LedgerDep) -> Response:
     wants_html = "text/html" in request.headers.get("accept", "")
     try:
         row = await connection.finish_connect(
-            ledger, _settings(request), dict(request.query_params), app_url=_app_url(request)
+            ledger, _settings(request), dict(request.query_params)
         )
     except PracticeError as error:
         if not wants_html:
@@ -94,7 +92,7 @@ def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
 
 @router.post("/disconnect")
 async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
-    row = await connection.disconnect(ledger, actor, _settings(request), app_url=_app_url(request))
+    row = await connection.disconnect(ledger, actor, _settings(request))
     return _connection(row)
 
 
@@ -120,9 +118,7 @@ def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
 @router.post("/sync", response_model=None)
 async def sync(request: Request, ledger: LedgerDep, actor: ActorDep) -> Response:
     """Run a pass now and answer with its report."""
-    report = await worker.run_pass_now(
-        ledger, actor.firm_id, _settings(request), app_url=_app_url(request)
-    )
+    report = await worker.run_pass_now(ledger, actor.firm_id, _settings(request))
     return JSONResponse(_report(report))
 
 
