@@ -15,7 +15,15 @@ from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
 from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors
-from lawsync.web.api.routes import billing, money_in, people, quickbooks, quickbooks_connect, work
+from lawsync.web.api.routes import (
+    billing,
+    money_in,
+    people,
+    quickbooks,
+    quickbooks_connect,
+    tokens,
+    work,
+)
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -81,7 +89,7 @@ def create_app(
             )
         return await call_next(request)
 
-    for module in (people, work, billing, money_in, quickbooks, quickbooks_connect):
+    for module in (people, tokens, work, billing, money_in, quickbooks, quickbooks_connect):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
         app.mount(SANDBOX_PREFIX, sandbox)
