@@ -9,12 +9,14 @@ from the request's Host header.
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import asdict
 from html import escape
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
@@ -52,15 +54,34 @@ def _connection(row: QuickBooksConnection) -> dict[str, Any]:
     }
 
 
+class ConnectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    share_company: bool = Field(
+        default=False,
+        strict=True,
+        description="Agree to share the company if another lawsync firm is connected to it "
+        "(its administrator must have turned on share_company in its QuickBooks settings).",
+    )
+
+
 @router.post("/connect")
-async def connect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, str]:
+async def connect(
+    request: Request,
+    ledger: LedgerDep,
+    actor: ActorDep,
+    body: Annotated[ConnectRequest | None, Body()] = None,
+) -> dict[str, str]:
     """Start connecting: the URL of QuickBooks' consent page to send the user to."""
     settings = _settings(request)
-    url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings)
+    share = body.share_company if body is not None else False
+    url = await asyncio.to_thread(
+        functools.partial(connection.start_connect, ledger, actor, settings, share_company=share)
+    )
     if settings.qbo_env == "local" and not settings.qbo_client_id:
         # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
         await connection.register_sandbox_app(connection.qbo_config(settings))
-    return {"authorize_url": url}
+    return {"authorize_url": url, "note": connection.SHARING_NOTE}
 
 
 @router.get("/callback", response_model=None)
@@ -78,7 +99,7 @@ async def callback(request: Request, ledger: LedgerDep) -> Response:
     if not wants_html:
         return JSONResponse(_connection(row))
     said = f"lawsync is connected to {row.company_name} (company {row.realm_id})."
-    return _page("Connected", [said, row.status_note], 200)
+    return _page("Connected", [said, row.status_note, connection.SHARING_NOTE], 200)
 
 
 def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
