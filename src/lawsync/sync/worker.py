@@ -21,6 +21,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
+from lawsync.failures_log import describe
 from lawsync.practice.errors import PracticeError, RuleViolation
 from lawsync.practice.models.base import Revisioned
 from lawsync.practice.services.context import Ledger
@@ -228,8 +229,8 @@ class SyncWorker:
                     raise
                 except PracticeError as error:
                     log.info("firm %s: no pass (%s)", firm_id, error.code)
-                except Exception:
-                    log.exception("firm %s: the sync pass failed", firm_id)
+                except Exception as error:
+                    log.error("firm %s: the sync pass failed: %s", firm_id, describe(error))
                 if firm_id not in self._again:
                     return
         finally:
@@ -240,8 +241,8 @@ class SyncWorker:
             await asyncio.sleep(self._safety)
             try:
                 firms = await asyncio.to_thread(lambda: list(self._firms()))
-            except Exception:
-                log.exception("listing firms for the safety pass failed")
+            except Exception as error:
+                log.error("listing firms for the safety pass failed: %s", describe(error))
                 continue
             for firm_id in firms:
                 self._schedule(firm_id)

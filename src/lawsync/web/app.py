@@ -24,6 +24,7 @@ from lawsync.web.api.routes import (
     tokens,
     work,
 )
+from lawsync.web.failures import UnexpectedFailures
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -74,6 +75,7 @@ def create_app(
     app.state.ledger = ledger
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(UnexpectedFailures)
 
     @app.middleware("http")
     async def _limit_body(
