@@ -27,7 +27,7 @@ from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
 from lawsync.sandbox.guard import CONTROL_SECRET_HEADER
 from lawsync.web.app import create_app
-from tests.sandbox.sandbox_support import Server
+from tests.sandbox.sandbox_support import Server, free_port
 
 POSTGRES_URL = os.environ.get("LAWSYNC_TEST_POSTGRES_URL")
 # The test server's sandbox control API wants this secret, as `lawsync serve` wants its own.
@@ -79,9 +79,15 @@ def ledger(engine: Engine) -> Ledger:
 
 @pytest.fixture(scope="session")
 def server_url(ledger: Ledger, database_url: str) -> Iterator[str]:
-    """The web app served by uvicorn on a free loopback port, for real HTTP."""
-    settings = Settings(database_url=database_url, sandbox_control_secret=SANDBOX_CONTROL_SECRET)
-    server = Server(create_app(settings, ledger=ledger)).start()
+    """The web app served by uvicorn on a free loopback port, for real HTTP.
+
+    Its settings name that port: the callback and the embedded sandbox are found from them.
+    """
+    port = free_port()
+    settings = Settings(
+        database_url=database_url, port=port, sandbox_control_secret=SANDBOX_CONTROL_SECRET
+    )
+    server = Server(create_app(settings, ledger=ledger), port=port).start()
     yield server.url
     server.stop()
 

@@ -184,6 +184,41 @@ def test_a_bill_with_payments_cannot_be_voided(firm: Firm) -> None:
     assert r.status_code == 409 and "payments" in r.json()["error"]["message"]
 
 
+def test_an_entry_released_by_a_void_can_be_deleted_and_the_void_bill_keeps_its_lines(
+    firm: Firm,
+) -> None:
+    c = builders.client(firm)
+    m = builders.matter(firm, c["id"])
+    work = builders.time_entry(firm, m["id"], hours="2", rate="150")
+    cost = builders.expense(firm, m["id"], quantity="3", unit_price="20")
+    b = builders.bill(firm, c["id"])
+    before = firm.get(f"/bills/{b['id']}")
+    firm.post(f"/bills/{b['id']}/void", {"reason": "sent in error"}, 200)
+    assert firm.api.delete(f"/time-entries/{work['id']}").status_code == 204
+    assert firm.api.delete(f"/expense-entries/{cost['id']}").status_code == 204
+    firm.get(f"/time-entries/{work['id']}", status=404)
+    after = firm.get(f"/bills/{b['id']}")
+    assert after["state"] == "void"
+    assert [(ln["time_entry_id"], ln["expense_entry_id"]) for ln in after["lines"]] == [
+        (None, None),
+        (None, None),
+    ]
+    kept = ("kind", "date", "description", "quantity", "price", "amount", "matter_id")
+    assert [{k: ln[k] for k in kept} for ln in after["lines"]] == [
+        {k: ln[k] for k in kept} for ln in before["lines"]
+    ]
+    assert after["total"] == before["total"]
+    audit = firm.get("/audit-events", entity="time_entry", entity_id=work["id"])["data"]
+    assert audit[-1]["action"] == "delete"
+
+
+def test_an_entry_on_a_live_bill_still_cannot_be_deleted(firm: Firm) -> None:
+    _c, _m, b = builders.billed_client(firm)
+    entry_id = b["lines"][0]["time_entry_id"]
+    r = firm.api.delete(f"/time-entries/{entry_id}")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "entry_billed"
+
+
 def test_deleting_a_draft_removes_it_and_an_approved_bill_leaves_a_tombstone(firm: Firm) -> None:
     c = builders.client(firm)
     m = builders.matter(firm, c["id"])

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
-from sqlalchemy import update
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text, update
+from sqlalchemy.engine import Connection, make_url
 from typer.testing import CliRunner
 
 from lawsync.cli import app
+from lawsync.config import Settings
+from lawsync.db import make_engine, make_session_factory
+from lawsync.migrate import alembic_config, upgrade
+from lawsync.practice import cheque_numbers
 from lawsync.practice.checks import run_all
 from lawsync.practice.models import Bill, BillLine, ClientFundsBalance
+from lawsync.practice.services.context import Ledger
+from lawsync.web.app import create_app
 from tests import builders
-from tests.conftest import Firm
+from tests.conftest import Firm, _fresh_postgres, make_firm
+from tests.sandbox.sandbox_support import Server
 
 
 def _books(firm: Firm) -> dict[str, int]:
@@ -87,3 +100,85 @@ def test_the_check_command_exits_non_zero_on_a_problem(firm: Firm, database_url:
         uow.commit()
     bad = runner.invoke(app, ["check", "--firm", str(firm.id)], env=env)
     assert bad.exit_code == 1 and "trust_balance" in bad.output
+
+
+def test_a_cheque_number_on_two_live_cheques_is_a_problem_reversed_ones_are_not() -> None:
+    cheque = cheque_numbers.NumberedCheque
+    found = cheque_numbers.clashes(
+        [cheque(1, 7, "100"), cheque(2, 7, "101"), cheque(3, 8, "100"), cheque(4, 7, "100")]
+    )
+    assert found == {(7, "100"): [1, 4]}
+    assert cheque_numbers.clashes([cheque(1, 7, "100"), cheque(3, 8, "100")]) == {}
+
+
+@pytest.fixture
+def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own, for a test that changes the schema."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'old-books.db'}"
+        return
+    url, admin = _fresh_postgres("old_books")
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _has_cheque_index(url: str) -> bool:
+    eng = make_engine(url)
+    try:
+        names = {ix["name"] for ix in inspect(eng).get_indexes("client_funds_transactions")}
+    finally:
+        eng.dispose()
+    return cheque_numbers.INDEX_NAME in names
+
+
+def test_books_from_before_the_cheque_index_migrate_and_the_check_lists_duplicates(
+    fresh_database_url: str,
+) -> None:
+    url = fresh_database_url
+    eng = make_engine(url)
+    upgrade(eng)
+    ledger = Ledger(make_session_factory(eng))
+    server = Server(create_app(Settings(database_url=url), ledger=ledger, mount_sandbox=False))
+    server.start()
+    try:
+        firm = make_firm(ledger, server.url)
+        c = builders.client(firm)
+        acct = builders.trust_account(firm)
+        builders.deposit(firm, acct["id"], c["id"], "100.00")
+        kept = builders.disburse(firm, acct["id"], c["id"], "10.00", cheque_number="777")
+        twin = builders.disburse(firm, acct["id"], c["id"], "10.00")
+        # Books kept before 0005: no index, and nothing stopped the same number twice.
+        with eng.begin() as conn:
+            command.downgrade(_config(url, conn), "0004")
+            conn.execute(
+                text("UPDATE client_funds_transactions SET cheque_number = '777' WHERE id = :id"),
+                {"id": twin["id"]},
+            )
+        upgrade(eng)  # 0005 leaves the index out while the duplicate is there
+        assert not _has_cheque_index(url)
+        with ledger.uow(firm.actor) as uow:
+            problems = [p for p in run_all(uow.session) if p.check == "cheque_number"]
+        assert len(problems) == 1 and "777" in problems[0].record
+        assert f"{kept['id']}, {twin['id']}" in problems[0].message
+        bad = CliRunner().invoke(
+            app, ["check", "--firm", str(firm.id)], env={"LAWSYNC_DATABASE_URL": url}
+        )
+        assert bad.exit_code == 1 and "cheque_number" in bad.output
+
+        firm.post(f"/client-funds-transactions/{twin['id']}/reverse", {"reason": "misnumbered"})
+        with ledger.uow(firm.actor) as uow:
+            assert run_all(uow.session) == []
+        upgrade(eng)  # with the duplicate reversed, migrate builds the index
+        assert _has_cheque_index(url)
+        firm.api.close()
+    finally:
+        server.stop()
+        eng.dispose()
+
+
+def _config(url: str, conn: Connection) -> Config:
+    cfg = alembic_config(url)
+    cfg.attributes["connection"] = conn
+    return cfg

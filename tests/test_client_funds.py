@@ -130,7 +130,8 @@ def test_a_cheque_number_can_arrive_later_once_and_never_twice(firm: Firm) -> No
     r = firm.api.post(
         f"/client-funds-transactions/{second['id']}/cheque-number", json={"cheque_number": "1042"}
     )
-    assert r.status_code == 422 and r.json()["error"]["code"] == "duplicate"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "duplicate_cheque_number"
+    assert r.json()["error"]["field"] == "cheque_number"
     r = firm.api.post(
         f"/client-funds-transactions/{first['id']}/cheque-number", json={"cheque_number": "1043"}
     )
@@ -139,6 +140,55 @@ def test_a_cheque_number_can_arrive_later_once_and_never_twice(firm: Firm) -> No
         f"/client-funds-transactions/{second['id']}/cheque-number", json={"cheque_number": "12AB"}
     )
     assert r.status_code == 422
+
+
+def test_a_cheque_number_is_used_once_per_account_but_again_in_another(firm: Firm) -> None:
+    c = builders.client(firm)
+    trust, other = builders.trust_account(firm), builders.trust_account(firm, "Second trust")
+    for acct in (trust, other):
+        builders.deposit(firm, acct["id"], c["id"], "100.00")
+    builders.disburse(firm, trust["id"], c["id"], "10.00", cheque_number="2001")
+    builders.disburse(firm, other["id"], c["id"], "10.00", cheque_number="2001")
+    r = firm.api.post(
+        "/client-funds-transactions",
+        json={
+            "kind": "disbursement",
+            "account_id": trust["id"],
+            "client_id": c["id"],
+            "amount": "5.00",
+            "date": "2026-03-02",
+            "payee_name": "Court",
+            "cheque_number": "2001",
+        },
+    )
+    assert r.status_code == 409, r.text
+    assert r.json()["error"] == {
+        "code": "duplicate_cheque_number",
+        "message": r.json()["error"]["message"],
+        "field": "cheque_number",
+    }
+    assert firm.get(f"/client-funds-accounts/{trust['id']}")["balance"] == "90.00"
+
+
+def test_a_reversed_cheques_number_goes_to_the_cheque_that_replaces_it(firm: Firm) -> None:
+    c = builders.client(firm)
+    acct = builders.trust_account(firm)
+    builders.deposit(firm, acct["id"], c["id"], "500.00")
+    wrong = builders.disburse(firm, acct["id"], c["id"], "10.00", cheque_number="3001")
+    reversal = firm.post(
+        f"/client-funds-transactions/{wrong['id']}/reverse", {"reason": "amount was 100.00"}
+    )
+    assert reversal["cheque_number"] is None
+    right = builders.disburse(firm, acct["id"], c["id"], "100.00", cheque_number="3001")
+    assert right["cheque_number"] == "3001"
+    unnumbered = builders.disburse(firm, acct["id"], c["id"], "10.00")
+    firm.post(f"/client-funds-transactions/{unnumbered['id']}/reverse", {"reason": "not sent"})
+    r = firm.api.post(
+        f"/client-funds-transactions/{unnumbered['id']}/cheque-number",
+        json={"cheque_number": "3002"},
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "already_reversed"
+    assert firm.get(f"/client-funds-accounts/{acct['id']}")["balance"] == "400.00"
 
 
 def test_concurrent_disbursements_never_overdraw(firm: Firm) -> None:

@@ -27,6 +27,16 @@ class Settings:
     port: int = 8000
     sandbox_db: str = "./var/qbo-sandbox.db"
     sandbox_control_secret: str = field(default="", repr=False)
+    public_url: str = ""
+
+    @property
+    def app_url(self) -> str:
+        """Where this server is reached: its callback and the embedded sandbox live under it.
+
+        Taken from configuration only, never from a request's Host header, so a forged Host
+        cannot send the OAuth code and the client secret elsewhere.
+        """
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def embedded_sandbox(self) -> bool:
@@ -41,6 +51,11 @@ class Settings:
             raise ValueError(
                 f"LAWSYNC_QBO_ENV must be local, intuit-sandbox or production, not {qbo_env!r}"
             )
+        public_url = env.get("LAWSYNC_PUBLIC_URL", "").strip()
+        if public_url and not public_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"LAWSYNC_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}"
+            )
         return cls(
             database_url=env.get("LAWSYNC_DATABASE_URL", DEFAULT_DATABASE_URL),
             qbo_env=qbo_env,  # type: ignore[arg-type]
@@ -53,6 +68,7 @@ class Settings:
             port=int(env.get("LAWSYNC_PORT", "8000")),
             sandbox_db=env.get("LAWSYNC_SANDBOX_DB", "./var/qbo-sandbox.db"),
             sandbox_control_secret=env.get("LAWSYNC_SANDBOX_CONTROL_SECRET", ""),
+            public_url=public_url,
         )
 
     def masked(self) -> dict[str, str]:

@@ -20,7 +20,12 @@ from lawsync.practice.models.base import FirmOwned
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with lawsync's connection rules (SQLite: WAL, foreign keys, busy timeout)."""
+    """An engine with lawsync's connection rules (SQLite: WAL, foreign keys, busy timeout).
+
+    Its errors never quote the statement's parameters (`hide_parameters`): they are the books'
+    values, client names and amounts, and errors end up in logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1] if "///" in url else ""
         if path and path != ":memory:" and not path.startswith("file:"):

@@ -9,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from lawsync.db import make_engine
+from lawsync.practice.cheque_numbers import ensure_unique_index
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,5 +27,7 @@ def upgrade(engine_or_url: Engine | str) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        # Left out by 0005 while old books held duplicate cheque numbers: build it once they don't.
+        ensure_unique_index(conn)
     if isinstance(engine_or_url, str):
         engine.dispose()

@@ -97,3 +97,31 @@ def test_essentials_connects_with_a_note(tmp_path: Path, qbo_server: Server) -> 
     )
     assert result.exit_code == 0, result.output
     assert "note:" in result.output and "Essentials" in result.output
+
+
+def test_connecting_again_reuses_the_firms_company_unless_a_new_one_is_asked_for(
+    tmp_path: Path, qbo_server: Server
+) -> None:
+    env, firm = _setup(tmp_path, qbo_server)
+    connect = ["quickbooks", "connect", "--firm", firm, "--sandbox"]
+    first = runner.invoke(app, connect, env=env)
+    assert first.exit_code == 0, first.output
+    realm = _realm(first.output)
+    assert "company: Cli & Co (sandbox)" in first.output
+
+    again = runner.invoke(app, connect, env=env)
+    assert again.exit_code == 0, again.output
+    assert _realm(again.output) == realm
+    said = " ".join(again.output.split())
+    assert f"the firm's company Cli & Co (sandbox) (realm id {realm})" in said
+    assert "--new-company" in said
+
+    fresh = runner.invoke(app, [*connect, "--new-company"], env=env)
+    assert fresh.exit_code == 0, fresh.output
+    assert _realm(fresh.output) != realm
+    status = runner.invoke(app, ["quickbooks", "status", "--firm", firm], env=env)
+    assert _realm(status.output) == _realm(fresh.output)
+    assert realm in status.output.split("previous companies")[1]
+
+    both = runner.invoke(app, [*connect, "--new-company", "--realm", realm], env=env)
+    assert both.exit_code == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import secrets
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,9 +29,20 @@ def qbo(server_url: str) -> Any:
 
 
 def new_company(qbo: httpx.Client, edition: str = "plus", country: str = "US") -> str:
+    """A company with a realm id no other sandbox of this run has given out.
+
+    Sandboxes number their companies from the same first realm id, and one lawsync firm per
+    company is the rule, so tests sharing a database must not meet the same id twice.
+    """
+    realm = str(9_200_000_000_000_000 + secrets.randbelow(10**15))
     r = qbo.post(
         "/_sandbox/companies",
-        json={"name": f"{edition} {country} LLP", "edition": edition, "country": country},
+        json={
+            "name": f"{edition} {country} LLP",
+            "edition": edition,
+            "country": country,
+            "realm_id": realm,
+        },
     )
     assert r.status_code == 201, r.text
     return str(r.json()["realm_id"])

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawsync.money import line_amount, percent_of
-from lawsync.practice import billing
+from lawsync.practice import billing, cheque_numbers
 from lawsync.practice.models import (
     Bill,
     BillState,
@@ -165,9 +165,33 @@ def bills_add_up(session: Session) -> list[Problem]:
     return problems
 
 
+def cheque_numbers_unique(session: Session) -> list[Problem]:
+    """A cheque number is on one live cheque per account (books kept before the index may not)."""
+    t = ClientFundsTransaction
+    rows = session.execute(
+        select(t.id, t.account_id, t.cheque_number).where(
+            t.cheque_number.is_not(None), t.reversed.is_(False)
+        )
+    )
+    found = cheque_numbers.clashes(
+        cheque_numbers.NumberedCheque(txn_id, account, str(number))
+        for txn_id, account, number in rows
+    )
+    return [
+        Problem(
+            "cheque_number",
+            f"account {account} cheque {number}",
+            f"used by {len(ids)} cheques (transactions {', '.join(map(str, ids))}); reverse the "
+            "wrong ones",
+        )
+        for (account, number), ids in found.items()
+    ]
+
+
 CHECKS: tuple[Callable[[Session], list[Problem]], ...] = (
     trust_buckets_match_transactions,
     trust_never_negative,
+    cheque_numbers_unique,
     bills_add_up,
 )
 

@@ -65,22 +65,41 @@ def connect(
         False, "--sandbox", help="Complete the whole flow against the bundled sandbox."
     ),
     url: str = UrlOption,
-    realm: str = typer.Option(None, "--realm", help="Sandbox company to connect (else a new one)."),
+    realm: str = typer.Option(
+        None, "--realm", help="Sandbox company to connect (else the firm's own, else a new one)."
+    ),
+    new_company: bool = typer.Option(
+        False, "--new-company", help="Make a new sandbox company even if the firm has one."
+    ),
+    share_company: bool = typer.Option(
+        False,
+        "--share-company",
+        help="Agree to share the company with another firm connected to it (whose "
+        "administrator must allow it too).",
+    ),
     edition: str = typer.Option("plus", "--edition", help="Edition of a new sandbox company."),
     country: str = typer.Option("US", "--country", help="Country of a new sandbox company."),
 ) -> None:
-    """Connect the firm to a QuickBooks Online company; prints its realm id."""
+    """Connect the firm to a QuickBooks Online company; prints its name and realm id."""
     settings = Settings.from_env()
     app_url = (url or connection.app_url_for(settings)).rstrip("/")
     ledger = _ledger(settings)
     actor, firm_name = _firm_actor(ledger, firm)
+    share = {"share_company": share_company}
+    if realm is not None and new_company:
+        console.print("[red]--realm and --new-company cannot go together.[/red]")
+        raise typer.Exit(2)
     try:
         if not sandbox:
-            authorize = connection.start_connect(ledger, actor, settings, app_url)
+            authorize = connection.start_connect(ledger, actor, settings, app_url, **share)
             console.print("Open this address in a browser while `lawsync serve` runs:")
             console.print(authorize, soft_wrap=True)
             return
-        row = _connect_sandbox(ledger, actor, settings, app_url, firm_name, realm, edition, country)
+        if realm is None and not new_company:
+            realm = _own_company(ledger, actor)
+        row = _connect_sandbox(
+            ledger, actor, settings, app_url, firm_name, realm, edition, country, share_company
+        )
     except PracticeError as error:
         raise _fail(error) from None
     except httpx.HTTPError as error:
@@ -92,6 +111,19 @@ def connect(
         console.print(f"note: {row.status_note}")
 
 
+def _own_company(ledger: Ledger, actor: Actor) -> str | None:
+    """The company the firm was last connected to: connecting again resumes it and its links."""
+    rows = connection.connections(ledger, actor)
+    if not rows:
+        return None
+    row = rows[0]  # the active one first, else the most recent
+    console.print(
+        f"Connecting to the firm's company {row.company_name} (realm id {row.realm_id}); "
+        "pass --new-company for a new, empty one."
+    )
+    return row.realm_id
+
+
 def _connect_sandbox(
     ledger: Ledger,
     actor: Actor,
@@ -101,6 +133,7 @@ def _connect_sandbox(
     realm: str | None,
     edition: str,
     country: str,
+    share_company: bool = False,
 ) -> Any:
     config = connection.qbo_config(settings, app_url)
     if config.base_url is None:
@@ -117,7 +150,9 @@ def _connect_sandbox(
             if made.status_code != 201:
                 raise PracticeError(f"The sandbox refused the company: {made.text}", code="sandbox")
             realm = str(made.json()["realm_id"])
-        authorize = connection.start_connect(ledger, actor, settings, app_url)
+        authorize = connection.start_connect(
+            ledger, actor, settings, app_url, share_company=share_company
+        )
         query = {k: v[0] for k, v in parse_qs(urlsplit(authorize).query).items()}
         consent = sandbox.post(
             "/connect/oauth2",
@@ -130,7 +165,8 @@ def _connect_sandbox(
     back = consent.headers.get("location")
     if consent.status_code != 302 or not back:
         raise PracticeError(
-            f"The sandbox's consent page did not send us back (HTTP {consent.status_code}).",
+            f"The sandbox's consent page did not send us back for company {realm} "
+            f"(HTTP {consent.status_code}); if the sandbox no longer has it, pass --new-company.",
             code="sandbox",
         )
     return asyncio.run(

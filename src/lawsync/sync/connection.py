@@ -44,7 +44,12 @@ from lawsync.quickbooks import (
 )
 from lawsync.sync import sandbox_control
 from lawsync.sync import settings as sync_settings
-from lawsync.sync.models import AuthorizationAttempt, ConnectionStatus, QuickBooksConnection
+from lawsync.sync.models import (
+    AuthorizationAttempt,
+    ConnectionStatus,
+    QuickBooksConnection,
+    SyncSettings,
+)
 from lawsync.sync.tokens import ConnectionTokenStore, seal, unseal
 
 log = logging.getLogger("lawsync.sync")
@@ -78,8 +83,11 @@ class QuickBooksUnavailable(PracticeError):
 
 
 def app_url_for(settings: Settings) -> str:
-    """This server's own root, as the CLI sees it (the API takes it from the request)."""
-    return f"http://{settings.host}:{settings.port}"
+    """This server's own root, from configuration (`LAWSYNC_PUBLIC_URL`, else host and port).
+
+    Never from a request: the QuickBooks root and the redirect URI must not follow a Host header.
+    """
+    return settings.app_url
 
 
 def qbo_config(
@@ -220,21 +228,54 @@ def record_sync(ledger: Ledger, firm_id: int, at: dt.datetime) -> None:
 # ---- connect --------------------------------------------------------------------------------
 
 
+SHARING_NOTE = (
+    "A QuickBooks company syncs with one lawsync firm. If this company is already connected to "
+    "another firm, connecting is refused (company_connected_elsewhere) unless an administrator "
+    "of that firm has turned on share_company in its QuickBooks settings and this connect was "
+    "started with share_company: true."
+)
+
+
+class CompanyConnectedElsewhere(RuleViolation):
+    """Two firms syncing into one company would put their bills on each other's customers."""
+
+    code = "company_connected_elsewhere"
+
+
 def start_connect(
-    ledger: Ledger, actor: Actor, settings: Settings, app_url: str | None = None
+    ledger: Ledger,
+    actor: Actor,
+    settings: Settings,
+    app_url: str | None = None,
+    *,
+    share_company: bool = False,
 ) -> str:
-    """Issue a state for this firm and return the consent page's URL."""
+    """Issue a state for this firm and return the consent page's URL.
+
+    `share_company` is this administrator's consent to share the company with another firm
+    that already has it (which that firm's administrator must have allowed too).
+    """
     actor.require_admin("connect QuickBooks Online")
     config = qbo_config(settings, app_url)
     # Building the URL is pure: the client opens no connection until a request is made.
     request = AsyncQuickBooks(config, MemoryTokenStore()).oauth.authorization_url()
     with ledger.uow(actor) as uow:
         attempt = AuthorizationAttempt(
-            firm_id=actor.firm_id, state=request.state, user_id=actor.user_id
+            firm_id=actor.firm_id,
+            state=request.state,
+            user_id=actor.user_id,
+            share_company=share_company,
         )
         uow.session.add(attempt)
         uow.flush()
-        audit(uow.session, actor, "qbo_connection", attempt.id, "connect_started")
+        audit(
+            uow.session,
+            actor,
+            "qbo_connection",
+            attempt.id,
+            "connect_started",
+            {"share_company": share_company} if share_company else None,
+        )
         uow.commit()
     return request.url
 
@@ -270,8 +311,9 @@ def _params(callback: str | dict[str, str]) -> dict[str, str]:
     return {k: str(v) for k, v in callback.items()}
 
 
-def _claim(ledger: Ledger, state: str, actor: Actor | None) -> Actor:
-    """Use up the attempt behind `state`; return on whose behalf the connect runs."""
+def _claim(ledger: Ledger, state: str, actor: Actor | None) -> tuple[Actor, bool]:
+    """Use up the attempt behind `state`; return on whose behalf the connect runs, and whether
+    its administrator agreed to share the company."""
     if not state:
         raise ConnectError("The callback carries no state.", field="state", code="invalid_state")
     with ledger.uow(actor) as uow:  # no actor: the browser's callback, found by its state
@@ -305,7 +347,7 @@ def _claim(ledger: Ledger, state: str, actor: Actor | None) -> Actor:
                 field="state",
                 code="state_expired",
             )
-        return Actor(attempt.firm_id, attempt.user_id)
+        return Actor(attempt.firm_id, attempt.user_id), attempt.share_company
 
 
 async def _read_company(qb: AsyncQuickBooks, realm: str) -> CompanyFacts:
@@ -349,7 +391,7 @@ async def finish_connect(
     With `actor`, the state must have been issued to that actor's firm.
     """
     params = _params(callback)
-    who = await asyncio.to_thread(_claim, ledger, params.get("state", ""), actor)
+    who, share = await asyncio.to_thread(_claim, ledger, params.get("state", ""), actor)
     if params.get("error"):
         raise ConnectError(
             f"QuickBooks Online did not grant access ({params['error']}); nothing was connected.",
@@ -377,12 +419,38 @@ async def finish_connect(
             "or Advanced.",
             code="edition_not_supported",
         )
+    holders = await asyncio.to_thread(_other_firms_on, ledger, who.firm_id, facts.realm_id)
+    if holders and not (share and all(holders)):
+        await _revoke_quietly(config, tokens)
+        raise CompanyConnectedElsewhere(
+            f"{facts.name or 'This QuickBooks company'} (company {facts.realm_id}) is already "
+            "connected to another lawsync firm, and two firms syncing into one company would "
+            "put their bills on each other's customers, so nothing was connected. To share it "
+            "on purpose, an administrator of the other firm turns on share_company in its "
+            "QuickBooks settings, and you connect again with share_company: true."
+        )
     row, retired = await asyncio.to_thread(
         _remember, ledger, who, facts, tokens, cipher_for(config)
     )
     for old in retired:
         await _revoke_quietly(config, old)
     return row
+
+
+def _other_firms_on(ledger: Ledger, firm_id: int, realm_id: str) -> list[bool]:
+    """Whether each other firm connected to the company lets it be shared (across firms)."""
+    with ledger.uow(None) as uow:
+        rows = uow.session.execute(
+            select(QuickBooksConnection.firm_id, SyncSettings.share_company)
+            .outerjoin(SyncSettings, SyncSettings.firm_id == QuickBooksConnection.firm_id)
+            .where(
+                QuickBooksConnection.realm_id == realm_id,
+                QuickBooksConnection.firm_id != firm_id,
+                QuickBooksConnection.active.is_(True),
+                QuickBooksConnection.status != ConnectionStatus.disconnected,
+            )
+        ).all()
+    return [bool(allowed) for _firm, allowed in rows]
 
 
 def _remember(

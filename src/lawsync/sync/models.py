@@ -12,7 +12,17 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lawsync.practice.models.base import Base, FirmOwned, IdType, Timestamped, utcnow
@@ -57,6 +67,8 @@ class AuthorizationAttempt(FirmOwned, Base):
     user_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The connecting administrator agrees to share the company if another firm has it.
+    share_company: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TaxOptionSetting(enum.StrEnum):
@@ -94,6 +106,8 @@ class SyncSettings(FirmOwned, Timestamped, Base):
     # Also send single requests with the part of the company's limits batches leave unused:
     # a catch-up about a third faster, at ~0.3 requests per record instead of ~0.04.
     fast_catch_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An administrator lets other lawsync firms connect to this firm's QuickBooks company too.
+    share_company: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ItemMapping(FirmOwned, Base):

@@ -31,6 +31,7 @@ FIELDS = (
     "name_clash",
     "reactivate_archived_customers",
     "fast_catch_up",
+    "share_company",
 )
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
@@ -47,6 +48,7 @@ class SyncSettingsUpdate(Command):
     name_clash: NameClashPolicy | None = None
     reactivate_archived_customers: bool | None = None
     fast_catch_up: bool | None = None
+    share_company: bool | None = None
     item_mappings: dict[str, Annotated[str, Field(min_length=1, max_length=40)]] | None = None
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
+from lawsync.failures_log import describe
 from lawsync.practice.errors import PracticeError, RuleViolation
 from lawsync.practice.models.base import Revisioned
 from lawsync.practice.services.context import Ledger
@@ -162,7 +163,8 @@ class SyncWorker:
         if session.info.pop(_WAKE, False):
             self.wake(int(session.info["firm_id"]))
 
-    def _after_rollback(self, session: Session) -> None:
+    def _after_rollback(self, session: Session, _previous_transaction: Any) -> None:
+        # SQLAlchemy's `after_soft_rollback` passes the session and the transaction rolled back.
         session.info.pop(_WAKE, None)
 
     async def start(self) -> None:
@@ -227,8 +229,8 @@ class SyncWorker:
                     raise
                 except PracticeError as error:
                     log.info("firm %s: no pass (%s)", firm_id, error.code)
-                except Exception:
-                    log.exception("firm %s: the sync pass failed", firm_id)
+                except Exception as error:
+                    log.error("firm %s: the sync pass failed: %s", firm_id, describe(error))
                 if firm_id not in self._again:
                     return
         finally:
@@ -239,8 +241,8 @@ class SyncWorker:
             await asyncio.sleep(self._safety)
             try:
                 firms = await asyncio.to_thread(lambda: list(self._firms()))
-            except Exception:
-                log.exception("listing firms for the safety pass failed")
+            except Exception as error:
+                log.error("listing firms for the safety pass failed: %s", describe(error))
                 continue
             for firm_id in firms:
                 self._schedule(firm_id)
@@ -252,9 +254,11 @@ def worker_enabled(environ: dict[str, str] | None = None) -> bool:
 
 
 @asynccontextmanager
-async def serve_worker(ledger: Ledger, settings: Settings) -> AsyncIterator[SyncWorker | None]:
+async def serve_worker(
+    ledger: Ledger, settings: Settings, enabled: bool | None = None
+) -> AsyncIterator[SyncWorker | None]:
     """The web app's worker, when `LAWSYNC_SYNC_WORKER` is on (`lawsync serve` turns it on)."""
-    if not worker_enabled():
+    if not (worker_enabled() if enabled is None else enabled):
         yield None
         return
     url = app_url_for(settings)

@@ -16,7 +16,16 @@ from lawsync.practice.services.context import Ledger
 from lawsync.sync import sandbox_control
 from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors, openapi
-from lawsync.web.api.routes import billing, money_in, people, quickbooks, quickbooks_connect, work
+from lawsync.web.api.routes import (
+    billing,
+    money_in,
+    people,
+    quickbooks,
+    quickbooks_connect,
+    tokens,
+    work,
+)
+from lawsync.web.failures import UnexpectedFailures
 from lawsync.web.request_guard import RequestGuard
 
 SANDBOX_PREFIX = "/qbo"
@@ -27,6 +36,7 @@ def create_app(
     *,
     ledger: Ledger | None = None,
     mount_sandbox: bool | None = None,
+    sync_worker: bool | None = None,
 ) -> FastAPI:
     """The whole web application; with no real company configured it also serves the sandbox."""
     settings = settings or Settings.from_env()
@@ -53,7 +63,9 @@ def create_app(
         async with AsyncExitStack() as stack:
             if sandbox is not None:
                 await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
-            app_.state.sync_worker = await stack.enter_async_context(serve_worker(ledger, settings))
+            app_.state.sync_worker = await stack.enter_async_context(
+                serve_worker(ledger, settings, sync_worker)
+            )
             yield
 
     app = FastAPI(
@@ -67,13 +79,14 @@ def create_app(
     app.state.sandbox_control_secret = control_secret
     errors.install(app)
     openapi.install(app)
+    app.add_middleware(UnexpectedFailures)
 
     app.add_middleware(
         RequestGuard,
         respond=lambda r: JSONResponse(errors.error_body(r.code, r.message, r.field), r.status),
     )
 
-    for module in (people, work, billing, money_in, quickbooks, quickbooks_connect):
+    for module in (people, tokens, work, billing, money_in, quickbooks, quickbooks_connect):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
         app.mount(SANDBOX_PREFIX, sandbox)

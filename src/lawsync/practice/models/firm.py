@@ -68,6 +68,8 @@ class ApiToken(FirmOwned, Base):
     prefix: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Every token ends: at its expiry, or earlier when revoked (by hand, or with its user).
+    expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 

@@ -1,7 +1,8 @@
 """Client funds (trust) accounts: the book of record for money held for clients.
 
 Transactions are append-only. A mistake is corrected by a reversing transaction; the only field
-that may be filled in later is a disbursement's cheque number, which moves no money.
+that may be filled in later is a disbursement's cheque number, which moves no money, and the
+mark that a transaction was reversed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +59,16 @@ class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
     __table_args__ = (
         Index("ix_cft_ledger", "account_id", "client_id", "matter_id", "date", "id"),
         Index("ix_cft_account_date", "account_id", "date", "id"),
+        # One live cheque per number and account (lawsync.practice.cheque_numbers).
+        Index(
+            "uq_cft_cheque_number",
+            "firm_id",
+            "account_id",
+            "cheque_number",
+            unique=True,
+            postgresql_where=text("cheque_number IS NOT NULL AND NOT reversed"),
+            sqlite_where=text("cheque_number IS NOT NULL AND NOT reversed"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -79,6 +92,8 @@ class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
     reverses_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("client_funds_transactions.id"), default=None, unique=True
     )
+    # Set once, by the reversal; a reversed cheque's number is free for the cheque that replaces it.
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
 
 

@@ -9,11 +9,14 @@ transaction is refused. Posted transactions are never edited: a correction is a 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import (
@@ -238,19 +241,38 @@ def record_deposit(ledger: Ledger, actor: Actor, cmd: TrustDeposit) -> ClientFun
         return txn
 
 
+def _duplicate_cheque(number: str) -> RuleViolation:
+    return RuleViolation(
+        f"Cheque {number} is already used in this client funds account; each cheque number "
+        "goes on one cheque (reverse the other cheque first if it was recorded wrongly).",
+        field="cheque_number",
+        code="duplicate_cheque_number",
+    )
+
+
 def _cheque_number_free(session: Session, account_id: int, number: str) -> None:
+    """The friendly refusal; the unique index (see `_one_cheque_per_number`) decides races."""
     taken = session.execute(
         select(ClientFundsTransaction.id).where(
             ClientFundsTransaction.account_id == account_id,
             ClientFundsTransaction.cheque_number == number,
+            ClientFundsTransaction.reversed.is_(False),
         )
     ).first()
     if taken:
-        raise InvalidInput(
-            f"Cheque {number} is already used on this account.",
-            field="cheque_number",
-            code="duplicate",
-        )
+        raise _duplicate_cheque(number)
+
+
+@contextmanager
+def _one_cheque_per_number(number: str | None) -> Iterator[None]:
+    """Two requests racing with one number both pass the look-up; the index refuses the second."""
+    try:
+        yield
+    except IntegrityError as error:
+        # PostgreSQL names the index (uq_cft_cheque_number), SQLite its columns.
+        if number is None or "cheque_number" not in str(error.orig):
+            raise
+        raise _duplicate_cheque(number) from None
 
 
 def record_disbursement(
@@ -262,24 +284,25 @@ def record_disbursement(
             raise InvalidInput("Only a cheque has a cheque number.", field="cheque_number")
         if cmd.cheque_number:
             _cheque_number_free(s, cmd.account_id, cmd.cheque_number)
-        txn = post(
-            s,
-            actor,
-            ClientFundsTransaction(
-                firm_id=actor.firm_id,
-                account_id=cmd.account_id,
-                client_id=cmd.client_id,
-                matter_id=cmd.matter_id,
-                kind=TrustTxnKind.disbursement,
-                date=cmd.date,
-                amount=-cmd.amount,
-                payee_name=cmd.payee_name,
-                method=cmd.method,
-                cheque_number=cmd.cheque_number,
-                description=cmd.description,
-            ),
-        )
-        uow.commit()
+        with _one_cheque_per_number(cmd.cheque_number):
+            txn = post(
+                s,
+                actor,
+                ClientFundsTransaction(
+                    firm_id=actor.firm_id,
+                    account_id=cmd.account_id,
+                    client_id=cmd.client_id,
+                    matter_id=cmd.matter_id,
+                    kind=TrustTxnKind.disbursement,
+                    date=cmd.date,
+                    amount=-cmd.amount,
+                    payee_name=cmd.payee_name,
+                    method=cmd.method,
+                    cheque_number=cmd.cheque_number,
+                    description=cmd.description,
+                ),
+            )
+            uow.commit()
         return txn
 
 
@@ -303,18 +326,25 @@ def set_cheque_number(
                 field="cheque_number",
                 code="cheque_numbered",
             )
+        if txn.reversed:
+            raise RuleViolation(
+                "This cheque was reversed, so it takes no number.",
+                field="cheque_number",
+                code="already_reversed",
+            )
         _cheque_number_free(s, txn.account_id, cmd.cheque_number)
-        txn.cheque_number = cmd.cheque_number
-        s.flush()
-        audit(
-            s,
-            actor,
-            "client_funds_transaction",
-            txn.id,
-            "number_cheque",
-            {"cheque_number": cmd.cheque_number},
-        )
-        uow.commit()
+        with _one_cheque_per_number(cmd.cheque_number):
+            txn.cheque_number = cmd.cheque_number
+            s.flush()
+            audit(
+                s,
+                actor,
+                "client_funds_transaction",
+                txn.id,
+                "number_cheque",
+                {"cheque_number": cmd.cheque_number},
+            )
+            uow.commit()
         return txn
 
 
@@ -351,6 +381,7 @@ def reverse(
         reverses_id=original.id,
         created_by_id=actor.user_id,
     )
+    original.reversed = True  # a reversed cheque's number is free again
     _move(session, txn)
     audit(
         session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lawsync.practice.billing import bounded_line_amount
@@ -19,7 +19,10 @@ from lawsync.practice.commands import (
 from lawsync.practice.errors import Duplicate, InvalidInput, RuleViolation
 from lawsync.practice.models import (
     ActivityCategory,
+    Bill,
+    BillLine,
     BillSettings,
+    BillState,
     ExpenseCategory,
     ExpenseEntry,
     Matter,
@@ -235,9 +238,33 @@ def _delete_entry(
     with ledger.uow(actor) as uow:
         entry = get(uow.session, model, entry_id)
         _unbilled(entry)
-        audit(uow.session, actor, entity, entry.id, "delete", snapshot(entry, fields))
+        released = _release_from_closed_bills(uow.session, model, entry.id)
+        record = {**snapshot(entry, fields), "released_bill_lines": released}
+        audit(uow.session, actor, entity, entry.id, "delete", record)
         uow.session.delete(entry)
         uow.commit()
+
+
+def _release_from_closed_bills(
+    session: Session, model: type[TimeEntry] | type[ExpenseEntry], entry_id: int
+) -> list[int]:
+    """A void (or deleted) bill's lines keep their own copy of the entry, so their link to it is
+    cleared rather than keeping the entry undeletable; the bill reads as it was sent."""
+    link = BillLine.time_entry_id if model is TimeEntry else BillLine.expense_entry_id
+    closed = select(Bill.id).where(Bill.state.in_((BillState.void, BillState.deleted)))
+    lines = list(
+        session.execute(
+            select(BillLine.id).where(link == entry_id, BillLine.bill_id.in_(closed))
+        ).scalars()
+    )
+    if lines:
+        session.execute(
+            update(BillLine)
+            .where(BillLine.id.in_(lines))
+            .values({link.key: None})
+            .execution_options(synchronize_session=False)
+        )
+    return lines
 
 
 def delete_time_entry(ledger: Ledger, actor: Actor, entry_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import FirmCreate, FirmUpdate, UserCreate, UserUpdate
-from lawsync.practice.errors import Duplicate, RuleViolation
+from lawsync.practice.errors import Duplicate, InvalidInput, PracticeError, RuleViolation
 from lawsync.practice.models import ApiToken, AuditEvent, BillSettings, Firm, Role, User
+from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -24,6 +26,7 @@ from lawsync.practice.services.context import (
     matching,
     snapshot,
 )
+from lawsync.practice.token_commands import DEFAULT_TOKEN_DAYS, TokenCreate
 
 TOKEN_PREFIX = "lsk_"
 USER_FIELDS = ("name", "email", "role", "default_rate", "active", "is_primary_subscriber")
@@ -40,14 +43,32 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token(firm_id: int, user_id: int, label: str) -> tuple[str, ApiToken]:
+class TokenRefused(PracticeError):
+    """The bearer token does not sign anyone in: unknown, revoked, expired, or its user inactive."""
+
+    http_status = 401
+    code = "unauthorized"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    row: ApiToken
+
+
+def _new_token(
+    firm_id: int, user_id: int, label: str, days: int = DEFAULT_TOKEN_DAYS
+) -> tuple[str, ApiToken]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
     row = ApiToken(
         firm_id=firm_id,
         user_id=user_id,
         token_hash=hash_token(token),
         prefix=token[:12],
         label=label,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
     )
     return token, row
 
@@ -78,30 +99,102 @@ def create_firm(ledger: Ledger, cmd: FirmCreate) -> NewFirm:
 
 
 def issue_token(ledger: Ledger, actor: Actor, user_id: int, label: str = "") -> str:
+    return create_token(ledger, actor, user_id, TokenCreate(label=label)).token
+
+
+def create_token(ledger: Ledger, actor: Actor, user_id: int, cmd: TokenCreate) -> IssuedToken:
+    """A new token for a user (an administrator's for anyone in the firm); shown once."""
     if user_id != actor.user_id:
         actor.require_admin("issue tokens for another user")
     with ledger.uow(actor) as uow:
         user = get(uow.session, User, user_id)
-        token, row = _new_token(actor.firm_id, user.id, label)
+        if not user.active:
+            raise RuleViolation(
+                "This user is inactive; reactivate them before issuing a token.",
+                code="user_inactive",
+            )
+        token, row = _new_token(actor.firm_id, user.id, cmd.label, cmd.expires_in_days)
         uow.session.add(row)
-        audit(uow.session, actor, "user", user.id, "issue_token", {"prefix": row.prefix})
+        uow.flush()
+        audit(
+            uow.session,
+            actor,
+            "user",
+            user.id,
+            "issue_token",
+            {"prefix": row.prefix, "expires_at": row.expires_at.isoformat()},
+        )
         uow.commit()
-        return token
+        return IssuedToken(token, row)
 
 
-def authenticate(ledger: Ledger, token: str) -> Actor | None:
-    """The actor a bearer token stands for, or None for an unknown, revoked or inactive one."""
+def list_tokens(ledger: Ledger, actor: Actor, user_id: int | None = None) -> list[ApiToken]:
+    """A user's tokens, newest first (one's own; an administrator may ask for anyone's)."""
+    whose = actor.user_id if user_id is None else user_id
+    if whose is None:
+        raise InvalidInput("Name the user whose tokens to list.", field="user_id")
+    if whose != actor.user_id:
+        actor.require_admin("list another user's tokens")
+    with ledger.uow(actor) as uow:
+        get(uow.session, User, whose, field="user_id")
+        rows = uow.session.execute(
+            select(ApiToken).where(ApiToken.user_id == whose).order_by(ApiToken.id.desc())
+        ).scalars()
+        return list(rows)
+
+
+def revoke_token(ledger: Ledger, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one token (one's own; an administrator may revoke anyone's); again is harmless."""
+    with ledger.uow(actor) as uow:
+        row = get(uow.session, ApiToken, token_id)
+        if row.user_id != actor.user_id:
+            actor.require_admin("revoke another user's token")
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            audit(uow.session, actor, "user", row.user_id, "revoke_token", {"prefix": row.prefix})
+        uow.commit()
+        return row
+
+
+def _revoke_all(session: Session, user_id: int) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sign_in(ledger: Ledger, token: str) -> Actor:
+    """The actor a bearer token stands for; `TokenRefused` says why it does not."""
+    unknown = TokenRefused("That API token is unknown, revoked, or its user is inactive.")
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
+        raise unknown
     with ledger.uow(None) as uow:
         row = uow.session.execute(
-            select(ApiToken.firm_id, User.id, User.role, User.active)
+            select(ApiToken.firm_id, ApiToken.expires_at, User.id, User.role, User.active)
             .join(User, User.id == ApiToken.user_id)
             .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
         ).one_or_none()
     if row is None or not row.active:
-        return None
+        raise unknown
+    if row.expires_at <= utcnow():
+        raise TokenRefused(
+            f"That API token expired on {row.expires_at.date().isoformat()}; "
+            "ask for a new one (POST /api/v1/tokens with a token that still works, or an "
+            "administrator).",
+            code="token_expired",
+        )
     return Actor(row.firm_id, row.id, Role(row.role))
+
+
+def authenticate(ledger: Ledger, token: str) -> Actor | None:
+    """The actor a bearer token stands for, or None for an unknown, revoked, expired or inactive
+    one."""
+    try:
+        return sign_in(ledger, token)
+    except TokenRefused:
+        return None
 
 
 def get_firm(ledger: Ledger, actor: Actor) -> Firm:
@@ -182,6 +275,9 @@ def update_user(ledger: Ledger, actor: Actor, user_id: int, cmd: UserUpdate) -> 
                     "primary subscriber first.",
                     field="active",
                 )
+            if user.active and not cmd.active:
+                # Dead for good: reactivating the user later does not bring old tokens back.
+                _revoke_all(uow.session, user.id)
             user.active = cmd.active
         if cmd.is_primary_subscriber is False and user.is_primary_subscriber:
             raise RuleViolation(

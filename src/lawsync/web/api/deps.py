@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.fields import TEXT_PATTERN, IdParam
 from lawsync.practice.services.context import Actor, Ledger
-from lawsync.practice.services.firms import authenticate
+from lawsync.practice.services.firms import sign_in
 
 
 class Unauthorized(PracticeError):
@@ -33,10 +33,8 @@ def get_actor(
 ) -> Actor:
     if credentials is None:
         raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
-    actor = authenticate(get_ledger(request), credentials.credentials)
-    if actor is None:
-        raise Unauthorized("That API token is unknown, revoked, or its user is inactive.")
-    return actor
+    # Refused tokens raise TokenRefused (401 `unauthorized`, or `token_expired` saying when).
+    return sign_in(get_ledger(request), credentials.credentials)
 
 
 @dataclass(frozen=True)

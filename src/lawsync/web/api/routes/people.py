@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter
 
 from lawsync.practice.commands import (
     ContactCreate,
@@ -56,16 +56,6 @@ def update_user(
     ledger: LedgerDep, actor: ActorDep, user_id: PathId, cmd: UserUpdate
 ) -> dict[str, Any]:
     return serialize.user(firms.update_user(ledger, actor, user_id, cmd))
-
-
-@router.post("/users/{user_id}/tokens", status_code=201)
-def issue_token(
-    ledger: LedgerDep,
-    actor: ActorDep,
-    user_id: PathId,
-    label: Annotated[str, Body(embed=True, max_length=100)] = "",
-) -> dict[str, Any]:
-    return {"token": firms.issue_token(ledger, actor, user_id, label)}
 
 
 @router.get("/contacts")

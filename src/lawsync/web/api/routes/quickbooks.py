@@ -23,6 +23,7 @@ def _settings(row: SyncSettings, mappings: dict[str, str]) -> dict[str, Any]:
         "name_clash": row.name_clash.value,
         "reactivate_archived_customers": row.reactivate_archived_customers,
         "fast_catch_up": row.fast_catch_up,
+        "share_company": row.share_company,
         "item_mappings": mappings,
     }
 

@@ -2,17 +2,21 @@
 
 The callback is the one route without an API token: the user's browser arrives there from
 QuickBooks, and the single-use `state` issued by `POST /connect` says which firm it is for.
+Where QuickBooks is, and the redirect URI, come from the settings (`Settings.app_url`), never
+from the request's Host header.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import asdict
 from html import escape
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
@@ -26,10 +30,6 @@ router = APIRouter(prefix="/quickbooks")
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-def _app_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 def _iso(value: Any) -> str | None:
@@ -54,16 +54,35 @@ def _connection(row: QuickBooksConnection) -> dict[str, Any]:
     }
 
 
+class ConnectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    share_company: bool = Field(
+        default=False,
+        strict=True,
+        description="Agree to share the company if another lawsync firm is connected to it "
+        "(its administrator must have turned on share_company in its QuickBooks settings).",
+    )
+
+
 @router.post("/connect")
-async def connect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, str]:
+async def connect(
+    request: Request,
+    ledger: LedgerDep,
+    actor: ActorDep,
+    body: Annotated[ConnectRequest | None, Body()] = None,
+) -> dict[str, str]:
     """Start connecting: the URL of QuickBooks' consent page to send the user to."""
-    settings, app_url = _settings(request), _app_url(request)
-    url = await asyncio.to_thread(connection.start_connect, ledger, actor, settings, app_url)
+    settings = _settings(request)
+    share = body.share_company if body is not None else False
+    url = await asyncio.to_thread(
+        functools.partial(connection.start_connect, ledger, actor, settings, share_company=share)
+    )
     if settings.qbo_env == "local" and not settings.qbo_client_id:
         # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
         secret = request.app.state.sandbox_control_secret or settings.sandbox_control_secret
-        await connection.register_sandbox_app(connection.qbo_config(settings, app_url), secret)
-    return {"authorize_url": url}
+        await connection.register_sandbox_app(connection.qbo_config(settings), secret)
+    return {"authorize_url": url, "note": connection.SHARING_NOTE}
 
 
 @router.get("/callback", response_model=None)
@@ -72,7 +91,7 @@ async def callback(request: Request, ledger: LedgerDep) -> Response:
     wants_html = "text/html" in request.headers.get("accept", "")
     try:
         row = await connection.finish_connect(
-            ledger, _settings(request), dict(request.query_params), app_url=_app_url(request)
+            ledger, _settings(request), dict(request.query_params)
         )
     except PracticeError as error:
         if not wants_html:
@@ -81,7 +100,7 @@ async def callback(request: Request, ledger: LedgerDep) -> Response:
     if not wants_html:
         return JSONResponse(_connection(row))
     said = f"lawsync is connected to {row.company_name} (company {row.realm_id})."
-    return _page("Connected", [said, row.status_note], 200)
+    return _page("Connected", [said, row.status_note, connection.SHARING_NOTE], 200)
 
 
 def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
@@ -95,7 +114,7 @@ def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
 
 @router.post("/disconnect")
 async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
-    row = await connection.disconnect(ledger, actor, _settings(request), app_url=_app_url(request))
+    row = await connection.disconnect(ledger, actor, _settings(request))
     return _connection(row)
 
 
@@ -121,9 +140,7 @@ def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
 @router.post("/sync", response_model=None)
 async def sync(request: Request, ledger: LedgerDep, actor: ActorDep) -> Response:
     """Run a pass now and answer with its report."""
-    report = await worker.run_pass_now(
-        ledger, actor.firm_id, _settings(request), app_url=_app_url(request)
-    )
+    report = await worker.run_pass_now(ledger, actor.firm_id, _settings(request))
     return JSONResponse(_report(report))
 
 
