@@ -40,7 +40,8 @@ def test_reference_page_uses_only_local_assets(server_url: str, page: str) -> No
 
 def test_vendored_assets_carry_their_licences() -> None:
     static = ROOT / "src" / "lawsync" / "web" / "static"
-    for folder, bundle in (("swagger-ui", "swagger-ui-bundle.js"), ("redoc", "redoc.standalone.js")):
+    bundles = (("swagger-ui", "swagger-ui-bundle.js"), ("redoc", "redoc.standalone.js"))
+    for folder, bundle in bundles:
         assert (static / folder / bundle).stat().st_size > 100_000
         assert (static / folder / "LICENSE").read_text().strip()
 
