@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import typer
 
+import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
+
 app = typer.Typer(
     help="Run the local QuickBooks Online sandbox, or control a running one.",
     invoke_without_command=True,
