@@ -27,6 +27,7 @@ def test_reference_page_uses_only_local_assets(server_url: str, page: str) -> No
     assert scripts, html
     if "redoc" not in page:
         assert styles, html
+        assert '"validatorUrl": null' in html  # no badge fetched from validator.swagger.io
     for asset in assets:
         assert asset.startswith("/"), asset
         fetched = httpx.get(server_url + asset)

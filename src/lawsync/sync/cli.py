@@ -171,12 +171,7 @@ def status(firm: int = FirmOption) -> None:
         console.print("previous companies (inactive, links kept):")
         for r in earlier:
             console.print(f"  {r.realm_id} {r.company_name}")
-    try:
-        counts = engine.status_counts(ledger, firm)
-    except NotImplementedError:
-        console.print("Counts are not available in this build yet.")
-        return
-    console.print(_counts_table(counts))
+    console.print(_counts_table(engine.status_counts(ledger, firm)))
 
 
 def _counts_table(counts: dict[str, dict[str, int]]) -> Table:

@@ -44,6 +44,8 @@ def install_docs(
             swagger_js_url=f"{root}{static_url}/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{static_url}/swagger-ui/swagger-ui.css",
             swagger_favicon_url=f"{root}{static_url}/swagger-ui/favicon-32x32.png",
+            # Swagger UI would otherwise send the document to validator.swagger.io for a badge.
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
     @app.get(redoc_url, include_in_schema=False)
