@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,6 +146,9 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
                 time.sleep(0.1)
         assert r.status_code == 200 and len(r.json()["data"]) > 0
         assert httpx.get(f"{url}/docs").status_code == 200
+        # Every address the banner names answers as printed (no 404, no redirect).
+        for printed in re.findall(r"(http://127\.0\.0\.1:\d+\S*)", out):
+            assert httpx.get(printed).status_code in (200, 401), printed
         # No real company configured: the bundled sandbox answers under /qbo.
         discovery = httpx.get(f"{url}/qbo/.well-known/openid_configuration/")
         assert discovery.status_code == 200

@@ -226,7 +226,7 @@ def _banner(host: str, port: int, *, sandbox: bool, demo: bool) -> None:
     console.print(f"  API: {root}/api/v1", soft_wrap=True)
     console.print(f"  API reference: {root}/docs", soft_wrap=True)
     if sandbox:
-        console.print(f"  QuickBooks Online sandbox: {root}/qbo", soft_wrap=True)
+        console.print(f"  QuickBooks Online sandbox: {root}/qbo/", soft_wrap=True)
         console.print(f"  sandbox control API: {root}/qbo/_sandbox/docs", soft_wrap=True)
 
 

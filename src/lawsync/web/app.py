@@ -88,8 +88,8 @@ def create_app(
 
     install_docs(app)
     sandbox_line = (
-        f"<p>The bundled QuickBooks Online sandbox answers under <a href='{SANDBOX_PREFIX}'>"
-        f"{SANDBOX_PREFIX}</a>.</p>"
+        f"<p>The bundled QuickBooks Online sandbox answers under <a href='{SANDBOX_PREFIX}/'>"
+        f"{SANDBOX_PREFIX}/</a>.</p>"
         if sandbox is not None
         else ""
     )
