@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
+BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-ledger
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +37,21 @@ pytest: $(DEV_STAMP)
 test: lint typecheck pytest
 
 bench: $(DEV_STAMP)
+	@for target in $(BENCHES); do $(MAKE) --no-print-directory $$target || exit 1; done
+
+bench-sandbox: $(DEV_STAMP)
+	$(BIN)/python bench/sandbox_bench.py
+
+bench-client: $(DEV_STAMP)
+	$(BIN)/python -m bench.client_bench
+
+bench-sync-backfill: $(DEV_STAMP)
+	$(BIN)/python -m bench.sync_backfill
+
+bench-sync-wakeup: $(DEV_STAMP)
+	$(BIN)/python -m bench.sync_wakeup
+
+bench-ledger: $(DEV_STAMP)
 	$(BIN)/python -m bench.ledger
 
 clean:

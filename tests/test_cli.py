@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,37 @@ def test_demo_data_builds_a_realistic_firm(tmp_path: Path) -> None:
         report = client_funds_ledger(ledger, actor, account_id)
         assert report.closing == report.account_balance > 0
 
+    # A second run is refused up front (exit 2, a message, no traceback) and changes nothing.
+    before = _audit_trail(ledger, int(firm_id))
+    settings_before = _bill_settings(ledger, int(firm_id))
+    again = runner.invoke(app, ["demo-data", "--firm", firm_id], env=env)
+    assert again.exit_code == 2, again.output
+    assert isinstance(again.exception, SystemExit)
+    assert "already has data" in again.output and "Traceback" not in again.output
+    assert _audit_trail(ledger, int(firm_id)) == before
+    assert _bill_settings(ledger, int(firm_id)) == settings_before
+
+
+def _audit_trail(ledger: Ledger, firm_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from lawsync.practice.models import AuditEvent
+
+    with ledger.uow(firm_id) as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def _bill_settings(ledger: Ledger, firm_id: int) -> tuple[object, ...]:
+    from sqlalchemy import select
+
+    from lawsync.practice.models import BillSettings
+
+    with ledger.uow(firm_id) as uow:
+        row = uow.session.scalars(select(BillSettings)).one_or_none()
+        if row is None:
+            return ()
+        return (row.primary_tax_name, row.primary_tax_rate, row.next_bill_number, row.updated_at)
+
 
 def test_sandbox_commands_are_part_of_the_cli() -> None:
     result = runner.invoke(app, ["sandbox", "--help"])
@@ -98,6 +130,11 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
                 break
         token = (tmp_path / "var" / "demo-token").read_text().strip()
         assert token in out.replace("\n", "")
+        # The banner survives an 80-column terminal: no line is longer, the token is whole.
+        banner = [line for line in out.splitlines() if not line.startswith("database: ")]
+        assert all(len(line) <= 80 for line in banner), banner
+        assert any(line.strip() == token for line in banner)
+        assert f'curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:{port}/api/v1/bills' in out
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -109,6 +146,9 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
                 time.sleep(0.1)
         assert r.status_code == 200 and len(r.json()["data"]) > 0
         assert httpx.get(f"{url}/docs").status_code == 200
+        # Every address the banner names answers as printed (no 404, no redirect).
+        for printed in re.findall(r"(http://127\.0\.0\.1:\d+\S*)", out):
+            assert httpx.get(printed).status_code in (200, 401), printed
         # No real company configured: the bundled sandbox answers under /qbo.
         discovery = httpx.get(f"{url}/qbo/.well-known/openid_configuration/")
         assert discovery.status_code == 200

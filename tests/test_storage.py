@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -46,7 +48,8 @@ def test_a_firm_scoped_session_cannot_read_another_firms_rows(
 
 
 def test_the_default_database_is_sqlite_in_var() -> None:
-    assert Settings.from_env({}).database_url == "sqlite:///./var/lawsync.db"
+    # The default is relative to the folder lawsync starts in, and made absolute once, there.
+    assert Settings.from_env({}).database_url == f"sqlite:///{Path.cwd() / 'var' / 'lawsync.db'}"
     assert Settings.from_env(
         {"LAWSYNC_DATABASE_URL": "postgresql+psycopg://x/y"}
     ).database_url.startswith("postgresql")

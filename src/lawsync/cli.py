@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
+import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
+from lawsync.cli_database import missing_database_message, open_ledger
 from lawsync.config import Settings
+from lawsync.practice.errors import PracticeError
+from lawsync.practice.services.context import Ledger
 from lawsync.sandbox import cli as sandbox_cli
 from lawsync.sync import cli as sync_cli
 
@@ -27,14 +34,18 @@ console = Console()
 DEMO_TOKEN_FILE = Path("var/demo-token")
 
 
-def _ledger(settings: Settings):  # type: ignore[no-untyped-def]
-    from lawsync.db import make_engine, make_session_factory
-    from lawsync.migrate import upgrade
-    from lawsync.practice.services.context import Ledger
+def _require_firm(ledger: Ledger, firm_id: int) -> str:
+    """The firm's name; exit 2 with a message when there is no such firm."""
+    from lawsync.practice.models import Firm
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return Ledger(make_session_factory(engine))
+    with ledger.uow(None) as uow:
+        firm = uow.session.get(Firm, firm_id)
+        if firm is None:
+            console.print(
+                f"[red]No firm with id {firm_id}.[/red] `lawsync firm list` shows the firms."
+            )
+            raise typer.Exit(2)
+        return firm.name
 
 
 @app.command()
@@ -44,7 +55,7 @@ def migrate() -> None:
 
     settings = Settings.from_env()
     upgrade(settings.database_url)
-    console.print(f"Database is up to date: {settings.masked()['database_url']}")
+    console.print(f"Database is up to date: {settings.masked()['database_url']}", soft_wrap=True)
 
 
 @firm_app.command("create")
@@ -68,20 +79,62 @@ def firm_create(
         first = exc.errors()[0]
         console.print(f"[red]{'.'.join(map(str, first['loc']))}: {first['msg']}[/red]")
         raise typer.Exit(2) from exc
-    created = create_firm(_ledger(Settings.from_env()), cmd)
+    created = create_firm(open_ledger(Settings.from_env(), existing=False), cmd)
     console.print(f"firm id: {created.firm.id}")
-    console.print(f"API token: {created.token}")
+    console.print(f"API token: {created.token}", soft_wrap=True)
+
+
+@firm_app.command("list")
+def firm_list() -> None:
+    """The firms in the database: id, name, users, and the QuickBooks company, if connected."""
+    from sqlalchemy import func, select
+
+    from lawsync.practice.models import Firm, User
+    from lawsync.sync.models import QuickBooksConnection
+
+    ledger = open_ledger(Settings.from_env(), existing=True)
+    with ledger.uow(None) as uow:
+        firms = uow.session.execute(select(Firm.id, Firm.name).order_by(Firm.id)).all()
+        users = dict(
+            uow.session.execute(
+                select(User.firm_id, func.count()).where(User.active).group_by(User.firm_id)
+            ).all()
+        )
+        companies = {
+            row.firm_id: f"{row.company_name} ({row.realm_id})"
+            for row in uow.session.scalars(
+                select(QuickBooksConnection).where(QuickBooksConnection.active)
+            )
+        }
+    if not firms:
+        console.print("No firms yet: `lawsync firm create --name N --admin-email E` makes one.")
+        return
+    table = Table("id", "name", "users", "QuickBooks company", title="Firms")
+    for firm_id, name in firms:
+        table.add_row(
+            str(firm_id),
+            escape(name),
+            str(users.get(firm_id, 0)),
+            escape(companies.get(firm_id, "not connected")),
+        )
+    console.print(table)
 
 
 @app.command("demo-data")
 def demo_data(
-    firm: int = typer.Option(..., "--firm", help="The firm to fill."),
+    firm: int = typer.Option(..., "--firm", help="The firm to fill (it must be empty)."),
     seed: int = typer.Option(7, "--seed", help="Random seed, for repeatable data."),
 ) -> None:
-    """Fill a firm with a realistic practice: contacts, matters, work, bills, payments, trust."""
-    from lawsync.practice.demo import fill_firm
+    """Fill an empty firm with a realistic practice: contacts, matters, work, bills, trust."""
+    from lawsync.practice.demo import check_can_fill, fill_firm
 
-    summary = fill_firm(_ledger(Settings.from_env()), firm, seed=seed, progress=console)
+    ledger = open_ledger(Settings.from_env(), existing=True)
+    try:
+        check_can_fill(ledger, firm)
+    except PracticeError as error:
+        console.print(f"[red]{error.message}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    summary = fill_firm(ledger, firm, seed=seed, progress=console)
     for key, value in summary.items():
         console.print(f"{key}: {value}")
 
@@ -91,21 +144,90 @@ def check(firm: int = typer.Option(..., "--firm", help="The firm whose books to 
     """Check the firm's books: trust balances, bill arithmetic, payments. Exit 1 on a problem."""
     from lawsync.practice.checks import run_all
 
-    ledger = _ledger(Settings.from_env())
+    ledger = open_ledger(Settings.from_env(), existing=True)
+    name = _require_firm(ledger, firm)
     with ledger.uow(firm) as uow:
         problems = run_all(uow.session)
     for p in problems:
         console.print(f"[red]{p.check}[/red] {p.record}: {p.message}")
     if problems:
         raise typer.Exit(1)
-    console.print("The books check out: trust balances, bills and payments all agree.")
+    console.print(
+        f"{escape(name)} (firm {firm}): the books check out: trust balances, bills and payments "
+        "all agree."
+    )
 
 
 @config_app.command("show")
 def config_show() -> None:
     """Print the settings in force, secrets masked."""
-    for key, value in Settings.from_env().masked().items():
-        console.print(f"{key} = {value}")
+    settings = Settings.from_env()
+    for key, value in settings.masked().items():
+        console.print(f"{key} = {value}", soft_wrap=True)
+    problem = missing_database_message(settings.database_url)
+    if problem is not None:
+        console.print(f"[yellow]{problem}[/yellow]", soft_wrap=True)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (taken, unknown host), or None if it can."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        return f"Cannot listen on {host}: {error.strerror}."
+    with socket.socket(family, kind, proto) as probe:
+        # The same option uvicorn sets, so a port left in TIME_WAIT is not reported as taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return (
+                f"Cannot serve on {host}:{port}: {error.strerror} (another `lawsync serve`?). "
+                "Stop it, or choose another port with --port or LAWSYNC_PORT."
+            )
+    return None
+
+
+def _seed_demo(ledger: Ledger) -> bool:
+    """Seed the demo firm into an empty database; never mint a token for an existing firm.
+
+    True when a demo token is shown (new, or the one saved when the demo was seeded).
+    """
+    from lawsync.practice.demo import saved_demo_token, seed_demo_firm
+
+    token = seed_demo_firm(ledger, DEMO_TOKEN_FILE, progress=console)
+    if token is None:
+        console.print("The database already has firms, so no demo firm was seeded.")
+        token = saved_demo_token(ledger, DEMO_TOKEN_FILE)
+        if token is None:
+            console.print(
+                f"No working demo token in {DEMO_TOKEN_FILE}. `lawsync firm create --name N "
+                "--admin-email E` makes a firm and prints its token; `lawsync firm list` shows "
+                "the firms."
+            )
+            return False
+    console.print(f"Demo firm API token (saved in {DEMO_TOKEN_FILE}):")
+    console.print(f"  [bold]{token}[/bold]", soft_wrap=True)
+    return True
+
+
+def _banner(host: str, port: int, *, sandbox: bool, demo: bool) -> None:
+    """Where the server answers, in lines that fit an 80-column terminal."""
+    root = f"http://{host}:{port}"
+    if demo:
+        console.print("Try:")
+        console.print(f"  TOKEN=$(cat {DEMO_TOKEN_FILE})", soft_wrap=True)
+        console.print(
+            f'  curl -H "Authorization: Bearer $TOKEN" {root}/api/v1/bills', soft_wrap=True
+        )
+    console.print(f"lawsync is serving on [bold]{root}[/bold]", soft_wrap=True)
+    console.print(f"  API: {root}/api/v1", soft_wrap=True)
+    console.print(f"  API reference: {root}/docs", soft_wrap=True)
+    if sandbox:
+        console.print(f"  QuickBooks Online sandbox: {root}/qbo/", soft_wrap=True)
+        console.print(f"  sandbox control API: {root}/qbo/_sandbox/docs", soft_wrap=True)
 
 
 @app.command()
@@ -128,21 +250,14 @@ def serve(
     settings = Settings.from_env()
     host = host or settings.host
     port = port or settings.port
+    problem = port_problem(host, port)
+    if problem is not None:
+        console.print(f"[red]{problem}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
     settings = dataclasses.replace(settings, host=host, port=port)
-    ledger = _ledger(settings)
-    if seed_demo:
-        from lawsync.practice.demo import ensure_demo_firm
-
-        token = ensure_demo_firm(ledger, DEMO_TOKEN_FILE, progress=console)
-        console.print(f"Demo firm API token: [bold]{token}[/bold]")
-        console.print(
-            f"Try: curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/bills"
-        )
-    console.print(f"lawsync is serving on [bold]http://{host}:{port}[/bold] (API reference: /docs)")
-    if settings.embedded_sandbox:
-        console.print(
-            f"QuickBooks Online sandbox: http://{host}:{port}/qbo (control API: /qbo/_sandbox/docs)"
-        )
+    ledger = open_ledger(settings, existing=False)
+    demo = _seed_demo(ledger) if seed_demo else False
+    _banner(host, port, sandbox=settings.embedded_sandbox, demo=demo)
     uvicorn.run(create_app(settings, ledger=ledger), host=host, port=port, log_level="warning")
 
 

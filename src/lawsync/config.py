@@ -7,11 +7,48 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Literal
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 QboEnvironment = Literal["local", "intuit-sandbox", "production"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/lawsync.db"
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL; None for other databases, in-memory ones and `file:` URIs."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database or ""
+    if not parsed.drivername.startswith("sqlite") or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:") or parsed.query.get("uri") == "true":
+        return None
+    return database
+
+
+def resolve_database_url(url: str, cwd: Path | None = None) -> str:
+    """The URL with a relative SQLite path made absolute (against `cwd`, default the current
+    folder), so every part of one process uses the same file whatever folder it later uses."""
+    path = sqlite_path(url)
+    if path is None or Path(path).is_absolute():
+        return url
+    absolute = ((cwd or Path.cwd()) / path).resolve()
+    return url.replace(f"///{path}", f"///{absolute}", 1)
+
+
+def mask_database_url(url: str) -> str:
+    """The URL as it may be printed or logged: its password replaced by stars."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(not a valid database URL)"
+    return url if parsed.password is None else parsed.render_as_string(hide_password=True)
 
 
 @dataclass(frozen=True)
@@ -57,7 +94,9 @@ class Settings:
                 f"LAWSYNC_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}"
             )
         return cls(
-            database_url=env.get("LAWSYNC_DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_url=resolve_database_url(
+                env.get("LAWSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
+            ),
             qbo_env=qbo_env,  # type: ignore[arg-type]
             qbo_base_url=env.get("LAWSYNC_QBO_BASE_URL", ""),
             qbo_client_id=env.get("LAWSYNC_QBO_CLIENT_ID", ""),
@@ -78,4 +117,5 @@ class Settings:
         for f in fields(self):
             value = str(getattr(self, f.name))
             out[f.name] = ("*" * 8 if value else "(unset)") if f.name in secret else value
+        out["database_url"] = mask_database_url(self.database_url)
         return out

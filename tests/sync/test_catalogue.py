@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lawsync.sync.catalogue import guide_for, known_codes
+from lawsync.sync.catalogue import Guide, guide_for, known_codes
 
 # Every code in the troubleshooting catalogue the product is modelled on, plus the ones the
 # sync itself produces before spending an API call.
@@ -93,3 +93,31 @@ def test_reconnect_and_transient_codes_are_marked() -> None:
     assert guide_for("http-503").transient and guide_for("3100").transient
     assert not guide_for("6140").transient
     assert set(SEED_CODES) - {"6201", "6210"} <= set(known_codes())
+
+
+def _every_guide() -> list[Guide]:
+    from lawsync.sync.catalogue import _CATALOGUE
+
+    return [g for e in _CATALOGUE.values() for g in (e.default, *(v[3] for v in e.variants))]
+
+
+def test_no_guide_points_at_a_screen_that_does_not_exist_or_says_wait() -> None:
+    """Until the web app has its settings screens, the steps say what to run instead."""
+    for guide in _every_guide():
+        text = " ".join(guide.steps)
+        for phrase in ("Accounting sync", "press Retry", "wait for the next sync", "Retry here"):
+            assert phrase not in text, (guide.code, phrase)
+
+
+def test_guides_that_name_a_setting_say_saving_it_retries_and_name_real_settings() -> None:
+    from lawsync.sync.settings import SyncSettingsUpdate
+
+    known = set(SyncSettingsUpdate.model_fields)
+    named = [g for g in _every_guide() if g.settings]
+    assert {g.code for g in named} >= {"6140", "6240", "6250", "5020", "6430"}
+    for guide in named:
+        assert set(guide.settings) <= known, guide.code
+        text = " ".join(guide.steps).lower()
+        assert "/api/v1/quickbooks/settings" in text and "retries this failure" in text
+    # A retry step names the route that exists.
+    assert any("/failures/<its id>/retry" in s for s in guide_for("6200").steps)

@@ -118,6 +118,7 @@ def test_the_callback_answers_a_browser_with_a_page(firm: Firm, qbo: httpx.Clien
     assert "connected to" in r.text
     r = callback(f"{str(firm.api.base_url).rstrip('/')}/quickbooks/callback?state=nope", html=True)
     assert r.status_code == 400 and "start again" in r.text
+    assert "lawsync quickbooks connect --firm" in r.text
 
 
 def test_unknown_reused_and_expired_states_are_refused(firm: Firm, qbo: httpx.Client) -> None:

@@ -162,3 +162,33 @@ def test_another_firms_failures_are_invisible(firm: Firm, other_firm: Firm) -> N
         uow.commit()
     assert other_firm.get("/quickbooks/failures")["data"] == []
     other_firm.post(f"/quickbooks/failures/{row.id}/retry", None, 404)
+
+
+def test_a_settings_change_retries_only_the_failures_it_may_resolve(firm: Firm) -> None:
+    connection_id = _connect(firm)
+    with firm.ledger.uow(firm.actor) as uow:
+        for local_id, code in ((1, "6240"), (2, "6140"), (3, "2210")):
+            failures.record(
+                uow.session,
+                firm_id=firm.id,
+                connection_id=connection_id,
+                kind="contact" if code != "6140" else "bill",
+                local_id=local_id,
+                revision=1,
+                code=code,
+                message="x",
+            )
+        uow.commit()
+
+    def waiting() -> set[str]:
+        rows = firm.get("/quickbooks/failures")["data"]
+        return {r["code"] for r in rows if r["retry_requested_at"] is not None}
+
+    firm.put("/quickbooks/settings", {"fast_catch_up": True})
+    assert waiting() == set()
+    firm.put("/quickbooks/settings", {"name_clash": "fail"})  # the value it had: no change
+    assert waiting() == set()
+    firm.put("/quickbooks/settings", {"name_clash": "link"})
+    assert waiting() == {"6240"}
+    firm.put("/quickbooks/settings", {"bill_prefix": "LS-"})
+    assert waiting() == {"6240", "6140"}

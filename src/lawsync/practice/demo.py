@@ -8,11 +8,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lawsync.practice import commands as c
-from lawsync.practice.errors import PracticeError
-from lawsync.practice.models import Firm, Role
+from lawsync.practice.errors import PracticeError, RuleViolation
+from lawsync.practice.models import (
+    ActivityCategory,
+    ClientFundsAccount,
+    Contact,
+    ExpenseCategory,
+    Firm,
+    Matter,
+    Role,
+    User,
+)
 from lawsync.practice.services import (
     adjustments,
     bill_settings,
@@ -82,6 +91,7 @@ EXPENSES = [
     ("Travel", None),
     ("Expert report", None),
 ]
+ADMIN_RATE = Decimal("450")  # the administrator is the senior partner; the tour bills their time
 TIMEKEEPERS = [
     ("Priya Raman", "priya", "425"),
     ("Tom Becker", "tom", "310"),
@@ -94,16 +104,49 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randint(low * 100, high * 100)) / 100
 
 
+class FirmNotEmpty(RuleViolation):
+    code = "firm_not_empty"
+
+
+def check_can_fill(ledger: Ledger, firm_id: int) -> None:
+    """Demo data goes only into an existing firm that has nothing in it yet (but its admin).
+
+    Checked before anything is written, so a refusal changes nothing.
+    """
+    with ledger.uow(firm_id) as uow:
+        if uow.session.get(Firm, firm_id) is None:
+            raise PracticeError(
+                f"No firm with id {firm_id}. `lawsync firm list` shows the firms.", code="not_found"
+            )
+        found = {
+            label: uow.session.scalar(select(func.count()).select_from(model)) or 0
+            for label, model in (
+                ("contacts", Contact),
+                ("matters", Matter),
+                ("activity categories", ActivityCategory),
+                ("expense categories", ExpenseCategory),
+                ("client funds accounts", ClientFundsAccount),
+            )
+        }
+        found["other users"] = max(
+            (uow.session.scalar(select(func.count()).select_from(User)) or 0) - 1, 0
+        )
+    held = ", ".join(f"{n} {label}" for label, n in found.items() if n)
+    if held:
+        raise FirmNotEmpty(
+            f"Firm {firm_id} already has data ({held}); demo data goes only into a new, empty "
+            "firm. Make one with `lawsync firm create --name N --admin-email E`."
+        )
+
+
 def fill_firm(
     ledger: Ledger, firm_id: int, *, seed: int = 7, progress: Printer | None = None
 ) -> dict[str, int]:
+    """Fill an empty firm with a practice; refuses (no such firm, not empty) before any change."""
     rng = random.Random(seed)
     today = dt.date.today()
     start = today - dt.timedelta(days=180)
-    with ledger.uow(firm_id) as uow:
-        firm = uow.session.execute(select(Firm).where(Firm.id == firm_id)).scalar_one_or_none()
-        if firm is None:
-            raise PracticeError(f"No firm with id {firm_id}.", code="not_found")
+    check_can_fill(ledger, firm_id)
     admin = firms.primary_subscriber(ledger, Actor(firm_id, None))
     actor = Actor(firm_id, admin.id, Role.admin)
     counts: dict[str, int] = {}
@@ -125,6 +168,8 @@ def fill_firm(
             next_bill_number=1001,
         ),
     )
+    if not admin.default_rate:
+        firms.update_user(ledger, actor, admin.id, c.UserUpdate(default_rate=ADMIN_RATE))
     domain = "example.com"
     keepers = [admin.id] + [
         firms.create_user(
@@ -427,29 +472,35 @@ def fill_firm(
     return counts
 
 
-def ensure_demo_firm(ledger: Ledger, token_file: Path, *, progress: Printer | None = None) -> str:
-    """Seed a demo firm into an empty database; return an API token for its administrator."""
+def seed_demo_firm(
+    ledger: Ledger, token_file: Path, *, progress: Printer | None = None
+) -> str | None:
+    """Seed a demo firm into an empty database and save its administrator's API token.
+
+    A database that already has a firm is left alone (no firm, no new token): returns None.
+    """
     with ledger.uow(None) as uow:
         first = uow.session.execute(select(Firm.id).order_by(Firm.id).limit(1)).scalar_one_or_none()
-    if first is None:
-        created = firms.create_firm(
-            ledger,
-            c.FirmCreate(
-                name="Harbour & Vale LLP",
-                admin_name="Morgan Vale",
-                admin_email="morgan@example.com",
-            ),
-        )
-        fill_firm(ledger, created.firm.id, progress=progress)
-        token = created.token
-    else:
-        if token_file.exists():
-            saved = token_file.read_text().strip()
-            if firms.authenticate(ledger, saved) is not None:
-                return saved
-        admin = firms.primary_subscriber(ledger, Actor(first, None))
-        token = firms.issue_token(ledger, Actor(first, admin.id), admin.id, "demo")
+    if first is not None:
+        return None
+    created = firms.create_firm(
+        ledger,
+        c.FirmCreate(
+            name="Harbour & Vale LLP",
+            admin_name="Morgan Vale",
+            admin_email="morgan@example.com",
+        ),
+    )
+    fill_firm(ledger, created.firm.id, progress=progress)
     token_file.parent.mkdir(parents=True, exist_ok=True)
-    token_file.write_text(token + "\n")
+    token_file.write_text(created.token + "\n")
     token_file.chmod(0o600)
-    return token
+    return created.token
+
+
+def saved_demo_token(ledger: Ledger, token_file: Path) -> str | None:
+    """The token saved when the demo was seeded, if it still signs in."""
+    if not token_file.exists():
+        return None
+    saved = token_file.read_text().strip()
+    return saved if saved and firms.authenticate(ledger, saved) is not None else None

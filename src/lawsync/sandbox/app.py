@@ -10,6 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lawsync.web.docs import install_docs
+
 from .auth import TokenError
 from .backend import ControlError, Sandbox
 from .faults import GatewayFault, QboFault, ServiceUnavailable, SystemFault
@@ -60,9 +62,13 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
         title="QBO sandbox control API",
         description="Sets up apps and companies in the local QuickBooks Online emulator and "
         "steers their state. The emulated Accounting API itself lives under /v3.",
-        docs_url="/_sandbox/docs",
+        docs_url=None,
         openapi_url="/_sandbox/openapi.json",
         redoc_url=None,
+    )
+    # The reference pages use the files shipped with lawsync (static assets only, no client code).
+    install_docs(
+        app, docs_url="/_sandbox/docs", redoc_url="/_sandbox/redoc", static_url="/_sandbox/static"
     )
     persistence.load()
     sandbox.listeners.append(dispatcher.enqueue)
@@ -79,6 +85,19 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
         app.add_middleware(MarkWrites, persistence=persistence)
     if control_secret:
         app.add_middleware(ControlGuard, secret=control_secret)
+
+    @app.get("/", include_in_schema=False)
+    def index(request: Request) -> dict[str, str]:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        return {
+            "name": "QuickBooks Online sandbox (lawsync)",
+            "about": "A local emulator of QuickBooks Online's Accounting API and OAuth 2.0.",
+            "accounting_api": f"{root}/v3/company/{{realm_id}}/...",
+            "oauth_discovery": f"{root}/.well-known/openid_configuration",
+            "consent_page": f"{root}/connect/oauth2",
+            "control_api": f"{root}/_sandbox",
+            "docs": f"{root}/_sandbox/docs",
+        }
 
     @app.exception_handler(QboFault)
     async def qbo_fault(request: Request, fault: QboFault) -> Response:

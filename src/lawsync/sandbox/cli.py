@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import typer
 
+import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
+
 from .guard import CONTROL_SECRET_HEADER, is_loopback
 
 app = typer.Typer(

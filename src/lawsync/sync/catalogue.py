@@ -4,13 +4,33 @@ A failure row shows QuickBooks Online's code and message next to our cause and r
 codes mean different things depending on the field or the record involved (2020 on the lines of an
 invoice versus on a payment's deposit account), so a guide can have variants picked by the fault's
 element, a fragment of its detail text, or the kind of record being synced.
+
+Until the web app has its settings and failure screens, the steps name what to run: the JSON API
+(`/api/v1/quickbooks/...`) or the `lawsync` command. A guide also names the sync settings whose
+change can resolve it (`settings`): saving one of them retries the failure by itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SETTINGS_PATH = "Settings → Accounting sync"
+SETTINGS = "the sync settings (PUT /api/v1/quickbooks/settings)"
+RECONNECT = (
+    "Connect again: run `lawsync quickbooks connect --firm ID`, or POST "
+    "/api/v1/quickbooks/connect and open the address it returns"
+)
+DISCONNECT = "`lawsync quickbooks disconnect --firm ID` (or POST /api/v1/quickbooks/disconnect)"
+# After a fix in QuickBooks, nothing changed in lawsync: the failure waits for a retry.
+RETRY = (
+    "Then retry this failure: POST /api/v1/quickbooks/failures/<its id>/retry. The next pass "
+    "sends the record again (at once while `lawsync serve` runs, or run `lawsync sync --firm ID`)."
+)
+# After an edit in lawsync, the record's new revision is sent by itself.
+RESENT = (
+    "Once the change is saved, the next pass sends the record again (at once while "
+    "`lawsync serve` runs, or run `lawsync sync --firm ID`)."
+)
+SAVING_RETRIES = "saving it retries this failure"
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,8 @@ class Guide:
     steps: tuple[str, ...]
     transient: bool = False
     reconnect: bool = False
+    # Sync settings (SyncSettingsUpdate fields) whose change may resolve this failure.
+    settings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,12 +53,16 @@ class _Entry:
 
 
 def _g(
-    code: str, title: str, cause: str, *steps: str, transient: bool = False, reconnect: bool = False
+    code: str,
+    title: str,
+    cause: str,
+    *steps: str,
+    transient: bool = False,
+    reconnect: bool = False,
+    settings: tuple[str, ...] = (),
 ) -> Guide:
-    return Guide(code, title, cause, tuple(steps), transient, reconnect)
+    return Guide(code, title, cause, tuple(steps), transient, reconnect, settings)
 
-
-RETRY = f"Then press Retry on this failure in {SETTINGS_PATH}, or wait for the next sync."
 
 _CATALOGUE: dict[str, _Entry] = {
     "120": _Entry(
@@ -45,8 +71,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "The person who connected QuickBooks can no longer sign in to it",
             "The QuickBooks user who authorised lawsync has been disabled or lost administrator "
             "rights in the company, so every request is refused.",
-            f"In {SETTINGS_PATH}, disconnect QuickBooks Online.",
-            "Connect again, signing in as a QuickBooks administrator who is active.",
+            f"Disconnect QuickBooks Online: {DISCONNECT}.",
+            f"{RECONNECT}, signing in as a QuickBooks administrator who is active.",
             "Nothing is lost: links to records already synced are kept and reused.",
             reconnect=True,
         )
@@ -57,7 +83,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "QuickBooks no longer accepts lawsync's authorisation",
             "The access granted to lawsync expired or was revoked, and it could not be renewed "
             "(the refresh token is no longer valid).",
-            f"In {SETTINGS_PATH}, connect QuickBooks Online again with an administrator's account.",
+            f"{RECONNECT}, signing in with an administrator's account.",
             "Syncing resumes where it stopped; nothing is duplicated.",
             reconnect=True,
         )
@@ -69,7 +95,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "The request was refused with HTTP 403: the app is not authorised for this company, or "
             "a proxy or network filter between lawsync and QuickBooks blocked it.",
             "If lawsync runs behind a proxy, make sure it lets traffic to *.intuit.com through.",
-            f"Otherwise reconnect QuickBooks Online in {SETTINGS_PATH}.",
+            "Otherwise connect QuickBooks Online again: `lawsync quickbooks connect --firm ID`.",
             RETRY,
         )
     ),
@@ -91,7 +117,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "QuickBooks refused or could not serve lawsync's requests during an outage or an "
             "authorisation problem on its side.",
             "Wait: lawsync keeps retrying and the failure clears itself when QuickBooks recovers.",
-            f"If it persists after the service is back, reconnect in {SETTINGS_PATH}.",
+            "If it persists after the service is back, connect again: "
+            "`lawsync quickbooks connect --firm ID`.",
             transient=True,
         ),
         (
@@ -106,9 +133,8 @@ _CATALOGUE: dict[str, _Entry] = {
                     "holds does not include access to the accounting data (the accounting "
                     "permission was not granted, or the app's access to the company was "
                     "withdrawn). Syncing is paused until someone connects again.",
-                    f"In {SETTINGS_PATH}, connect QuickBooks Online again, signing in as an "
-                    "administrator of the company, and allow every permission lawsync asks "
-                    "for (the accounting data in particular).",
+                    f"{RECONNECT}, signing in as an administrator of the company, and allow "
+                    "every permission lawsync asks for (the accounting data in particular).",
                     "If the firm's IT restricts which apps may connect to QuickBooks, ask them "
                     "to allow lawsync first.",
                     "Syncing resumes where it stopped; records already synced are not sent twice.",
@@ -179,7 +205,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "The QuickBooks invoice this record has to be attached to belongs to another "
             "customer, or is not the bill's invoice any more, so QuickBooks refuses the link.",
             "If the client or matter changed after the bill was synced, change it back.",
-            "Otherwise give the bill a new, unique number and retry.",
+            "Otherwise give the bill a new, unique number in lawsync (it is sent again).",
             "Or void the bill and issue a new one, so it syncs as a new invoice.",
         ),
         (
@@ -197,7 +223,9 @@ _CATALOGUE: dict[str, _Entry] = {
                     "and set its customer back to the bill's client, then retry: lawsync "
                     "links it.",
                     "If that invoice now really belongs to the other customer, give the bill a "
-                    f"new number, or add a bill prefix in {SETTINGS_PATH}, and retry.",
+                    f"new number (it is sent again), or add a bill prefix in {SETTINGS} "
+                    f"({SAVING_RETRIES}).",
+                    settings=("bill_prefix",),
                 ),
             ),
             (
@@ -241,7 +269,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "A required field is missing",
             "QuickBooks needs a value lawsync did not have: see the field named in the message.",
             "Fill in the missing value on the record in lawsync.",
-            RETRY,
+            RESENT,
         ),
         (
             (
@@ -253,7 +281,7 @@ _CATALOGUE: dict[str, _Entry] = {
                     "The bill has no lines with an amount",
                     "An invoice needs at least one line; this bill has none worth sending.",
                     "Add time or expenses to the bill, or delete the bill if it is not needed.",
-                    RETRY,
+                    RESENT,
                 ),
             ),
             (
@@ -268,9 +296,9 @@ _CATALOGUE: dict[str, _Entry] = {
                     "In QuickBooks, open the Chart of Accounts and check there is an account named "
                     "Undeposited Funds, of type Other Current Assets with detail type Undeposited "
                     "Funds, and that it is not a sub-account.",
-                    f"In {SETTINGS_PATH}, turn exporting bills and payments off, save, turn it on "
-                    "again and save, so lawsync looks the account up again.",
-                    RETRY,
+                    f"In {SETTINGS}, set export_bills to false, save, set it to true again and "
+                    f"save, so lawsync looks the account up again ({SAVING_RETRIES}).",
+                    settings=("export_bills",),
                 ),
             ),
         ),
@@ -283,7 +311,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "(for example a phone number over 30 characters). The message gives the field and "
             "its limit.",
             "Shorten the value in lawsync.",
-            RETRY,
+            RESENT,
         ),
         (
             (
@@ -295,8 +323,9 @@ _CATALOGUE: dict[str, _Entry] = {
                     "The bill number is too long",
                     "QuickBooks invoice numbers are at most 21 characters, including the prefix "
                     "lawsync adds.",
-                    "Shorten the bill number, or the bill prefix in the sync settings.",
-                    RETRY,
+                    "Shorten the bill number in lawsync (it is sent again), or the bill prefix "
+                    f"in {SETTINGS} ({SAVING_RETRIES}).",
+                    settings=("bill_prefix",),
                 ),
             ),
             (
@@ -331,7 +360,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "QuickBooks needs a full web address starting with http:// or https://, and the web "
             "address on this contact is not in that form.",
             "Edit the contact's web address in lawsync (or clear it).",
-            RETRY,
+            RESENT,
         )
     ),
     "2210": _Entry(
@@ -341,7 +370,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "The email address has extra text, several addresses, or characters an address cannot "
             "have.",
             "Correct the email address on the contact in lawsync.",
-            RETRY,
+            RESENT,
         )
     ),
     "2220": _Entry(
@@ -402,9 +431,10 @@ _CATALOGUE: dict[str, _Entry] = {
             "Categories are not matched to QuickBooks products and services",
             "Every activity and expense category on a bill must be matched to a product or service "
             "of the connected company, and this one is not (or the company changed).",
-            f"In {SETTINGS_PATH}, match each category to a product or service.",
+            f"In {SETTINGS}, match each category to a product or service (item_mappings); "
+            f"{SAVING_RETRIES}.",
             "If the wrong company is connected, disconnect and connect the right one.",
-            RETRY,
+            settings=("item_mappings",),
         )
     ),
     "5030": _Entry(
@@ -414,8 +444,10 @@ _CATALOGUE: dict[str, _Entry] = {
             "Tracking timekeepers as classes and importing hard costs need QuickBooks Online "
             "Plus or "
             "Advanced; this company's plan does not offer them.",
-            "Upgrade the QuickBooks plan, or turn the feature off in the sync settings.",
+            f"Turn the feature off in {SETTINGS} (track_timekeepers; {SAVING_RETRIES}),",
+            "or upgrade the QuickBooks plan.",
             RETRY,
+            settings=("track_timekeepers",),
         )
     ),
     "6000": _Entry(
@@ -442,7 +474,7 @@ _CATALOGUE: dict[str, _Entry] = {
                     "A payment has no amount",
                     "A payment or credit with an amount of 0.00 cannot be recorded in QuickBooks.",
                     "Enter an amount on the payment in lawsync, or delete it.",
-                    RETRY,
+                    RESENT,
                 ),
             ),
             (
@@ -480,8 +512,9 @@ _CATALOGUE: dict[str, _Entry] = {
                     "6000",
                     "A taxed line has no tax code",
                     "Companies outside the US need a tax code on every line that carries tax.",
-                    f"In {SETTINGS_PATH}, check the tax option and its tax codes.",
-                    RETRY,
+                    f"In {SETTINGS}, check the tax option and its tax codes (tax_option, "
+                    f"item_mappings); {SAVING_RETRIES}.",
+                    settings=("tax_option", "item_mappings"),
                 ),
             ),
             (
@@ -492,8 +525,9 @@ _CATALOGUE: dict[str, _Entry] = {
                     "6000",
                     "A taxed line has no tax code",
                     "Companies outside the US need a tax code on every line that carries tax.",
-                    f"In {SETTINGS_PATH}, check the tax option and its tax codes.",
-                    RETRY,
+                    f"In {SETTINGS}, check the tax option and its tax codes (tax_option, "
+                    f"item_mappings); {SAVING_RETRIES}.",
+                    settings=("tax_option", "item_mappings"),
                 ),
             ),
         ),
@@ -517,9 +551,11 @@ _CATALOGUE: dict[str, _Entry] = {
             "QuickBooks requires document numbers to be unique for each kind of transaction, and "
             "another transaction there already has this number. The message names it "
             "(DocNumber, TxnType and TxnId).",
-            f"Add a bill prefix in {SETTINGS_PATH} and retry, or",
-            "change the bill's number in lawsync and retry, or",
-            "change the other transaction's number in QuickBooks and retry.",
+            f"Add a bill prefix in {SETTINGS} ({SAVING_RETRIES}), or",
+            "change the bill's number in lawsync (it is sent again), or",
+            "change the other transaction's number in QuickBooks.",
+            RETRY,
+            settings=("bill_prefix",),
         ),
         (
             (
@@ -531,8 +567,10 @@ _CATALOGUE: dict[str, _Entry] = {
                     "The interest charge's number is already used in QuickBooks",
                     "Interest charges sync as invoices numbered after their bill, and QuickBooks "
                     "already has a transaction with that number.",
-                    f"Add a bill prefix in {SETTINGS_PATH} and retry, or",
-                    "change the other transaction's number in QuickBooks and retry.",
+                    f"Add a bill prefix in {SETTINGS} ({SAVING_RETRIES}), or",
+                    "change the other transaction's number in QuickBooks.",
+                    RETRY,
+                    settings=("bill_prefix",),
                 ),
             ),
             (
@@ -590,10 +628,13 @@ _CATALOGUE: dict[str, _Entry] = {
             "Another customer, supplier or employee already has this name",
             "QuickBooks needs names to be unique across customers, suppliers and employees "
             "(inactive ones included), and this contact's display name is taken.",
-            f"Choose in {SETTINGS_PATH} how name clashes are handled (link to the existing "
-            "customer, or add a distinguishing suffix), or",
-            "merge the two records in QuickBooks, or rename one of them.",
+            f'Choose how name clashes are handled in {SETTINGS}: name_clash "link" (link to '
+            f'the existing customer) or "suffix" (add a distinguishing suffix); '
+            f"{SAVING_RETRIES}. Or",
+            "rename the contact in lawsync (it is sent again), or",
+            "merge the two records in QuickBooks, or rename the other one there.",
             RETRY,
+            settings=("name_clash",),
         ),
         (
             (
@@ -605,8 +646,8 @@ _CATALOGUE: dict[str, _Entry] = {
                     "A class with this timekeeper's name already exists",
                     "Timekeepers are tracked as classes and a class with this name is already "
                     "used.",
-                    "Rename the timekeeper in lawsync and retry, then merge the two classes in "
-                    "QuickBooks and rename the timekeeper back.",
+                    "Rename the timekeeper in lawsync (it is sent again), then merge the two "
+                    "classes in QuickBooks and rename the timekeeper back.",
                 ),
             ),
         ),
@@ -618,8 +659,10 @@ _CATALOGUE: dict[str, _Entry] = {
             "The matching customer in QuickBooks is inactive, so it cannot be used.",
             "Make the customer active in QuickBooks (Customers → include inactive → Make "
             "active), or "
-            f"let lawsync reactivate it ({SETTINGS_PATH}).",
+            f"let lawsync reactivate it: reactivate_archived_customers in {SETTINGS} "
+            f"({SAVING_RETRIES}).",
             RETRY,
+            settings=("reactivate_archived_customers",),
         ),
         (
             (
@@ -647,8 +690,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "An account of the wrong type was chosen",
             "A mapped account is not of the type QuickBooks needs here (payments go to a bank or "
             "other current asset account, for instance).",
-            f"Pick another account in {SETTINGS_PATH}.",
-            RETRY,
+            f"Pick another account or product in {SETTINGS} (item_mappings); {SAVING_RETRIES}.",
+            settings=("item_mappings",),
         )
     ),
     "6470": _Entry(
@@ -673,12 +716,14 @@ _CATALOGUE: dict[str, _Entry] = {
                     "chosen for its taxes in the sync settings. The code chosen here has no rate "
                     "for sales (it is meant for purchases only, or is out of scope), so "
                     "QuickBooks cannot tax an invoice line with it.",
-                    f"In {SETTINGS_PATH}, under the tax codes, choose for these lines a code "
-                    "that has a sales rate (for instance GST, HST, or a GST/PST group code for "
-                    "lines with both taxes); the message names the code that was refused.",
-                    "If no suitable code exists, add or edit it in QuickBooks' sales tax "
-                    "settings so it has a sales rate.",
-                    RETRY,
+                    f"In {SETTINGS}, under the tax codes (item_mappings), choose for these "
+                    "lines a code that has a sales rate (for instance GST, HST, or a GST/PST "
+                    "group code for lines with both taxes); the message names the code that was "
+                    "refused.",
+                    "Saving the new code retries this failure. If no suitable code exists, add "
+                    "or edit it in QuickBooks' sales tax settings so it has a sales rate, then "
+                    "choose it.",
+                    settings=("item_mappings", "tax_option"),
                 ),
             ),
         ),
@@ -693,8 +738,9 @@ _CATALOGUE: dict[str, _Entry] = {
             "and when a bill or payment is deleted.",
             "In QuickBooks, open Banking, find the bank line matched to this transaction (on "
             "the Categorised or Reviewed tab) and undo the match.",
-            "Then press Retry here: lawsync replaces or removes the copy. Afterwards match the "
-            "bank line again, to the new copy if there is one.",
+            "Then retry this failure (POST /api/v1/quickbooks/failures/<its id>/retry): the next "
+            "pass replaces or removes the copy. Afterwards match the bank line again, to the new "
+            "copy if there is one.",
             "If the match must stay, make the same change by hand in QuickBooks instead, "
             "before reconciling that account.",
         )
@@ -708,7 +754,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "In QuickBooks, open the deposit that holds this payment and remove the payment "
             "from it "
             "(it goes back to Undeposited Funds).",
-            "Then retry here; afterwards you can deposit it again.",
+            "Then retry this failure (POST /api/v1/quickbooks/failures/<its id>/retry); "
+            "afterwards you can deposit it again.",
         )
     ),
     "lawsync:no-lines": _Entry(

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
+from lawsync.cli_database import open_ledger
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.models import Firm, Role
@@ -35,12 +37,8 @@ UrlOption = typer.Option(
 
 
 def _ledger(settings: Settings) -> Ledger:
-    from lawsync.db import make_engine, make_session_factory
-    from lawsync.migrate import upgrade
-
-    db = make_engine(settings.database_url)
-    upgrade(db)
-    return Ledger(make_session_factory(db))
+    """These commands are about an existing firm: a missing SQLite file is refused, not made."""
+    return open_ledger(settings, existing=True)
 
 
 def _firm_actor(ledger: Ledger, firm_id: int) -> tuple[Actor, str]:
@@ -211,12 +209,7 @@ def status(firm: int = FirmOption) -> None:
         console.print("previous companies (inactive, links kept):")
         for r in earlier:
             console.print(f"  {r.realm_id} {r.company_name}")
-    try:
-        counts = engine.status_counts(ledger, firm)
-    except NotImplementedError:
-        console.print("Counts are not available in this build yet.")
-        return
-    console.print(_counts_table(counts))
+    console.print(_counts_table(engine.status_counts(ledger, firm)))
 
 
 def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
@@ -229,14 +222,21 @@ def _counts_table(counts: dict[str, dict[str, int]]) -> Table:
 def sync(
     firm: int = FirmOption,
     url: str = UrlOption,
-    fast: bool | None = typer.Option(
-        None,
-        "--fast/--gentle",
-        help="For this pass: also use the requests batches leave unused (faster catch-up, "
-        "more of the company's limit), or batches only. Default: the firm's setting.",
+    fast: bool = typer.Option(
+        False,
+        "--fast",
+        help="For this pass, also use the requests batches leave unused (a faster catch-up, "
+        "more of the company's limit). Default: the firm's fast_catch_up setting.",
+    ),
+    gentle: bool = typer.Option(
+        False, "--gentle", help="For this pass, batches only. Default: the firm's setting."
     ),
 ) -> None:
     """Run a sync pass now, with a progress bar and a summary."""
+    if fast and gentle:
+        console.print("[red]Choose one of --fast and --gentle, not both.[/red]")
+        raise typer.Exit(2)
+    spare_requests = True if fast else False if gentle else None
     settings = Settings.from_env()
     ledger = _ledger(settings)
     _firm_actor(ledger, firm)
@@ -252,7 +252,12 @@ def sync(
         try:
             report = asyncio.run(
                 run_pass_now(
-                    ledger, firm, settings, app_url=url, progress=progress, spare_requests=fast
+                    ledger,
+                    firm,
+                    settings,
+                    app_url=url,
+                    progress=progress,
+                    spare_requests=spare_requests,
                 )
             )
         except PracticeError as error:

@@ -311,6 +311,11 @@ def _params(callback: str | dict[str, str]) -> dict[str, str]:
     return {k: str(v) for k, v in callback.items()}
 
 
+START_AGAIN = (
+    "start again with `lawsync quickbooks connect --firm ID` (or POST /api/v1/quickbooks/connect)."
+)
+
+
 def _claim(ledger: Ledger, state: str, actor: Actor | None) -> tuple[Actor, bool]:
     """Use up the attempt behind `state`; return on whose behalf the connect runs, and whether
     its administrator agreed to share the company."""
@@ -322,7 +327,7 @@ def _claim(ledger: Ledger, state: str, actor: Actor | None) -> tuple[Actor, bool
         ).scalar_one_or_none()
         if attempt is None:
             raise ConnectError(
-                "This connect link is unknown here; start again from Connect to QuickBooks.",
+                f"This connect link is unknown here; {START_AGAIN}",
                 field="state",
                 code="invalid_state",
             )
@@ -337,13 +342,13 @@ def _claim(ledger: Ledger, state: str, actor: Actor | None) -> tuple[Actor, bool
         uow.commit()
         if attempt.used_at is not None or getattr(claimed, "rowcount", 1) != 1:
             raise ConnectError(
-                "This connect link was already used; start again from Connect to QuickBooks.",
+                f"This connect link was already used; {START_AGAIN}",
                 field="state",
                 code="state_used",
             )
         if now - attempt.created_at > STATE_TTL:
             raise ConnectError(
-                "This connect link has expired; start again from Connect to QuickBooks.",
+                f"This connect link has expired; {START_AGAIN}",
                 field="state",
                 code="state_expired",
             )

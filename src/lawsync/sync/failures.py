@@ -131,6 +131,24 @@ def list_failures(
         return paginate(uow.session, stmt, SyncFailure, cursor, limit)
 
 
+def retry_resolved_by_settings(session: Session, changed: set[str]) -> int:
+    """Ask for another attempt at every open failure whose guide names a changed setting.
+
+    A record parked by a failure is not sent again until it changes or is retried; a settings
+    change that may fix it (a bill prefix for a taken number, a name-clash policy) retries it, as
+    its guide says. Returns how many were marked.
+    """
+    if not changed:
+        return 0
+    now = utcnow()
+    marked = 0
+    for row in session.scalars(select(SyncFailure).where(SyncFailure.resolved_at.is_(None))):
+        if changed & set(guide(row).settings):
+            row.retry_requested_at = now
+            marked += 1
+    return marked
+
+
 def request_retry(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
     """Mark a failure for another attempt on the next pass (which a retry also triggers)."""
     with ledger.uow(actor) as uow:

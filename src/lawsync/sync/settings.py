@@ -13,6 +13,7 @@ from lawsync.practice.commands import Command
 from lawsync.practice.errors import InvalidInput
 from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
 from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot
+from lawsync.sync import failures
 from lawsync.sync.models import (
     ItemMapping,
     NameClashPolicy,
@@ -116,7 +117,11 @@ def update_settings(ledger: Ledger, actor: Actor, cmd: SyncSettingsUpdate) -> Sy
         if cmd.item_mappings is not None:
             _save_mappings(s, actor.firm_id, cmd.item_mappings)
         s.flush()
-        audit(s, actor, "sync_settings", row.id, "update", diff(before, snapshot(row, FIELDS)))
+        changes = diff(before, snapshot(row, FIELDS))
+        audit(s, actor, "sync_settings", row.id, "update", changes)
+        failures.retry_resolved_by_settings(
+            s, set(changes) | ({"item_mappings"} if cmd.item_mappings else set())
+        )
         uow.commit()
         return row
 

@@ -44,11 +44,6 @@ PassFn = Callable[..., Awaitable[engine.PassReport]]
 FirmPass = Callable[[int], Awaitable[object]]
 
 
-class SyncUnavailable(PracticeError):
-    http_status = 503
-    code = "sync_unavailable"
-
-
 # ---- one pass, now -----------------------------------------------------------------------------
 
 
@@ -87,8 +82,6 @@ async def run_pass_now(
                     {} if spare_requests is None else {"spare_requests": spare_requests}
                 )
                 report = await run(ledger, firm_id, qb, progress=progress, **options)
-            except NotImplementedError:
-                raise SyncUnavailable("The sync pass is not available in this build yet.") from None
             except ReconnectNeededError as error:
                 await asyncio.to_thread(mark_reconnect_needed, ledger, firm_id, error.message)
                 raise RuleViolation(

@@ -1,4 +1,4 @@
-"""The web application: the JSON API under /api/v1, its OpenAPI page at /docs."""
+"""The web application: the JSON API under /api/v1, its OpenAPI pages at /docs and /redoc."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from lawsync.web.api.routes import (
     tokens,
     work,
 )
+from lawsync.web.docs import install_docs
 from lawsync.web.failures import UnexpectedFailures
 from lawsync.web.request_guard import RequestGuard
 
@@ -73,6 +74,8 @@ def create_app(
         title="lawsync",
         version=__version__,
         description="A law firm's practice ledger, kept in step with its accounting company.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.ledger = ledger
     app.state.settings = settings
@@ -91,16 +94,53 @@ def create_app(
     if sandbox is not None:
         app.mount(SANDBOX_PREFIX, sandbox)
 
+    install_docs(app)
+    sandbox_line = (
+        f"<p>The bundled QuickBooks Online sandbox answers under <a href='{SANDBOX_PREFIX}/'>"
+        f"{SANDBOX_PREFIX}/</a>.</p>"
+        if sandbox is not None
+        else ""
+    )
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
         return (
             "<!doctype html><title>lawsync</title><h1>lawsync</h1>"
-            "<p>The practice ledger's JSON API is at <a href='/api/v1/contacts'>/api/v1</a>; "
-            "its reference is at <a href='/docs'>/docs</a>.</p>"
+            "<p>The practice ledger's JSON API is at <a href='/api/v1'>/api/v1</a>; "
+            "its reference is at <a href='/docs'>/docs</a> (or <a href='/redoc'>/redoc</a>).</p>"
+            + sandbox_line
         )
+
+    @app.get("/api/v1", include_in_schema=False)
+    def api_index() -> dict[str, object]:
+        return {
+            "name": "lawsync",
+            "version": __version__,
+            "authentication": "Authorization: Bearer <API token>",
+            "docs": "/docs",
+            "redoc": "/redoc",
+            "openapi": app.openapi_url,
+            "resources": _api_resources(app),
+        }
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def _api_resources(app: FastAPI) -> dict[str, str]:
+    """Where each part of the API starts: its shortest GET address with no id in it.
+
+    For example {"bills": "/api/v1/bills", "quickbooks": "/api/v1/quickbooks/status"}.
+    """
+    prefix = "/api/v1/"
+    names: dict[str, str] = {}
+    for path, operations in app.openapi()["paths"].items():
+        if not path.startswith(prefix) or "{" in path or "get" not in operations:
+            continue
+        name = path[len(prefix) :].split("/", 1)[0]
+        if name not in names or len(path) < len(names[name]):
+            names[name] = path
+    return dict(sorted(names.items()))

@@ -1,0 +1,51 @@
+"""How the commands find the database: the one place that opens it for the command line.
+
+A relative SQLite path is resolved once, against the folder the command runs in, and the command
+says which file it uses. Commands about an existing firm refuse a SQLite file that is not there
+rather than create an empty one (which would then say "the books check out" about nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from lawsync.config import Settings, mask_database_url, sqlite_path
+from lawsync.practice.services.context import Ledger
+
+notes = Console(stderr=True)
+
+
+def missing_database_message(url: str) -> str | None:
+    """Why `url` cannot be used by a command that only works on existing data, or None."""
+    path = sqlite_path(url)
+    if path is None or Path(path).exists():
+        return None
+    return (
+        f"No lawsync database at {path}.\n"
+        "A relative SQLite path in LAWSYNC_DATABASE_URL (the default is "
+        "sqlite:///./var/lawsync.db) is read from the folder you run the command in: run it "
+        "where `make run` was started, or "
+        f"set LAWSYNC_DATABASE_URL, e.g. export LAWSYNC_DATABASE_URL='sqlite:///{path}'."
+    )
+
+
+def open_ledger(settings: Settings, *, existing: bool) -> Ledger:
+    """The ledger for a command; with `existing`, refuse (exit 2) a SQLite file that is not there.
+
+    The schema is brought up to date first, as the server does on start.
+    """
+    from lawsync.db import make_engine, make_session_factory
+    from lawsync.migrate import upgrade
+
+    if existing:
+        problem = missing_database_message(settings.database_url)
+        if problem is not None:
+            notes.print(f"[red]{problem}[/red]", soft_wrap=True)
+            raise typer.Exit(2)
+    notes.print(f"[dim]database: {mask_database_url(settings.database_url)}[/dim]", soft_wrap=True)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return Ledger(make_session_factory(engine))
