@@ -392,3 +392,30 @@ def test_without_a_token_the_answer_is_401_whatever_the_body_holds(server_url: s
 def test_the_callback_which_takes_no_token_refuses_control_characters(server_url: str) -> None:
     response = httpx.get(f"{server_url}/api/v1/quickbooks/callback?state=%00&code=x&realmId=1")
     assert _error(response, 422)["field"] == "state"
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/bill-settings", "next_bill_number"), ("/firm", "next_matter_number")]
+)
+def test_counters_past_their_integer_columns_are_refused(firm: Firm, path: str, field: str) -> None:
+    for bad in [2**31, 10**9, 10**14, "5", 1.5, True]:
+        assert _error(firm.api.patch(path, json={field: bad}), 422)["field"] == field
+    assert firm.patch(path, {field: 10**9 - 1})[field] == 10**9 - 1
+
+
+def test_an_unreachable_embedded_sandbox_is_a_503_not_a_500(ledger: Any, database_url: str) -> None:
+    from lawsync.config import Settings
+    from lawsync.web.app import create_app
+    from tests.conftest import make_firm
+    from tests.sandbox.sandbox_support import Server, free_port
+
+    nobody = free_port()  # the public URL names a port where nothing listens
+    settings = Settings(database_url=database_url, sandbox_db=":memory:", port=nobody)
+    server = Server(create_app(settings, ledger=ledger)).start()
+    try:
+        firm = make_firm(ledger, server.url)
+        error = _error(firm.api.post("/quickbooks/connect"), 503)
+        assert error["code"] == "quickbooks_unavailable"
+        assert "LAWSYNC_PUBLIC_URL" in error["message"]
+    finally:
+        server.stop()

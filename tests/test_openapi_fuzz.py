@@ -25,7 +25,7 @@ from lawsync.practice.demo import fill_firm
 from lawsync.practice.services.context import Ledger
 from lawsync.web.app import create_app
 from tests.conftest import make_firm
-from tests.sandbox.sandbox_support import Server
+from tests.sandbox.sandbox_support import Server, free_port
 
 EXAMPLES = int(os.environ.get("LAWSYNC_FUZZ_EXAMPLES", "4"))
 SEED = os.environ.get("LAWSYNC_FUZZ_SEED", "20261201")
@@ -37,8 +37,9 @@ def served_with_worker(
     ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
     monkeypatch.setenv("LAWSYNC_SYNC_WORKER", "1")
-    app = create_app(Settings(database_url=database_url, sandbox_db=":memory:"), ledger=ledger)
-    server = Server(app).start()
+    port = free_port()
+    settings = Settings(database_url=database_url, sandbox_db=":memory:", port=port)
+    server = Server(create_app(settings, ledger=ledger), port=port).start()
     yield server.url
     server.stop()
 

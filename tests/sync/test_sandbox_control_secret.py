@@ -28,7 +28,7 @@ from lawsync.sync.connection import LOCAL_CLIENT_ID
 from lawsync.sync.sandbox_control import SECRET_FILE_NAME
 from lawsync.web.app import create_app
 from tests.conftest import make_firm
-from tests.sandbox.sandbox_support import Server
+from tests.sandbox.sandbox_support import Server, free_port
 
 
 @dataclass
@@ -43,12 +43,17 @@ class Serving:
 @pytest.fixture
 def serving(tmp_path: Path) -> Iterator[Serving]:
     database_url = f"sqlite:///{tmp_path / 'lawsync.db'}"
-    env = {"LAWSYNC_DATABASE_URL": database_url, "LAWSYNC_SANDBOX_DB": str(tmp_path / "qbo.db")}
+    port = free_port()
+    env = {
+        "LAWSYNC_DATABASE_URL": database_url,
+        "LAWSYNC_SANDBOX_DB": str(tmp_path / "qbo.db"),
+        "LAWSYNC_PORT": str(port),
+    }
     engine = make_engine(database_url)
     upgrade(engine)
     ledger = Ledger(make_session_factory(engine))
     web = create_app(Settings.from_env(env), ledger=ledger)
-    server = Server(web).start()
+    server = Server(web, port=port).start()
     try:
         yield Serving(server.url, web.state.sandbox_control_secret, env, ledger, tmp_path)
     finally:

@@ -81,7 +81,7 @@ class FirmUpdate(Command):
     name: LongName | None = Field(default=None, min_length=1)
     currency: Currency | None = None
     matter_number_pattern: Annotated[str, fields.name(60, min_length=3)] | None = None
-    next_matter_number: Annotated[Count, Field(ge=1, lt=10**12)] | None = None
+    next_matter_number: Annotated[Count, Field(ge=1, lt=10**9)] | None = None
     _check_currency = field_validator("currency")(_currency)
 
     @field_validator("matter_number_pattern")
@@ -231,7 +231,7 @@ class BillSettingsUpdate(Command):
     secondary_tax_on_time: StrictBool | None = None
     secondary_tax_on_expenses: StrictBool | None = None
     hard_soft_costs_enabled: StrictBool | None = None
-    next_bill_number: Annotated[Count, Field(ge=1, lt=10**15)] | None = None
+    next_bill_number: Annotated[Count, Field(ge=1, lt=10**9)] | None = None
     payment_terms_days: Annotated[Count, Field(ge=0, le=3650)] | None = None
 
 

@@ -16,7 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 CONTROL_SECRET_HEADER = "X-Sandbox-Control-Secret"
 CONTROL_PREFIX = "/_sandbox"
-OPEN_PATHS = frozenset({"/_sandbox/docs", "/_sandbox/openapi.json"})
+OPEN_PATHS = frozenset({"/_sandbox/docs", "/_sandbox/redoc", "/_sandbox/openapi.json"})
+# The docs pages' own scripts and styles (files shipped in the package; nothing to control).
+OPEN_PREFIXES = ("/_sandbox/static/",)
 
 
 def is_loopback(host: str) -> bool:
@@ -48,7 +50,7 @@ def _route_path(scope: Scope) -> str:
 
 
 def _is_control(path: str) -> bool:
-    if path in OPEN_PATHS:
+    if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return False
     return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 

@@ -153,6 +153,17 @@ async def register_sandbox_app(config: QuickBooksConfig, control_secret: str | N
         "redirect_uris": [config.redirect_uri],
     }
     headers = sandbox_control.control_headers(control_secret)
+    try:
+        await _post_app(root, body, headers)
+    except aiohttp.ClientError as error:
+        raise QuickBooksUnavailable(
+            f"The QuickBooks sandbox at {root} cannot be reached ({type(error).__name__}). "
+            "Check LAWSYNC_PUBLIC_URL (or LAWSYNC_HOST and LAWSYNC_PORT): the embedded sandbox "
+            "is found under it."
+        ) from None
+
+
+async def _post_app(root: str, body: dict[str, Any], headers: dict[str, str]) -> None:
     async with (
         aiohttp.ClientSession() as http,
         http.post(f"{root}/_sandbox/apps", json=body, headers=headers) as response,
