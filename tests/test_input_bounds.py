@@ -419,3 +419,13 @@ def test_an_unreachable_embedded_sandbox_is_a_503_not_a_500(ledger: Any, databas
         assert "LAWSYNC_PUBLIC_URL" in error["message"]
     finally:
         server.stop()
+
+
+def test_a_method_no_route_takes_is_405_whatever_the_body(firm: Firm) -> None:
+    raw = b'{"email": "\\u008f", "email": "x"}'
+    for method in ["PUT", "TRACE"]:
+        response = firm.api.request(
+            method, "/users?q=%00", content=raw, headers={"Content-Type": "application/json"}
+        )
+        assert _error(response, 405)["code"] == "method_not_allowed"
+        assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}

@@ -65,8 +65,8 @@ _NOT_IN_NAMES = re.compile("[\t\n\r\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b\
 _TEXT_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
 _NAME_CLASS = _TEXT_CLASS + r"\t\n\r\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff"
 TEXT_PATTERN = f"^[^{_TEXT_CLASS}]*$"
-# Trimmed, as names are stored: no whitespace at either end.
-NAME_PATTERN = f"^(?:[^\\s{_NAME_CLASS}](?:[^{_NAME_CLASS}]*[^\\s{_NAME_CLASS}])?)?$"
+# Names are trimmed when stored, so spaces at either end are allowed in; the rest must be clean.
+NAME_PATTERN = f"^[^{_NAME_CLASS}]*$"
 
 
 def control_character(value: str) -> str | None:

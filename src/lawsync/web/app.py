@@ -86,6 +86,7 @@ def create_app(
 
     app.add_middleware(
         RequestGuard,
+        routes=lambda: app.router.routes,
         respond=lambda r: JSONResponse(errors.error_body(r.code, r.message, r.field), r.status),
     )
 

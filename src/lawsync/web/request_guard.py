@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lawsync.practice.fields import control_character
@@ -157,10 +158,15 @@ class RequestGuard:
         self,
         app: ASGIApp,
         *,
+        routes: Callable[[], list[BaseRoute]],
         max_body: int = MAX_BODY_BYTES,
         respond: Callable[[Refusal], ASGIApp],
     ) -> None:
-        self.app, self.max_body, self.respond = app, max_body, respond
+        self.app, self.routes, self.max_body, self.respond = app, routes, max_body, respond
+
+    def _routed(self, scope: Scope) -> bool:
+        """Whether a route takes this method at this path (if not, routing answers 404/405)."""
+        return any(route.matches(scope)[0] == Match.FULL for route in self.routes())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -168,7 +174,7 @@ class RequestGuard:
             return
         try:
             body, more = await self._read(scope, receive)
-            if scope["path"].startswith(JSON_PREFIX):
+            if scope["path"].startswith(JSON_PREFIX) and self._routed(scope):
                 signed_in = _has_header(scope, b"authorization") or scope["path"] in OPEN_PATHS
                 if signed_in:
                     check_query(scope.get("query_string", b""))
