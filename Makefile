@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
-BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-ledger
+BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-ledger bench-request-guard
 
 .PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
@@ -53,6 +53,9 @@ bench-sync-wakeup: $(DEV_STAMP)
 
 bench-ledger: $(DEV_STAMP)
 	$(BIN)/python -m bench.ledger
+
+bench-request-guard: $(DEV_STAMP)
+	$(BIN)/python -m bench.request_guard
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
