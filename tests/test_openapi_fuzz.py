@@ -86,3 +86,18 @@ def test_the_api_gives_only_the_answers_its_document_lists(
     report = run.stdout[-20000:] + run.stderr[-5000:]
     assert run.returncode == 0, report
     assert "0 failures" in report or "passed" in report, report
+
+
+def test_every_operation_documents_every_refusal_in_the_one_error_shape(server_url: str) -> None:
+    import httpx
+
+    spec = httpx.get(f"{server_url}/openapi.json").json()
+    error = spec["components"]["schemas"]["Error"]
+    assert error["properties"]["error"]["required"] == ["code", "message", "field"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    operations = [op for ops in spec["paths"].values() for op in ops.values()]
+    assert len(operations) >= 70
+    for op in operations:
+        for status in ["400", "401", "403", "404", "409", "413", "422"]:
+            content = op["responses"][status]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/Error"}, op["operationId"]
