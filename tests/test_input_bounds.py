@@ -429,3 +429,22 @@ def test_a_method_no_route_takes_is_405_whatever_the_body(firm: Firm) -> None:
         )
         assert _error(response, 405)["code"] == "method_not_allowed"
         assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"export_bills": 0.0},
+        {"export_bills": "yes"},
+        {"fast_catch_up": 1},
+        {"export_start_date": 0},
+        {"export_start_date": "9999-12-31"},
+        {"item_mappings": {"activity:default": "1\u0000"}},
+        {"item_mappings": {"activity\u202e:default": "1"}},
+    ],
+)
+def test_sync_settings_take_the_same_strict_shapes(firm: Firm, body: dict[str, Any]) -> None:
+    before = firm.get("/quickbooks/settings")
+    error = _error(firm.api.put("/quickbooks/settings", json=body), 422)
+    assert error["code"] == "invalid"
+    assert firm.get("/quickbooks/settings") == before

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import StrictBool, StringConstraints
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lawsync.practice import fields
 from lawsync.practice.commands import Command
 from lawsync.practice.errors import InvalidInput
+from lawsync.practice.fields import Date
 from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
 from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot
 from lawsync.sync import failures
@@ -41,16 +43,18 @@ Prefix = Annotated[
 
 
 class SyncSettingsUpdate(Command):
-    export_bills: bool | None = None
-    export_start_date: dt.date | None = None
+    export_bills: StrictBool | None = None
+    export_start_date: Date | None = None
     bill_prefix: Prefix | None = None
     tax_option: TaxOptionSetting | None = None
-    track_timekeepers: bool | None = None
+    track_timekeepers: StrictBool | None = None
     name_clash: NameClashPolicy | None = None
-    reactivate_archived_customers: bool | None = None
-    fast_catch_up: bool | None = None
-    share_company: bool | None = None
-    item_mappings: dict[str, Annotated[str, Field(min_length=1, max_length=40)]] | None = None
+    reactivate_archived_customers: StrictBool | None = None
+    fast_catch_up: StrictBool | None = None
+    share_company: StrictBool | None = None
+    item_mappings: (
+        dict[Annotated[str, fields.name(60)], Annotated[str, fields.name(40, min_length=1)]] | None
+    ) = None
 
 
 def load(session: Session, firm_id: int) -> SyncSettings:

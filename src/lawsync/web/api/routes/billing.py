@@ -80,7 +80,14 @@ def void_bill(
     return serialize.bill(bills.void_bill(ledger, actor, bill_id, reason))
 
 
-@router.delete("/bills/{bill_id}", response_model=None)
+@router.delete(
+    "/bills/{bill_id}",
+    response_model=None,
+    responses={
+        200: {"description": "An approved bill becomes a `deleted` tombstone, returned."},
+        204: {"description": "A draft is gone."},
+    },
+)
 def delete_bill(ledger: LedgerDep, actor: ActorDep, bill_id: PathId) -> dict[str, Any] | Response:
     kept = bills.delete_bill(ledger, actor, bill_id)
     return Response(status_code=204) if kept is None else serialize.bill(kept)
