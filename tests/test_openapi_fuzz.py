@@ -45,7 +45,7 @@ def served_with_worker(
 
 
 def test_the_api_gives_only_the_answers_its_document_lists(
-    served_with_worker: str, ledger: Ledger, tmp_path: Path
+    served_with_worker: str, ledger: Ledger, database_url: str, tmp_path: Path
 ) -> None:
     firm = make_firm(ledger, served_with_worker, "Fuzzed Firm LLP")
     fill_firm(ledger, firm.id)
@@ -84,6 +84,10 @@ def test_the_api_gives_only_the_answers_its_document_lists(
         env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
     )
     report = run.stdout[-20000:] + run.stderr[-5000:]
+    keep = os.environ.get("LAWSYNC_FUZZ_REPORT")
+    if keep:  # e.g. to quote a long run's figures
+        backend = database_url.split(":")[0].split("+")[0]
+        Path(f"{keep}.{backend}.txt").write_text(run.stdout)
     assert run.returncode == 0, report
     assert "0 failures" in report or "passed" in report, report
 
