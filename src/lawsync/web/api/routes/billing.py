@@ -19,7 +19,7 @@ from lawsync.practice.services import adjustments, bill_settings, bills
 from lawsync.web.api import serialize
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
-router = APIRouter()
+router = APIRouter(tags=["Bills, credit notes and interest"])
 Reason = Annotated[
     str, Body(embed=True, max_length=500, json_schema_extra={"pattern": TEXT_PATTERN})
 ]

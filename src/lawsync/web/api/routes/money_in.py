@@ -20,7 +20,7 @@ from lawsync.practice.services import client_funds, payments, reports
 from lawsync.web.api import serialize
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId, query_text
 
-router = APIRouter()
+router = APIRouter(tags=["Payments and client funds"])
 
 
 @router.get("/payments")

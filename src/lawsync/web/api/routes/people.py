@@ -20,7 +20,7 @@ from lawsync.practice.services import contacts, firms
 from lawsync.web.api import serialize
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId, query_text
 
-router = APIRouter()
+router = APIRouter(tags=["Firm, people, contacts and matters"])
 Id = Annotated[int, "path id"]
 
 

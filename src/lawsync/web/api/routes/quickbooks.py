@@ -10,7 +10,7 @@ from lawsync.sync import failures, settings
 from lawsync.sync.models import SyncFailure, SyncSettings
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId
 
-router = APIRouter(prefix="/quickbooks")
+router = APIRouter(prefix="/quickbooks", tags=["QuickBooks sync"])
 
 
 def _settings(row: SyncSettings, mappings: dict[str, str]) -> dict[str, Any]:

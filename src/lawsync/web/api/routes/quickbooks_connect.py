@@ -24,7 +24,7 @@ from lawsync.sync import connection, engine, worker
 from lawsync.sync.models import QuickBooksConnection
 from lawsync.web.api.deps import ActorDep, LedgerDep
 
-router = APIRouter(prefix="/quickbooks")
+router = APIRouter(prefix="/quickbooks", tags=["QuickBooks connection"])
 
 
 def _settings(request: Request) -> Settings:

@@ -15,7 +15,7 @@ from lawsync.practice.services import firms
 from lawsync.practice.token_commands import TokenCreate
 from lawsync.web.api.deps import ActorDep, LedgerDep, PathId, QueryId
 
-router = APIRouter()
+router = APIRouter(tags=["API tokens"])
 NEW_TOKEN = Body(default_factory=TokenCreate)
 
 

@@ -19,7 +19,7 @@ from lawsync.practice.services import entries
 from lawsync.web.api import serialize
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId, QueryId
 
-router = APIRouter()
+router = APIRouter(tags=["Time and expenses"])
 
 
 def _render_category(row: Any) -> dict[str, Any]:
