@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from lawsync.config import Settings
 from lawsync.sync import connection
 from lawsync.sync.models import AuthorizationAttempt, QuickBooksConnection, SyncLink
-from tests.conftest import SANDBOX_CONTROL, Firm
+from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ def test_another_firm_cannot_finish_someones_connect(
     firm: Firm, other_firm: Firm, qbo: httpx.Client, server_url: str
 ) -> None:
     back = consent(firm, qbo, new_company(qbo))
-    settings = Settings(database_url="unused")
+    settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
     with pytest.raises(connection.ConnectError) as refused:
         asyncio.run(
             connection.finish_connect(

@@ -22,7 +22,7 @@ from lawsync.sync import connection, engine
 from lawsync.sync.tokens import ConnectionTokenStore
 from lawsync.sync.worker import run_pass_now
 from tests import builders
-from tests.conftest import SANDBOX_CONTROL, Firm
+from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
 from tests.sync.test_connect_api import connect, new_company
 
 
@@ -38,7 +38,7 @@ def _report(**extra: Any) -> engine.PassReport:
 
 
 def _run(firm: Firm, server_url: str, run: Any) -> engine.PassReport:
-    settings = Settings(database_url="unused")
+    settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
     return asyncio.run(run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, run=run))
 
 
@@ -135,6 +135,14 @@ def test_sync_now_through_the_api_runs_a_pass_and_status_counts(
     assert st["counts"]["bill"] == {"pending": 0, "synced": 1, "failed": 0}
 
 
+def _local_secret() -> str:
+    """lawsync's own app's client secret in the test server's sandbox (derived from its control
+    secret)."""
+    return connection.qbo_config(
+        Settings(sandbox_control_secret=SANDBOX_CONTROL_SECRET)
+    ).client_secret
+
+
 def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
     firm: Firm, qbo: httpx.Client, server_url: str
 ) -> None:
@@ -145,7 +153,7 @@ def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
     r = qbo.post(
         "/v2/oauth2/tokens/revoke",
         json={"token": tokens.refresh_token},
-        auth=(connection.LOCAL_CLIENT_ID, connection.LOCAL_CLIENT_SECRET),
+        auth=(connection.LOCAL_CLIENT_ID, _local_secret()),
     )
     assert r.status_code == 200, r.text
 
@@ -162,7 +170,7 @@ def test_passes_in_one_event_loop_share_each_companys_limits(
     firm: Firm, server_url: str, qbo: httpx.Client
 ) -> None:
     """The worker opens a client per pass; they must count against the same limits."""
-    settings = Settings(database_url="unused")
+    settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
     seen: list[object] = []
 
     async def record_pacer(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:

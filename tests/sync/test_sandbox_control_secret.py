@@ -24,7 +24,8 @@ from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import upgrade
 from lawsync.practice.services.context import Ledger
 from lawsync.sandbox.guard import CONTROL_SECRET_HEADER
-from lawsync.sync.connection import LOCAL_CLIENT_ID
+from lawsync.sync import connection, sandbox_control
+from lawsync.sync.connection import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET
 from lawsync.sync.sandbox_control import SECRET_FILE_NAME
 from lawsync.web.app import create_app
 from tests.conftest import make_firm
@@ -175,3 +176,40 @@ def test_a_configured_secret_is_used_and_not_written_down(tmp_path: Path) -> Non
     assert web.state.sandbox_control_secret == "configured-secret"
     assert not (tmp_path / SECRET_FILE_NAME).exists()
     assert "configured-secret" not in str(settings.masked()) + repr(settings)
+
+
+def test_the_made_up_secret_is_kept_across_restarts_and_never_overwritten(tmp_path: Path) -> None:
+    settings = Settings(database_url="sqlite://", sandbox_db=str(tmp_path / "qbo.db"))
+    first = sandbox_control.serving_secret(settings)
+    assert sandbox_control.serving_secret(settings) == first
+    assert (tmp_path / SECRET_FILE_NAME).read_text() == first
+
+
+def test_lawsyncs_own_app_secret_is_derived_not_the_constant_in_the_source(
+    serving: Serving,
+) -> None:
+    """Someone who reaches the consent page gets a code, but cannot exchange it for tokens."""
+    firm = make_firm(serving.ledger, serving.url)
+    owner = {CONTROL_SECRET_HEADER: serving.secret}
+    realm = httpx.post(
+        f"{serving.url}/qbo/_sandbox/companies", json={"name": "Guarded LLP"}, headers=owner
+    ).json()["realm_id"]
+    url = firm.post("/quickbooks/connect", None, 200)["authorize_url"]
+    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    consent = httpx.post(
+        f"{serving.url}/qbo/connect/oauth2", data={**query, "realm_id": realm, "action": "connect"}
+    )
+    code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
+    stolen = httpx.post(
+        f"{serving.url}/qbo/oauth2/v1/tokens/bearer",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": query["redirect_uri"],
+        },
+        auth=(LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET),
+    )
+    assert stolen.status_code == 401, stolen.text
+    assert stolen.json()["error"] == "invalid_client"
+    settings = Settings.from_env(serving.env)
+    assert connection.qbo_config(settings).client_secret not in (LOCAL_CLIENT_SECRET, "")

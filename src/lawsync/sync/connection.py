@@ -56,6 +56,7 @@ log = logging.getLogger("lawsync.sync")
 
 # The app lawsync registers in its own bundled sandbox when no Intuit app is configured.
 LOCAL_CLIENT_ID = "lawsync-local"
+# Only when no sandbox control secret is known (see sandbox_control.local_client_secret).
 LOCAL_CLIENT_SECRET = "lawsync-local-sandbox-secret"
 CALLBACK_PATH = "/api/v1/quickbooks/callback"
 SANDBOX_PREFIX = "/qbo"
@@ -99,7 +100,8 @@ def qbo_config(
     values: dict[str, Any] = {
         "environment": Environment(settings.qbo_env),
         "client_id": settings.qbo_client_id or (LOCAL_CLIENT_ID if local else ""),
-        "client_secret": settings.qbo_client_secret or (LOCAL_CLIENT_SECRET if local else ""),
+        "client_secret": settings.qbo_client_secret
+        or (sandbox_control.local_client_secret(settings, LOCAL_CLIENT_SECRET) if local else ""),
         "redirect_uri": settings.qbo_redirect_uri or f"{root}{CALLBACK_PATH}",
         "base_url": (settings.qbo_base_url or f"{root}{SANDBOX_PREFIX}") if local else None,
         "secret_key": settings.secret_key or None,
