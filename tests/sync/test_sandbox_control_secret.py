@@ -118,23 +118,29 @@ def test_the_made_up_secret_is_long_random_and_left_for_the_command_line_only(
     assert [s["name"] for s in schemes] == [CONTROL_SECRET_HEADER]
 
 
-def test_lawsyncs_own_connect_flow_still_works_through_the_api(serving: Serving) -> None:
+def _consent(serving: Serving, company: str) -> tuple[str, dict[str, str], httpx.Response]:
+    """A new company, lawsync's connect started, and the user's yes on the consent page."""
     firm = make_firm(serving.ledger, serving.url)
     owner = {CONTROL_SECRET_HEADER: serving.secret}
     realm = httpx.post(
-        f"{serving.url}/qbo/_sandbox/companies", json={"name": "Connected LLP"}, headers=owner
+        f"{serving.url}/qbo/_sandbox/companies", json={"name": company}, headers=owner
     ).json()["realm_id"]
     # Registering lawsync's app in the sandbox needs the secret; the server has it.
     url = firm.post("/quickbooks/connect", None, 200)["authorize_url"]
+    firm.api.close()
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
     consent = httpx.post(
         f"{serving.url}/qbo/connect/oauth2", data={**query, "realm_id": realm, "action": "connect"}
     )
     assert consent.status_code == 302, consent.text
+    return realm, query, consent
+
+
+def test_lawsyncs_own_connect_flow_still_works_through_the_api(serving: Serving) -> None:
+    realm, _, consent = _consent(serving, "Connected LLP")
     back = httpx.get(consent.headers["location"], timeout=30)
     assert back.status_code == 200, back.text
     assert back.json()["realm_id"] == realm and back.json()["status"] == "connected"
-    firm.api.close()
 
 
 def test_lawsync_quickbooks_connect_sandbox_finds_the_secret_of_the_local_server(
@@ -189,16 +195,7 @@ def test_lawsyncs_own_app_secret_is_derived_not_the_constant_in_the_source(
     serving: Serving,
 ) -> None:
     """Someone who reaches the consent page gets a code, but cannot exchange it for tokens."""
-    firm = make_firm(serving.ledger, serving.url)
-    owner = {CONTROL_SECRET_HEADER: serving.secret}
-    realm = httpx.post(
-        f"{serving.url}/qbo/_sandbox/companies", json={"name": "Guarded LLP"}, headers=owner
-    ).json()["realm_id"]
-    url = firm.post("/quickbooks/connect", None, 200)["authorize_url"]
-    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    consent = httpx.post(
-        f"{serving.url}/qbo/connect/oauth2", data={**query, "realm_id": realm, "action": "connect"}
-    )
+    _, query, consent = _consent(serving, "Guarded LLP")
     code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
     stolen = httpx.post(
         f"{serving.url}/qbo/oauth2/v1/tokens/bearer",
