@@ -448,3 +448,21 @@ def test_sync_settings_take_the_same_strict_shapes(firm: Firm, body: dict[str, A
     error = _error(firm.api.put("/quickbooks/settings", json=body), 422)
     assert error["code"] == "invalid"
     assert firm.get("/quickbooks/settings") == before
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "says"),
+    [
+        ("/users", {"name": "Eve", "email": "not-an-email"}, "email", "not an email address"),
+        ("/users", {"name": "Eve", "email": ""}, "email", "not an email address"),
+        ("/client-funds-accounts", {"name": "T", "account_number_last4": "12a"}, None, "4 digits"),
+    ],
+)
+def test_a_value_of_the_wrong_form_is_refused_in_words_not_a_pattern(
+    firm: Firm, path: str, body: dict[str, Any], field: str | None, says: str
+) -> None:
+    error = _error(firm.api.post(path, json=body), 422)
+    assert says in error["message"] and "^" not in error["message"], error
+    assert not error["message"].split(": ", 1)[-1].startswith("Value error")
+    if field:
+        assert error["field"] == field

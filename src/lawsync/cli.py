@@ -77,7 +77,8 @@ def firm_create(
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        console.print(f"[red]{'.'.join(map(str, first['loc']))}: {first['msg']}[/red]")
+        said = str(first["msg"]).removeprefix("Value error, ")
+        console.print(f"[red]{'.'.join(map(str, first['loc']))}: {said}[/red]")
         raise typer.Exit(2) from exc
     created = create_firm(open_ledger(Settings.from_env(), existing=False), cmd)
     console.print(f"firm id: {created.firm.id}")

@@ -39,7 +39,11 @@ LongName = Annotated[str, fields.name(200)]
 Text = Annotated[str, fields.text(5000)]
 Email = Annotated[
     str,
-    fields.name(254, pattern=r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\]]+$"),
+    fields.name(
+        254,
+        pattern=r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\]]+$",
+        says="is not an email address (name@example.com)",
+    ),
 ]
 Label = Annotated[str, fields.name(20)]
 Currency = Annotated[
@@ -55,7 +59,9 @@ HoursIn = Annotated[Decimal, fields.decimal(gt=0, le=MAX_HOURS, places=4)]
 PercentIn = Annotated[Decimal, fields.decimal(ge=0, le=Decimal(100), places=4)]
 DiscountIn = Annotated[Decimal, fields.decimal(ge=0, le=MAX_AMOUNT, places=4)]
 Reason = Annotated[str, fields.text(500)]
-ChequeNumber = Annotated[str, fields.name(20, pattern=r"^[0-9]{1,20}$")]
+ChequeNumber = Annotated[
+    str, fields.name(20, pattern=r"^[0-9]{1,20}$", says="a cheque number is 1 to 20 digits")
+]
 Count = Annotated[int, Strict()]
 
 
@@ -313,7 +319,9 @@ class InterestChargeCreate(Command):
 class ClientFundsAccountCreate(Command):
     name: Name = Field(min_length=1)
     bank_name: Name = ""
-    account_number_last4: Annotated[str, fields.name(4, pattern=r"^[0-9]{0,4}$")] = ""
+    account_number_last4: Annotated[
+        str, fields.name(4, pattern=r"^[0-9]{0,4}$", says="up to 4 digits")
+    ] = ""
     currency: Currency | None = None
     _check_currency = field_validator("currency")(_currency)
 

@@ -201,20 +201,41 @@ def text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Rules:
     )
 
 
-def name(max_length: int, *, min_length: int = 0, pattern: str | None = None) -> Rules:
-    """A one-line name, number or reference, trimmed and stored in NFC form."""
+def name(
+    max_length: int,
+    *,
+    min_length: int = 0,
+    pattern: str | None = None,
+    says: str = "does not have the expected form",
+) -> Rules:
+    """A one-line name, number or reference, trimmed and stored in NFC form.
+
+    ``pattern`` (a whole-value regular expression) refuses with ``says`` rather than with the
+    expression itself, which means nothing to a bookkeeper.
+    """
+    checks: list[Any] = [AfterValidator(one_line)]
+    if pattern is not None:
+        checks.append(AfterValidator(_matching(pattern, says)))
     return Rules(
         (
             StringConstraints(
-                strip_whitespace=True,
-                min_length=min_length or None,
-                max_length=max_length,
-                pattern=pattern,
+                strip_whitespace=True, min_length=min_length or None, max_length=max_length
             ),
-            AfterValidator(one_line),
-            *([] if pattern else [Field(json_schema_extra={"pattern": NAME_PATTERN})]),
+            *checks,
+            Field(json_schema_extra={"pattern": pattern or NAME_PATTERN}),
         )
     )
+
+
+def _matching(pattern: str, says: str) -> Any:
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(says)
+        return value
+
+    return check
 
 
 # In request bodies an id is a JSON integer (no "12", no 12.0, no true).

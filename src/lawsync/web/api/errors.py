@@ -60,7 +60,7 @@ def install(app: FastAPI) -> None:
             # /bills/abc or /bills/99999999999999999999 names no record, like /bills/123456.
             return JSONResponse(error_body("not_found", "No such record in this firm."), 404)
         field = _field(loc, exc.body)
-        message = str(first.get("msg", "Invalid value"))
+        message = str(first.get("msg", "Invalid value")).removeprefix("Value error, ")
         if field:
             message = f"{field}: {message}"
         if len(errors) > 1:
