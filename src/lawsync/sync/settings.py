@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import StrictBool, StringConstraints
+from pydantic import StrictBool
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,10 @@ FIELDS = (
 )
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^[A-Za-z0-9_./#-]*$")
+    str,
+    fields.name(
+        20, pattern=r"^[A-Za-z0-9_./#-]*$", says="letters, digits and _ . / # - only, no spaces"
+    ),
 ]
 
 
