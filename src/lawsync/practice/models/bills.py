@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lawsync.practice.errors import BillStateError
 from lawsync.practice.models.base import (
     Base,
     FirmOwned,
@@ -112,6 +113,97 @@ class Bill(FirmOwned, Timestamped, Revisioned, Base):
     matters: Mapped[list[Matter]] = relationship(
         secondary=bill_matters, order_by="Matter.number", lazy="selectin"
     )
+
+    # ---- the bill's life: each move is `can_x()` (the refusal, or None) and `x()` ----------
+    #
+    #   draft --approve--> approved <--settle--> paid
+    #     |                   |  \
+    #   delete (gone)       void  delete (a `deleted` tombstone the sync removes)
+
+    def _already_gone(self) -> BillStateError | None:
+        if self.state in (BillState.void, BillState.deleted):
+            return BillStateError(f"Bill {self.number} is already {self.state.value}.")
+        return None
+
+    def _has_money_applied(self) -> bool:
+        return self.paid_total > 0 or self.credited_total > 0
+
+    def can_approve(self, *, has_lines: bool | None = None) -> BillStateError | None:
+        """`has_lines` spares loading the lines when the caller has asked the database."""
+        if self.state != BillState.draft:
+            return BillStateError(
+                f"Bill {self.number} is {self.state.value}; only a draft can be approved."
+            )
+        if not (bool(self.lines) if has_lines is None else has_lines):
+            return BillStateError(
+                f"Bill {self.number} has no lines; add work to it before approving.",
+                code="bill_empty",
+            )
+        if self.total < 0:
+            return BillStateError(f"Bill {self.number} has a negative total.")
+        return None
+
+    def approve(self, at: dt.datetime, *, has_lines: bool | None = None) -> None:
+        refusal = self.can_approve(has_lines=has_lines)
+        if refusal:
+            raise refusal
+        self.state = BillState.approved if self.balance > 0 else BillState.paid
+        self.approved_at = at
+
+    def can_edit(self) -> BillStateError | None:
+        if self.state in (BillState.void, BillState.deleted):
+            return BillStateError(
+                f"Bill {self.number} is {self.state.value} and can no longer be changed.",
+                code="bill_not_editable",
+            )
+        return None
+
+    def can_void(self) -> BillStateError | None:
+        if gone := self._already_gone():
+            return gone
+        if self.state == BillState.draft:
+            return BillStateError(
+                f"Bill {self.number} is a draft; delete it instead of voiding it."
+            )
+        if self._has_money_applied():
+            return BillStateError(
+                f"Bill {self.number} has payments or credit notes applied; delete or move them "
+                "before voiding the bill."
+            )
+        return None
+
+    def void(self, at: dt.datetime) -> None:
+        refusal = self.can_void()
+        if refusal:
+            raise refusal
+        self.state = BillState.void
+        self.voided_at = at
+        self.balance = Decimal("0.00")
+
+    def can_delete(self) -> BillStateError | None:
+        if gone := self._already_gone():
+            return gone
+        if self._has_money_applied():
+            return BillStateError(
+                f"Bill {self.number} has payments or credit notes applied; remove them first."
+            )
+        return None
+
+    def delete(self) -> bool:
+        """True for a draft, which is removed outright; any other bill becomes a tombstone."""
+        refusal = self.can_delete()
+        if refusal:
+            raise refusal
+        if self.state == BillState.draft:
+            return True
+        self.state = BillState.deleted
+        self.balance = Decimal("0.00")
+        return False
+
+    def settle(self) -> None:
+        """After its balance changed: an approved bill with nothing owing is paid, and back."""
+        if self.state in (BillState.approved, BillState.paid):
+            self.state = BillState.paid if self.balance == 0 else BillState.approved
 
 
 class LineKind(enum.StrEnum):

@@ -21,7 +21,6 @@ from lawsync.money import ZERO, percent_of
 from lawsync.practice import billing
 from lawsync.practice.commands import BillCreate, BillUpdate
 from lawsync.practice.errors import (
-    BillStateError,
     Duplicate,
     InvalidInput,
     NotFound,
@@ -59,35 +58,6 @@ from lawsync.practice.services.context import (
 BILL_FIELDS = ("number", "state", "issue_date", "due_date", "total", "balance", "discount_total")
 
 
-def can_approve(bill: Bill, *, has_lines: bool | None = None) -> str | None:
-    if bill.state != BillState.draft:
-        return f"Bill {bill.number} is {bill.state.value}; only a draft can be approved."
-    if not (bool(bill.lines) if has_lines is None else has_lines):
-        return f"Bill {bill.number} has no lines; add work to it before approving."
-    if bill.total < 0:
-        return f"Bill {bill.number} has a negative total."
-    return None
-
-
-def can_edit(bill: Bill) -> str | None:
-    if bill.state in (BillState.void, BillState.deleted):
-        return f"Bill {bill.number} is {bill.state.value} and can no longer be changed."
-    return None
-
-
-def can_void(bill: Bill) -> str | None:
-    if bill.state in (BillState.void, BillState.deleted):
-        return f"Bill {bill.number} is already {bill.state.value}."
-    if bill.state == BillState.draft:
-        return f"Bill {bill.number} is a draft; delete it instead of voiding it."
-    if bill.paid_total > 0 or bill.credited_total > 0:
-        return (
-            f"Bill {bill.number} has payments or credit notes applied; delete or move them "
-            "before voiding the bill."
-        )
-    return None
-
-
 def recompute(bill: Bill) -> None:
     """Totals from the rounded lines, balance from what was paid and credited, and the state."""
     totals = billing.bill_totals(
@@ -115,8 +85,7 @@ def recompute(bill: Bill) -> None:
             "the new total. Remove a payment or credit first.",
             code="negative_balance",
         )
-    if bill.state in (BillState.approved, BillState.paid):
-        bill.state = BillState.paid if bill.balance == 0 else BillState.approved
+    bill.settle()
     bill.updated_at = utcnow()
 
 
@@ -263,26 +232,22 @@ def approve_bill(ledger: Ledger, actor: Actor, bill_id: int) -> Bill:
         if bill is None:
             raise NotFound("bill", bill_id)
         has_lines = s.execute(select(exists().where(BillLine.bill_id == bill.id))).scalar_one()
-        why = can_approve(bill, has_lines=has_lines)
-        if why:
-            code = "bill_empty" if bill.state == BillState.draft and not has_lines else "bill_state"
-            raise BillStateError(why, code=code)
-        bill.state = BillState.approved if bill.balance > 0 else BillState.paid
-        bill.approved_at = utcnow()
+        bill.approve(utcnow(), has_lines=has_lines)
         audit(s, actor, "bill", bill.id, "approve", {"total": bill.total})
         uow.commit()
         return bill
 
 
+def approve_and_load(ledger: Ledger, actor: Actor, bill_id: int) -> Bill:
+    """Approve a draft and return it with its lines and matters, as a screen or the API shows it."""
+    approve_bill(ledger, actor, bill_id)
+    return get_bill(ledger, actor, bill_id)
+
+
 def void_bill(ledger: Ledger, actor: Actor, bill_id: int, reason: str = "") -> Bill:
     with ledger.uow(actor) as uow:
         bill = get(uow.session, Bill, bill_id)
-        why = can_void(bill)
-        if why:
-            raise BillStateError(why)
-        bill.state = BillState.void
-        bill.voided_at = utcnow()
-        bill.balance = ZERO
+        bill.void(utcnow())
         _release_entries(uow.session, bill)
         uow.flush()
         audit(uow.session, actor, "bill", bill.id, "void", {"total": bill.total}, reason)
@@ -295,21 +260,16 @@ def delete_bill(ledger: Ledger, actor: Actor, bill_id: int) -> Bill | None:
     with ledger.uow(actor) as uow:
         s = uow.session
         bill = get(s, Bill, bill_id)
-        if bill.state in (BillState.void, BillState.deleted):
-            raise BillStateError(f"Bill {bill.number} is already {bill.state.value}.")
-        if bill.paid_total > 0 or bill.credited_total > 0:
-            raise BillStateError(
-                f"Bill {bill.number} has payments or credit notes applied; remove them first."
-            )
+        refusal = bill.can_delete()
+        if refusal:
+            raise refusal
         _release_entries(s, bill)
         audit(s, actor, "bill", bill.id, "delete", snapshot(bill, BILL_FIELDS))
-        if bill.state == BillState.draft:
+        if bill.delete():
             s.flush()
             s.delete(bill)
             uow.commit()
             return None
-        bill.state = BillState.deleted
-        bill.balance = ZERO
         uow.flush()
         uow.commit()
         return bill
@@ -320,9 +280,9 @@ def update_bill(ledger: Ledger, actor: Actor, bill_id: int, cmd: BillUpdate) -> 
     with ledger.uow(actor) as uow:
         s = uow.session
         bill = get(s, Bill, bill_id)
-        why = can_edit(bill)
-        if why:
-            raise BillStateError(why, code="bill_not_editable")
+        refusal = bill.can_edit()
+        if refusal:
+            raise refusal
         before = snapshot(bill, BILL_FIELDS)
         if cmd.number is not None and cmd.number != bill.number:
             if s.execute(

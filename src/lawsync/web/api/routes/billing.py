@@ -69,8 +69,7 @@ def update_bill(
 
 @router.post("/bills/{bill_id}/approve")
 def approve_bill(ledger: LedgerDep, actor: ActorDep, bill_id: PathId) -> dict[str, Any]:
-    bills.approve_bill(ledger, actor, bill_id)
-    return serialize.bill(bills.get_bill(ledger, actor, bill_id))
+    return serialize.bill(bills.approve_and_load(ledger, actor, bill_id))
 
 
 @router.post("/bills/{bill_id}/void")
