@@ -59,6 +59,7 @@ LOCAL_CLIENT_ID = "lawsync-local"
 # Only when no sandbox control secret is known (see sandbox_control.local_client_secret).
 LOCAL_CLIENT_SECRET = "lawsync-local-sandbox-secret"
 CALLBACK_PATH = "/api/v1/quickbooks/callback"
+# Where `lawsync serve` mounts its bundled sandbox (the web app mounts it here).
 SANDBOX_PREFIX = "/qbo"
 STATE_TTL = dt.timedelta(minutes=15)
 SUPPORTED = ("essentials", "plus", "advanced")

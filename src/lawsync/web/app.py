@@ -14,6 +14,7 @@ from lawsync.config import Settings
 from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
 from lawsync.sync import sandbox_control
+from lawsync.sync.connection import SANDBOX_PREFIX
 from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors, openapi
 from lawsync.web.api.routes import (
@@ -28,8 +29,6 @@ from lawsync.web.api.routes import (
 from lawsync.web.docs import install_docs
 from lawsync.web.failures import UnexpectedFailures
 from lawsync.web.request_guard import RequestGuard
-
-SANDBOX_PREFIX = "/qbo"
 
 
 def create_app(
