@@ -9,6 +9,7 @@ import pytest
 
 from lawsync.quickbooks import (
     BatchOperation,
+    BatchResult,
     Customer,
     DuplicateError,
     Invoice,
@@ -79,6 +80,29 @@ def test_batch_returns_each_items_result_or_fault(company: Company) -> None:
                 await qb.batch(company.realm, [BatchOperation.query("SELECT * FROM Item")] * 31)
 
     run(scenario())
+
+
+def test_a_fault_from_a_batched_write_carries_the_batch_answers_intuit_tid(
+    company: Company,
+) -> None:
+    async def scenario() -> list[BatchResult]:
+        async with company.client() as qb:
+            await qb.create(company.realm, Customer(DisplayName="Tid Existing"))
+            return await qb.batch(
+                company.realm,
+                [
+                    BatchOperation.create(Customer(DisplayName="Tid Existing")),
+                    BatchOperation.create(Customer(DisplayName="Tid Existing")),
+                ],
+            )
+
+    results = run(scenario())
+    (batch_call,) = [e for e in company.events if e.path == "batch"]
+    assert batch_call.intuit_tid  # the header of the batch's own answer
+    for result in results:
+        assert isinstance(result.error, DuplicateError)
+        assert result.error.intuit_tid == batch_call.intuit_tid
+        assert f"intuit_tid={batch_call.intuit_tid}" in str(result.error)
 
 
 def test_cdc_reports_changes_and_deletions(company: Company) -> None:

@@ -422,3 +422,29 @@ def test_cheques_are_numbered_consecutively_per_bank_account(
     printed = control.post(f"/_sandbox/companies/{qbo.realm}/print-cheques").json()["printed"]
     numbers = {p["Id"]: p["DocNumber"] for p in printed}
     assert numbers == {a["Id"]: "1042", b["Id"]: "1043", trust["Id"]: "1"}
+
+
+def test_every_api_answer_has_an_intuit_tid_of_its_own(qbo: Qbo, control: httpx.Client) -> None:
+    """Like QBO: successes, replays, faults, a bad token, outages and unknown paths alike."""
+    body = {"DisplayName": "Tid Customer"}
+    answers = [
+        qbo.get("/preferences"),
+        qbo.post("customer", body, requestid="tid-replay"),
+        qbo.post("customer", body, requestid="tid-replay"),  # a replay of the first
+        qbo.post("customer", body),  # 6240 duplicate name
+        qbo.post(
+            "batch", {"BatchItemRequest": [{"bId": "1", "operation": "create", "Customer": body}]}
+        ),
+        qbo.get("/no-such-thing"),
+        qbo.http.get("/preferences", headers={"Authorization": "Bearer not-a-token"}),
+    ]
+    for outage in ("http_503", "gateway_500"):
+        qbo.patch(outage=outage)
+        answers.append(qbo.get("/preferences"))
+    qbo.patch(outage="none")
+    statuses = {r.status_code for r in answers}
+    assert {200, 400, 401, 500, 503} <= statuses
+    tids = [r.headers.get("intuit_tid") for r in answers]
+    assert all(tid and len(tid) == 32 for tid in tids), tids
+    assert len(set(tids)) == len(tids)
+    assert "intuit_tid" not in control.get(f"/_sandbox/companies/{qbo.realm}").headers

@@ -225,8 +225,10 @@ class AsyncQuickBooks:
         """Up to 30 operations in one call; each gets its own result or error."""
         body = build_batch(operations)
         rid = requestid or _new_requestid()
-        doc = await self.request(realm, "POST", "batch", body=body, requestid=rid, batch=True)
-        return read_batch(doc, operations, intuit_tid=None)
+        reply = await self._sender.request(
+            realm, "POST", "batch", body=body, requestid=rid, batch=True
+        )
+        return read_batch(reply.document, operations, intuit_tid=reply.intuit_tid)
 
     async def cdc(
         self, realm: str, entities: Sequence[type[Entity]], changed_since: datetime
@@ -269,7 +271,7 @@ class AsyncQuickBooks:
         Reads, and writes that carry a ``requestid``, are retried after transient failures;
         other writes only when QBO cannot have acted (429, connection never made).
         """
-        return await self._sender.request(
+        reply = await self._sender.request(
             realm,
             method,
             path,
@@ -281,6 +283,7 @@ class AsyncQuickBooks:
             replay_safe=replay_safe,
             batch=batch,
         )
+        return reply.document
 
 
 def _new_requestid() -> str:

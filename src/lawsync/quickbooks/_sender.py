@@ -1,9 +1,10 @@
 """The send path: one call under ``/v3/company/{realm}/`` with pacing, retries and faults.
 
 ``Sender.request`` adds the minor version and the ``requestid`` (made once by the caller, before
-any retry), and ``_attempt`` sends one try through the company's pacer. Around it the retry loop
-asks the pure policy in ``_retry`` whether and when to try again, refreshes the token once on a
-401, and stops at the call's time budget.
+any retry) and describes the call once, as a ``Call``; ``_attempt`` sends one try of it through
+the company's pacer. Around it the retry loop asks the pure policy in ``_retry`` whether and
+when to try again, refreshes the token once on a 401, and stops at the call's time budget. A
+success comes back as a ``Reply``: the document and the answer's ``intuit_tid``.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from ._errors import (
     ThrottledError,
     find_fault,
     parse_fault,
+    tid_of,
 )
 from ._json import dumps, loads
 from ._pacing import Pacer
 from ._retry import parse_retry_after, retry_delay, should_retry
 from ._transport import RawResponse, Transport
 
-__all__ = ["RequestEvent", "Sender"]
+__all__ = ["Call", "Reply", "RequestEvent", "Sender"]
 
 log = logging.getLogger("lawsync.quickbooks")
 
@@ -47,6 +49,34 @@ class RequestEvent:
     elapsed: float
     error: QuickBooksError | None = None
     intuit_tid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call as every attempt sends it: the company, the request, and whether a retry may
+    repeat it (``replay_safe``) and which pacing bucket it counts in (``batch``)."""
+
+    realm: str
+    method: str
+    path: str
+    url: str
+    query: Mapping[str, str]
+    data: str | None
+    content_type: str | None
+    replay_safe: bool
+    batch: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} /{self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A successful answer: its JSON document and the ``intuit_tid`` QBO tagged it with."""
+
+    document: dict[str, Any]
+    intuit_tid: str | None
 
 
 class Sender:
@@ -81,7 +111,7 @@ class Sender:
         requestid: str | None = None,
         replay_safe: bool | None = None,
         batch: bool = False,
-    ) -> dict[str, Any]:
+    ) -> Reply:
         """Any call under ``/v3/company/{realm}/``, with pacing, retries and fault parsing.
 
         Reads, and writes that carry a ``requestid``, are retried after transient failures;
@@ -102,138 +132,113 @@ class Sender:
             content_type = content_type or "application/json"
         if replay_safe is None:
             replay_safe = method == "GET" or requestid is not None
-        url = self._company + realm + "/" + path
-        return await self._send(
-            realm, method, url, path, query, data, content_type, replay_safe, batch
+        call = Call(
+            realm=realm,
+            method=method,
+            path=path,
+            url=self._company + realm + "/" + path,
+            query=query,
+            data=data,
+            content_type=content_type,
+            replay_safe=replay_safe,
+            batch=batch,
         )
+        return await self._send(call)
 
-    async def _send(
-        self,
-        realm: str,
-        method: str,
-        url: str,
-        path: str,
-        query: dict[str, str],
-        data: str | None,
-        content_type: str | None,
-        replay_safe: bool,
-        batch: bool,
-    ) -> dict[str, Any]:
+    async def _send(self, call: Call) -> Reply:
         policy = self.config.retry
         deadline = time.monotonic() + policy.budget_seconds
-        label = f"{method} /{path}"
         attempt = 0
         refreshed = False
         while True:
             attempt += 1
             started = time.monotonic()
-            token = await self.oauth.access_token(realm)
+            token = await self.oauth.access_token(call.realm)
             try:
-                response = await self._attempt(
-                    realm, method, url, query, data, content_type, token, batch, deadline
-                )
-                document = _decode(response, label)
+                response = await self._attempt(call, token=token, deadline=deadline)
+                document = _decode(response, call.label)
             except AuthenticationError as error:
-                self._emit(realm, method, path, attempt, started, error)
+                self._emit(call, attempt, started, error)
                 if refreshed:
                     raise
                 refreshed = True
-                await self.oauth.refresh(realm, stale_access_token=token)
+                await self.oauth.refresh(call.realm, stale_access_token=token)
                 continue
             except QuickBooksError as error:
                 if not error.request:
-                    error.request = label
-                self._emit(realm, method, path, attempt, started, error)
+                    error.request = call.label
+                self._emit(call, attempt, started, error)
                 if not should_retry(
-                    error, attempt, replay_safe=replay_safe, max_attempts=policy.max_attempts
+                    error, attempt, replay_safe=call.replay_safe, max_attempts=policy.max_attempts
                 ):
                     raise
                 delay = retry_delay(error, attempt, policy)
                 if isinstance(error, ThrottledError):
-                    self.pacer.pause(realm, delay)
+                    self.pacer.pause(call.realm, delay)
                 if time.monotonic() + delay >= deadline:
                     log.warning(
                         "%s for company %s: time budget spent after %d attempts",
-                        label,
-                        realm,
+                        call.label,
+                        call.realm,
                         attempt,
                     )
                     raise
                 log.info(
                     "%s for company %s failed (%s); retry %d in %.2fs",
-                    label,
-                    realm,
+                    call.label,
+                    call.realm,
                     error.code or error.http_status or type(error).__name__,
                     attempt,
                     delay,
                 )
                 await asyncio.sleep(delay)
                 continue
+            reply = Reply(document=document, intuit_tid=tid_of(response.headers))
             if self._on_event is not None:
                 self._on_event(
                     RequestEvent(
-                        realm,
-                        method,
-                        path,
-                        attempt,
-                        response.status,
-                        time.monotonic() - started,
-                        None,
-                        _tid(response),
+                        realm=call.realm,
+                        method=call.method,
+                        path=call.path,
+                        attempt=attempt,
+                        status=response.status,
+                        elapsed=time.monotonic() - started,
+                        intuit_tid=reply.intuit_tid,
                     )
                 )
-            return document
+            return reply
 
-    async def _attempt(
-        self,
-        realm: str,
-        method: str,
-        url: str,
-        query: dict[str, str],
-        data: str | None,
-        content_type: str | None,
-        token: str,
-        batch: bool,
-        deadline: float,
-    ) -> RawResponse:
+    async def _attempt(self, call: Call, *, token: str, deadline: float) -> RawResponse:
         headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
-        if content_type:
-            headers["Content-Type"] = content_type
-        async with self.pacer.slot(realm, batch=batch):
+        if call.content_type:
+            headers["Content-Type"] = call.content_type
+        async with self.pacer.slot(call.realm, batch=call.batch):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise RequestTimeoutError("the call's time budget was spent waiting for a slot")
             return await self._transport.request(
-                method, url, params=query, headers=headers, data=data, timeout=remaining
+                call.method,
+                call.url,
+                params=call.query,
+                headers=headers,
+                data=call.data,
+                timeout=remaining,
             )
 
-    def _emit(
-        self,
-        realm: str,
-        method: str,
-        path: str,
-        attempt: int,
-        started: float,
-        error: QuickBooksError,
-    ) -> None:
+    def _emit(self, call: Call, attempt: int, started: float, error: QuickBooksError) -> None:
         if self._on_event is not None:
             self._on_event(
                 RequestEvent(
-                    realm,
-                    method,
-                    path,
-                    attempt,
-                    error.http_status,
-                    time.monotonic() - started,
-                    error,
-                    error.intuit_tid,
+                    realm=call.realm,
+                    method=call.method,
+                    path=call.path,
+                    attempt=attempt,
+                    status=error.http_status,
+                    elapsed=time.monotonic() - started,
+                    error=error,
+                    intuit_tid=error.intuit_tid,
                 )
             )
-
-
-def _tid(response: RawResponse) -> str | None:
-    headers = response.headers
-    return headers.get("intuit_tid") or headers.get("Intuit-Tid")
 
 
 def _decode(response: RawResponse, label: str) -> dict[str, Any]:

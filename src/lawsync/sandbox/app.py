@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lawsync.web.docs import install_docs
 
@@ -39,6 +40,39 @@ class MarkWrites:
         await self.app(scope, receive, send)
         if scope["type"] == "http" and scope.get("method") != "GET":
             self.persistence.mark("", [])
+
+
+def _is_api(scope: Scope) -> bool:
+    return scope["type"] == "http" and str(scope.get("path", "")).startswith("/v3/")
+
+
+def _new_tid() -> str:
+    """QBO tags every answer with a transaction id of its own, for support; clients log it."""
+    return uuid.uuid4().hex
+
+
+class TagTransactions:
+    """Give every answer under ``/v3`` an ``intuit_tid`` header, faults and outages included.
+
+    A 500 from an unexpected exception is answered outside the middleware, so ``system_fault``
+    tags that one itself.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), (b"intuit_tid", _new_tid().encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, tagged)
 
 
 def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastAPI:
@@ -81,6 +115,7 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
     app.include_router(oauth.router)
     app.include_router(api.router)
 
+    app.add_middleware(TagTransactions)
     if persistence.enabled:
         app.add_middleware(MarkWrites, persistence=persistence)
     if control_secret:
@@ -127,7 +162,9 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
     async def system_fault(request: Request, exc: Exception) -> Response:
         fault = SystemFault(f"System Failure Error: {type(exc).__name__}: {exc}", "")
         return JSONResponse(
-            {**fault.body(), "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z")}, status_code=500
+            {**fault.body(), "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z")},
+            status_code=500,
+            headers={"intuit_tid": _new_tid()} if _is_api(request.scope) else None,
         )
 
     @app.exception_handler(ControlError)

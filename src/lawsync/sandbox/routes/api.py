@@ -7,7 +7,6 @@ in the models and in ``service``.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -110,11 +109,6 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
     )
 
 
-def _tid() -> dict[str, str]:
-    """QBO tags every answer with a transaction id for support; clients log it."""
-    return {"intuit_tid": uuid.uuid4().hex}
-
-
 def _replay_key(requestid: str | None, is_batch: bool, raw: bytes) -> str | None:
     """A batch only replays when its requestid and every bId match the first call."""
     if requestid is None or not is_batch:
@@ -168,7 +162,7 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             if replay_key is not None:
                 cached = company.requests.get(replay_key)
                 if cached is not None:
-                    return Response(cached[1], cached[0], media_type=JSON, headers=_tid())
+                    return Response(cached[1], cached[0], media_type=JSON)
             ctx = Ctx(company=company, now=now, include=include)
             try:
                 if requestid is not None and (
@@ -190,6 +184,6 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             raise internal_server_error()
         if injected == "timeout_after_commit":
             await asyncio.sleep(company.chaos.delay_seconds)
-        return Response(text, status, media_type=JSON, headers=_tid())
+        return Response(text, status, media_type=JSON)
     finally:
         throttle.leave(realm, grant.client_id)

@@ -122,12 +122,8 @@ async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> di
 def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
     rows = connection.connections(ledger, actor)
     active = next((r for r in rows if r.active), None)
-    counts: dict[str, dict[str, int]] | None
-    try:
-        counts = engine.status_counts(ledger, actor.firm_id) if active else None
-        counts_note = "" if active else "Not connected."
-    except NotImplementedError:
-        counts, counts_note = None, "Counts are not available in this build yet."
+    counts = engine.status_counts(ledger, actor.firm_id) if active else None
+    counts_note = "" if active else "Not connected."
     return {
         "connection": _connection(active) if active else None,
         "last_sync_at": _iso(active.last_sync_at) if active else None,
