@@ -127,7 +127,7 @@ class Company:
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
+def client_sandbox() -> Iterator[Sandbox]:
     server, control = start_sandbox()
     yield Sandbox(server, control)
     control.close()
@@ -135,8 +135,8 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def company(sandbox: Sandbox) -> Company:
-    return sandbox.company()
+def company(client_sandbox: Sandbox) -> Company:
+    return client_sandbox.company()
 
 
 @pytest.fixture

@@ -37,8 +37,8 @@ def test_authorize_url_carries_a_fresh_state_and_the_app(company: Company) -> No
     assert query["state"] == state and len(state) >= 32 and state != other
 
 
-def test_code_exchange_connects_a_company_after_the_user_consents(sandbox: Sandbox) -> None:
-    target = sandbox.company()
+def test_code_exchange_connects_a_company_after_the_user_consents(client_sandbox: Sandbox) -> None:
+    target = client_sandbox.company()
 
     async def scenario() -> None:
         store = MemoryTokenStore()
@@ -46,7 +46,7 @@ def test_code_exchange_connects_a_company_after_the_user_consents(sandbox: Sandb
             request = qb.oauth.authorization_url()
             query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
             consent = httpx.post(
-                f"{sandbox.url}/connect/oauth2",
+                f"{client_sandbox.url}/connect/oauth2",
                 data={**query, "realm_id": target.realm, "action": "connect"},
             )
             assert consent.status_code == 302

@@ -135,7 +135,7 @@ def test_bad_signatures_and_bodies_are_refused() -> None:
 
 @pytest.mark.parametrize("webhook_format", ["cloudevents", "legacy"])
 def test_the_sandboxs_signed_deliveries_verify_and_parse(
-    sandbox: Sandbox, webhook_format: str
+    client_sandbox: Sandbox, webhook_format: str
 ) -> None:
     """The sandbox posts real signed webhooks to a receiver; the client verifies and reads them."""
     client_id = f"webhook-app-{webhook_format}"
@@ -154,7 +154,7 @@ def test_the_sandboxs_signed_deliveries_verify_and_parse(
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         try:
-            sandbox.control.post(
+            client_sandbox.control.post(
                 "/_sandbox/apps",
                 json={
                     "name": "webhook receiver",
@@ -166,13 +166,13 @@ def test_the_sandboxs_signed_deliveries_verify_and_parse(
                     "webhook_batch_seconds": 0.05,
                 },
             ).raise_for_status()
-            company = sandbox.company()
-            minted = sandbox.control.post(
+            company = client_sandbox.company()
+            minted = client_sandbox.control.post(
                 f"/_sandbox/companies/{company.realm}/tokens", json={"client_id": client_id}
             ).json()
             store = MemoryTokenStore(TokenSet.from_response(company.realm, minted))
             async with AsyncQuickBooks(
-                sandbox.config(client_id=client_id, client_secret="s"), store
+                client_sandbox.config(client_id=client_id, client_secret="s"), store
             ) as qb:
                 made = await qb.create(company.realm, Customer(DisplayName="Webhook Watcher"))
             body, headers = await asyncio.wait_for(received.get(), timeout=10)

@@ -7,9 +7,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo, Server, make_company
 
 from lawsync.sandbox.app import create_app
+from tests.sandbox.sandbox_support import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REDIRECT,
+    Qbo,
+    Server,
+    make_company,
+)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Helpers for the sandbox tests: a real server in a thread, a company client, fault checks.
 
-Kept out of conftest.py so test modules can import them under a name of their own.
+Kept out of conftest.py so every test module imports them by one name,
+`tests.sandbox.sandbox_support`.
 """
 
 from __future__ import annotations

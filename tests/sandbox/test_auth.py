@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
+
+from tests.sandbox.sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
 
 
 def gateway(resp: httpx.Response, status: int, code: str, name: str) -> dict[str, Any]:

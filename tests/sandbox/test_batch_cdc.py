@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import Qbo, fault
 
 
 def test_batch_items_succeed_or_fail_independently(qbo: Qbo) -> None:

@@ -16,12 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sandbox_support import Server, free_port
 from typer.testing import CliRunner
 
 from lawsync.sandbox.app import create_app
 from lawsync.sandbox.cli import app as cli_app
 from lawsync.sandbox.guard import CONTROL_SECRET_HEADER, is_loopback
+from tests.sandbox.sandbox_support import Server, free_port
 
 SECRET = "sandbox-control-secret-for-tests"
 OWNER = {CONTROL_SECRET_HEADER: SECRET}

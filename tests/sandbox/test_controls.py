@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from sandbox_support import Qbo, fault
+
+from tests.sandbox.sandbox_support import Qbo, fault
 
 
 def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import Qbo, fault
 
 
 def test_create_and_read_customer_round_trips_with_system_fields(qbo: Qbo) -> None:

@@ -46,9 +46,9 @@ from quickbooks.objects.payment import Payment  # noqa: E402
 from quickbooks.objects.preferences import Preferences  # noqa: E402
 from quickbooks.objects.purchase import Purchase  # noqa: E402
 from quickbooks.objects.vendor import Vendor  # noqa: E402
-from sandbox_support import Server  # noqa: E402
 
 from quickbooks import QuickBooks  # noqa: E402
+from tests.sandbox.sandbox_support import Server  # noqa: E402
 
 CLIENT = "qbtest-client"
 SECRET = "qbtest-secret"

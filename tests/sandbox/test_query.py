@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import Qbo, fault
 
 
 def seed(qbo: Qbo) -> list[dict]:

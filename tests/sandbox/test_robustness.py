@@ -6,7 +6,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sandbox_support import Qbo
+
+from tests.sandbox.sandbox_support import Qbo
 
 FIELDS = [
     "CustomerRef",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import Qbo, fault
 
 
 def sales_line(amount: float, **detail: Any) -> dict[str, Any]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from sandbox_support import Server
 from typer.testing import CliRunner
 
 from lawsync.sandbox.app import create_app
 from lawsync.sandbox.cli import app as cli_app
+from tests.sandbox.sandbox_support import Server
 
 
 @pytest.fixture(scope="module")

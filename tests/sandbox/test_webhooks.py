@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import Qbo, make_company
+
+from tests.sandbox.sandbox_support import Qbo, make_company
 
 
 class Receiver:
@@ -131,18 +132,26 @@ def test_failed_delivery_is_retried(control: httpx.Client, receiver: Receiver) -
     assert json.loads(bodies[0][0])[0]["type"] == "qbo.customer.created.v1"
 
 
+def _source(client_id: str) -> str:
+    """The CloudEvents `source` the sandbox gives an app's events."""
+    return f"intuit.sandbox.{hashlib.sha1(client_id.encode()).hexdigest()[:12]}"
+
+
 def test_no_events_after_the_grant_is_revoked(control: httpx.Client, receiver: Receiver) -> None:
-    client_id = f"hook-{uuid.uuid4().hex[:8]}"
-    control.post(
-        "/_sandbox/apps",
-        json={
-            "name": "hooks",
-            "client_id": client_id,
-            "client_secret": "s",
-            "webhook_url": receiver.url,
-            "webhook_batch_seconds": 0.05,
-        },
-    ).raise_for_status()
+    def app(client_id: str) -> None:
+        control.post(
+            "/_sandbox/apps",
+            json={
+                "name": "hooks",
+                "client_id": client_id,
+                "client_secret": "s",
+                "webhook_url": receiver.url,
+                "webhook_batch_seconds": 0.05,
+            },
+        ).raise_for_status()
+
+    client_id, marker_id = (f"hook-{uuid.uuid4().hex[:8]}" for _ in range(2))
+    app(client_id)
     q = make_company(control)
     grant = control.post(
         f"/_sandbox/companies/{q.realm}/tokens", json={"client_id": client_id}
@@ -151,8 +160,23 @@ def test_no_events_after_the_grant_is_revoked(control: httpx.Client, receiver: R
         "/v2/oauth2/tokens/revoke", json={"token": grant["refresh_token"]}, auth=(client_id, "s")
     )
     q.customer("Unheard")
-    time.sleep(0.3)
-    assert receiver.bodies == []
+    # A marker: a second app, granted after that write, hears a later one. Had the revoked app
+    # been sent "Unheard", its batch was due first and was posted before the marker's.
+    app(marker_id)
+    control.post(
+        f"/_sandbox/companies/{q.realm}/tokens", json={"client_id": marker_id}
+    ).raise_for_status()
+    heard = q.customer("Heard")
+
+    def sources() -> list[str]:
+        return [e["source"] for b, _ in receiver.bodies for e in json.loads(b)]
+
+    deadline = time.time() + 5
+    while _source(marker_id) not in sources() and time.time() < deadline:
+        time.sleep(0.02)
+    assert _source(client_id) not in sources()
+    [(body, _)] = receiver.bodies
+    assert [e["intuitentityid"] for e in json.loads(body)] == [heard["Id"]]
 
 
 def test_merge_event_carries_the_deleted_id(control: httpx.Client, receiver: Receiver) -> None:

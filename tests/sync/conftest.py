@@ -39,7 +39,7 @@ def qbo_server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def company(qbo_server: Server) -> Iterator[Qbo]:
+def qbo(qbo_server: Server) -> Iterator[Qbo]:
     with httpx.Client(base_url=qbo_server.url, timeout=10) as control:
         yield make_company(control)
 

@@ -23,19 +23,19 @@ from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
 
 
 @pytest.fixture
-def qbo(server_url: str) -> Any:
+def control(server_url: str) -> Any:
     with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
         yield control
 
 
-def new_company(qbo: httpx.Client, edition: str = "plus", country: str = "US") -> str:
+def new_company(control: httpx.Client, edition: str = "plus", country: str = "US") -> str:
     """A company with a realm id no other sandbox of this run has given out.
 
     Sandboxes number their companies from the same first realm id, and one lawsync firm per
     company is the rule, so tests sharing a database must not meet the same id twice.
     """
     realm = str(9_200_000_000_000_000 + secrets.randbelow(10**15))
-    r = qbo.post(
+    r = control.post(
         "/_sandbox/companies",
         json={
             "name": f"{edition} {country} LLP",
@@ -48,11 +48,11 @@ def new_company(qbo: httpx.Client, edition: str = "plus", country: str = "US") -
     return str(r.json()["realm_id"])
 
 
-def consent(firm: Firm, qbo: httpx.Client, realm: str) -> str:
+def consent(firm: Firm, control: httpx.Client, realm: str) -> str:
     """Press Connect on the sandbox's consent page; the URL QuickBooks sends the browser to."""
     url = firm.post("/quickbooks/connect", None, 200)["authorize_url"]
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    r = qbo.post(
+    r = control.post(
         "/connect/oauth2",
         data={**query, "realm_id": realm, "action": "connect"},
     )
@@ -66,8 +66,8 @@ def callback(url: str, html: bool = False) -> httpx.Response:
     return httpx.get(url, headers=headers, timeout=30)
 
 
-def connect(firm: Firm, qbo: httpx.Client, realm: str) -> dict[str, Any]:
-    r = callback(consent(firm, qbo, realm))
+def connect(firm: Firm, control: httpx.Client, realm: str) -> dict[str, Any]:
+    r = callback(consent(firm, control, realm))
     assert r.status_code == 200, r.text
     return dict(r.json())
 
@@ -94,9 +94,11 @@ def links(firm: Firm) -> list[tuple[int, int, str | None]]:
         return [(r.connection_id, r.local_id, r.qbo_id) for r in rows]
 
 
-def test_connect_records_the_company_its_edition_and_country(firm: Firm, qbo: httpx.Client) -> None:
-    realm = new_company(qbo, "plus", "CA")
-    connected = connect(firm, qbo, realm)
+def test_connect_records_the_company_its_edition_and_country(
+    firm: Firm, control: httpx.Client
+) -> None:
+    realm = new_company(control, "plus", "CA")
+    connected = connect(firm, control, realm)
     assert (connected["realm_id"], connected["edition"], connected["country"]) == (
         realm,
         "plus",
@@ -112,8 +114,8 @@ def test_connect_records_the_company_its_edition_and_country(firm: Firm, qbo: ht
         assert row.tokens and "access_token" not in row.tokens  # encrypted at rest
 
 
-def test_the_callback_answers_a_browser_with_a_page(firm: Firm, qbo: httpx.Client) -> None:
-    r = callback(consent(firm, qbo, new_company(qbo)), html=True)
+def test_the_callback_answers_a_browser_with_a_page(firm: Firm, control: httpx.Client) -> None:
+    r = callback(consent(firm, control, new_company(control)), html=True)
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
     assert "connected to" in r.text
     r = callback(f"{str(firm.api.base_url).rstrip('/')}/quickbooks/callback?state=nope", html=True)
@@ -121,8 +123,8 @@ def test_the_callback_answers_a_browser_with_a_page(firm: Firm, qbo: httpx.Clien
     assert "lawsync quickbooks connect --firm" in r.text
 
 
-def test_unknown_reused_and_expired_states_are_refused(firm: Firm, qbo: httpx.Client) -> None:
-    back = consent(firm, qbo, new_company(qbo))
+def test_unknown_reused_and_expired_states_are_refused(firm: Firm, control: httpx.Client) -> None:
+    back = consent(firm, control, new_company(control))
     base = f"{str(firm.api.base_url).rstrip('/')}/quickbooks/callback"
     r = callback(f"{base}?code=x&realmId=1&state=forged")
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_state"
@@ -132,7 +134,7 @@ def test_unknown_reused_and_expired_states_are_refused(firm: Firm, qbo: httpx.Cl
     r = callback(back)
     assert r.status_code == 400 and r.json()["error"]["code"] == "state_used"
 
-    late = consent(firm, qbo, new_company(qbo))
+    late = consent(firm, control, new_company(control))
     with firm.ledger.uow(firm.actor) as uow:
         uow.session.execute(
             update(AuthorizationAttempt)
@@ -144,8 +146,8 @@ def test_unknown_reused_and_expired_states_are_refused(firm: Firm, qbo: httpx.Cl
     assert r.status_code == 400 and r.json()["error"]["code"] == "state_expired"
 
 
-def test_simple_start_is_refused_and_nothing_is_stored(firm: Firm, qbo: httpx.Client) -> None:
-    r = callback(consent(firm, qbo, new_company(qbo, "simple_start")))
+def test_simple_start_is_refused_and_nothing_is_stored(firm: Firm, control: httpx.Client) -> None:
+    r = callback(consent(firm, control, new_company(control, "simple_start")))
     assert r.status_code == 409, r.text
     error = r.json()["error"]
     assert error["code"] == "edition_not_supported" and "Simple Start" in error["message"]
@@ -153,16 +155,18 @@ def test_simple_start_is_refused_and_nothing_is_stored(firm: Firm, qbo: httpx.Cl
     assert st["connection"] is None and st["previous_connections"] == []
 
 
-def test_essentials_turns_timekeeper_classes_off_with_a_note(firm: Firm, qbo: httpx.Client) -> None:
+def test_essentials_turns_timekeeper_classes_off_with_a_note(
+    firm: Firm, control: httpx.Client
+) -> None:
     firm.put("/quickbooks/settings", {"track_timekeepers": True})
-    connected = connect(firm, qbo, new_company(qbo, "essentials"))
+    connected = connect(firm, control, new_company(control, "essentials"))
     assert connected["edition"] == "essentials" and "Essentials" in connected["status_note"]
     assert firm.get("/quickbooks/settings")["track_timekeepers"] is False
     assert "classes" in firm.get("/quickbooks/status")["connection"]["status_note"]
 
 
-def test_a_member_cannot_connect_or_disconnect(firm: Firm, qbo: httpx.Client) -> None:
-    connect(firm, qbo, new_company(qbo))
+def test_a_member_cannot_connect_or_disconnect(firm: Firm, control: httpx.Client) -> None:
+    connect(firm, control, new_company(control))
     member = firm.post("/users", {"name": "Max Member", "email": "max-qb@example.com"})
     token = firm.post(f"/users/{member['id']}/tokens", {"label": "laptop"})["token"]
     as_member = {"Authorization": f"Bearer {token}"}
@@ -174,9 +178,9 @@ def test_a_member_cannot_connect_or_disconnect(firm: Firm, qbo: httpx.Client) ->
 
 
 def test_another_firm_cannot_finish_someones_connect(
-    firm: Firm, other_firm: Firm, qbo: httpx.Client, server_url: str
+    firm: Firm, other_firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    back = consent(firm, qbo, new_company(qbo))
+    back = consent(firm, control, new_company(control))
     settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
     with pytest.raises(connection.ConnectError) as refused:
         asyncio.run(
@@ -191,10 +195,10 @@ def test_another_firm_cannot_finish_someones_connect(
 
 
 def test_disconnect_keeps_links_and_reconnecting_the_same_company_resumes(
-    firm: Firm, qbo: httpx.Client
+    firm: Firm, control: httpx.Client
 ) -> None:
-    realm = new_company(qbo)
-    first = connect(firm, qbo, realm)
+    realm = new_company(control)
+    first = connect(firm, control, realm)
     add_link(firm, first["id"])
     gone = firm.post("/quickbooks/disconnect", None, 200)
     assert gone["status"] == "disconnected" and gone["id"] == first["id"]
@@ -202,18 +206,18 @@ def test_disconnect_keeps_links_and_reconnecting_the_same_company_resumes(
     r = firm.api.post("/quickbooks/sync")
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_connected"
 
-    again = connect(firm, qbo, realm)
+    again = connect(firm, control, realm)
     assert again["id"] == first["id"] and again["status"] == "connected"
     assert links(firm) == [(first["id"], 1, "58")]
     assert firm.get("/quickbooks/status")["previous_connections"] == []
 
 
 def test_a_different_company_starts_fresh_and_the_old_one_stays_listed(
-    firm: Firm, qbo: httpx.Client
+    firm: Firm, control: httpx.Client
 ) -> None:
-    first = connect(firm, qbo, new_company(qbo))
+    first = connect(firm, control, new_company(control))
     add_link(firm, first["id"])
-    second = connect(firm, qbo, new_company(qbo))
+    second = connect(firm, control, new_company(control))
     assert second["id"] != first["id"]
     st = firm.get("/quickbooks/status")
     assert st["connection"]["id"] == second["id"]
@@ -222,7 +226,7 @@ def test_a_different_company_starts_fresh_and_the_old_one_stays_listed(
     assert old["status"] == "disconnected"
     assert links(firm) == [(first["id"], 1, "58")]  # kept, and none for the new company
 
-    back = connect(firm, qbo, first["realm_id"])  # the first company again: its links resume
+    back = connect(firm, control, first["realm_id"])  # the first company again: its links resume
     assert back["id"] == first["id"]
     assert [c["id"] for c in firm.get("/quickbooks/status")["previous_connections"]] == [
         second["id"]

@@ -27,7 +27,7 @@ from tests.sync.test_connect_api import connect, new_company
 
 
 @pytest.fixture
-def qbo(server_url: str) -> Any:
+def control(server_url: str) -> Any:
     with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
         yield control
 
@@ -43,9 +43,9 @@ def _run(firm: Firm, server_url: str, run: Any) -> engine.PassReport:
 
 
 def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
-    firm: Firm, qbo: httpx.Client, server_url: str
+    firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    realm = connect(firm, control, new_company(control))["realm_id"]
     seen: list[str] = []
 
     async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
@@ -59,9 +59,9 @@ def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
 
 
 def test_refreshed_tokens_are_saved_encrypted_and_never_logged(
-    firm: Firm, qbo: httpx.Client, server_url: str, caplog: pytest.LogCaptureFixture
+    firm: Firm, control: httpx.Client, server_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    realm = connect(firm, control, new_company(control))["realm_id"]
     store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
     before = asyncio.run(store.load(realm))
     assert before is not None
@@ -81,10 +81,10 @@ def test_refreshed_tokens_are_saved_encrypted_and_never_logged(
 
 
 def test_a_company_that_refuses_us_pauses_the_sync_until_reconnected(
-    firm: Firm, qbo: httpx.Client, server_url: str
+    firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    first = connect(firm, qbo, realm := new_company(qbo))
-    r = qbo.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": True})
+    first = connect(firm, control, realm := new_company(control))
+    r = control.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": True})
     assert r.status_code == 200
 
     async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
@@ -100,16 +100,16 @@ def test_a_company_that_refuses_us_pauses_the_sync_until_reconnected(
     assert r.status_code == 409 and r.json()["error"]["code"] == "reconnect_needed"
     assert connection.connected_realm(firm.ledger, firm.id) is None
 
-    qbo.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": False})
-    again = connect(firm, qbo, realm)
+    control.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": False})
+    again = connect(firm, control, realm)
     assert again["id"] == first["id"] and again["status"] == "connected"
     _run(firm, server_url, run)
 
 
 def test_a_pass_that_reports_lost_access_pauses_the_sync(
-    firm: Firm, qbo: httpx.Client, server_url: str
+    firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    connect(firm, qbo, new_company(qbo))
+    connect(firm, control, new_company(control))
 
     async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
         return _report(reconnect_needed=True, note="refresh refused (3200)")
@@ -120,9 +120,9 @@ def test_a_pass_that_reports_lost_access_pauses_the_sync(
 
 
 def test_sync_now_through_the_api_runs_a_pass_and_status_counts(
-    firm: Firm, qbo: httpx.Client
+    firm: Firm, control: httpx.Client
 ) -> None:
-    connect(firm, qbo, new_company(qbo))
+    connect(firm, control, new_company(control))
     mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
     firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
     builders.billed_client(firm)
@@ -144,13 +144,13 @@ def _local_secret() -> str:
 
 
 def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
-    firm: Firm, qbo: httpx.Client, server_url: str
+    firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    realm = connect(firm, control, new_company(control))["realm_id"]
     store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
     tokens = asyncio.run(store.load(realm))
     assert tokens is not None
-    r = qbo.post(
+    r = control.post(
         "/v2/oauth2/tokens/revoke",
         json={"token": tokens.refresh_token},
         auth=(connection.LOCAL_CLIENT_ID, _local_secret()),
@@ -167,7 +167,7 @@ def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
 
 
 def test_passes_in_one_event_loop_share_each_companys_limits(
-    firm: Firm, server_url: str, qbo: httpx.Client
+    firm: Firm, server_url: str, control: httpx.Client
 ) -> None:
     """The worker opens a client per pass; they must count against the same limits."""
     settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
@@ -181,7 +181,7 @@ def test_passes_in_one_event_loop_share_each_companys_limits(
         for _ in range(2):
             await run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, run=record_pacer)
 
-    connect(firm, qbo, new_company(qbo))
+    connect(firm, control, new_company(control))
     asyncio.run(two_passes())
     asyncio.run(two_passes())  # another loop (another process's worth): its own count
     assert seen[0] is seen[1] and seen[2] is seen[3]

@@ -12,14 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from tests.conftest import Firm
-from tests.sync.test_connect_api import callback, connect, new_company, qbo  # noqa: F401
+from tests.sync.test_connect_api import callback, connect, control, new_company  # noqa: F401
 
 
-def _consent(firm: Firm, qbo: httpx.Client, realm: str, **body: Any) -> str:  # noqa: F811
+def _consent(firm: Firm, control: httpx.Client, realm: str, **body: Any) -> str:  # noqa: F811
     started = firm.post("/quickbooks/connect", body or None, 200)
     assert "share_company" in started["note"]
     query = {k: v[0] for k, v in parse_qs(urlsplit(started["authorize_url"]).query).items()}
-    r = qbo.post("/connect/oauth2", data={**query, "realm_id": realm, "action": "connect"})
+    r = control.post("/connect/oauth2", data={**query, "realm_id": realm, "action": "connect"})
     assert r.status_code == 302, r.text
     return str(r.headers["location"])
 
@@ -33,13 +33,13 @@ def _refused(r: httpx.Response) -> None:
 def test_a_company_connected_to_another_firm_is_refused(
     firm: Firm,
     other_firm: Firm,
-    qbo: httpx.Client,  # noqa: F811
+    control: httpx.Client,  # noqa: F811
 ) -> None:
-    realm = new_company(qbo)
-    connect(firm, qbo, realm)
-    _refused(callback(_consent(other_firm, qbo, realm)))
+    realm = new_company(control)
+    connect(firm, control, realm)
+    _refused(callback(_consent(other_firm, control, realm)))
     assert other_firm.get("/quickbooks/status")["connection"] is None
-    page = callback(_consent(other_firm, qbo, realm), html=True)
+    page = callback(_consent(other_firm, control, realm), html=True)
     assert page.status_code == 409 and "another lawsync firm" in page.text
     assert "share_company" in page.text
     assert firm.get("/quickbooks/status")["connection"]["status"] == "connected"
@@ -48,13 +48,13 @@ def test_a_company_connected_to_another_firm_is_refused(
 def test_sharing_needs_an_administrator_of_each_firm(
     firm: Firm,
     other_firm: Firm,
-    qbo: httpx.Client,  # noqa: F811
+    control: httpx.Client,  # noqa: F811
 ) -> None:
-    realm = new_company(qbo)
-    connect(firm, qbo, realm)
-    _refused(callback(_consent(other_firm, qbo, realm, share_company=True)))  # only one agrees
+    realm = new_company(control)
+    connect(firm, control, realm)
+    _refused(callback(_consent(other_firm, control, realm, share_company=True)))  # only one agrees
     firm.put("/quickbooks/settings", {"share_company": True})
-    _refused(callback(_consent(other_firm, qbo, realm)))  # the other did not ask to share
+    _refused(callback(_consent(other_firm, control, realm)))  # the other did not ask to share
     member = other_firm.post("/users", {"name": "Mia Member", "email": "mia-share@example.com"})
     token = other_firm.post(f"/users/{member['id']}/tokens", {})["token"]
     r = other_firm.api.post(
@@ -63,7 +63,7 @@ def test_sharing_needs_an_administrator_of_each_firm(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert r.status_code == 403  # a member cannot give that consent
-    shared = callback(_consent(other_firm, qbo, realm, share_company=True))
+    shared = callback(_consent(other_firm, control, realm, share_company=True))
     assert shared.status_code == 200, shared.text
     assert shared.json()["realm_id"] == realm
     assert firm.get("/quickbooks/settings")["share_company"] is True
@@ -73,13 +73,13 @@ def test_sharing_needs_an_administrator_of_each_firm(
 def test_a_company_the_other_firm_disconnected_can_be_connected(
     firm: Firm,
     other_firm: Firm,
-    qbo: httpx.Client,  # noqa: F811
+    control: httpx.Client,  # noqa: F811
 ) -> None:
-    realm = new_company(qbo)
-    connect(firm, qbo, realm)
+    realm = new_company(control)
+    connect(firm, control, realm)
     firm.post("/quickbooks/disconnect", None, 200)
-    taken = callback(_consent(other_firm, qbo, realm))
+    taken = callback(_consent(other_firm, control, realm))
     assert taken.status_code == 200, taken.text
-    _refused(callback(_consent(firm, qbo, realm)))  # now it is the other firm's
+    _refused(callback(_consent(firm, control, realm)))  # now it is the other firm's
     r = other_firm.api.post("/quickbooks/connect", json={"share_company": "yes"})
     assert r.status_code == 422

@@ -170,15 +170,13 @@ def test_every_line_passes_the_quantity_times_price_check(qty: Decimal, price: D
     assert Decimal(line["Amount"]) == line_amount(sent_qty, sent_price)
 
 
-def _items(company: Qbo) -> list[str]:
-    rows = company.rows("SELECT * FROM Item")
+def _items(qbo: Qbo) -> list[str]:
+    rows = qbo.rows("SELECT * FROM Item")
     return [r["Id"] for r in rows if r.get("Type") in ("Service", "NonInventory")]
 
 
 @pytest.mark.parametrize("option", [TaxOption.separate_lines, TaxOption.aggregated])
-def test_invoice_totals_equal_the_bill_to_the_cent(
-    firm: Firm, company: Qbo, option: TaxOption
-) -> None:
+def test_invoice_totals_equal_the_bill_to_the_cent(firm: Firm, qbo: Qbo, option: TaxOption) -> None:
     builders.two_taxes(firm)
     c = builders.client(firm)
     m = builders.matter(firm, c["id"])
@@ -189,8 +187,8 @@ def test_invoice_totals_equal_the_bill_to_the_cent(
     bill = get_bill(firm.ledger, firm.actor, created["id"])
     assert bill.discount_kind == DiscountKind.percent
 
-    items = _items(company)
-    customer = company.create("Customer", {"DisplayName": f"Client {c['id']} {option}"})
+    items = _items(qbo)
+    customer = qbo.create("Customer", {"DisplayName": f"Client {c['id']} {option}"})
     refs = InvoiceRefs(
         customer_id=customer["Id"],
         item_for_activity={None: items[0]},
@@ -198,7 +196,7 @@ def test_invoice_totals_equal_the_bill_to_the_cent(
         tax_items=(items[0], items[-1]),
     )
     payload = mapping.invoice(bill, refs, prefix="T-", option=option, matter_numbers=[m["number"]])
-    invoice = company.create("Invoice", payload)
+    invoice = qbo.create("Invoice", payload)
     assert Decimal(str(invoice["TotalAmt"])) == Decimal(created["total"])
     assert Decimal(str(invoice["Balance"])) == Decimal(created["balance"])
     assert invoice["DocNumber"] == f"T-{created['number']}"

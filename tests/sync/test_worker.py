@@ -86,15 +86,23 @@ def test_a_change_committed_through_the_api_wakes_a_pass_within_moments(firm: Fi
 
 def test_reads_and_rolled_back_changes_do_not_wake_it(firm: Firm) -> None:
     passes = Passes()
+    before: list[int] = []
 
     async def body(worker: SyncWorker) -> None:
         await asyncio.to_thread(firm.get, "/contacts")
         await asyncio.to_thread(_rename, firm.ledger, firm, "Never Saved", False)
-        await asyncio.sleep(0.3)
         await worker.idle()
+        before.extend(passes.runs)
+        # A marker committed after both: once its pass has started, every wake-up the read or
+        # the rollback could have asked for has been taken in, and only the marker's was.
+        await asyncio.to_thread(_rename, firm.ledger, firm, "Saved")
+        await asyncio.wait_for(passes.started.wait(), 15)
+        await worker.idle()
+        assert worker.requests_taken == 1
 
     _with_worker(firm, passes, body)
-    assert passes.runs == []
+    assert before == []
+    assert passes.runs == [firm.id]  # the marker's pass
 
 
 def test_a_burst_of_changes_is_one_pass_and_changes_during_a_pass_bring_one_more(

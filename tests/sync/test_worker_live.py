@@ -19,7 +19,7 @@ from lawsync.config import Settings
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import Invoice
 from lawsync.sync.connection import open_client
-from lawsync.sync.worker import ENV_FLAG
+from lawsync.sync.worker import ENV_FLAG, SyncWorker
 from lawsync.web.app import create_app
 from tests import builders
 from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm, make_firm
@@ -30,7 +30,7 @@ from tests.sync.test_connect_api import connect, new_company
 @pytest.fixture
 def live_server(
     ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[str, Settings]]:
+) -> Iterator[tuple[str, Settings, SyncWorker]]:
     monkeypatch.setenv(ENV_FLAG, "1")
     port = free_port()
     settings = Settings(
@@ -47,8 +47,9 @@ def live_server(
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.02)
-    assert app.state.sync_worker is not None
-    yield f"http://127.0.0.1:{port}", settings
+    worker = app.state.sync_worker
+    assert isinstance(worker, SyncWorker)
+    yield f"http://127.0.0.1:{port}", settings, worker
     server.should_exit = True
     thread.join(5)
 
@@ -67,18 +68,23 @@ def _invoices(firm: Firm, settings: Settings, url: str, realm: str, wait: float)
 
 
 def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_without_a_timer(
-    ledger: Ledger, live_server: tuple[str, Settings]
+    ledger: Ledger, live_server: tuple[str, Settings, SyncWorker]
 ) -> None:
-    url, settings = live_server
+    url, settings, worker = live_server
     firm = make_firm(ledger, url)
-    with httpx.Client(base_url=f"{url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as qbo:
-        realm = connect(firm, qbo, new_company(qbo))["realm_id"]
+    with httpx.Client(base_url=f"{url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
+        realm = connect(firm, control, new_company(control))["realm_id"]
     mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
     firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
     client = builders.client(firm)
     builders.time_entry(firm, builders.matter(firm, client["id"])["id"])
+    worker.wait_idle(15)  # the passes for what came before are over
+    asked = worker.requests_taken
     draft = builders.bill(firm, client["id"], approve=False)
-    time.sleep(0.3)  # the worker's pass for the new client settles first
+    # The draft's commit asked for a pass before its answer came back: once the worker is idle,
+    # a pass has run after the draft was saved, and the draft was not exported.
+    worker.wait_idle(15)
+    assert worker.requests_taken > asked
     assert _invoices(firm, settings, url, realm, 0) == []
 
     approved = firm.post(f"/bills/{draft['id']}/approve", None, 200)

@@ -144,6 +144,8 @@ class SyncWorker:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._again: set[int] = set()
         self._safety_task: asyncio.Task[None] | None = None
+        self.requests_taken = 0
+        """Pass requests taken in so far (wake-ups and safety visits), for tests and monitoring."""
 
     # SQLAlchemy session events, on this ledger's sessions only; they may fire on any thread.
     def _after_flush(self, session: Session, _context: Any) -> None:
@@ -191,6 +193,17 @@ class SyncWorker:
         while self._tasks:
             await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
+    def wait_idle(self, timeout: float) -> None:
+        """From another thread: block until every pass asked for before the call has run.
+
+        A wake-up from a commit is queued on the worker's loop when the commit happens, so once
+        this returns, the passes for every commit made before the call are over (for tests).
+        """
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        asyncio.run_coroutine_threadsafe(self.idle(), loop).result(timeout)
+
     def wake(self, firm_id: int) -> None:
         """Ask for a pass for the firm soon; safe from any thread."""
         loop = self._loop
@@ -206,6 +219,7 @@ class SyncWorker:
             loop.call_soon_threadsafe(self._schedule, firm_id)
 
     def _schedule(self, firm_id: int) -> None:
+        self.requests_taken += 1
         if firm_id in self._tasks:
             self._again.add(firm_id)
             return
