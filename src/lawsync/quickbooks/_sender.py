@@ -158,7 +158,14 @@ class Sender:
                 response = await self._attempt(call, token=token, deadline=deadline)
                 document = _decode(response, call.label)
             except AuthenticationError as error:
-                self._emit(call, attempt, started, error)
+                self._emit(
+                    call,
+                    attempt,
+                    started,
+                    status=error.http_status,
+                    intuit_tid=error.intuit_tid,
+                    error=error,
+                )
                 if refreshed:
                     raise
                 refreshed = True
@@ -167,7 +174,14 @@ class Sender:
             except QuickBooksError as error:
                 if not error.request:
                     error.request = call.label
-                self._emit(call, attempt, started, error)
+                self._emit(
+                    call,
+                    attempt,
+                    started,
+                    status=error.http_status,
+                    intuit_tid=error.intuit_tid,
+                    error=error,
+                )
                 if not should_retry(
                     error, attempt, replay_safe=call.replay_safe, max_attempts=policy.max_attempts
                 ):
@@ -194,18 +208,7 @@ class Sender:
                 await asyncio.sleep(delay)
                 continue
             reply = Reply(document=document, intuit_tid=tid_of(response.headers))
-            if self._on_event is not None:
-                self._on_event(
-                    RequestEvent(
-                        realm=call.realm,
-                        method=call.method,
-                        path=call.path,
-                        attempt=attempt,
-                        status=response.status,
-                        elapsed=time.monotonic() - started,
-                        intuit_tid=reply.intuit_tid,
-                    )
-                )
+            self._emit(call, attempt, started, status=response.status, intuit_tid=reply.intuit_tid)
             return reply
 
     async def _attempt(self, call: Call, *, token: str, deadline: float) -> RawResponse:
@@ -225,7 +228,17 @@ class Sender:
                 timeout=remaining,
             )
 
-    def _emit(self, call: Call, attempt: int, started: float, error: QuickBooksError) -> None:
+    def _emit(
+        self,
+        call: Call,
+        attempt: int,
+        started: float,
+        *,
+        status: int | None,
+        intuit_tid: str | None,
+        error: QuickBooksError | None = None,
+    ) -> None:
+        """Tell the listener (the engine's request count, logs) how one attempt ended."""
         if self._on_event is not None:
             self._on_event(
                 RequestEvent(
@@ -233,10 +246,10 @@ class Sender:
                     method=call.method,
                     path=call.path,
                     attempt=attempt,
-                    status=error.http_status,
+                    status=status,
                     elapsed=time.monotonic() - started,
                     error=error,
-                    intuit_tid=error.intuit_tid,
+                    intuit_tid=intuit_tid,
                 )
             )
 
