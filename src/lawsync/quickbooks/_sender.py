@@ -158,14 +158,7 @@ class Sender:
                 response = await self._attempt(call, token=token, deadline=deadline)
                 document = _decode(response, call.label)
             except AuthenticationError as error:
-                self._emit(
-                    call,
-                    attempt,
-                    started,
-                    status=error.http_status,
-                    intuit_tid=error.intuit_tid,
-                    error=error,
-                )
+                self._emit(call, attempt, started, error)
                 if refreshed:
                     raise
                 refreshed = True
@@ -174,14 +167,7 @@ class Sender:
             except QuickBooksError as error:
                 if not error.request:
                     error.request = call.label
-                self._emit(
-                    call,
-                    attempt,
-                    started,
-                    status=error.http_status,
-                    intuit_tid=error.intuit_tid,
-                    error=error,
-                )
+                self._emit(call, attempt, started, error)
                 if not should_retry(
                     error, attempt, replay_safe=call.replay_safe, max_attempts=policy.max_attempts
                 ):
@@ -233,25 +219,29 @@ class Sender:
         call: Call,
         attempt: int,
         started: float,
-        *,
-        status: int | None,
-        intuit_tid: str | None,
         error: QuickBooksError | None = None,
+        *,
+        status: int | None = None,
+        intuit_tid: str | None = None,
     ) -> None:
-        """Tell the listener (the engine's request count, logs) how one attempt ended."""
-        if self._on_event is not None:
-            self._on_event(
-                RequestEvent(
-                    realm=call.realm,
-                    method=call.method,
-                    path=call.path,
-                    attempt=attempt,
-                    status=status,
-                    elapsed=time.monotonic() - started,
-                    error=error,
-                    intuit_tid=intuit_tid,
-                )
+        """Tell the listener (the engine's request count, logs) how one attempt ended: with a
+        fault (its status and id come from it) or with an answer."""
+        if self._on_event is None:
+            return
+        if error is not None:
+            status, intuit_tid = error.http_status, error.intuit_tid
+        self._on_event(
+            RequestEvent(
+                realm=call.realm,
+                method=call.method,
+                path=call.path,
+                attempt=attempt,
+                status=status,
+                elapsed=time.monotonic() - started,
+                error=error,
+                intuit_tid=intuit_tid,
             )
+        )
 
 
 def _decode(response: RawResponse, label: str) -> dict[str, Any]:
