@@ -75,13 +75,12 @@ def bounded_line_amount(quantity: Decimal, price: Decimal, *, field: str) -> Dec
     return amount
 
 
-def check_total(total: Decimal, *, field: str | None = None) -> None:
+def check_total(total: Decimal) -> None:
     """A bill's total, like a trust balance, must stay within what the books can hold."""
     if total > MAX_TOTAL:
         raise InvalidInput(
             f"This would make a bill of {total}; a bill may come to at most {MAX_TOTAL}. "
             "Bill the work in several bills.",
-            field=field,
             code="amount_too_large",
         )
 

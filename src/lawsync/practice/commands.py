@@ -52,7 +52,6 @@ Currency = Annotated[
     WithJsonSchema({"type": "string", "enum": sorted(ISO_4217)}),
 ]
 PositiveMoney = Annotated[Decimal, fields.money(gt=0)]
-NonNegativeMoney = Annotated[Decimal, fields.money(ge=0)]
 PriceIn = Annotated[Decimal, fields.decimal(ge=0, le=MAX_RATE, places=4)]
 QuantityIn = Annotated[Decimal, fields.decimal(gt=0, le=MAX_QUANTITY, places=4)]
 HoursIn = Annotated[Decimal, fields.decimal(gt=0, le=MAX_HOURS, places=4)]
