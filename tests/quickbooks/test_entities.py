@@ -18,6 +18,7 @@ from lawsync.quickbooks import (
     JournalEntry,
     ObjectNotFoundError,
     Payment,
+    PermanentError,
     Purchase,
     StaleObjectError,
     TaxCode,
@@ -197,7 +198,7 @@ def test_stale_sync_token_is_a_stale_object_error(company: Company) -> None:
             with pytest.raises(StaleObjectError) as caught:
                 await qb.update(company.realm, first)
             assert caught.value.code == "5010"
-            assert caught.value.kind == "permanent"
+            assert isinstance(caught.value, PermanentError)
             assert caught.value.http_status == 400
 
     run(scenario())

@@ -22,10 +22,10 @@ from lawsync.quickbooks import (
     AuthenticationError,
     DuplicateError,
     Environment,
-    FaultKind,
     MemoryTokenStore,
     OAuthError,
     ObjectNotFoundError,
+    PermanentError,
     QuickBooksConfig,
     QuickBooksError,
     ReconnectNeededError,
@@ -34,6 +34,7 @@ from lawsync.quickbooks import (
     StaleObjectError,
     ThrottledError,
     TokenSet,
+    TransientError,
     ValidationError,
     parse_fault,
 )
@@ -96,7 +97,7 @@ class Case:
     cls: type[QuickBooksError]
     code: str
     message: str
-    kind: FaultKind
+    family: type[QuickBooksError]
     detail: str = ""
     element: str = ""
     headers: dict[str, str] = field(default_factory=dict)
@@ -116,7 +117,7 @@ CASES: dict[str, Case] = {
         DuplicateError,
         "6240",
         "Duplicate Name Exists Error",
-        FaultKind.PERMANENT,
+        PermanentError,
         detail="The name supplied already exists. : Another customer, vendor or employee is already using this name.",
     ),
     "stale": Case(
@@ -128,7 +129,7 @@ CASES: dict[str, Case] = {
         StaleObjectError,
         "5010",
         "Stale Object Error",
-        FaultKind.PERMANENT,
+        PermanentError,
         detail="Stale Object Error : You and Ann were working on this",
     ),
     "not-found": Case(
@@ -138,7 +139,7 @@ CASES: dict[str, Case] = {
         ObjectNotFoundError,
         "610",
         "Object Not Found",
-        FaultKind.PERMANENT,
+        PermanentError,
         detail="Object Not Found : Another user has deleted this.",
     ),
     "amount": Case(
@@ -148,7 +149,7 @@ CASES: dict[str, Case] = {
         ValidationError,
         "6070",
         "Amount calculation incorrect",
-        FaultKind.PERMANENT,
+        PermanentError,
         detail="Supplied value:1,000",
         element="Line.Amount",
     ),
@@ -159,7 +160,7 @@ CASES: dict[str, Case] = {
         AuthenticationError,
         "3200",
         "AuthenticationFailed",
-        FaultKind.RECONNECT,
+        ReconnectNeededError,
         detail="Token expired: [redacted]",
     ),
     "gateway-403": Case(
@@ -171,7 +172,7 @@ CASES: dict[str, Case] = {
         ReconnectNeededError,
         "3100",
         "ApplicationAuthorizationFailed",
-        FaultKind.RECONNECT,
+        ReconnectNeededError,
         detail="The access token does not have sufficient scope",
     ),
     "gateway-500": Case(
@@ -182,7 +183,7 @@ CASES: dict[str, Case] = {
         ServerError,
         "3100",
         "InternalServerError",
-        FaultKind.TRANSIENT,
+        TransientError,
     ),
     "throttle-xml": Case(
         429,
@@ -191,7 +192,7 @@ CASES: dict[str, Case] = {
         ThrottledError,
         "3001",
         "ThrottleExceeded",
-        FaultKind.TRANSIENT,
+        TransientError,
         detail="The request limit was reached.  Try again later",
     ),
     "throttle-retry-after": Case(
@@ -202,7 +203,7 @@ CASES: dict[str, Case] = {
         ThrottledError,
         "3001",
         "ThrottleExceeded",
-        FaultKind.TRANSIENT,
+        TransientError,
         detail="The request limit was reached.",
         headers={"Retry-After": "7"},
         retry_after=7.0,
@@ -214,7 +215,7 @@ CASES: dict[str, Case] = {
         AuthenticationError,
         "100",
         "General Authentication Error",
-        FaultKind.RECONNECT,
+        ReconnectNeededError,
         detail="AuthenticationErrorGeneral: SRV-110-Authentication Failure , statusCode: 401",
     ),
     "user-disabled": Case(
@@ -229,7 +230,7 @@ CASES: dict[str, Case] = {
         ReconnectNeededError,
         "120",
         "Authorization Failure",
-        FaultKind.RECONNECT,
+        ReconnectNeededError,
         detail=": -11014-You do not have access to use QuickBooks Online Plus.",
     ),
     "length-xml": Case(
@@ -239,7 +240,7 @@ CASES: dict[str, Case] = {
         ValidationError,
         "2050",
         "String length is either shorter or longer than supported by specification",
-        FaultKind.PERMANENT,
+        PermanentError,
         element="DocNumber",
         detail="String length specified does not match the supported length. Min:0 Max:21 "
         "supported. Supplied length:30",
@@ -251,13 +252,13 @@ CASES: dict[str, Case] = {
         ServerError,
         "",
         "503 Service Temporarily Unavailable",
-        FaultKind.TRANSIENT,
+        TransientError,
     ),
     "empty-503": Case(
-        503, "", "text/plain", ServerError, "", "HTTP 503 with an empty body", FaultKind.TRANSIENT
+        503, "", "text/plain", ServerError, "", "HTTP 503 with an empty body", TransientError
     ),
     "empty-502": Case(
-        502, "", "text/plain", ServerError, "", "HTTP 502 with an empty body", FaultKind.TRANSIENT
+        502, "", "text/plain", ServerError, "", "HTTP 502 with an empty body", TransientError
     ),
     "gateway-504": Case(
         504,
@@ -267,7 +268,7 @@ CASES: dict[str, Case] = {
         ServerError,
         "6002",
         "Timeout occurred while proxying request",
-        FaultKind.TRANSIENT,
+        TransientError,
     ),
     "fault-in-200": Case(
         200,
@@ -276,7 +277,7 @@ CASES: dict[str, Case] = {
         ValidationError,
         "6190",
         "Invalid Company Status",
-        FaultKind.PERMANENT,
+        PermanentError,
         detail="Subscription period has ended or canceled",
     ),
     "system-fault-in-200": Case(
@@ -291,7 +292,7 @@ CASES: dict[str, Case] = {
         ServerError,
         "10000",
         "An application error has occurred while processing your request",
-        FaultKind.TRANSIENT,
+        TransientError,
         detail="System Failure Error: could not save",
     ),
 }
@@ -380,7 +381,7 @@ def test_fault_shapes_become_quickbooks_errors(name: str) -> None:
     assert error.message == case.message
     assert error.detail == case.detail
     assert error.element == case.element
-    assert error.kind == case.kind
+    assert isinstance(error, case.family)
     assert error.intuit_tid == f"tid-{name}"
     assert error.retry_after == case.retry_after
     assert f"intuit_tid=tid-{name}" in str(error) and "GET /case/" in str(error)

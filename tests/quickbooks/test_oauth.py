@@ -157,7 +157,6 @@ def test_revoked_consent_surfaces_as_reconnect_needed_without_endless_retries(
         async with company.client() as qb:
             with pytest.raises(ReconnectNeededError) as caught:
                 await qb.read(company.realm, Customer, "1")
-            assert caught.value.kind == "reconnect"
             assert caught.value.code == "invalid_grant"
 
     run(scenario())

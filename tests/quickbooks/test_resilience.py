@@ -19,6 +19,7 @@ from lawsync.quickbooks import (
     RetryPolicy,
     ServerError,
     Timeouts,
+    TransientError,
     sql,
 )
 from tests.sandbox.sandbox_support import free_port
@@ -152,7 +153,7 @@ def test_the_time_budget_ends_a_call_during_a_long_outage(company: Company) -> N
             with pytest.raises(ServerError) as caught:
                 await qb.company_info(company.realm)
             assert caught.value.http_status == 503
-            assert caught.value.kind == "transient"
+            assert isinstance(caught.value, TransientError)
             assert "503" in caught.value.message
 
     started = time.monotonic()
@@ -252,7 +253,7 @@ def test_an_unreachable_server_is_a_network_error_within_the_budget(company: Com
             with pytest.raises(NetworkError) as caught:
                 await qb.create(company.realm, Customer(DisplayName="Nowhere"), requestid="n-1")
             assert caught.value.sent is False
-            assert caught.value.kind == "transient"
+            assert isinstance(caught.value, TransientError)
 
     run(scenario())
     assert len(company.events) > 2

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from lawsync.sync.catalogue import Guide, guide_for, known_codes
+from lawsync.quickbooks import (
+    CompanyInactiveError,
+    PermanentError,
+    QuickBooksError,
+    ReconnectNeededError,
+    TransientError,
+    parse_fault,
+)
+from lawsync.sync.catalogue import Guide, guide_for, known_codes, knows
 
 # Every code in the troubleshooting catalogue the product is modelled on, plus the ones the
 # sync itself produces before spending an API call.
@@ -88,10 +98,24 @@ def test_unknown_codes_still_say_what_to_do() -> None:
     assert guide.code == "9999" and guide.steps
 
 
-def test_reconnect_and_transient_codes_are_marked() -> None:
-    assert guide_for("120").reconnect and guide_for("3200").reconnect
-    assert guide_for("http-503").transient and guide_for("3100").transient
-    assert not guide_for("6140").transient
+def _fault(status: int, code: str) -> QuickBooksError:
+    body = {"Fault": {"Error": [{"Message": "m", "code": code}], "type": "ValidationFault"}}
+    return parse_fault(status, {}, json.dumps(body).encode())
+
+
+def test_what_a_code_means_is_the_clients_class_and_the_catalogue_only_explains_it() -> None:
+    """Reconnect (120, 3200 after a refresh, 6190), transient (503, 3100 from a 5xx) and
+    permanent (6140) are told apart by the client's classes; each still has its guide."""
+    assert isinstance(_fault(401, "120"), ReconnectNeededError)
+    assert isinstance(_fault(401, "3200"), ReconnectNeededError)
+    assert isinstance(_fault(400, "6190"), CompanyInactiveError)
+    assert isinstance(_fault(503, ""), TransientError)
+    assert isinstance(_fault(500, "3100"), TransientError)
+    assert isinstance(_fault(403, "3100"), ReconnectNeededError)
+    assert isinstance(_fault(400, "6140"), PermanentError)
+    for code in ("120", "3200", "6190", "http-503", "3100", "6140"):
+        assert knows(code) and guide_for(code).steps
+    assert not knows("9999")
     assert set(SEED_CODES) - {"6201", "6210"} <= set(known_codes())
 
 

@@ -1,13 +1,12 @@
 """A pass on demand with the firm's stored tokens; a company that refuses us pauses the sync.
 
-The pass itself is the engine's; here the callable the runner calls is injected, and it makes
-real calls to the sandbox through the client the runner built from the firm's connection.
+The pass is the engine's; here its work (the exporters) is replaced, and it makes real calls to
+the sandbox through the client built from the firm's connection.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from typing import Any
 
@@ -15,10 +14,9 @@ import httpx
 import pytest
 
 from lawsync.config import Settings
-from lawsync.practice.errors import RuleViolation
-from lawsync.practice.services.context import Ledger
-from lawsync.quickbooks import AsyncQuickBooks, token_cipher_for
+from lawsync.quickbooks import ReconnectNeededError, token_cipher_for
 from lawsync.sync import connection, engine
+from lawsync.sync.context import PassContext
 from lawsync.sync.tokens import ConnectionTokenStore
 from lawsync.sync.worker import run_pass_now
 from tests import builders
@@ -32,14 +30,10 @@ def control(server_url: str) -> Any:
         yield control
 
 
-def _report(**extra: Any) -> engine.PassReport:
-    now = dt.datetime.now(dt.UTC)
-    return engine.PassReport(started_at=now, finished_at=now, **extra)
-
-
-def _run(firm: Firm, server_url: str, run: Any) -> engine.PassReport:
+def _run(firm: Firm, server_url: str, work: engine.Work) -> engine.PassReport:
+    """A real pass whose work (the exporters) is replaced by ``work``."""
     settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
-    return asyncio.run(run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, run=run))
+    return asyncio.run(run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, work=work))
 
 
 def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
@@ -48,10 +42,9 @@ def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
     realm = connect(firm, control, new_company(control))["realm_id"]
     seen: list[str] = []
 
-    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
-        info = await qb.company_info(realm)
+    async def run(ctx: PassContext, report: engine.PassReport) -> None:
+        info = await ctx.qb.company_info(realm)
         seen.append(info.CompanyName or "")
-        return _report()
 
     _run(firm, server_url, run)
     assert seen == ["plus US LLP"]
@@ -66,10 +59,9 @@ def test_refreshed_tokens_are_saved_encrypted_and_never_logged(
     before = asyncio.run(store.load(realm))
     assert before is not None
 
-    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
-        await qb.oauth.refresh(realm)
-        await qb.company_info(realm)
-        return _report()
+    async def run(ctx: PassContext, report: engine.PassReport) -> None:
+        await ctx.qb.oauth.refresh(realm)
+        await ctx.qb.company_info(realm)
 
     with caplog.at_level(logging.DEBUG):
         _run(firm, server_url, run)
@@ -87,13 +79,10 @@ def test_a_company_that_refuses_us_pauses_the_sync_until_reconnected(
     r = control.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": True})
     assert r.status_code == 200
 
-    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
-        await qb.company_info(realm)
-        return _report()
+    async def run(ctx: PassContext, report: engine.PassReport) -> None:
+        await ctx.qb.company_info(realm)
 
-    with pytest.raises(RuleViolation) as paused:
-        _run(firm, server_url, run)
-    assert paused.value.code == "reconnect_needed"
+    assert _run(firm, server_url, run).reconnect_needed
     c = firm.get("/quickbooks/status")["connection"]
     assert c["status"] == "reconnect_needed" and c["status_note"].startswith("Reconnect needed")
     r = firm.api.post("/quickbooks/sync")
@@ -111,8 +100,8 @@ def test_a_pass_that_reports_lost_access_pauses_the_sync(
 ) -> None:
     connect(firm, control, new_company(control))
 
-    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
-        return _report(reconnect_needed=True, note="refresh refused (3200)")
+    async def run(ctx: PassContext, report: engine.PassReport) -> None:
+        raise ReconnectNeededError("refresh refused", code="3200")
 
     _run(firm, server_url, run)
     c = firm.get("/quickbooks/status")["connection"]
@@ -157,12 +146,10 @@ def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
     )
     assert r.status_code == 200, r.text
 
-    async def run(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
-        await qb.company_info(realm)  # 3200, then the refresh is refused: reconnect needed
-        return _report()
+    async def run(ctx: PassContext, report: engine.PassReport) -> None:
+        await ctx.qb.company_info(realm)  # 3200, then the refresh is refused: reconnect needed
 
-    with pytest.raises(RuleViolation):
-        _run(firm, server_url, run)
+    assert _run(firm, server_url, run).reconnect_needed
     assert firm.get("/quickbooks/status")["connection"]["status"] == "reconnect_needed"
 
 
@@ -173,13 +160,14 @@ def test_passes_in_one_event_loop_share_each_companys_limits(
     settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
     seen: list[object] = []
 
-    async def record_pacer(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks, **_: Any) -> Any:
-        seen.append(qb.pacer)
-        return _report()
+    async def record_pacer(ctx: PassContext, report: engine.PassReport) -> None:
+        seen.append(ctx.qb.pacer)
 
     async def two_passes() -> None:
         for _ in range(2):
-            await run_pass_now(firm.ledger, firm.id, settings, app_url=server_url, run=record_pacer)
+            await run_pass_now(
+                firm.ledger, firm.id, settings, app_url=server_url, work=record_pacer
+            )
 
     connect(firm, control, new_company(control))
     asyncio.run(two_passes())

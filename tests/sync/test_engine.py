@@ -600,8 +600,8 @@ def test_payments_wait_with_the_2020_fix_when_there_is_no_undeposited_funds_acco
 
     from sqlalchemy import select
 
-    from lawsync.sync import engine
-    from lawsync.sync.export import payments
+    from lawsync.sync import context
+    from lawsync.sync.export.payments import Payments
     from lawsync.sync.models import SyncLink
 
     firm = connected.firm
@@ -612,8 +612,8 @@ def test_payments_wait_with_the_2020_fix_when_there_is_no_undeposited_funds_acco
 
     async def plan() -> object:
         async with connected.company.client() as qb:
-            ctx = engine._load_context(firm.ledger, firm.id, qb)
-            assert ctx is not None
+            ctx = context.load(firm.ledger, firm.id, qb)
+            assert isinstance(ctx, context.PassContext)
             ctx.undeposited_account_id = None
             with firm.ledger.uow(firm.id) as uow:
                 # The old copy is deleted first; the new one then needs the account.
@@ -623,10 +623,11 @@ def test_payments_wait_with_the_2020_fix_when_there_is_no_undeposited_funds_acco
                 link.qbo_id = None
                 uow.commit()
             with firm.ledger.uow(firm.id) as uow:
-                return await payments.plan(ctx, uow.session, [payment["id"]])
+                return Payments().plan(ctx, uow.session, [payment["id"]])
 
     result = asyncio.run(plan())
-    [(kind, local_id, _, problem)] = result.problems  # type: ignore[attr-defined]
+    [refusal] = result.problems  # type: ignore[attr-defined]
+    kind, local_id, problem = refusal.kind, refusal.local_id, refusal.problem
     assert (kind, local_id, problem.code, problem.element) == (
         "payment",
         payment["id"],

@@ -339,7 +339,7 @@ def test_access_without_the_accounting_permission_is_3100_and_pauses_until_recon
     report = connected.run()
     assert report.reconnect_needed and report.synced == 0
     guide = guide_for("3100", detail="ApplicationAuthorizationFailed")
-    assert guide.reconnect and not guide.transient
+    assert guide.steps[0].startswith("Connect again")  # the advice for a paused sync
     assert report.note == f"Reconnect needed: {guide.title} (3100)"
     assert 403 in connected.company.statuses()
     assert _failures(connected) == []  # the company, not a record, is the problem
@@ -380,7 +380,7 @@ def test_a_gateway_500_with_3100_is_an_outage_the_next_pass_finishes(
     assert _failures(connected) == []
     assert firm.get("/quickbooks/status")["connection"]["status"] == "connected"
     guide = guide_for("3100", detail="InternalServerError")
-    assert guide.transient and not guide.reconnect
+    assert guide.steps[0].startswith("Wait")  # the advice for an outage
     connected.company.patch(outage="none")
     report = connected.run()
     assert report.note == "" and report.kinds["bill"].synced == 1, report

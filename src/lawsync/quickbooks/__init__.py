@@ -12,10 +12,10 @@ from ._client import AsyncQuickBooks, RequestEvent
 from ._config import MINIMUM_MINOR_VERSION, Endpoints, Environment, QuickBooksConfig, Timeouts
 from ._errors import (
     AuthenticationError,
+    CompanyInactiveError,
     ConfigurationError,
     DuplicateError,
     FaultDetail,
-    FaultKind,
     NetworkError,
     OAuthError,
     ObjectNotFoundError,
@@ -78,6 +78,7 @@ __all__ = [
     "BatchOperation",
     "BatchResult",
     "Class",
+    "CompanyInactiveError",
     "CompanyInfo",
     "ConfigurationError",
     "CreditMemo",
@@ -89,7 +90,6 @@ __all__ = [
     "Entity",
     "Environment",
     "FaultDetail",
-    "FaultKind",
     "Invoice",
     "Item",
     "JournalEntry",

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._errors import QuickBooksError, _from_mapping, build_error
+from ._errors import PermanentError, QuickBooksError, _from_mapping, build_error
 from ._models import Entity, entity_class
 
 __all__ = ["MAX_BATCH_ITEMS", "BatchOperation", "BatchResult"]
@@ -105,7 +105,9 @@ def read_batch(
         bid = str(i)
         item = answers.get(bid)
         if item is None:
-            error = QuickBooksError(f"no answer for batch item {bid}", request="POST /batch")
+            error: QuickBooksError = PermanentError(
+                f"no answer for batch item {bid}", request="POST /batch"
+            )
             results.append(BatchResult(bid, op, error=error))
             continue
         fault = item.get("Fault") or item.get("fault")

@@ -8,7 +8,8 @@ get their ``requestid`` here, once, before that ladder can retry them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ import aiohttp
 from ._auth import OAuth
 from ._batch import BatchOperation, BatchResult, build_batch, read_batch, rows_of
 from ._config import QuickBooksConfig
-from ._errors import QuickBooksError
+from ._errors import PermanentError
 from ._models import CompanyInfo, Entity, Preferences, entity_class
 from ._pacing import Pacer
 from ._query import MAX_PAGE_SIZE, page_statement
@@ -56,6 +57,16 @@ class AsyncQuickBooks:
         """The per-company limits this client keeps to. Clients of one app that should count
         together (one worker, pass after pass) are given the same ``pacer`` when built."""
         return self._sender.pacer
+
+    @contextmanager
+    def listening(self, listener: Callable[[RequestEvent], None]) -> Iterator[None]:
+        """Report every attempt of every call to ``listener`` while the block runs (beside the
+        ``on_event`` given when the client was built)."""
+        self._sender.listeners.append(listener)
+        try:
+            yield
+        finally:
+            self._sender.listeners.remove(listener)
 
     async def __aenter__(self) -> AsyncQuickBooks:
         return self
@@ -309,5 +320,5 @@ def _entity(cls: type[E], document: Mapping[str, Any]) -> E:
                 payload = value
                 break
         else:
-            raise QuickBooksError(f"the answer has no {cls.entity_name}")
+            raise PermanentError(f"the answer has no {cls.entity_name}")
     return cls.model_validate(payload)

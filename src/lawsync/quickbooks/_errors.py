@@ -3,19 +3,21 @@
 QBO answers failures in at least six shapes: the entity layer's capitalised ``Fault``, the
 gateway's lowercase ``fault`` (JSON or XML), an ``IntuitResponse`` XML document, an HTML or
 empty body from the load balancer, a ``Fault`` inside an HTTP 200, and the OAuth endpoint's flat
-``{"error": ...}``. ``parse_fault`` turns all of them into one exception type, so the sync engine
-only ever asks "transient, reconnect, or permanent?".
+``{"error": ...}``. ``parse_fault`` turns all of them into one exception class, and the class is
+the one place that says what a fault means: callers branch on classes (``except
+StaleObjectError``), never on code strings.
 
 Exception tree::
 
-    QuickBooksError                 every failure; .kind says what the caller should do
+    QuickBooksError                 every failure; its family says what the caller should do
     ├── TransientError              retrying later may succeed (the client already retried)
     │   ├── ThrottledError          HTTP 429 / code 3001
     │   ├── ServerError             HTTP 5xx, SystemFault 10000, maintenance (150)
     │   └── NetworkError            connection refused/reset, DNS, broken body
     │       └── RequestTimeoutError no answer within the time allowed
-    ├── ReconnectNeededError        a person must authorize the app again
-    │   └── AuthenticationError     HTTP 401 on a data call (the client refreshes once first)
+    ├── ReconnectNeededError        nothing goes through until a person acts on the connection
+    │   ├── AuthenticationError     HTTP 401 on a data call (the client refreshes once first)
+    │   └── CompanyInactiveError    6190: the company's subscription ended; it takes no changes
     └── PermanentError              the request itself is wrong; retrying will not help
         ├── ValidationError         business and format rules (2xxx, 6xxx, 4xxx query errors)
         │   ├── StaleObjectError    5010: the SyncToken is not current
@@ -32,15 +34,14 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from xml.etree import ElementTree
 
 __all__ = [
     "AuthenticationError",
+    "CompanyInactiveError",
     "ConfigurationError",
     "DuplicateError",
     "FaultDetail",
-    "FaultKind",
     "NetworkError",
     "OAuthError",
     "ObjectNotFoundError",
@@ -59,14 +60,6 @@ __all__ = [
 ]
 
 
-class FaultKind(StrEnum):
-    """What the caller should do about an error."""
-
-    TRANSIENT = "transient"
-    RECONNECT = "reconnect"
-    PERMANENT = "permanent"
-
-
 @dataclass(frozen=True, slots=True)
 class FaultDetail:
     """One entry of a fault's error list, as QBO sent it."""
@@ -79,8 +72,6 @@ class FaultDetail:
 
 class QuickBooksError(Exception):
     """Base of every client error; prints the request and QBO's transaction id."""
-
-    kind: FaultKind = FaultKind.PERMANENT
 
     def __init__(
         self,
@@ -128,8 +119,6 @@ class QuickBooksError(Exception):
 class TransientError(QuickBooksError):
     """Retrying later may succeed; raised only once the client's own retries ran out."""
 
-    kind = FaultKind.TRANSIENT
-
 
 class ThrottledError(TransientError):
     """QBO refused the call because a rate limit was reached (HTTP 429, code 3001)."""
@@ -154,13 +143,16 @@ class RequestTimeoutError(NetworkError):
 
 
 class ReconnectNeededError(QuickBooksError):
-    """Only a new interactive authorization can fix this (dead refresh token, lost rights)."""
-
-    kind = FaultKind.RECONNECT
+    """Only a person can fix this (dead refresh token, lost rights): every further request to the
+    company would fail the same way, so a sync pauses until the connection is fixed."""
 
 
 class AuthenticationError(ReconnectNeededError):
     """HTTP 401 on a data call; the client refreshes the access token once before raising."""
+
+
+class CompanyInactiveError(ReconnectNeededError):
+    """Code 6190: the company's subscription ended or is unpaid, so it accepts no changes."""
 
 
 class PermanentError(QuickBooksError):
@@ -206,6 +198,7 @@ _CODE_CLASSES: dict[str, type[QuickBooksError]] = {
     "630": DuplicateError,
     "120": ReconnectNeededError,
     "3100": ReconnectNeededError,
+    "6190": CompanyInactiveError,
 }
 _GATEWAY_MESSAGE = re.compile(r"message=([^;]+);\s*errorCode=0*(\d+)")
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -226,7 +219,7 @@ def _class_for(status: int, code: str) -> type[QuickBooksError]:
         return ReconnectNeededError
     cls = _CODE_CLASSES.get(code)
     if cls is not None:
-        if cls is ReconnectNeededError and status >= 500:
+        if issubclass(cls, ReconnectNeededError) and status >= 500:
             return ServerError  # "InternalServerError; errorCode=003100; statusCode=500"
         return cls
     if status >= 500:

@@ -96,7 +96,7 @@ class Sender:
         self.pacer = pacer or Pacer(config.pacing)
         self._company = f"{config.endpoints.api}/company/"
         self._minor = str(config.minor_version)
-        self._on_event = on_event
+        self.listeners: list[Callable[[RequestEvent], None]] = [on_event] if on_event else []
 
     async def request(
         self,
@@ -224,24 +224,24 @@ class Sender:
         status: int | None = None,
         intuit_tid: str | None = None,
     ) -> None:
-        """Tell the listener (the engine's request count, logs) how one attempt ended: with a
+        """Tell the listeners (a pass's request count, logs) how one attempt ended: with a
         fault (its status and id come from it) or with an answer."""
-        if self._on_event is None:
+        if not self.listeners:
             return
         if error is not None:
             status, intuit_tid = error.http_status, error.intuit_tid
-        self._on_event(
-            RequestEvent(
-                realm=call.realm,
-                method=call.method,
-                path=call.path,
-                attempt=attempt,
-                status=status,
-                elapsed=time.monotonic() - started,
-                error=error,
-                intuit_tid=intuit_tid,
-            )
+        event = RequestEvent(
+            realm=call.realm,
+            method=call.method,
+            path=call.path,
+            attempt=attempt,
+            status=status,
+            elapsed=time.monotonic() - started,
+            error=error,
+            intuit_tid=intuit_tid,
         )
+        for listener in list(self.listeners):
+            listener(event)
 
 
 def _decode(response: RawResponse, label: str) -> dict[str, Any]:

@@ -8,6 +8,10 @@ element, a fragment of its detail text, or the kind of record being synced.
 Until the web app has its settings and failure screens, the steps name what to run: the JSON API
 (`/api/v1/quickbooks/...`) or the `lawsync` command. A guide also names the sync settings whose
 change can resolve it (`settings`): saving one of them retries the failure by itself.
+
+The catalogue is help text only, keyed by code. What a fault means for the sync (wait and go on,
+pause the connection, park the record) is decided by the client's exception classes
+(`lawsync.quickbooks`), never here.
 """
 
 from __future__ import annotations
@@ -39,8 +43,6 @@ class Guide:
     title: str
     cause: str
     steps: tuple[str, ...]
-    transient: bool = False
-    reconnect: bool = False
     # Sync settings (SyncSettingsUpdate fields) whose change may resolve this failure.
     settings: tuple[str, ...] = ()
 
@@ -57,11 +59,9 @@ def _g(
     title: str,
     cause: str,
     *steps: str,
-    transient: bool = False,
-    reconnect: bool = False,
     settings: tuple[str, ...] = (),
 ) -> Guide:
-    return Guide(code, title, cause, tuple(steps), transient, reconnect, settings)
+    return Guide(code, title, cause, tuple(steps), settings)
 
 
 _CATALOGUE: dict[str, _Entry] = {
@@ -74,7 +74,6 @@ _CATALOGUE: dict[str, _Entry] = {
             f"Disconnect QuickBooks Online: {DISCONNECT}.",
             f"{RECONNECT}, signing in as a QuickBooks administrator who is active.",
             "Nothing is lost: links to records already synced are kept and reused.",
-            reconnect=True,
         )
     ),
     "3200": _Entry(
@@ -85,7 +84,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "(the refresh token is no longer valid).",
             f"{RECONNECT}, signing in with an administrator's account.",
             "Syncing resumes where it stopped; nothing is duplicated.",
-            reconnect=True,
         )
     ),
     "http-403": _Entry(
@@ -107,7 +105,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "lawsync retries on its own with growing pauses.",
             "Nothing to do unless another error appears; it clears once QuickBooks is back.",
             "If it lasts for hours, check Intuit's status page.",
-            transient=True,
         )
     ),
     "3100": _Entry(
@@ -119,7 +116,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "Wait: lawsync keeps retrying and the failure clears itself when QuickBooks recovers.",
             "If it persists after the service is back, connect again: "
             "`lawsync quickbooks connect --firm ID`.",
-            transient=True,
         ),
         (
             (
@@ -138,7 +134,6 @@ _CATALOGUE: dict[str, _Entry] = {
                     "If the firm's IT restricts which apps may connect to QuickBooks, ask them "
                     "to allow lawsync first.",
                     "Syncing resumes where it stopped; records already synced are not sent twice.",
-                    reconnect=True,
                 ),
             ),
         ),
@@ -150,7 +145,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "QuickBooks limits how fast one company can be changed. lawsync slowed down and will "
             "finish the work automatically.",
             "Nothing to do.",
-            transient=True,
         )
     ),
     "610": _Entry(
@@ -422,7 +416,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "The record was changed in QuickBooks at the same time",
             "Someone edited the record in QuickBooks while lawsync was updating it.",
             "Nothing to do: lawsync reads the latest version and applies its change again.",
-            transient=True,
         )
     ),
     "5020": _Entry(
@@ -608,7 +601,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "The QuickBooks subscription of the connected company ended, was cancelled, or has a "
             "billing problem, so it accepts no changes.",
             "Reactivate the QuickBooks subscription, or connect lawsync to an active company.",
-            reconnect=True,
         )
     ),
     "6200": _Entry(
@@ -815,6 +807,11 @@ def guide_for(
             continue
         return guide
     return entry.default
+
+
+def knows(code: str) -> bool:
+    """Whether the catalogue has advice of its own for this code (not the generic guide)."""
+    return code in _CATALOGUE or code in ("6201", "6210")
 
 
 def known_codes() -> list[str]:

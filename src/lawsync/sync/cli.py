@@ -22,7 +22,8 @@ from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.models import Firm, Role
 from lawsync.practice.services.context import Actor, Ledger
-from lawsync.sync import connection, engine, sandbox_control
+from lawsync.sync import connection, sandbox_control
+from lawsync.sync.status import status_counts
 from lawsync.sync.worker import run_pass_now
 
 quickbooks_app = typer.Typer(help="The QuickBooks Online connection.", no_args_is_help=True)
@@ -209,7 +210,7 @@ def status(firm: int = FirmOption) -> None:
         console.print("previous companies (inactive, links kept):")
         for r in earlier:
             console.print(f"  {r.realm_id} {r.company_name}")
-    console.print(_counts_table(engine.status_counts(ledger, firm)))
+    console.print(_counts_table(status_counts(ledger, firm)))
 
 
 def _counts_table(counts: dict[str, dict[str, int]]) -> Table:

@@ -25,16 +25,9 @@ from contextlib import suppress
 from types import TracebackType
 from weakref import WeakKeyDictionary
 
-from lawsync.quickbooks import (
-    BatchOperation,
-    BatchResult,
-    FaultKind,
-    Pacer,
-    QuickBooksError,
-    RollingWindow,
-    TransientError,
-)
-from lawsync.sync.export.base import Job, PassContext
+from lawsync.quickbooks import BatchOperation, BatchResult, Pacer, QuickBooksError, RollingWindow
+from lawsync.sync.context import PassContext
+from lawsync.sync.export.skeleton import Job
 
 BATCH = 30
 BATCHES_IN_FLIGHT = 2  # one batch travels while the previous one is being recorded
@@ -72,7 +65,6 @@ async def send_single(ctx: PassContext, job: Job) -> BatchResult:
     """One operation as its own request, with the same request-id rule as batches."""
     op = operation(job)
     rid = requestid(ctx, [job], [op])
-    ctx.requests += 1
     try:
         if job.op == "create":
             entity = await ctx.qb.create(ctx.realm, job.entity, requestid=rid)
@@ -83,9 +75,7 @@ async def send_single(ctx: PassContext, job: Job) -> BatchResult:
         else:
             entity = await ctx.qb.delete(ctx.realm, job.entity, requestid=rid)
     except QuickBooksError as error:
-        if error.kind == FaultKind.TRANSIENT and not isinstance(error, TransientError):
-            raise
-        return BatchResult(rid, op, error=error)
+        return BatchResult(rid, op, error=error)  # judged with the batches' answers
     return BatchResult(rid, op, entity=entity)
 
 
@@ -222,7 +212,6 @@ class Dispatcher:
                 results = await ctx.qb.batch(
                     ctx.realm, operations, requestid=requestid(ctx, chunk, operations)
                 )
-                ctx.requests += 1
             finally:
                 self._release(self._batch_window, used=True)
             await self._replies.put((chunk, results))

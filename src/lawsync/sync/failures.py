@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -75,7 +76,7 @@ def attempts(session: Session, connection_id: int, kind: str, ids: list[int]) ->
     }
 
 
-def prefetch_open(session: Session, connection_id: int, keys: list[tuple[str, int]]) -> None:
+def prefetch_open(session: Session, connection_id: int, keys: Sequence[tuple[str, int]]) -> None:
     """Note which of these records have an open failure, so `clear` skips the others quickly."""
     known: set[tuple[str, int]] = session.info.setdefault("open_failures_known", set())
     open_: set[tuple[str, int]] = session.info.setdefault("open_failures", set())

@@ -69,13 +69,18 @@ def ensure(
     return row
 
 
+def live_copy(link: SyncLink | None) -> str | None:
+    """The id of the record's copy on the other side, if it has one now: not while its create's
+    outcome is unknown, nor once the copy was removed on purpose."""
+    if link is None or not link.qbo_id or link.status in (CREATING, REMOVED):
+        return None
+    return link.qbo_id
+
+
 def qbo_ids(session: Session, connection_id: int, kind: str, ids: Iterable[int]) -> dict[int, str]:
-    """The accounting-side ids of records already synced (others are left out)."""
-    return {
-        k: v.qbo_id
-        for k, v in links_for(session, connection_id, kind, ids).items()
-        if v.qbo_id and v.status != CREATING
-    }
+    """The accounting-side ids of the records that have a live copy (others are left out)."""
+    found = links_for(session, connection_id, kind, ids).items()
+    return {local_id: copy for local_id, link in found if (copy := live_copy(link))}
 
 
 def mark_synced(

@@ -25,6 +25,7 @@ from lawsync.practice.models import (
     LineKind,
     Payment,
 )
+from lawsync.sync.kinds import Kind, marker
 
 NAME_LIMIT = 500
 PHONE_LIMIT = 30
@@ -56,11 +57,6 @@ class InvoiceRefs:
     exempt_code: str | None = None
 
 
-def marker(kind: str, local_id: int) -> str:
-    """A private note that lets the engine find its own record again after an unknown outcome."""
-    return f"lawsync:{kind}:{local_id}"
-
-
 def clean_name(name: str) -> str:
     """QuickBooks names cannot hold a colon (its hierarchy separator), tabs or newlines."""
     return " ".join(name.replace(":", "-").split())
@@ -90,7 +86,7 @@ def customer(contact: Contact, *, suffix: str = "") -> dict[str, Any]:
             "Country": contact.country,
         }
         payload["BillAddr"] = {k: v for k, v in address.items() if v}
-    payload["Notes"] = marker("contact", contact.id)
+    payload["Notes"] = marker(Kind.CONTACT, contact.id)
     return payload
 
 
@@ -206,7 +202,7 @@ def invoice(
         "DueDate": bill.due_date.isoformat(),
         "CustomerRef": {"value": refs.customer_id},
         "Line": lines,
-        "PrivateNote": marker("bill", bill.id),
+        "PrivateNote": marker(Kind.BILL, bill.id),
     }
     memo = matter_memo(matter_numbers)
     if memo:
@@ -242,7 +238,7 @@ def interest_invoice(
                 amount,
             )
         ],
-        "PrivateNote": marker("interest_charge", charge.id),
+        "PrivateNote": marker(Kind.INTEREST_CHARGE, charge.id),
     }
 
 
@@ -259,7 +255,7 @@ def credit_memo(
                 item_id, note.reason or f"Credit on bill {bill_number}", Decimal(1), amount, amount
             )
         ],
-        "PrivateNote": marker("credit_note", note.id),
+        "PrivateNote": marker(Kind.CREDIT_NOTE, note.id),
     }
 
 
@@ -274,7 +270,7 @@ def payment(
         "CustomerRef": {"value": customer_id},
         "TotalAmt": format_money(pay.amount),
         "TxnDate": pay.date.isoformat(),
-        "PrivateNote": marker("payment", pay.id),
+        "PrivateNote": marker(Kind.PAYMENT, pay.id),
         "Line": [
             {
                 "Amount": format_money(a.amount),
@@ -288,3 +284,20 @@ def payment(
     if deposit_account_id:
         payload["DepositToAccountRef"] = {"value": deposit_account_id}
     return payload
+
+
+def credit_application(
+    note: CreditNote, customer_id: str, invoice_id: str, memo_id: str
+) -> dict[str, Any]:
+    """A payment of nothing that applies a credit memo to the bill's invoice."""
+    amount = format_money(note.amount)
+    return {
+        "CustomerRef": {"value": customer_id},
+        "TotalAmt": "0.00",
+        "TxnDate": note.date.isoformat(),
+        "PrivateNote": marker(Kind.CREDIT_APPLICATION, note.id),
+        "Line": [
+            {"Amount": amount, "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}]},
+            {"Amount": amount, "LinkedTxn": [{"TxnId": memo_id, "TxnType": "CreditMemo"}]},
+        ],
+    }

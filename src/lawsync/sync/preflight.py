@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lawsync.money import is_currency_code
 from lawsync.practice.models import Bill, BillState, Contact
@@ -21,39 +20,33 @@ from lawsync.sync.mapping import (
     doc_number,
     matter_memo,
 )
+from lawsync.sync.problems import Problem
 
 EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\].]+(\.[^@\s,;<>()\[\].]+)+$")
 WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    element: str
-    message: str
-
-
-def _too_long(element: str, value: str, limit: int) -> Problem | None:
+def too_long(element: str, value: str, limit: int) -> Problem | None:
     if len(value) <= limit:
         return None
-    return Problem("2050", element, f"{element} has {len(value)} characters; at most {limit} fit.")
+    return Problem("2050", f"{element} has {len(value)} characters; at most {limit} fit.", element)
 
 
 def check_contact(contact: Contact) -> list[Problem]:
     problems: list[Problem] = []
     name = clean_name(contact.display_name)
     if not name:
-        problems.append(Problem("6080", "DisplayName", "The contact has no name."))
+        problems.append(Problem("6080", "The contact has no name.", "DisplayName"))
     for p in (
-        _too_long("DisplayName", name, NAME_LIMIT),
-        _too_long("GivenName", contact.first_name, 100),
-        _too_long("FamilyName", contact.last_name, 100),
-        _too_long("CompanyName", contact.company_name, 100),
+        too_long("DisplayName", name, NAME_LIMIT),
+        too_long("GivenName", contact.first_name, 100),
+        too_long("FamilyName", contact.last_name, 100),
+        too_long("CompanyName", contact.company_name, 100),
     ):
         if p:
             problems.append(p)
     if contact.phones:
-        p = _too_long("PrimaryPhone.FreeFormNumber", contact.phones[0].number, PHONE_LIMIT)
+        p = too_long("PrimaryPhone.FreeFormNumber", contact.phones[0].number, PHONE_LIMIT)
         if p:
             problems.append(p)
     email = contact.primary_email
@@ -62,18 +55,18 @@ def check_contact(contact: Contact) -> list[Problem]:
             problems.append(
                 Problem(
                     "2050",
-                    "PrimaryEmailAddr.Address",
                     f"The email address has {len(email)} characters; at most 100 fit.",
+                    "PrimaryEmailAddr.Address",
                 )
             )
         elif not EMAIL.match(email):
             problems.append(
-                Problem("2210", "PrimaryEmailAddr", f"{email!r} is not one valid email address.")
+                Problem("2210", f"{email!r} is not one valid email address.", "PrimaryEmailAddr")
             )
     if contact.web_address and not WEB.match(contact.web_address):
         problems.append(
             Problem(
-                "2200", "WebAddr", f"{contact.web_address!r} must start with http:// or https://."
+                "2200", f"{contact.web_address!r} must start with http:// or https://.", "WebAddr"
             )
         )
     return problems
@@ -89,26 +82,26 @@ def check_bill(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if bill.state == BillState.draft:
-        problems.append(Problem("lawsync:draft", "", "Draft bills are never exported."))
+        problems.append(Problem("lawsync:draft", "Draft bills are never exported.", ""))
     if not bill.lines:
-        problems.append(Problem("lawsync:no-lines", "Line", "The bill has no lines."))
+        problems.append(Problem("lawsync:no-lines", "The bill has no lines.", "Line"))
     if bill.total < 0 or bill.balance < 0:
-        problems.append(Problem("6000", "TotalAmt", "The bill has a negative total or balance."))
-    p = _too_long("DocNumber", doc_number(prefix, bill.number), DOC_NUMBER_LIMIT)
+        problems.append(Problem("6000", "The bill has a negative total or balance.", "TotalAmt"))
+    p = too_long("DocNumber", doc_number(prefix, bill.number), DOC_NUMBER_LIMIT)
     if p:
         problems.append(p)
-    p = _too_long("CustomerMemo", matter_memo(matter_numbers), MEMO_LIMIT)
+    p = too_long("CustomerMemo", matter_memo(matter_numbers), MEMO_LIMIT)
     if p:
         problems.append(p)
     if not is_currency_code(bill.currency):
-        problems.append(Problem("2220", "CurrencyRef", f"{bill.currency} is not a currency code."))
+        problems.append(Problem("2220", f"{bill.currency} is not a currency code.", "CurrencyRef"))
     elif bill.currency != home_currency and not multicurrency:
         problems.append(
             Problem(
                 "6000",
-                "CurrencyRef",
                 f"The bill is in {bill.currency} but the "
                 f"company keeps its books in {home_currency} only.",
+                "CurrencyRef",
             )
         )
     return problems
@@ -120,7 +113,7 @@ def check_prefix(prefix: str, longest_number: int) -> Problem | None:
         return None
     return Problem(
         "2050",
-        "DocNumber",
         f"With this prefix, bill numbers of {longest_number} "
         f"digits would exceed {DOC_NUMBER_LIMIT} characters.",
+        "DocNumber",
     )

@@ -10,7 +10,6 @@ arrive during a pass cause one more pass after it.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -25,40 +24,19 @@ from lawsync.failures_log import describe
 from lawsync.practice.errors import PracticeError, RuleViolation
 from lawsync.practice.models.base import Revisioned
 from lawsync.practice.services.context import Ledger
-from lawsync.quickbooks import ReconnectNeededError
 from lawsync.sync import engine
-from lawsync.sync.connection import (
-    active_connection,
-    app_url_for,
-    mark_reconnect_needed,
-    open_client,
-    record_sync,
-)
+from lawsync.sync.connection import app_url_for, open_client
+from lawsync.sync.context import QUIET
 from lawsync.sync.lease import pass_lease
 from lawsync.sync.models import ConnectionStatus, QuickBooksConnection, SyncFailure, SyncSettings
 
 log = logging.getLogger("lawsync.sync")
 
 ENV_FLAG = "LAWSYNC_SYNC_WORKER"
-PassFn = Callable[..., Awaitable[engine.PassReport]]
 FirmPass = Callable[[int], Awaitable[object]]
 
 
 # ---- one pass, now -----------------------------------------------------------------------------
-
-
-def _check_connected(ledger: Ledger, firm_id: int) -> None:
-    with ledger.uow(firm_id) as uow:
-        row = active_connection(uow.session)
-        if row is None or row.status == ConnectionStatus.disconnected:
-            raise RuleViolation(
-                "This firm is not connected to QuickBooks Online.", code="not_connected"
-            )
-        if row.status == ConnectionStatus.reconnect_needed:
-            raise RuleViolation(
-                row.status_note or "QuickBooks Online needs to be reconnected.",
-                code="reconnect_needed",
-            )
 
 
 async def run_pass_now(
@@ -68,40 +46,27 @@ async def run_pass_now(
     *,
     app_url: str | None = None,
     progress: engine.ProgressFn | None = None,
-    run: PassFn | None = None,
     spare_requests: bool | None = None,
+    work: engine.Work | None = None,
     **overrides: Any,
 ) -> engine.PassReport:
-    """One pass for the firm, after any pass already running for it."""
-    run = run or engine.run_pass
-    async with pass_lease(ledger, firm_id):
-        await asyncio.to_thread(_check_connected, ledger, firm_id)
-        async with open_client(ledger, firm_id, settings, app_url, **overrides) as qb:
-            try:
-                options: dict[str, Any] = (
-                    {} if spare_requests is None else {"spare_requests": spare_requests}
-                )
-                report = await run(ledger, firm_id, qb, progress=progress, **options)
-            except ReconnectNeededError as error:
-                await asyncio.to_thread(mark_reconnect_needed, ledger, firm_id, error.message)
-                raise RuleViolation(
-                    f"QuickBooks Online refused lawsync's access ({error.message}); "
-                    "an administrator must reconnect.",
-                    code="reconnect_needed",
-                ) from None
-        if report.reconnect_needed:
-            reason = report.note or "QuickBooks Online refused lawsync's access"
-            await asyncio.to_thread(mark_reconnect_needed, ledger, firm_id, reason)
-        else:
-            at = report.finished_at or dt.datetime.now(dt.UTC)
-            await asyncio.to_thread(record_sync, ledger, firm_id, at)
-        return report
+    """One pass for the firm, after any pass already running for it (in any process); a firm
+    that is not connected, or must reconnect first, is refused with that code."""
+    async with (
+        pass_lease(ledger, firm_id),
+        open_client(ledger, firm_id, settings, app_url, **overrides) as qb,
+    ):
+        report = await engine.run_pass(
+            ledger, firm_id, qb, progress=progress, spare_requests=spare_requests, work=work
+        )
+    if report.not_started is not None:
+        raise RuleViolation(report.not_started.message, code=report.not_started.code)
+    return report
 
 
 # ---- the wake-up ----------------------------------------------------------------------------
 
 _WAKE = "sync_wake"
-QUIET = "sync_quiet"  # a session with this in `info` never wakes the worker (the pass's own)
 
 
 def _syncable(obj: object) -> bool:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Literal
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,3 +61,24 @@ def update_bill_settings(ledger: Ledger, actor: Actor, cmd: BillSettingsUpdate) 
         )
         uow.commit()
         return settings
+
+
+TaxSlot = Literal["primary", "secondary"]
+
+
+def adopt_tax_rates(
+    session: Session, actor: Actor, rates: Mapping[TaxSlot, tuple[str, Decimal]], reason: str
+) -> bool:
+    """Take these names and rates for the firm's taxes (bills made from now on use them), in
+    the caller's transaction, audited with ``reason``. True if anything changed."""
+    settings = load(session)
+    changes: dict[str, object] = {}
+    for slot, (name, rate) in rates.items():
+        current = getattr(settings, f"{slot}_tax_rate")
+        if current != rate:
+            changes[f"{slot}_tax_rate"] = [str(current), str(rate)]
+            setattr(settings, f"{slot}_tax_rate", rate)
+            setattr(settings, f"{slot}_tax_name", name[:60])
+    if changes:
+        audit(session, actor, "bill_settings", settings.id, "company_tax_rates", changes, reason)
+    return bool(changes)

@@ -1,185 +1,147 @@
-"""Contacts → customers: only clients with an exported bill; never a silent duplicate."""
+"""Contacts → customers: only clients with an exported bill; never a silent duplicate.
+
+Before a client's customer is made, the company's customers are searched by name. One that is
+the client's own (our marker, or the same name and email) is linked instead; another customer
+with the name is a clash, handled by the firm's policy (refuse, link, or add a suffix).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.models import Bill, BillState, Contact
+from lawsync.practice.models import Bill, Contact
 from lawsync.quickbooks import Customer, Entity, sql
 from lawsync.sync import mapping, preflight
-from lawsync.sync.export.base import Job, PassContext, Plan, Problem
-from lawsync.sync.export.base_queries import dirty_ids
-from lawsync.sync.links import CREATING, links_for
-from lawsync.sync.models import NameClashPolicy, SyncFailure
+from lawsync.sync.context import PassContext
+from lawsync.sync.export.candidates import dirty_ids, exportable_bill
+from lawsync.sync.export.skeleton import (
+    Adopt,
+    Chunk,
+    Decision,
+    Exporter,
+    Lookup,
+    Send,
+    field_text,
+)
+from lawsync.sync.kinds import Kind, marker
+from lawsync.sync.models import NameClashPolicy, SyncFailure, SyncLink
+from lawsync.sync.problems import Problem, combined
 
-KIND = "contact"
+NAME_TAKEN = "6240"  # another customer (supplier, employee) has the name
+INACTIVE = "6250"
 
 
-def exportable_bill(ctx: PassContext) -> list[Any]:
-    clause: list[Any] = [Bill.state.in_((BillState.approved, BillState.paid))]
-    if ctx.settings.export_start_date is not None:
-        clause.append(Bill.issue_date >= ctx.settings.export_start_date)
-    return clause
+@dataclass
+class ContactChunk(Chunk[Contact]):
+    clashed: set[int]  # contacts whose last attempt met a name clash
+    currency: dict[int, str]  # a customer's currency, where not the company's own
 
 
-def candidates(ctx: PassContext, session: Session, after_id: int) -> list[int]:
-    if not ctx.settings.export_bills:
-        return []
-    billed = exists().where(Bill.client_id == Contact.id, *exportable_bill(ctx))
-    return dirty_ids(
-        session, Contact, KIND, ctx.connection_id, wanted_new=billed, after_id=after_id
-    )
+class Customers(Exporter[ContactChunk]):
+    kind = Kind.CONTACT
+    entity = Customer
+
+    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
+        if not ctx.settings.export_bills:
+            return []
+        billed = exists().where(Bill.client_id == Contact.id, *exportable_bill(ctx))
+        return dirty_ids(
+            session, Contact, self.kind, ctx.connection_id, wanted_new=billed, after_id=after_id
+        )
+
+    async def prepare(self, ctx: PassContext) -> None:
+        await customer_index(ctx)
+
+    def load(self, ctx: PassContext, session: Session, ids: list[int]) -> ContactChunk:
+        records = session.execute(select(Contact).where(Contact.id.in_(ids))).scalars().all()
+        clashed = session.execute(
+            select(SyncFailure.local_id).where(
+                SyncFailure.connection_id == ctx.connection_id,
+                SyncFailure.kind == self.kind,
+                SyncFailure.local_id.in_(ids),
+                SyncFailure.resolved_at.is_(None),
+                SyncFailure.code == NAME_TAKEN,
+            )
+        )
+        return ContactChunk(records, set(clashed.scalars()), _billing_currencies(ctx, session, ids))
+
+    def decide(
+        self, ctx: PassContext, chunk: ContactChunk, record: Any, copy: SyncLink | None
+    ) -> Decision:
+        problems = preflight.check_contact(record)
+        if problems:
+            return combined(problems)
+        suffixed = ctx.settings.name_clash == NameClashPolicy.suffix
+        payload = mapping.customer(
+            record, suffix=_suffix(record) if record.id in chunk.clashed and suffixed else ""
+        )
+        if copy is not None:
+            return Send(payload)
+        existing = (ctx.customers_by_name or {}).get(str(payload["DisplayName"]).lower())
+        if existing is not None:
+            if _ours(ctx, record, existing, payload):
+                return _link(ctx, existing, payload)
+            if not suffixed:
+                return Problem(
+                    NAME_TAKEN,
+                    f"Another customer is already named {payload['DisplayName']!r}.",
+                    "DisplayName",
+                )
+            payload = mapping.customer(record, suffix=_suffix(record))
+        if record.id in chunk.currency:  # fixed for good when the customer is made
+            payload["CurrencyRef"] = {"value": chunk.currency[record.id]}
+        name = str(payload["DisplayName"])
+        return Send(
+            payload,
+            find=Lookup(sql("DisplayName = ?", name), marker(self.kind, record.id), "Notes"),
+        )
+
+
+def _suffix(contact: Contact) -> str:
+    return f" ({contact.id})"
+
+
+def _ours(ctx: PassContext, contact: Contact, existing: Entity, payload: dict[str, Any]) -> bool:
+    """A customer with the client's name is its own: our marker, the same client by the firm's
+    duplicate rule, or any one with the name when the policy says link."""
+    if field_text(existing, "Notes") == marker(Kind.CONTACT, contact.id):
+        return True
+    return same_client(existing, payload) or ctx.settings.name_clash == NameClashPolicy.link
+
+
+def _link(ctx: PassContext, existing: Entity, payload: dict[str, Any]) -> Decision:
+    """Link the client's own customer; an inactive one is made active first, if allowed."""
+    if getattr(existing, "Active", None) is not False:
+        return Adopt(existing)
+    if not ctx.settings.reactivate_archived_customers:
+        return Problem(
+            INACTIVE, f"The customer {payload['DisplayName']!r} is inactive.", "DisplayName"
+        )
+    return Send({**payload, "Active": True}, onto=existing)
 
 
 async def customer_index(ctx: PassContext) -> dict[str, Entity]:
     """Every customer of the company (inactive too), by lower-cased display name."""
     if ctx.customers_by_name is None:
         rows = await ctx.qb.query(ctx.realm, Customer, "Active IN (true, false)")
-        ctx.requests += 1 + len(rows) // 1000
         ctx.customers_by_name = {str(getattr(r, "DisplayName", "") or "").lower(): r for r in rows}
     return ctx.customers_by_name
-
-
-def _field(entity: Entity, name: str) -> str:
-    value = getattr(entity, name, None)
-    if value is None and entity.model_extra:
-        value = entity.model_extra.get(name)
-    if isinstance(value, dict):
-        value = value.get("Address")
-    return str(value or "").strip().lower()
 
 
 def same_client(existing: Entity, payload: dict[str, object]) -> bool:
     """The firm's duplicate rule: same first name, last name and email (or company and email)."""
     email = str((payload.get("PrimaryEmailAddr") or {}).get("Address", "")).lower()  # type: ignore[attr-defined]
-    if email != _field(existing, "PrimaryEmailAddr"):
+    if email != field_text(existing, "PrimaryEmailAddr"):
         return False
     if "CompanyName" in payload:
-        return str(payload["CompanyName"]).lower() == _field(existing, "CompanyName")
-    return str(payload.get("GivenName", "")).lower() == _field(existing, "GivenName") and str(
+        return str(payload["CompanyName"]).lower() == field_text(existing, "CompanyName")
+    return str(payload.get("GivenName", "")).lower() == field_text(existing, "GivenName") and str(
         payload.get("FamilyName", "")
-    ).lower() == _field(existing, "FamilyName")
-
-
-async def plan(ctx: PassContext, session: Session, ids: list[int]) -> Plan:
-    out = Plan()
-    contacts = session.execute(select(Contact).where(Contact.id.in_(ids))).scalars().all()
-    links = links_for(session, ctx.connection_id, KIND, ids)
-    clashes = set(
-        session.execute(
-            select(SyncFailure.local_id).where(
-                SyncFailure.connection_id == ctx.connection_id,
-                SyncFailure.kind == KIND,
-                SyncFailure.local_id.in_(ids),
-                SyncFailure.resolved_at.is_(None),
-                SyncFailure.code == "6240",
-            )
-        ).scalars()
-    )
-    currency = _billing_currencies(ctx, session, ids)
-    for contact in contacts:
-        rev = contact.revision
-        problems = preflight.check_contact(contact)
-        if problems:
-            p = problems[0]
-            out.fail(
-                KIND,
-                contact.id,
-                rev,
-                Problem(p.code, "; ".join(x.message for x in problems), p.element),
-            )
-            continue
-        link = links.get(contact.id)
-        suffix = (
-            f" ({contact.id})"
-            if (contact.id in clashes and ctx.settings.name_clash == NameClashPolicy.suffix)
-            else ""
-        )
-        payload = mapping.customer(contact, suffix=suffix)
-        if link is not None and link.qbo_id and link.status != CREATING:
-            out.jobs.append(
-                Job(
-                    KIND,
-                    contact.id,
-                    rev,
-                    "update",
-                    Customer.model_validate(
-                        {**payload, "Id": link.qbo_id, "SyncToken": link.sync_token, "sparse": True}
-                    ),
-                )
-            )
-            continue
-        index = await customer_index(ctx)
-        existing = index.get(str(payload["DisplayName"]).lower())
-        if existing is not None:
-            mine = _field(existing, "Notes") == mapping.marker(KIND, contact.id)
-            if (
-                mine
-                or same_client(existing, payload)
-                or (ctx.settings.name_clash == NameClashPolicy.link)
-            ):
-                if getattr(existing, "Active", None) is False:
-                    if not ctx.settings.reactivate_archived_customers:
-                        out.fail(
-                            KIND,
-                            contact.id,
-                            rev,
-                            Problem(
-                                "6250",
-                                f"The customer {payload['DisplayName']!r} is inactive.",
-                                "DisplayName",
-                            ),
-                        )
-                        continue
-                    out.jobs.append(
-                        Job(
-                            KIND,
-                            contact.id,
-                            rev,
-                            "update",
-                            Customer.model_validate(
-                                {
-                                    **payload,
-                                    "Id": existing.Id,
-                                    "SyncToken": existing.SyncToken,
-                                    "Active": True,
-                                    "sparse": True,
-                                }
-                            ),
-                        )
-                    )
-                    continue
-                out.adopt.append((KIND, contact.id, rev, existing))
-                continue
-            if ctx.settings.name_clash != NameClashPolicy.suffix:
-                out.fail(
-                    KIND,
-                    contact.id,
-                    rev,
-                    Problem(
-                        "6240",
-                        f"Another customer is already named {payload['DisplayName']!r}.",
-                        "DisplayName",
-                    ),
-                )
-                continue
-            payload = mapping.customer(contact, suffix=f" ({contact.id})")
-        if contact.id in currency:  # fixed for good when the customer is made
-            payload["CurrencyRef"] = {"value": currency[contact.id]}
-        out.jobs.append(
-            Job(
-                KIND,
-                contact.id,
-                rev,
-                "create",
-                Customer.model_validate(payload),
-                find=_finder(str(payload["DisplayName"]), contact.id),
-            )
-        )
-    return out
+    ).lower() == field_text(existing, "FamilyName")
 
 
 def _billing_currencies(ctx: PassContext, session: Session, ids: list[int]) -> dict[int, str]:
@@ -197,13 +159,3 @@ def _billing_currencies(ctx: PassContext, session: Session, ids: list[int]) -> d
     for client_id, code in rows:
         first.setdefault(client_id, code)
     return {k: v for k, v in first.items() if v != ctx.home_currency}
-
-
-def _finder(name: str, contact_id: int):  # type: ignore[no-untyped-def]
-    async def find(ctx: PassContext) -> Entity | None:
-        rows = await ctx.qb.query(ctx.realm, Customer, sql("DisplayName = ?", name))
-        ctx.requests += 1
-        marker = mapping.marker(KIND, contact_id)
-        return next((r for r in rows if _field(r, "Notes") == marker), None)
-
-    return find

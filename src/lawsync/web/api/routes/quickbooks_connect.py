@@ -22,6 +22,7 @@ from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.sync import connection, engine, worker
 from lawsync.sync.models import QuickBooksConnection
+from lawsync.sync.status import status_counts
 from lawsync.web.api.deps import ActorDep, LedgerDep
 
 router = APIRouter(prefix="/quickbooks", tags=["QuickBooks connection"])
@@ -122,7 +123,7 @@ async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> di
 def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
     rows = connection.connections(ledger, actor)
     active = next((r for r in rows if r.active), None)
-    counts = engine.status_counts(ledger, actor.firm_id) if active else None
+    counts = status_counts(ledger, actor.firm_id) if active else None
     counts_note = "" if active else "Not connected."
     return {
         "connection": _connection(active) if active else None,

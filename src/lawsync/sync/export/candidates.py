@@ -1,4 +1,5 @@
-"""Which records of a kind need a push: no copy yet, a newer revision, or an unknown outcome."""
+"""Which records of a kind need a push: no copy yet, a newer revision, or an unknown outcome;
+and which records the firm's settings export at all."""
 
 from __future__ import annotations
 
@@ -7,20 +8,37 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from lawsync.practice.models import Bill, BillState
+from lawsync.sync.context import PassContext
+from lawsync.sync.kinds import Kind
 from lawsync.sync.links import CREATING
 from lawsync.sync.models import SyncFailure, SyncLink
+
+LIVE_BILL_STATES = (BillState.approved, BillState.paid)  # a bill that is exported
+PAGE = 200
+
+
+def since(ctx: PassContext, column: Any) -> list[Any]:
+    """Records dated on or after the firm's export start date (all, without one)."""
+    start = ctx.settings.export_start_date
+    return [column >= start] if start is not None else []
+
+
+def exportable_bill(ctx: PassContext) -> list[Any]:
+    """The one rule for a bill that is exported: approved or paid, issued since the start date."""
+    return [Bill.state.in_(LIVE_BILL_STATES), *since(ctx, Bill.issue_date)]
 
 
 def dirty_ids(
     session: Session,
     model: Any,
-    kind: str,
+    kind: Kind,
     connection_id: int,
     *,
     wanted_new: Any,
     wanted_existing: Any = None,
     after_id: int = 0,
-    limit: int = 200,
+    limit: int = PAGE,
     settle_failures: Any = None,
 ) -> list[int]:
     """Ids (ascending, after `after_id`) of `model` rows whose accounting copy is out of date.

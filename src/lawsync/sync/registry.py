@@ -1,0 +1,41 @@
+"""Every flow of the sync, in the order a pass runs them: the one table to add a kind to.
+
+A record is sent after the records it points at (a bill after its client's customer, a
+payment after the invoices it pays), so the order here is the dependency order. To add a kind:
+write its module under `lawsync/sync/export/` (an `Exporter`, see `export/skeleton.py`), add
+its `Kind`, and put it here after what it needs.
+
+The inbound direction (changes made on the accounting side) will have its importers under
+`lawsync/sync/imports/`, listed in `IMPORTERS` in the same way, keyed by the same `Kind`s and
+links, and run by the same pass before the exporters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lawsync.sync.export.bills import Bills
+from lawsync.sync.export.credit_applications import CreditApplications
+from lawsync.sync.export.credit_notes import CreditNotes
+from lawsync.sync.export.customers import Customers
+from lawsync.sync.export.interest import InterestCharges
+from lawsync.sync.export.payments import Payments
+from lawsync.sync.export.skeleton import Exporter
+from lawsync.sync.export.timekeepers import Timekeepers
+from lawsync.sync.kinds import Kind
+
+EXPORTERS: tuple[Exporter[Any], ...] = (
+    Timekeepers(),  # classes, named on bill lines
+    Customers(),  # customers, which every transaction names
+    Bills(),
+    InterestCharges(),
+    CreditNotes(),  # credit memos, after the invoices they credit
+    CreditApplications(),  # after the memo; removed before it
+    Payments(),  # after the invoices they pay
+)
+
+KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)
+
+
+def exporter(kind: Kind) -> Exporter[Any]:
+    return next(e for e in EXPORTERS if e.kind == kind)
