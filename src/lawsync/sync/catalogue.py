@@ -64,6 +64,15 @@ def _g(
     return Guide(code, title, cause, tuple(steps), settings)
 
 
+_NO_TAX_CODE = _g(
+    "6000",
+    "A taxed line has no tax code",
+    "Companies outside the US need a tax code on every line that carries tax.",
+    f"In {SETTINGS}, check the tax option and its tax codes (tax_option, item_mappings); "
+    f"{SAVING_RETRIES}.",
+    settings=("tax_option", "item_mappings"),
+)
+
 _CATALOGUE: dict[str, _Entry] = {
     "120": _Entry(
         _g(
@@ -501,27 +510,13 @@ _CATALOGUE: dict[str, _Entry] = {
                 None,
                 "rate before you save",
                 None,
-                _g(
-                    "6000",
-                    "A taxed line has no tax code",
-                    "Companies outside the US need a tax code on every line that carries tax.",
-                    f"In {SETTINGS}, check the tax option and its tax codes (tax_option, "
-                    f"item_mappings); {SAVING_RETRIES}.",
-                    settings=("tax_option", "item_mappings"),
-                ),
+                _NO_TAX_CODE,
             ),
             (
                 "TaxCodeRef",
                 None,
                 None,
-                _g(
-                    "6000",
-                    "A taxed line has no tax code",
-                    "Companies outside the US need a tax code on every line that carries tax.",
-                    f"In {SETTINGS}, check the tax option and its tax codes (tax_option, "
-                    f"item_mappings); {SAVING_RETRIES}.",
-                    settings=("tax_option", "item_mappings"),
-                ),
+                _NO_TAX_CODE,
             ),
         ),
     ),

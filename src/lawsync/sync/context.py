@@ -53,6 +53,10 @@ class PassContext:
     requests: int = 0  # attempts made for this company during the pass (see `counting`)
     spare_requests: bool = False  # also send single requests beside batches
 
+    def item_for(self, what: ItemFor) -> str | None:
+        """The item mapped for this (interest, credits), else the default one for time."""
+        return self.items.get(ItemKey(what)) or self.items.get(ItemKey(ItemFor.ACTIVITY))
+
     @contextmanager
     def counting(self) -> Iterator[None]:
         """Count every attempt the client reports for this company while the block runs."""

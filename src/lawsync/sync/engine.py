@@ -29,7 +29,7 @@ from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
 from lawsync.sync.export.skeleton import Exporter, Job, Plan
-from lawsync.sync.outcomes import KindReport, Tally, apply, record_problem, recover, settle
+from lawsync.sync.outcomes import KindReport, Tally, apply, recover, refuse, settle
 from lawsync.sync.registry import EXPORTERS, KINDS
 
 ProgressFn = Callable[[str, int, int], None]  # (kind, done so far, total known so far)
@@ -62,8 +62,7 @@ def _write_plan(ctx: PassContext, plan: Plan, tally: Tally) -> None:
     (nothing to send), copies found and linked."""
     with ctx.ledger.uow(ctx.firm_id) as uow:
         for refusal in plan.problems:
-            record_problem(uow.session, ctx, refusal)
-            tally[refusal.kind].failed += 1
+            refuse(uow.session, ctx, refusal, tally)
         for kind, local_id in plan.settled:
             failures.clear(uow.session, ctx.connection_id, kind, local_id)
         for job in plan.adopt:

@@ -41,14 +41,8 @@ def record(
     ).scalar_one_or_none()
     now = utcnow()
     if row is None:
-        row = SyncFailure(
-            firm_id=firm_id,
-            connection_id=connection_id,
-            kind=kind,
-            local_id=local_id,
-            first_seen_at=now,
-            attempts=0,
-        )
+        record = {"connection_id": connection_id, "kind": kind, "local_id": local_id}
+        row = SyncFailure(firm_id=firm_id, **record, first_seen_at=now, attempts=0)
         session.add(row)
     row.revision, row.code, row.message, row.detail = revision, code, message[:2000], detail[:4000]
     row.element, row.intuit_tid, row.context = element[:200], intuit_tid[:100], context or {}

@@ -56,14 +56,8 @@ def ensure(
     else:
         row = links_for(session, connection_id, kind, [local_id]).get(local_id)
     if row is None:
-        row = SyncLink(
-            firm_id=firm_id,
-            connection_id=connection_id,
-            kind=kind,
-            local_id=local_id,
-            status=PENDING,
-            synced_revision=0,
-        )
+        row = SyncLink(firm_id=firm_id, connection_id=connection_id, kind=kind, local_id=local_id)
+        row.status, row.synced_revision = PENDING, 0
         session.add(row)
     cache[key] = row
     return row

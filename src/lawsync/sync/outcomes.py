@@ -43,10 +43,11 @@ class KindReport:
 Tally = dict[Kind, KindReport]  # per kind: records synced, failed, left for later in a pass
 
 
-def record_problem(
+def refuse(
     s: Session,
     ctx: PassContext,
     refusal: Refusal,
+    tally: Tally,
     error: QuickBooksError | None = None,
     *,
     look_again: bool = False,
@@ -67,26 +68,12 @@ def record_problem(
         detail=error.detail if error else "",
         intuit_tid=(error.intuit_tid or "") if error else "",
     )
+    tally[refusal.kind].failed += 1
     if look_again:
         return
     link = links.ensure(s, ctx.firm_id, ctx.connection_id, refusal.kind, refusal.local_id)
     if link.status == links.CREATING:
         link.status = links.FAILED
-
-
-def refuse(
-    s: Session,
-    ctx: PassContext,
-    job: Job,
-    problem: Problem,
-    tally: Tally,
-    error: QuickBooksError | None = None,
-    *,
-    look_again: bool = False,
-) -> None:
-    refusal = Refusal(job.kind, job.local_id, job.revision, problem)
-    record_problem(s, ctx, refusal, error, look_again=look_again)
-    tally[job.kind].failed += 1
 
 
 def apply(s: Session, ctx: PassContext, job: Job, entity: Entity | None, tally: Tally) -> None:
@@ -103,7 +90,7 @@ def apply(s: Session, ctx: PassContext, job: Job, entity: Entity | None, tally: 
         links.mark_synced(link, entity.Id, entity.SyncToken, job.revision)
         problem = job.check(entity) if job.check else None
         if problem:
-            refuse(s, ctx, job, problem, tally)
+            refuse(s, ctx, Refusal.of(job, problem), tally)
             return
     failures.clear(s, ctx.connection_id, job.kind, job.local_id)
     tally[job.kind].synced += 1
@@ -181,7 +168,7 @@ async def recover(ctx: PassContext, jobs: list[Job], tally: Tally) -> list[Job]:
             pending.append(_as_update(job, found))  # the copy holds what was sent then
             continue
         with ctx.ledger.uow(ctx.firm_id) as uow:
-            refuse(uow.session, ctx, job, refused, tally, look_again=True)
+            refuse(uow.session, ctx, Refusal.of(job, refused), tally, look_again=True)
             uow.commit()
     creates = [j for j in pending if j.op == "create"]
     if creates:
@@ -220,7 +207,7 @@ async def settle(
             elif isinstance(error, ObjectNotFoundError) and job.op in ("delete", "void"):
                 apply(s, ctx, job, None, tally)  # already gone on the other side
             else:
-                refuse(s, ctx, job, Problem.of(error), tally, error=error)
+                refuse(s, ctx, Refusal.of(job, Problem.of(error)), tally, error)
         uow.commit()
     if lost_access is not None:
         raise lost_access
@@ -236,7 +223,7 @@ async def _update_fresh(ctx: PassContext, job: Job, tally: Tally) -> None:
         updated = await ctx.qb.update(ctx.realm, job.entity, sparse=True)
     except PermanentError as error:
         with ctx.ledger.uow(ctx.firm_id) as uow:
-            refuse(uow.session, ctx, job, Problem.of(error), tally, error=error)
+            refuse(uow.session, ctx, Refusal.of(job, Problem.of(error)), tally, error)
             uow.commit()
         return
     with ctx.ledger.uow(ctx.firm_id) as uow:

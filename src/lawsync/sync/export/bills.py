@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Bill, BillState, LineKind, Matter, bill_matters
 from lawsync.quickbooks import Entity, Invoice, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import LIVE_BILL_STATES, dirty_ids, exportable_bill
+from lawsync.sync.export.candidates import LIVE_BILL_STATES, exportable_bill
 from lawsync.sync.export.skeleton import SKIP, Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
 from lawsync.sync.kinds import ItemFor, ItemKey, Kind, marker
 from lawsync.sync.links import qbo_ids
@@ -55,22 +55,14 @@ class BillChunk(Chunk[Bill]):
 class Bills(Exporter[BillChunk]):
     kind = Kind.BILL
     entity = Invoice
+    model = Bill
+    live = Bill.state.in_(LIVE_BILL_STATES)
 
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
-        if not ctx.settings.export_bills:
-            return []
-        return dirty_ids(
-            session,
-            Bill,
-            self.kind,
-            ctx.connection_id,
-            after_id=after_id,
-            wanted_new=and_(*exportable_bill(ctx)),
-            settle_failures=Bill.state.not_in(LIVE_BILL_STATES),
-        )
+    def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
+        return and_(*exportable_bill(ctx))  # the rule clients and timekeepers follow too
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> BillChunk:
-        bills = session.execute(select(Bill).where(Bill.id.in_(ids))).scalars().all()
+        bills = self.records(session, ids)
         numbers: dict[int, list[str]] = {}
         for bill_id, number in session.execute(
             select(bill_matters.c.bill_id, Matter.number)
@@ -83,8 +75,7 @@ class Bills(Exporter[BillChunk]):
         if ctx.settings.track_timekeepers:
             keepers = {ln.user_id for b in bills for ln in b.lines if ln.user_id}
             classes = qbo_ids(session, ctx.connection_id, Kind.USER, keepers)
-        customers = qbo_ids(session, ctx.connection_id, Kind.CONTACT, {b.client_id for b in bills})
-        return BillChunk(bills, customers, numbers, classes)
+        return BillChunk(bills, self.customers(ctx, session, bills), numbers, classes)
 
     def decide(
         self, ctx: PassContext, chunk: BillChunk, record: Any, copy: SyncLink | None

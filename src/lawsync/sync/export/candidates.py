@@ -3,6 +3,7 @@ and which records the firm's settings export at all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
@@ -27,6 +28,12 @@ def since(ctx: PassContext, column: Any) -> list[Any]:
 def exportable_bill(ctx: PassContext) -> list[Any]:
     """The one rule for a bill that is exported: approved or paid, issued since the start date."""
     return [Bill.state.in_(LIVE_BILL_STATES), *since(ctx, Bill.issue_date)]
+
+
+def bill_numbers(session: Session, bill_ids: Iterable[int]) -> dict[int, str]:
+    """The numbers of these bills (what interest charges and credit notes are named after)."""
+    rows = session.execute(select(Bill.id, Bill.number).where(Bill.id.in_(set(bill_ids))))
+    return {bill_id: number for bill_id, number in rows}
 
 
 def dirty_ids(
@@ -58,23 +65,20 @@ def dirty_ids(
     behind = and_(has_copy, link.c.synced_revision < model.revision)
     if wanted_existing is not None:
         behind = and_(behind, wanted_existing)
-    parked = exists().where(
+    open_failure = (
         failure.c.connection_id == connection_id,
         failure.c.kind == kind,
         failure.c.local_id == model.id,
         failure.c.resolved_at.is_(None),
+    )
+    parked = exists().where(
+        *open_failure,
         failure.c.revision == model.revision,
         failure.c.retry_requested_at.is_(None),
     )
     wanted = or_(needs_copy, behind)
     if settle_failures is not None:
-        failed = exists().where(
-            failure.c.connection_id == connection_id,
-            failure.c.kind == kind,
-            failure.c.local_id == model.id,
-            failure.c.resolved_at.is_(None),
-        )
-        wanted = or_(wanted, and_(no_copy, settle_failures, failed))
+        wanted = or_(wanted, and_(no_copy, settle_failures, exists().where(*open_failure)))
     stmt = (
         select(model.id)
         .outerjoin(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import CreditNote, CreditNoteState
@@ -33,41 +33,25 @@ class ApplicationChunk(Chunk[CreditNote]):
 class CreditApplications(Exporter[ApplicationChunk]):
     kind = Kind.CREDIT_APPLICATION
     entity = Payment
+    model = CreditNote
 
     def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
         """Credit memos synced but not applied yet, or voided notes whose application is still
         there."""
-        if not ctx.settings.export_bills:
+        if not self.enabled(ctx):
             return []
         memo = SyncLink.__table__.alias("m")
         app = SyncLink.__table__.alias("a")
         unapplied = or_(app.c.id.is_(None), app.c.qbo_id.is_(None), app.c.status == CREATING)
-        applied = and_(app.c.qbo_id.is_not(None), app.c.status.not_in((CREATING, REMOVED)))
         stmt = (
             select(CreditNote.id)
-            .join(
-                memo,
-                and_(
-                    memo.c.connection_id == ctx.connection_id,
-                    memo.c.kind == Kind.CREDIT_NOTE,
-                    memo.c.local_id == CreditNote.id,
-                    memo.c.qbo_id.is_not(None),
-                    memo.c.status.not_in((CREATING, REMOVED)),
-                ),
-            )
-            .outerjoin(
-                app,
-                and_(
-                    app.c.connection_id == ctx.connection_id,
-                    app.c.kind == self.kind,
-                    app.c.local_id == CreditNote.id,
-                ),
-            )
+            .join(memo, and_(_link(ctx, memo, Kind.CREDIT_NOTE), _live(memo)))
+            .outerjoin(app, _link(ctx, app, self.kind))
             .where(
                 CreditNote.id > after_id,
                 or_(
                     and_(CreditNote.state == CreditNoteState.active, unapplied),
-                    and_(CreditNote.state == CreditNoteState.void, applied),
+                    and_(CreditNote.state == CreditNoteState.void, _live(app)),
                 ),
             )
             .order_by(CreditNote.id)
@@ -76,12 +60,11 @@ class CreditApplications(Exporter[ApplicationChunk]):
         return list(session.execute(stmt).scalars())
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> ApplicationChunk:
-        notes = session.execute(select(CreditNote).where(CreditNote.id.in_(ids))).scalars().all()
-        clients, bills = {n.client_id for n in notes}, {n.bill_id for n in notes}
+        notes = self.records(session, ids)
         return ApplicationChunk(
             notes,
-            customers=qbo_ids(session, ctx.connection_id, Kind.CONTACT, clients),
-            invoices=qbo_ids(session, ctx.connection_id, Kind.BILL, bills),
+            customers=self.customers(ctx, session, notes),
+            invoices=self.invoices(ctx, session, {n.bill_id for n in notes}),
             memos=qbo_ids(session, ctx.connection_id, Kind.CREDIT_NOTE, ids),
         )
 
@@ -100,3 +83,17 @@ class CreditApplications(Exporter[ApplicationChunk]):
         if customer is None or invoice is None or memo is None:
             return Wait("the credit memo")
         return Send(mapping.credit_application(record, customer, invoice, memo))
+
+
+def _link(ctx: PassContext, link: Any, kind: Kind) -> ColumnElement[bool]:
+    """The join of a note to its link of this kind."""
+    return and_(
+        link.c.connection_id == ctx.connection_id,
+        link.c.kind == kind,
+        link.c.local_id == CreditNote.id,
+    )
+
+
+def _live(link: Any) -> ColumnElement[bool]:
+    """The link has a live copy (see `links.live_copy`)."""
+    return and_(link.c.qbo_id.is_not(None), link.c.status.not_in((CREATING, REMOVED)))

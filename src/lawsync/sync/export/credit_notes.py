@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.models import Bill, CreditNote, CreditNoteState
+from lawsync.practice.models import CreditNote, CreditNoteState
 from lawsync.quickbooks import CreditMemo, sql
 from lawsync.sync import mapping
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import dirty_ids, since
+from lawsync.sync.export.candidates import bill_numbers
 from lawsync.sync.export.skeleton import SKIP, Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
-from lawsync.sync.kinds import ItemFor, ItemKey, Kind, marker
+from lawsync.sync.kinds import ItemFor, Kind, marker
 from lawsync.sync.links import qbo_ids
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
@@ -37,32 +36,18 @@ class CreditChunk(Chunk[CreditNote]):
 class CreditNotes(Exporter[CreditChunk]):
     kind = Kind.CREDIT_NOTE
     entity = CreditMemo
-
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
-        if not ctx.settings.export_bills:
-            return []
-        active = CreditNote.state == CreditNoteState.active
-        return dirty_ids(
-            session,
-            CreditNote,
-            self.kind,
-            ctx.connection_id,
-            after_id=after_id,
-            wanted_new=and_(active, *since(ctx, CreditNote.date)),
-            settle_failures=~active,
-        )
+    model = CreditNote
+    live = CreditNote.state == CreditNoteState.active
+    dated = CreditNote.date
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> CreditChunk:
-        notes = session.execute(select(CreditNote).where(CreditNote.id.in_(ids))).scalars().all()
+        notes = self.records(session, ids)
         bill_ids = {n.bill_id for n in notes}
-        numbers = session.execute(select(Bill.id, Bill.number).where(Bill.id.in_(bill_ids)))
         return CreditChunk(
             notes,
-            customers=qbo_ids(
-                session, ctx.connection_id, Kind.CONTACT, {n.client_id for n in notes}
-            ),
-            invoices=qbo_ids(session, ctx.connection_id, Kind.BILL, bill_ids),
-            bill_numbers={bill_id: number for bill_id, number in numbers},
+            customers=self.customers(ctx, session, notes),
+            invoices=self.invoices(ctx, session, bill_ids),
+            bill_numbers=bill_numbers(session, bill_ids),
             applied=qbo_ids(session, ctx.connection_id, Kind.CREDIT_APPLICATION, ids),
         )
 
@@ -78,7 +63,7 @@ class CreditNotes(Exporter[CreditChunk]):
         customer = chunk.customers.get(record.client_id)
         if customer is None or record.bill_id not in chunk.invoices:
             return Wait("the bill")
-        item = ctx.items.get(ItemKey(ItemFor.CREDIT)) or ctx.items.get(ItemKey(ItemFor.ACTIVITY))
+        item = ctx.item_for(ItemFor.CREDIT)
         if item is None:
             return NOT_MATCHED
         payload = mapping.credit_memo(

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Bill, Contact
 from lawsync.quickbooks import Customer, Entity, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import dirty_ids, exportable_bill
+from lawsync.sync.export.candidates import exportable_bill
 from lawsync.sync.export.skeleton import (
     Adopt,
     Chunk,
@@ -44,20 +44,17 @@ class ContactChunk(Chunk[Contact]):
 class Customers(Exporter[ContactChunk]):
     kind = Kind.CONTACT
     entity = Customer
+    model = Contact
 
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
-        if not ctx.settings.export_bills:
-            return []
-        billed = exists().where(Bill.client_id == Contact.id, *exportable_bill(ctx))
-        return dirty_ids(
-            session, Contact, self.kind, ctx.connection_id, wanted_new=billed, after_id=after_id
-        )
+    def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
+        """Clients with an exported bill."""
+        return exists().where(Bill.client_id == Contact.id, *exportable_bill(ctx))
 
     async def prepare(self, ctx: PassContext) -> None:
         await customer_index(ctx)
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> ContactChunk:
-        records = session.execute(select(Contact).where(Contact.id.in_(ids))).scalars().all()
+        records = self.records(session, ids)
         clashed = session.execute(
             select(SyncFailure.local_id).where(
                 SyncFailure.connection_id == ctx.connection_id,

@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.models import Bill, InterestCharge, InterestChargeState
+from lawsync.practice.models import InterestCharge, InterestChargeState
 from lawsync.quickbooks import Invoice, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import dirty_ids, since
+from lawsync.sync.export.candidates import bill_numbers
 from lawsync.sync.export.skeleton import Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
-from lawsync.sync.kinds import ItemFor, ItemKey, Kind, marker
-from lawsync.sync.links import qbo_ids
+from lawsync.sync.kinds import ItemFor, Kind, marker
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
 
@@ -33,32 +31,16 @@ class InterestChunk(Chunk[InterestCharge]):
 class InterestCharges(Exporter[InterestChunk]):
     kind = Kind.INTEREST_CHARGE
     entity = Invoice
-
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
-        if not ctx.settings.export_bills:
-            return []
-        active = InterestCharge.state == InterestChargeState.active
-        return dirty_ids(
-            session,
-            InterestCharge,
-            self.kind,
-            ctx.connection_id,
-            after_id=after_id,
-            wanted_new=and_(active, *since(ctx, InterestCharge.charged_on)),
-            settle_failures=~active,
-        )
+    model = InterestCharge
+    live = InterestCharge.state == InterestChargeState.active
+    dated = InterestCharge.charged_on
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> InterestChunk:
-        rows = session.execute(select(InterestCharge).where(InterestCharge.id.in_(ids)))
-        charges = rows.scalars().all()
-        bills = session.execute(
-            select(Bill.id, Bill.number).where(Bill.id.in_({c.bill_id for c in charges}))
-        )
-        clients = {c.client_id for c in charges}
+        charges = self.records(session, ids)
         return InterestChunk(
             charges,
-            customers=qbo_ids(session, ctx.connection_id, Kind.CONTACT, clients),
-            bill_numbers={bill_id: number for bill_id, number in bills},
+            customers=self.customers(ctx, session, charges),
+            bill_numbers=bill_numbers(session, {c.bill_id for c in charges}),
         )
 
     def decide(
@@ -69,7 +51,7 @@ class InterestCharges(Exporter[InterestChunk]):
         customer = chunk.customers.get(record.client_id)
         if customer is None:
             return Wait("the client")
-        item = ctx.items.get(ItemKey(ItemFor.INTEREST)) or ctx.items.get(ItemKey(ItemFor.ACTIVITY))
+        item = ctx.item_for(ItemFor.INTEREST)
         if item is None:
             return NOT_MATCHED
         payload = mapping.interest_invoice(

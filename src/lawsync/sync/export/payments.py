@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Payment as PaymentRecord
@@ -17,10 +16,8 @@ from lawsync.practice.models import PaymentState
 from lawsync.quickbooks import Payment, sql
 from lawsync.sync import mapping
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import dirty_ids, since
 from lawsync.sync.export.skeleton import SKIP, Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
 from lawsync.sync.kinds import Kind, marker
-from lawsync.sync.links import qbo_ids
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
 
@@ -41,31 +38,17 @@ class PaymentChunk(Chunk[PaymentRecord]):
 class Payments(Exporter[PaymentChunk]):
     kind = Kind.PAYMENT
     entity = Payment
-
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
-        if not ctx.settings.export_bills:
-            return []
-        active = PaymentRecord.state == PaymentState.active
-        return dirty_ids(
-            session,
-            PaymentRecord,
-            self.kind,
-            ctx.connection_id,
-            after_id=after_id,
-            wanted_new=and_(active, *since(ctx, PaymentRecord.date)),
-            settle_failures=~active,
-        )
+    model = PaymentRecord
+    live = PaymentRecord.state == PaymentState.active
+    dated = PaymentRecord.date
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> PaymentChunk:
-        rows = session.execute(select(PaymentRecord).where(PaymentRecord.id.in_(ids))).scalars()
-        records = rows.all()
+        records = self.records(session, ids)
         paid = {a.bill_id for p in records for a in p.allocations}
         return PaymentChunk(
             records,
-            customers=qbo_ids(
-                session, ctx.connection_id, Kind.CONTACT, {p.client_id for p in records}
-            ),
-            invoices=qbo_ids(session, ctx.connection_id, Kind.BILL, paid),
+            customers=self.customers(ctx, session, records),
+            invoices=self.invoices(ctx, session, paid),
         )
 
     def decide(

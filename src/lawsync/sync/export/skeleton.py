@@ -18,15 +18,17 @@ or nothing when there never was one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
+from sqlalchemy import ColumnElement, and_, not_, select
 from sqlalchemy.orm import Session
 
 from lawsync.quickbooks import Entity
 from lawsync.sync import links
 from lawsync.sync.context import PassContext
+from lawsync.sync.export.candidates import dirty_ids, since
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
@@ -125,10 +127,16 @@ Decision = Send | Remove | Wait | Adopt | Problem | _Skip
 
 @dataclass
 class Refusal:
+    """A record at a revision, refused for a problem."""
+
     kind: Kind
     local_id: int
     revision: int
     problem: Problem
+
+    @classmethod
+    def of(cls, job: Job, problem: Problem) -> Refusal:
+        return cls(job.kind, job.local_id, job.revision, problem)
 
 
 @dataclass
@@ -159,10 +167,53 @@ class Exporter(Generic[C]):
     """What the skeleton needs from one kind (see the module's docstring)."""
 
     kind: ClassVar[Kind]
-    entity: ClassVar[type[Entity]]
+    entity: ClassVar[type[Entity]]  # the copy's type on the accounting side
+    model: ClassVar[type[Any]]  # the practice record's model
+    # For records that are live or not (voided, deleted) and dated: which are live, and their
+    # date (the firm's export start date applies to it).
+    live: ClassVar[ColumnElement[bool] | None] = None
+    dated: ClassVar[Any] = None
+
+    def enabled(self, ctx: PassContext) -> bool:
+        """Whether the firm's settings export this kind at all."""
+        return ctx.settings.export_bills
+
+    def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
+        """Which records without a copy should get one: by default the live ones dated since
+        the export start date."""
+        assert self.live is not None
+        return and_(self.live, *since(ctx, self.dated))
+
+    def gone(self) -> ColumnElement[bool] | None:
+        """Which records want no copy any more (voided, deleted): their failures get closed."""
+        return None if self.live is None else not_(self.live)
 
     def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
-        raise NotImplementedError
+        if not self.enabled(ctx):
+            return []
+        return dirty_ids(
+            session,
+            self.model,
+            self.kind,
+            ctx.connection_id,
+            after_id=after_id,
+            wanted_new=self.wanted(ctx),
+            settle_failures=self.gone(),
+        )
+
+    def records(self, session: Session, ids: list[int]) -> Sequence[Any]:
+        return session.execute(select(self.model).where(self.model.id.in_(ids))).scalars().all()
+
+    @staticmethod
+    def customers(ctx: PassContext, session: Session, records: Sequence[Any]) -> dict[int, str]:
+        """The customers of these records' clients (client id → customer id), where synced."""
+        clients = {r.client_id for r in records}
+        return links.qbo_ids(session, ctx.connection_id, Kind.CONTACT, clients)
+
+    @staticmethod
+    def invoices(ctx: PassContext, session: Session, bill_ids: Iterable[int]) -> dict[int, str]:
+        """The invoices of these bills (bill id → invoice id), where synced."""
+        return links.qbo_ids(session, ctx.connection_id, Kind.BILL, bill_ids)
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> C:
         raise NotImplementedError
