@@ -181,12 +181,14 @@ class Exporter(Generic[C]):
     def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
         """Which records without a copy should get one: by default the live ones dated since
         the export start date."""
-        assert self.live is not None
-        return and_(self.live, *since(ctx, self.dated))
+        cls = type(self)  # class attributes, read on the class: `dated` is a descriptor
+        assert cls.live is not None
+        return and_(cls.live, *since(ctx, cls.dated))
 
     def gone(self) -> ColumnElement[bool] | None:
         """Which records want no copy any more (voided, deleted): their failures get closed."""
-        return None if self.live is None else not_(self.live)
+        live = type(self).live
+        return None if live is None else not_(live)
 
     def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
         if not self.enabled(ctx):
