@@ -20,6 +20,7 @@ from aiohttp import web
 from lawsync.quickbooks import (
     AsyncQuickBooks,
     AuthenticationError,
+    CompanyInactiveError,
     DuplicateError,
     Environment,
     MemoryTokenStore,
@@ -274,10 +275,10 @@ CASES: dict[str, Case] = {
         200,
         fault("6190", "Invalid Company Status", "Subscription period has ended or canceled"),
         JSON,
-        ValidationError,
+        CompanyInactiveError,  # nothing goes through until the subscription is fixed
         "6190",
         "Invalid Company Status",
-        PermanentError,
+        ReconnectNeededError,
         detail="Subscription period has ended or canceled",
     ),
     "system-fault-in-200": Case(
