@@ -16,6 +16,7 @@ from lawsync.practice.fields import Date
 from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
 from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot
 from lawsync.sync import failures
+from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import (
     ItemMapping,
     NameClashPolicy,
@@ -133,35 +134,28 @@ def update_settings(ledger: Ledger, actor: Actor, cmd: SyncSettingsUpdate) -> Sy
         return row
 
 
-MAPPING_KINDS = ("activity", "expense", "tax1", "tax2", "interest", "credit", "taxcode")
-# With tax codes on each line (outside the US): which company tax code a line gets, by which of
-# the firm's two taxes it carries; two taxes on one line need a group code.
-TAX_CODE_SLOTS = ("both", "primary", "secondary", "none")
-
-
-def _parse_mapping_key(key: str) -> tuple[str, int]:
-    kind, _, rest = key.partition(":")
-    if kind not in MAPPING_KINDS:
+def _parse_mapping_key(key: str) -> ItemKey:
+    """`activity:12`, `activity:default`, `tax1`, `taxcode:primary`… as an `ItemKey`."""
+    name, _, rest = key.partition(":")
+    try:
+        kind = ItemFor(key if name == "taxcode" else name)
+    except ValueError:
+        if name == "taxcode":
+            raise InvalidInput(
+                f"{key!r}: use taxcode:both, taxcode:primary, taxcode:secondary or taxcode:none.",
+                field="item_mappings",
+            ) from None
         raise InvalidInput(
             f"{key!r}: mappings are named activity:<id>, expense:<id>, "
             "activity:default, expense:default, tax1, tax2, interest, credit or "
             "taxcode:both|primary|secondary|none.",
             field="item_mappings",
-        )
-    if kind in ("activity", "expense"):
-        if rest == "default":
-            return kind, 0
-        if not rest.isdigit():
-            raise InvalidInput(f"{key!r} does not name a category id.", field="item_mappings")
-        return kind, int(rest)
-    if kind == "taxcode":
-        if rest not in TAX_CODE_SLOTS:
-            raise InvalidInput(
-                f"{key!r}: use taxcode:both, taxcode:primary, taxcode:secondary or taxcode:none.",
-                field="item_mappings",
-            )
-        return key, 0
-    return kind, 0
+        ) from None
+    if not kind.has_categories or rest == "default":
+        return ItemKey(kind)
+    if not rest.isdigit():
+        raise InvalidInput(f"{key!r} does not name a category id.", field="item_mappings")
+    return ItemKey(kind, int(rest))
 
 
 def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> None:
@@ -175,7 +169,7 @@ def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> 
     for key, item_id in mappings.items():
         kind, category_id = _parse_mapping_key(key)
         if category_id:
-            model = ActivityCategory if kind == "activity" else ExpenseCategory
+            model = ActivityCategory if kind == ItemFor.ACTIVITY else ExpenseCategory
             get(session, model, category_id, field="item_mappings")
         row = session.execute(
             select(ItemMapping).where(
@@ -206,11 +200,4 @@ def item_mappings(ledger: Ledger, actor: Actor) -> dict[str, str]:
         rows = uow.session.execute(
             select(ItemMapping).where(ItemMapping.connection_id == connection.id)
         ).scalars()
-        return {
-            (
-                f"{r.kind}:{r.category_id or 'default'}"
-                if r.kind in ("activity", "expense")
-                else r.kind
-            ): r.item_id
-            for r in rows
-        }
+        return {str(ItemKey(ItemFor(r.kind), r.category_id)): r.item_id for r in rows}
