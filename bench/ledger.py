@@ -27,7 +27,6 @@ from rich.table import Table
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import upgrade
 from lawsync.money import line_amount
 from lawsync.practice.commands import BillCreate, ClientFundsAccountCreate, FirmCreate
@@ -43,6 +42,7 @@ from lawsync.practice.models import (
 from lawsync.practice.services import bills, client_funds, reports
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.web.api.serialize import ledger_report
 
 LINES_PER_BILL = 10

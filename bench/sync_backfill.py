@@ -31,7 +31,6 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert
 
-from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import upgrade
 from lawsync.practice.commands import FirmCreate
 from lawsync.practice.models import (
@@ -60,6 +59,7 @@ from lawsync.quickbooks import (
     RetryPolicy,
     TokenSet,
 )
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.sync.engine import run_pass
 from lawsync.sync.models import ItemMapping, QuickBooksConnection, SyncSettings
 

@@ -37,8 +37,8 @@ def open_ledger(settings: Settings, *, existing: bool) -> Ledger:
 
     The schema is brought up to date first, as the server does on start.
     """
-    from lawsync.db import make_engine, make_session_factory
     from lawsync.migrate import upgrade
+    from lawsync.storage import make_engine, make_session_factory
 
     if existing:
         problem = missing_database_message(settings.database_url)

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
 from lawsync.practice.errors import InvalidInput, PracticeError, RuleViolation
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import Actor, Ledger, audit
 from lawsync.quickbooks import (
     AsyncQuickBooks,
@@ -42,6 +41,7 @@ from lawsync.quickbooks import (
     TransientError,
     token_cipher_for,
 )
+from lawsync.storage import utcnow
 from lawsync.sync import sandbox_control
 from lawsync.sync import settings as sync_settings
 from lawsync.sync.models import (

@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import BillSettings
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import Actor, Ledger, audit
 from lawsync.quickbooks import (
     Account,
@@ -37,6 +36,7 @@ from lawsync.quickbooks import (
     TaxRate,
     TransientError,
 )
+from lawsync.storage import utcnow
 from lawsync.sync import failures, links
 from lawsync.sync.catalogue import guide_for
 from lawsync.sync.dispatch import Dispatcher

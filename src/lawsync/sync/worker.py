@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from lawsync.config import Settings
 from lawsync.failures_log import describe
 from lawsync.practice.errors import PracticeError, RuleViolation
-from lawsync.practice.models.base import Revisioned
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import ReconnectNeededError
+from lawsync.storage import Revisioned
 from lawsync.sync import engine
 from lawsync.sync.connection import (
     active_connection,

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from lawsync import __version__
 from lawsync.config import Settings
-from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.sync import sandbox_control
 from lawsync.sync.connection import SANDBOX_PREFIX
 from lawsync.sync.worker import serve_worker

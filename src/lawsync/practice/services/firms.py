@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from lawsync.practice.commands import FirmCreate, FirmUpdate, UserCreate, UserUpdate
 from lawsync.practice.errors import Duplicate, InvalidInput, PracticeError, RuleViolation
 from lawsync.practice.models import ApiToken, AuditEvent, BillSettings, Firm, Role, User
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -27,6 +26,7 @@ from lawsync.practice.services.context import (
     snapshot,
 )
 from lawsync.practice.token_commands import DEFAULT_TOKEN_DAYS, TokenCreate
+from lawsync.storage import utcnow
 
 TOKEN_PREFIX = "lsk_"
 USER_FIELDS = ("name", "email", "role", "default_rate", "active", "is_primary_subscriber")
