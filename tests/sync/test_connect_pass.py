@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from lawsync.config import Settings
-from lawsync.practice.errors import RuleViolation
+from lawsync.errors import RuleViolation
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import AsyncQuickBooks, token_cipher_for
 from lawsync.sync import connection, engine

@@ -19,7 +19,7 @@ from rich.table import Table
 import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
 from lawsync.cli_database import open_ledger
 from lawsync.config import Settings
-from lawsync.practice.errors import PracticeError
+from lawsync.errors import LawsyncError
 from lawsync.practice.models import Firm, Role
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.sync import connection, engine, sandbox_control
@@ -51,7 +51,7 @@ def _firm_actor(ledger: Ledger, firm_id: int) -> tuple[Actor, str]:
         return Actor(firm_id, None, Role.admin), firm.name
 
 
-def _fail(error: PracticeError) -> typer.Exit:
+def _fail(error: LawsyncError) -> typer.Exit:
     console.print(f"[red]{error.message}[/red] ({error.code})")
     return typer.Exit(1)
 
@@ -98,7 +98,7 @@ def connect(
         row = _connect_sandbox(
             ledger, actor, settings, app_url, firm_name, realm, edition, country, share_company
         )
-    except PracticeError as error:
+    except LawsyncError as error:
         raise _fail(error) from None
     except httpx.HTTPError as error:
         console.print(f"[red]The QuickBooks sandbox is not reachable: {error}[/red]")
@@ -135,7 +135,7 @@ def _connect_sandbox(
 ) -> Any:
     config = connection.qbo_config(settings, app_url)
     if config.base_url is None:
-        raise PracticeError("--sandbox needs LAWSYNC_QBO_ENV=local.", code="not_local")
+        raise LawsyncError("--sandbox needs LAWSYNC_QBO_ENV=local.", code="not_local")
     secret = sandbox_control.command_line_secret(settings)
     asyncio.run(connection.register_sandbox_app(config, secret))
     headers = sandbox_control.control_headers(secret)
@@ -146,7 +146,7 @@ def _connect_sandbox(
                 json={"name": f"{firm_name} (sandbox)", "edition": edition, "country": country},
             )
             if made.status_code != 201:
-                raise PracticeError(f"The sandbox refused the company: {made.text}", code="sandbox")
+                raise LawsyncError(f"The sandbox refused the company: {made.text}", code="sandbox")
             realm = str(made.json()["realm_id"])
         authorize = connection.start_connect(
             ledger, actor, settings, app_url, share_company=share_company
@@ -162,7 +162,7 @@ def _connect_sandbox(
         )
     back = consent.headers.get("location")
     if consent.status_code != 302 or not back:
-        raise PracticeError(
+        raise LawsyncError(
             f"The sandbox's consent page did not send us back for company {realm} "
             f"(HTTP {consent.status_code}); if the sandbox no longer has it, pass --new-company.",
             code="sandbox",
@@ -180,7 +180,7 @@ def disconnect(firm: int = FirmOption, url: str = UrlOption) -> None:
     actor, _ = _firm_actor(ledger, firm)
     try:
         row = asyncio.run(connection.disconnect(ledger, actor, settings, url))
-    except PracticeError as error:
+    except LawsyncError as error:
         raise _fail(error) from None
     console.print(f"Disconnected from company {row.realm_id}; its links are kept.")
 
@@ -260,7 +260,7 @@ def sync(
                     spare_requests=spare_requests,
                 )
             )
-        except PracticeError as error:
+        except LawsyncError as error:
             raise _fail(error) from None
     table = Table("kind", "synced", "failed", "skipped", title="Sync pass")
     for kind, k in report.kinds.items():

@@ -21,8 +21,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
+from lawsync.errors import LawsyncError, RuleViolation
 from lawsync.failures_log import describe
-from lawsync.practice.errors import PracticeError, RuleViolation
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import ReconnectNeededError
 from lawsync.storage import Revisioned
@@ -234,7 +234,7 @@ class SyncWorker:
                     await self._run_firm(firm_id)
                 except asyncio.CancelledError:
                     raise
-                except PracticeError as error:
+                except LawsyncError as error:
                     log.info("firm %s: no pass (%s)", firm_id, error.code)
                 except Exception as error:
                     log.error("firm %s: the sync pass failed: %s", firm_id, describe(error))
