@@ -1,4 +1,8 @@
-"""The `lawsync` command: serve, migrate, firms and demo data, configuration."""
+"""The `lawsync` command: serve, migrate, firms and demo data, configuration.
+
+`lawsync quickbooks …` and `lawsync sync` come from `lawsync.cli_quickbooks`, `lawsync sandbox …`
+from `lawsync.sandbox.cli`; `lawsync.cli_database` opens the database for all of them.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 
 import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
+from lawsync import cli_quickbooks
 from lawsync.cli_database import missing_database_message, open_ledger
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.services.context import Ledger
 from lawsync.sandbox import cli as sandbox_cli
-from lawsync.sync import cli as sync_cli
 
 app = typer.Typer(
     help="lawsync: a law firm's practice ledger kept in step with its accounting.",
@@ -27,8 +31,8 @@ config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(firm_app, name="firm")
 app.add_typer(config_app, name="config")
 app.add_typer(sandbox_cli.app, name="sandbox", invoke_without_command=True)
-app.add_typer(sync_cli.quickbooks_app, name="quickbooks")
-app.command("sync")(sync_cli.sync)
+app.add_typer(cli_quickbooks.quickbooks_app, name="quickbooks")
+app.command("sync")(cli_quickbooks.sync)
 console = Console()
 
 DEMO_TOKEN_FILE = Path("var/demo-token")

@@ -1,4 +1,4 @@
-"""`lawsync quickbooks connect|disconnect|status` and `lawsync sync`.
+"""`lawsync quickbooks connect|disconnect|status` and `lawsync sync`, for `lawsync.cli`.
 
 The commands work on the database directly, as the other `lawsync` commands do; only QuickBooks
 (the sandbox mounted in `lawsync serve`, or `LAWSYNC_QBO_BASE_URL`) is reached over HTTP.
