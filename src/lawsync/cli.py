@@ -16,7 +16,7 @@ from rich.table import Table
 
 import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
 from lawsync import cli_quickbooks
-from lawsync.cli_database import missing_database_message, open_ledger
+from lawsync.cli_database import missing_database_message, open_services
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.services.context import Ledger
@@ -84,7 +84,7 @@ def firm_create(
         said = str(first["msg"]).removeprefix("Value error, ")
         console.print(f"[red]{'.'.join(map(str, first['loc']))}: {said}[/red]")
         raise typer.Exit(2) from exc
-    created = create_firm(open_ledger(Settings.from_env(), existing=False), cmd)
+    created = create_firm(open_services(Settings.from_env(), existing=False).ledger, cmd)
     console.print(f"firm id: {created.firm.id}")
     console.print(f"API token: {created.token}", soft_wrap=True)
 
@@ -97,7 +97,7 @@ def firm_list() -> None:
     from lawsync.practice.models import Firm, User
     from lawsync.sync.models import QuickBooksConnection
 
-    ledger = open_ledger(Settings.from_env(), existing=True)
+    ledger = open_services(Settings.from_env(), existing=True).ledger
     with ledger.uow(None) as uow:
         firms = uow.session.execute(select(Firm.id, Firm.name).order_by(Firm.id)).all()
         users = dict(
@@ -133,7 +133,7 @@ def demo_data(
     """Fill an empty firm with a realistic practice: contacts, matters, work, bills, trust."""
     from lawsync.practice.demo import check_can_fill, fill_firm
 
-    ledger = open_ledger(Settings.from_env(), existing=True)
+    ledger = open_services(Settings.from_env(), existing=True).ledger
     try:
         check_can_fill(ledger, firm)
     except PracticeError as error:
@@ -149,7 +149,7 @@ def check(firm: int = typer.Option(..., "--firm", help="The firm whose books to 
     """Check the firm's books: trust balances, bill arithmetic, payments. Exit 1 on a problem."""
     from lawsync.practice.checks import run_all
 
-    ledger = open_ledger(Settings.from_env(), existing=True)
+    ledger = open_services(Settings.from_env(), existing=True).ledger
     name = _require_firm(ledger, firm)
     with ledger.uow(firm) as uow:
         problems = run_all(uow.session)
@@ -260,7 +260,7 @@ def serve(
         console.print(f"[red]{problem}[/red]", soft_wrap=True)
         raise typer.Exit(2)
     settings = dataclasses.replace(settings, host=host, port=port)
-    ledger = open_ledger(settings, existing=False)
+    ledger = open_services(settings, existing=False).ledger
     demo = _seed_demo(ledger) if seed_demo else False
     _banner(host, port, sandbox=settings.embedded_sandbox, demo=demo)
     uvicorn.run(create_app(settings, ledger=ledger), host=host, port=port, log_level="warning")
