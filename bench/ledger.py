@@ -27,8 +27,7 @@ from rich.table import Table
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from lawsync.db import make_engine, make_session_factory
-from lawsync.migrate import upgrade
+from lawsync.bootstrap import ledger_on, open_database
 from lawsync.money import line_amount
 from lawsync.practice.commands import BillCreate, ClientFundsAccountCreate, FirmCreate
 from lawsync.practice.models import (
@@ -214,9 +213,8 @@ def main(argv: list[str] | None = None) -> None:
     url = args.database_url
     if url is None:
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='lawsync-bench-')) / 'bench.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    ledger = Ledger(make_session_factory(engine))
+    engine = open_database(url)
+    ledger = ledger_on(engine)
     actor = setup_firm(ledger)
     backend = engine.dialect.name
     console.print(f"[bold]lawsync ledger benchmark[/] on {backend} ({engine.url.database})")

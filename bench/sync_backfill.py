@@ -31,8 +31,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert
 
-from lawsync.db import make_engine, make_session_factory
-from lawsync.migrate import upgrade
+from lawsync.bootstrap import ledger_on, open_database
 from lawsync.practice.commands import FirmCreate
 from lawsync.practice.models import (
     Bill,
@@ -356,9 +355,8 @@ ROWS = (
 
 def measure(args: argparse.Namespace) -> None:
     tmp = Path(tempfile.mkdtemp())
-    engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
-    upgrade(engine)
-    ledger = Ledger(make_session_factory(engine))
+    engine = open_database(f"sqlite:///{tmp / 'bench.db'}")
+    ledger = ledger_on(engine)
     firm_id = seed(ledger, engine, args.contacts, args.bills)
     port = free_port()
     sandbox = start_sandbox(port)

@@ -20,12 +20,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from lawsync.config import Settings
-from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import upgrade
 from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
 from lawsync.sandbox.guard import CONTROL_SECRET_HEADER
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.web.app import create_app
 from tests.sandbox.sandbox_support import Server, free_port
 

@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 
 from lawsync.cli import app
 from lawsync.config import Settings
-from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import alembic_config, upgrade
 from lawsync.practice import cheque_numbers
 from lawsync.practice.checks import run_all
 from lawsync.practice.models import Bill, BillLine, ClientFundsBalance
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.web.app import create_app
 from tests import builders
 from tests.conftest import Firm, _fresh_postgres, make_firm

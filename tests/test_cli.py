@@ -12,10 +12,10 @@ import httpx
 from typer.testing import CliRunner
 
 from lawsync.cli import app
-from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import authenticate
 from lawsync.practice.services.reports import client_funds_ledger
+from lawsync.storage import make_engine, make_session_factory
 from tests.sandbox.sandbox_support import free_port
 
 runner = CliRunner()

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from lawsync.cli import app
 from lawsync.config import Settings, mask_database_url, resolve_database_url
-from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.models import ApiToken
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.sync.models import QuickBooksConnection
 from tests.sandbox.sandbox_support import free_port
 

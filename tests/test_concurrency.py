@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from lawsync.config import Settings
-from lawsync.db import make_session_factory
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import make_session_factory
 from lawsync.web.app import create_app
 from tests import builders
 from tests.conftest import Firm, make_firm

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import text
 
 from lawsync.config import Settings
-from lawsync.db import make_engine
 from lawsync.practice.models import Contact
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import make_engine
 from lawsync.sync.worker import SyncWorker
 from lawsync.web.api.deps import ActorDep, LedgerDep
 from lawsync.web.app import create_app

@@ -12,8 +12,9 @@ from sqlalchemy.engine import Engine
 
 import lawsync.sync.models  # noqa: F401  (every table the migrations build)
 from lawsync.config import Settings
-from lawsync.practice.models import Base, Contact, ContactKind
+from lawsync.practice.models import Contact, ContactKind
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import Base
 from tests.conftest import Firm
 
 

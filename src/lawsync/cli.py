@@ -1,4 +1,8 @@
-"""The `lawsync` command: serve, migrate, firms and demo data, configuration."""
+"""The `lawsync` command: serve, migrate, firms and demo data, configuration.
+
+`lawsync quickbooks …` and `lawsync sync` come from `lawsync.cli_quickbooks`, `lawsync sandbox …`
+from `lawsync.sandbox.cli`; `lawsync.cli_database` opens the database for all of them.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 
 import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
-from lawsync.cli_database import missing_database_message, open_ledger
+from lawsync import cli_quickbooks
+from lawsync.cli_database import missing_database_message, open_services
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
 from lawsync.practice.services.context import Ledger
 from lawsync.sandbox import cli as sandbox_cli
-from lawsync.sync import cli as sync_cli
 
 app = typer.Typer(
     help="lawsync: a law firm's practice ledger kept in step with its accounting.",
@@ -27,8 +31,8 @@ config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(firm_app, name="firm")
 app.add_typer(config_app, name="config")
 app.add_typer(sandbox_cli.app, name="sandbox", invoke_without_command=True)
-app.add_typer(sync_cli.quickbooks_app, name="quickbooks")
-app.command("sync")(sync_cli.sync)
+app.add_typer(cli_quickbooks.quickbooks_app, name="quickbooks")
+app.command("sync")(cli_quickbooks.sync)
 console = Console()
 
 DEMO_TOKEN_FILE = Path("var/demo-token")
@@ -80,7 +84,7 @@ def firm_create(
         said = str(first["msg"]).removeprefix("Value error, ")
         console.print(f"[red]{'.'.join(map(str, first['loc']))}: {said}[/red]")
         raise typer.Exit(2) from exc
-    created = create_firm(open_ledger(Settings.from_env(), existing=False), cmd)
+    created = create_firm(open_services(Settings.from_env(), existing=False).ledger, cmd)
     console.print(f"firm id: {created.firm.id}")
     console.print(f"API token: {created.token}", soft_wrap=True)
 
@@ -93,7 +97,7 @@ def firm_list() -> None:
     from lawsync.practice.models import Firm, User
     from lawsync.sync.models import QuickBooksConnection
 
-    ledger = open_ledger(Settings.from_env(), existing=True)
+    ledger = open_services(Settings.from_env(), existing=True).ledger
     with ledger.uow(None) as uow:
         firms = uow.session.execute(select(Firm.id, Firm.name).order_by(Firm.id)).all()
         users = dict(
@@ -129,7 +133,7 @@ def demo_data(
     """Fill an empty firm with a realistic practice: contacts, matters, work, bills, trust."""
     from lawsync.practice.demo import check_can_fill, fill_firm
 
-    ledger = open_ledger(Settings.from_env(), existing=True)
+    ledger = open_services(Settings.from_env(), existing=True).ledger
     try:
         check_can_fill(ledger, firm)
     except PracticeError as error:
@@ -145,7 +149,7 @@ def check(firm: int = typer.Option(..., "--firm", help="The firm whose books to 
     """Check the firm's books: trust balances, bill arithmetic, payments. Exit 1 on a problem."""
     from lawsync.practice.checks import run_all
 
-    ledger = open_ledger(Settings.from_env(), existing=True)
+    ledger = open_services(Settings.from_env(), existing=True).ledger
     name = _require_firm(ledger, firm)
     with ledger.uow(firm) as uow:
         problems = run_all(uow.session)
@@ -256,7 +260,7 @@ def serve(
         console.print(f"[red]{problem}[/red]", soft_wrap=True)
         raise typer.Exit(2)
     settings = dataclasses.replace(settings, host=host, port=port)
-    ledger = open_ledger(settings, existing=False)
+    ledger = open_services(settings, existing=False).ledger
     demo = _seed_demo(ledger) if seed_demo else False
     _banner(host, port, sandbox=settings.embedded_sandbox, demo=demo)
     uvicorn.run(create_app(settings, ledger=ledger), host=host, port=port, log_level="warning")

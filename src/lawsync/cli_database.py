@@ -1,5 +1,8 @@
 """How the commands find the database: the one place that opens it for the command line.
 
+What they run on is put together by `lawsync.bootstrap`; this module decides which database that
+is, and says so.
+
 A relative SQLite path is resolved once, against the folder the command runs in, and the command
 says which file it uses. Commands about an existing firm refuse a SQLite file that is not there
 rather than create an empty one (which would then say "the books check out" about nothing).
@@ -12,8 +15,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from lawsync.bootstrap import Services, compose
 from lawsync.config import Settings, mask_database_url, sqlite_path
-from lawsync.practice.services.context import Ledger
 
 notes = Console(stderr=True)
 
@@ -32,20 +35,16 @@ def missing_database_message(url: str) -> str | None:
     )
 
 
-def open_ledger(settings: Settings, *, existing: bool) -> Ledger:
-    """The ledger for a command; with `existing`, refuse (exit 2) a SQLite file that is not there.
+def open_services(settings: Settings, *, existing: bool, app_url: str | None = None) -> Services:
+    """What a command runs on; with `existing`, refuse (exit 2) a SQLite file that is not there.
 
-    The schema is brought up to date first, as the server does on start.
+    The schema is brought up to date first, as the server does on start. `app_url` is the server
+    the command reaches (`--url`), by default the one the settings name.
     """
-    from lawsync.db import make_engine, make_session_factory
-    from lawsync.migrate import upgrade
-
     if existing:
         problem = missing_database_message(settings.database_url)
         if problem is not None:
             notes.print(f"[red]{problem}[/red]", soft_wrap=True)
             raise typer.Exit(2)
     notes.print(f"[dim]database: {mask_database_url(settings.database_url)}[/dim]", soft_wrap=True)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return Ledger(make_session_factory(engine))
+    return compose(settings, app_url=app_url)

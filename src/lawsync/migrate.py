@@ -8,8 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from lawsync.db import make_engine
 from lawsync.practice.cheque_numbers import ensure_unique_index
+from lawsync.storage import make_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from lawsync.cli import app
-from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import upgrade
 from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Ledger
 from lawsync.practice.services.firms import create_firm
+from lawsync.storage import make_engine, make_session_factory
 from tests.sandbox.sandbox_support import Server
 
 runner = CliRunner()

@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 
 from lawsync.cli import app as cli_app
 from lawsync.config import Settings
-from lawsync.db import make_engine, make_session_factory
 from lawsync.migrate import upgrade
 from lawsync.practice.services.context import Ledger
 from lawsync.sandbox.guard import CONTROL_SECRET_HEADER
+from lawsync.storage import make_engine, make_session_factory
 from lawsync.sync import connection, sandbox_control
 from lawsync.sync.connection import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET
 from lawsync.sync.sandbox_control import SECRET_FILE_NAME

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
+import lawsync.practice.models
 import lawsync.sync.models  # noqa: F401  (registers the sync tables)
-from lawsync.practice.models import Base
+from lawsync.storage import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -14,8 +15,6 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from lawsync.db import make_engine
-
         engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.begin() as conn:
             _run(conn)

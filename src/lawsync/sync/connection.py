@@ -24,8 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
-from lawsync.practice.errors import InvalidInput, PracticeError, RuleViolation
-from lawsync.practice.models.base import utcnow
+from lawsync.errors import InvalidInput, LawsyncError, RuleViolation, Unavailable
 from lawsync.practice.services.context import Actor, Ledger, audit
 from lawsync.quickbooks import (
     AsyncQuickBooks,
@@ -42,6 +41,7 @@ from lawsync.quickbooks import (
     TransientError,
     token_cipher_for,
 )
+from lawsync.storage import utcnow
 from lawsync.sync import sandbox_control
 from lawsync.sync import settings as sync_settings
 from lawsync.sync.models import (
@@ -69,15 +69,13 @@ ESSENTIALS_NOTE = (
 )
 
 
-class ConnectError(PracticeError):
+class ConnectError(LawsyncError):
     """The connect flow cannot go on (state unknown, used or expired; consent refused)."""
 
-    http_status = 400
     code = "connect_failed"
 
 
-class QuickBooksUnavailable(PracticeError):
-    http_status = 503
+class QuickBooksUnavailable(Unavailable):
     code = "quickbooks_unavailable"
 
 

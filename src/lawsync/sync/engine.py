@@ -21,9 +21,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import AsyncQuickBooks, BatchResult, ReconnectNeededError, TransientError
+from lawsync.storage import utcnow
 from lawsync.sync import catalogue, context, failures
 from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext

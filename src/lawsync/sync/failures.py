@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.errors import RuleViolation
-from lawsync.practice.models.base import utcnow
+from lawsync.errors import RuleViolation
 from lawsync.practice.services.context import Actor, Ledger, Page, get, paginate
+from lawsync.storage import utcnow
 from lawsync.sync.catalogue import Guide, guide_for
 from lawsync.sync.models import SyncFailure
 

@@ -23,8 +23,8 @@ from contextlib import asynccontextmanager, suppress
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import utcnow
 from lawsync.sync.models import PassLease
 
 TTL = dt.timedelta(seconds=60)

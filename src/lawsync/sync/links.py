@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.models.base import utcnow
+from lawsync.storage import utcnow
 from lawsync.sync.models import SyncLink
 
 CREATING = "creating"  # a create was sent; its outcome is not known yet

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawsync.practice.models.base import Base, FirmOwned, IdType, Timestamped, utcnow
+from lawsync.storage import Base, FirmOwned, IdType, Timestamped, utcnow
 
 
 class ConnectionStatus(enum.StrEnum):

@@ -9,9 +9,9 @@ from pydantic import StrictBool
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lawsync.errors import InvalidInput
 from lawsync.practice import fields
 from lawsync.practice.commands import Command
-from lawsync.practice.errors import InvalidInput
 from lawsync.practice.fields import Date
 from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
 from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot

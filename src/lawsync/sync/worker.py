@@ -20,10 +20,10 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
+from lawsync.errors import LawsyncError, RuleViolation
 from lawsync.failures_log import describe
-from lawsync.practice.errors import PracticeError, RuleViolation
-from lawsync.practice.models.base import Revisioned
 from lawsync.practice.services.context import Ledger
+from lawsync.storage import Revisioned
 from lawsync.sync import engine
 from lawsync.sync.connection import app_url_for, open_client
 from lawsync.sync.context import QUIET
@@ -199,7 +199,7 @@ class SyncWorker:
                     await self._run_firm(firm_id)
                 except asyncio.CancelledError:
                     raise
-                except PracticeError as error:
+                except LawsyncError as error:
                     log.info("firm %s: no pass (%s)", firm_id, error.code)
                 except Exception as error:
                     log.error("firm %s: the sync pass failed: %s", firm_id, describe(error))

@@ -9,13 +9,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from lawsync import __version__
+from lawsync import __version__, bootstrap
 from lawsync.config import Settings
-from lawsync.db import make_engine, make_session_factory
 from lawsync.practice.services.context import Ledger
 from lawsync.sync import sandbox_control
 from lawsync.sync.connection import SANDBOX_PREFIX
-from lawsync.sync.worker import serve_worker
 from lawsync.web.api import errors, openapi
 from lawsync.web.api.routes import (
     billing,
@@ -38,14 +36,12 @@ def create_app(
     mount_sandbox: bool | None = None,
     sync_worker: bool | None = None,
 ) -> FastAPI:
-    """The whole web application; with no real company configured it also serves the sandbox."""
-    settings = settings or Settings.from_env()
-    if ledger is None:
-        from lawsync.migrate import upgrade
+    """The whole web application; with no real company configured it also serves the sandbox.
 
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        ledger = Ledger(make_session_factory(engine))
+    Without a `ledger`, the database of `settings` is opened (and migrated) for one.
+    """
+    services = bootstrap.compose(settings, ledger=ledger)
+    settings = services.settings
     sandbox = None
     control_secret: str | None = None
     if settings.embedded_sandbox if mount_sandbox is None else mount_sandbox:
@@ -64,7 +60,7 @@ def create_app(
             if sandbox is not None:
                 await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
             app_.state.sync_worker = await stack.enter_async_context(
-                serve_worker(ledger, settings, sync_worker)
+                services.sync_worker(sync_worker)
             )
             yield
 
@@ -76,7 +72,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.ledger = ledger
+    app.state.ledger = services.ledger
     app.state.settings = settings
     app.state.sandbox_control_secret = control_secret
     errors.install(app)

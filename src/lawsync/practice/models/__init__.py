@@ -1,6 +1,5 @@
 """The practice ledger's tables. Importing this package registers every model."""
 
-from lawsync.practice.models.base import Base, FirmOwned
 from lawsync.practice.models.bills import (
     Bill,
     BillLine,
@@ -49,7 +48,6 @@ __all__ = [
     "ActivityCategory",
     "ApiToken",
     "AuditEvent",
-    "Base",
     "Bill",
     "BillLine",
     "BillSettings",
@@ -69,7 +67,6 @@ __all__ = [
     "ExpenseCategory",
     "ExpenseEntry",
     "Firm",
-    "FirmOwned",
     "InterestCharge",
     "InterestChargeState",
     "LineKind",

@@ -20,17 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lawsync.practice.errors import BillStateError
-from lawsync.practice.models.base import (
-    Base,
-    FirmOwned,
-    IdType,
-    Percent,
-    Quantity,
-    Rate,
-    Revisioned,
-    Timestamped,
-)
+from lawsync.practice.models.columns import Percent, Quantity, Rate
 from lawsync.practice.models.contacts import Matter
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped
 
 
 class BillSettings(FirmOwned, Timestamped, Revisioned, Base):

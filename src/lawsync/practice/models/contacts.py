@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lawsync.practice.models.base import Base, FirmOwned, IdType, Revisioned, Timestamped
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped
 
 
 class ContactKind(enum.StrEnum):

@@ -9,15 +9,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawsync.practice.models.base import (
-    Base,
-    FirmOwned,
-    IdType,
-    Quantity,
-    Rate,
-    Revisioned,
-    Timestamped,
-)
+from lawsync.practice.models.columns import Quantity, Rate
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped
 
 
 class ActivityCategory(FirmOwned, Timestamped, Revisioned, Base):

@@ -10,15 +10,8 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawsync.practice.models.base import (
-    Base,
-    FirmOwned,
-    IdType,
-    Rate,
-    Revisioned,
-    Timestamped,
-    utcnow,
-)
+from lawsync.practice.models.columns import Rate
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped, utcnow
 
 
 class Firm(Timestamped, Base):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lawsync.practice.models.base import Base, FirmOwned, IdType, Revisioned, Timestamped
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped
 
 
 class PaymentMethod(enum.StrEnum):

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawsync.practice.models.base import Base, FirmOwned, IdType, Revisioned, Timestamped
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped
 
 
 class ClientFundsAccount(FirmOwned, Timestamped, Revisioned, Base):

@@ -40,7 +40,6 @@ from lawsync.practice.models import (
     Matter,
     TimeEntry,
 )
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services import bill_settings
 from lawsync.practice.services.context import (
     Actor,
@@ -54,6 +53,7 @@ from lawsync.practice.services.context import (
     matching,
     snapshot,
 )
+from lawsync.storage import utcnow
 
 BILL_FIELDS = ("number", "state", "issue_date", "due_date", "total", "balance", "discount_total")
 

@@ -23,7 +23,6 @@ from lawsync.practice.models import (
     Matter,
     MatterStatus,
 )
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -36,6 +35,7 @@ from lawsync.practice.services.context import (
     matching,
     snapshot,
 )
+from lawsync.storage import utcnow
 
 CONTACT_FIELDS = (
     "first_name",

@@ -12,10 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lawsync.db import UnitOfWork
 from lawsync.practice.errors import Forbidden, NotFound
 from lawsync.practice.models import AuditEvent, Role
-from lawsync.practice.models.base import Base
+from lawsync.storage import Base, UnitOfWork
 
 T = TypeVar("T", bound=Base)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from lawsync.errors import Unauthenticated
 from lawsync.practice.commands import FirmCreate, FirmUpdate, UserCreate, UserUpdate
 from lawsync.practice.errors import Duplicate, InvalidInput, PracticeError, RuleViolation
 from lawsync.practice.models import ApiToken, AuditEvent, BillSettings, Firm, Role, User
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -27,6 +27,7 @@ from lawsync.practice.services.context import (
     snapshot,
 )
 from lawsync.practice.token_commands import DEFAULT_TOKEN_DAYS, TokenCreate
+from lawsync.storage import utcnow
 
 TOKEN_PREFIX = "lsk_"
 USER_FIELDS = ("name", "email", "role", "default_rate", "active", "is_primary_subscriber")
@@ -43,11 +44,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class TokenRefused(PracticeError):
+class TokenRefused(Unauthenticated, PracticeError):
     """The bearer token does not sign anyone in: unknown, revoked, expired, or its user inactive."""
-
-    http_status = 401
-    code = "unauthorized"
 
 
 @dataclass(frozen=True)

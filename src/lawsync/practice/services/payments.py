@@ -29,7 +29,6 @@ from lawsync.practice.models import (
     PaymentState,
     TrustTxnKind,
 )
-from lawsync.practice.models.base import utcnow
 from lawsync.practice.services import client_funds
 from lawsync.practice.services.bills import recompute
 from lawsync.practice.services.context import (
@@ -44,6 +43,7 @@ from lawsync.practice.services.context import (
     matching,
     snapshot,
 )
+from lawsync.storage import utcnow
 
 PAYMENT_FIELDS = ("date", "amount", "method", "reference", "source", "state")
 

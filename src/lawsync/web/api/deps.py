@@ -8,16 +8,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from lawsync.practice.errors import PracticeError
+from lawsync.errors import Unauthenticated
 from lawsync.practice.fields import TEXT_PATTERN, IdParam
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import sign_in
-
-
-class Unauthorized(PracticeError):
-    http_status = 401
-    code = "unauthorized"
-
 
 bearer = HTTPBearer(auto_error=False, description="An API token: `Bearer lsk_...`")
 
@@ -32,7 +26,7 @@ def get_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
     if credentials is None:
-        raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
+        raise Unauthenticated("Send an API token: Authorization: Bearer <token>.")
     # Refused tokens raise TokenRefused (401 `unauthorized`, or `token_expired` saying when).
     return sign_in(get_ledger(request), credentials.credentials)
 

@@ -1,4 +1,7 @@
-"""Every refusal leaves the API in one shape: {"error": {"code", "message", "field"}}."""
+"""Every refusal leaves the API in one shape: {"error": {"code", "message", "field"}}.
+
+The HTTP status of a lawsync error is chosen here, by its family (`lawsync.errors`), and only here.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,30 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from lawsync.practice.errors import PracticeError
+from lawsync.errors import (
+    Forbidden,
+    InvalidInput,
+    LawsyncError,
+    NotFound,
+    RuleViolation,
+    Unauthenticated,
+    Unavailable,
+)
+
+STATUS_OF_FAMILY: dict[type[LawsyncError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    RuleViolation: 409,
+    InvalidInput: 422,
+    Unavailable: 503,
+    LawsyncError: 400,  # a refusal in none of the families
+}
+
+
+def http_status(error: LawsyncError) -> int:
+    """The status of the error's nearest family (its own class first, then its bases in order)."""
+    return next(STATUS_OF_FAMILY[c] for c in type(error).__mro__ if c in STATUS_OF_FAMILY)
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -43,9 +69,9 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(PracticeError)
-    async def _practice(_: Request, exc: PracticeError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.field), exc.http_status)
+    @app.exception_handler(LawsyncError)
+    async def _refused(_: Request, exc: LawsyncError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), http_status(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

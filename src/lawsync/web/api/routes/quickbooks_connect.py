@@ -19,11 +19,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from lawsync.config import Settings
-from lawsync.practice.errors import PracticeError
+from lawsync.errors import LawsyncError
 from lawsync.sync import connection, engine, worker
 from lawsync.sync.models import QuickBooksConnection
 from lawsync.sync.status import status_counts
 from lawsync.web.api.deps import ActorDep, LedgerDep
+from lawsync.web.api.errors import http_status
 
 router = APIRouter(prefix="/quickbooks", tags=["QuickBooks connection"])
 
@@ -94,10 +95,10 @@ async def callback(request: Request, ledger: LedgerDep) -> Response:
         row = await connection.finish_connect(
             ledger, _settings(request), dict(request.query_params)
         )
-    except PracticeError as error:
+    except LawsyncError as error:
         if not wants_html:
             raise
-        return _page("Not connected", [error.message], error.http_status)
+        return _page("Not connected", [error.message], http_status(error))
     if not wants_html:
         return JSONResponse(_connection(row))
     said = f"lawsync is connected to {row.company_name} (company {row.realm_id})."

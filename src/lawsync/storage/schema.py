@@ -1,4 +1,9 @@
-"""Declarative base, column types and the mixins every practice table shares."""
+"""The declarative base, the column types and the mixins every lawsync table shares.
+
+The practice ledger's tables and the sync engine's are declared on this one `Base`, so one
+metadata (the one the migrations in `lawsync.migrations` compare against) holds them all.
+Column types that only the ledger uses live with its models (`lawsync.practice.models.columns`).
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+# An amount of money: the type every `Decimal` column gets unless it names another.
 Money = Numeric(14, 2, asdecimal=True)
-Rate = Numeric(14, 4, asdecimal=True)
-Quantity = Numeric(12, 4, asdecimal=True)
-Percent = Numeric(7, 4, asdecimal=True)
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -63,7 +66,10 @@ class Base(DeclarativeBase):
 
 
 class FirmOwned:
-    """A row that belongs to one firm; sessions opened for a firm only ever see its rows."""
+    """A row that belongs to one firm; sessions opened for a firm only ever see its rows.
+
+    The `firms` table itself is the practice ledger's (`lawsync.practice.models.Firm`).
+    """
 
     @declared_attr
     def firm_id(cls) -> Mapped[int]:
@@ -76,7 +82,10 @@ class Timestamped:
 
 
 class Revisioned:
-    """Records the sync exports carry a revision bumped by every UPDATE of their row.
+    """A revision bumped by every UPDATE of the row; the sync engine exports records that have one.
+
+    A record is changed for the sync while its revision is above the one last pushed (the sync
+    worker wakes on a commit that touched one).
 
     SQLAlchemy's version counter increments it in the same flush, and refuses a write made from a
     stale copy, so two concurrent edits cannot silently overwrite each other.

@@ -1,8 +1,8 @@
-"""Database engine, sessions scoped to one firm, and the unit of work.
+"""The database engine, sessions scoped to one firm, and the unit of work.
 
-Every practice row carries `firm_id`. A session opened for a firm adds `firm_id = :firm` to every
-ORM SELECT, UPDATE and DELETE on firm-owned tables, so no query written in a service can read or
-change another firm's rows, even by mistake.
+Every firm-owned row (`FirmOwned`, practice and sync tables alike) carries `firm_id`. A session
+opened for a firm adds `firm_id = :firm` to every ORM SELECT, UPDATE and DELETE on firm-owned
+tables, so no query written in a service can read or change another firm's rows, even by mistake.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
-from lawsync.practice.models.base import FirmOwned
+from lawsync.storage.schema import FirmOwned
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -1,4 +1,4 @@
-"""`lawsync quickbooks connect|disconnect|status` and `lawsync sync`.
+"""`lawsync quickbooks connect|disconnect|status` and `lawsync sync`, for `lawsync.cli`.
 
 The commands work on the database directly, as the other `lawsync` commands do; only QuickBooks
 (the sandbox mounted in `lawsync serve`, or `LAWSYNC_QBO_BASE_URL`) is reached over HTTP.
@@ -17,9 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 import lawsync._typer_help  # noqa: F401  (flags show as flags in --help)
-from lawsync.cli_database import open_ledger
+from lawsync.bootstrap import Services
+from lawsync.cli_database import open_services
 from lawsync.config import Settings
-from lawsync.practice.errors import PracticeError
+from lawsync.errors import LawsyncError
 from lawsync.practice.models import Firm, Role
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.sync import connection, sandbox_control
@@ -37,9 +38,9 @@ UrlOption = typer.Option(
 )
 
 
-def _ledger(settings: Settings) -> Ledger:
+def _services(url: str | None = None) -> Services:
     """These commands are about an existing firm: a missing SQLite file is refused, not made."""
-    return open_ledger(settings, existing=True)
+    return open_services(Settings.from_env(), existing=True, app_url=url)
 
 
 def _firm_actor(ledger: Ledger, firm_id: int) -> tuple[Actor, str]:
@@ -52,7 +53,7 @@ def _firm_actor(ledger: Ledger, firm_id: int) -> tuple[Actor, str]:
         return Actor(firm_id, None, Role.admin), firm.name
 
 
-def _fail(error: PracticeError) -> typer.Exit:
+def _fail(error: LawsyncError) -> typer.Exit:
     console.print(f"[red]{error.message}[/red] ({error.code})")
     return typer.Exit(1)
 
@@ -80,9 +81,8 @@ def connect(
     country: str = typer.Option("US", "--country", help="Country of a new sandbox company."),
 ) -> None:
     """Connect the firm to a QuickBooks Online company; prints its name and realm id."""
-    settings = Settings.from_env()
-    app_url = (url or connection.app_url_for(settings)).rstrip("/")
-    ledger = _ledger(settings)
+    services = _services(url)
+    ledger = services.ledger
     actor, firm_name = _firm_actor(ledger, firm)
     share = {"share_company": share_company}
     if realm is not None and new_company:
@@ -90,16 +90,16 @@ def connect(
         raise typer.Exit(2)
     try:
         if not sandbox:
-            authorize = connection.start_connect(ledger, actor, settings, app_url, **share)
+            authorize = connection.start_connect(
+                ledger, actor, services.settings, services.app_url, **share
+            )
             console.print("Open this address in a browser while `lawsync serve` runs:")
             console.print(authorize, soft_wrap=True)
             return
         if realm is None and not new_company:
             realm = _own_company(ledger, actor)
-        row = _connect_sandbox(
-            ledger, actor, settings, app_url, firm_name, realm, edition, country, share_company
-        )
-    except PracticeError as error:
+        row = _connect_sandbox(services, actor, firm_name, realm, edition, country, share_company)
+    except LawsyncError as error:
         raise _fail(error) from None
     except httpx.HTTPError as error:
         console.print(f"[red]The QuickBooks sandbox is not reachable: {error}[/red]")
@@ -124,19 +124,18 @@ def _own_company(ledger: Ledger, actor: Actor) -> str | None:
 
 
 def _connect_sandbox(
-    ledger: Ledger,
+    services: Services,
     actor: Actor,
-    settings: Settings,
-    app_url: str,
     firm_name: str,
     realm: str | None,
     edition: str,
     country: str,
     share_company: bool = False,
 ) -> Any:
-    config = connection.qbo_config(settings, app_url)
+    ledger, settings, app_url = services.ledger, services.settings, services.app_url
+    config = services.quickbooks_config()
     if config.base_url is None:
-        raise PracticeError("--sandbox needs LAWSYNC_QBO_ENV=local.", code="not_local")
+        raise LawsyncError("--sandbox needs LAWSYNC_QBO_ENV=local.", code="not_local")
     secret = sandbox_control.command_line_secret(settings)
     asyncio.run(connection.register_sandbox_app(config, secret))
     headers = sandbox_control.control_headers(secret)
@@ -147,7 +146,7 @@ def _connect_sandbox(
                 json={"name": f"{firm_name} (sandbox)", "edition": edition, "country": country},
             )
             if made.status_code != 201:
-                raise PracticeError(f"The sandbox refused the company: {made.text}", code="sandbox")
+                raise LawsyncError(f"The sandbox refused the company: {made.text}", code="sandbox")
             realm = str(made.json()["realm_id"])
         authorize = connection.start_connect(
             ledger, actor, settings, app_url, share_company=share_company
@@ -163,7 +162,7 @@ def _connect_sandbox(
         )
     back = consent.headers.get("location")
     if consent.status_code != 302 or not back:
-        raise PracticeError(
+        raise LawsyncError(
             f"The sandbox's consent page did not send us back for company {realm} "
             f"(HTTP {consent.status_code}); if the sandbox no longer has it, pass --new-company.",
             code="sandbox",
@@ -176,12 +175,13 @@ def _connect_sandbox(
 @quickbooks_app.command("disconnect")
 def disconnect(firm: int = FirmOption, url: str = UrlOption) -> None:
     """Revoke access and forget the tokens; links are kept for a later reconnect."""
-    settings = Settings.from_env()
-    ledger = _ledger(settings)
-    actor, _ = _firm_actor(ledger, firm)
+    services = _services(url)
+    actor, _ = _firm_actor(services.ledger, firm)
     try:
-        row = asyncio.run(connection.disconnect(ledger, actor, settings, url))
-    except PracticeError as error:
+        row = asyncio.run(
+            connection.disconnect(services.ledger, actor, services.settings, services.app_url)
+        )
+    except LawsyncError as error:
         raise _fail(error) from None
     console.print(f"Disconnected from company {row.realm_id}; its links are kept.")
 
@@ -189,8 +189,7 @@ def disconnect(firm: int = FirmOption, url: str = UrlOption) -> None:
 @quickbooks_app.command("status")
 def status(firm: int = FirmOption) -> None:
     """The connection, earlier connections, and what is pending, synced or failed."""
-    settings = Settings.from_env()
-    ledger = _ledger(settings)
+    ledger = _services().ledger
     actor, _ = _firm_actor(ledger, firm)
     rows = connection.connections(ledger, actor)
     if not rows:
@@ -238,9 +237,8 @@ def sync(
         console.print("[red]Choose one of --fast and --gentle, not both.[/red]")
         raise typer.Exit(2)
     spare_requests = True if fast else False if gentle else None
-    settings = Settings.from_env()
-    ledger = _ledger(settings)
-    _firm_actor(ledger, firm)
+    services = _services(url)
+    _firm_actor(services.ledger, firm)
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=False) as bar:
         tasks: dict[str, TaskID] = {}
@@ -253,15 +251,15 @@ def sync(
         try:
             report = asyncio.run(
                 run_pass_now(
-                    ledger,
+                    services.ledger,
                     firm,
-                    settings,
-                    app_url=url,
+                    services.settings,
+                    app_url=services.app_url,
                     progress=progress,
                     spare_requests=spare_requests,
                 )
             )
-        except PracticeError as error:
+        except LawsyncError as error:
             raise _fail(error) from None
     table = Table("kind", "synced", "failed", "skipped", title="Sync pass")
     for kind, k in report.kinds.items():
