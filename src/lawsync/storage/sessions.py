@@ -7,8 +7,6 @@ tables, so no query written in a service can read or change another firm's rows,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +95,3 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
-
-
-@contextmanager
-def unit_of_work(
-    factory: sessionmaker[Session], firm_id: int | None = None
-) -> Iterator[UnitOfWork]:
-    with UnitOfWork(factory, firm_id) as uow:
-        yield uow
