@@ -148,13 +148,14 @@ async def _adopt_company_tax_rates(ctx: PassContext) -> None:
     """With tax codes on each line, the company's rates replace the firm's own tax settings,
     so that new bills are taxed exactly as the accounting side will tax them."""
     rates: dict[bill_settings.TaxSlot, tuple[str, Decimal]] = {}
-    for slot, item in (
+    slots: tuple[tuple[bill_settings.TaxSlot, ItemFor], ...] = (
         ("primary", ItemFor.TAXCODE_PRIMARY),
         ("secondary", ItemFor.TAXCODE_SECONDARY),
-    ):
+    )
+    for slot, item in slots:
         found = await _code_rate(ctx, ctx.items.get(ItemKey(item)))
         if found is not None:
-            rates[slot] = found  # type: ignore[index]
+            rates[slot] = found
     if not rates:
         return
     with ctx.ledger.uow(ctx.firm_id) as uow:
