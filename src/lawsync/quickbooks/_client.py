@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import aiohttp
 
@@ -22,7 +22,7 @@ from ._errors import PermanentError
 from ._models import CompanyInfo, Entity, Preferences, entity_class
 from ._pacing import Pacer
 from ._query import MAX_PAGE_SIZE, page_statement
-from ._sender import RequestEvent, Sender
+from ._sender import RequestEvent, RequestOptions, Sender
 from ._tokens import TokenStore
 from ._transport import Transport
 
@@ -264,36 +264,15 @@ class AsyncQuickBooks:
 
     # ---- the send path --------------------------------------------------------------------
     async def request(
-        self,
-        realm: str,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        raw: str | None = None,
-        content_type: str | None = None,
-        requestid: str | None = None,
-        replay_safe: bool | None = None,
-        batch: bool = False,
+        self, realm: str, method: str, path: str, **options: Unpack[RequestOptions]
     ) -> dict[str, Any]:
         """Any call under ``/v3/company/{realm}/``, with pacing, retries and fault parsing.
 
         Reads, and writes that carry a ``requestid``, are retried after transient failures;
-        other writes only when QBO cannot have acted (429, connection never made).
+        other writes only when QBO cannot have acted (429, connection never made). The options
+        are those of ``RequestOptions``.
         """
-        reply = await self._sender.request(
-            realm,
-            method,
-            path,
-            params=params,
-            body=body,
-            raw=raw,
-            content_type=content_type,
-            requestid=requestid,
-            replay_safe=replay_safe,
-            batch=batch,
-        )
+        reply = await self._sender.request(realm, method, path, **options)
         return reply.document
 
 

@@ -11,7 +11,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from ._auth import AuthorizationRequest
 from ._batch import BatchOperation, BatchResult
@@ -19,6 +19,7 @@ from ._client import AsyncQuickBooks, RequestEvent
 from ._config import QuickBooksConfig
 from ._models import CompanyInfo, Entity, Preferences
 from ._query import MAX_PAGE_SIZE
+from ._sender import RequestOptions
 from ._tokens import TokenSet, TokenStore
 
 __all__ = ["QuickBooks"]
@@ -121,7 +122,9 @@ class QuickBooks:
     ) -> Preferences:
         return self._run(self._client.update_preferences(realm, preferences, requestid=requestid))
 
-    def request(self, realm: str, method: str, path: str, **options: Any) -> dict[str, Any]:
+    def request(
+        self, realm: str, method: str, path: str, **options: Unpack[RequestOptions]
+    ) -> dict[str, Any]:
         """Any call under ``/v3/company/{realm}/``; options as for ``AsyncQuickBooks.request``."""
         return self._run(self._client.request(realm, method, path, **options))
 
