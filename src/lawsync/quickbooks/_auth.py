@@ -30,7 +30,7 @@ from ._errors import (
 )
 from ._retry import parse_retry_after, retry_delay, should_retry
 from ._tokens import TokenSet, TokenStore
-from ._transport import Transport
+from ._transport import RawResponse, Transport
 
 __all__ = ["AuthorizationRequest", "OAuth"]
 
@@ -183,15 +183,10 @@ class OAuth:
         self._cache.pop(realm, None)
         tokens = await self._store.load(realm)
         if tokens is not None:
-            response = await self._transport.request(
-                "POST",
+            response = await self._post(
                 self._config.endpoints.revoke,
-                headers={
-                    "Authorization": self._basic,
-                    "Accept": "application/json",
-                    "Content-Type": "application/json",
-                },
-                data=json.dumps({"token": tokens.refresh_token}),
+                json.dumps({"token": tokens.refresh_token}),
+                "application/json",
             )
             if response.status != 200:
                 raise _oauth_failure(
@@ -206,16 +201,11 @@ class OAuth:
         while True:
             attempt += 1
             try:
-                response = await self._transport.request(
-                    "POST",
+                response = await self._post(
                     self._config.endpoints.token,
-                    headers={
-                        "Authorization": self._basic,
-                        "Accept": "application/json",
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "x-include-refresh-token-hard-expires-in": "true",
-                    },
-                    data=urlencode(form),
+                    urlencode(form),
+                    "application/x-www-form-urlencoded",
+                    {"x-include-refresh-token-hard-expires-in": "true"},
                     timeout=max(0.001, deadline - time.monotonic()),
                 )
                 if response.status == 200:
@@ -232,6 +222,29 @@ class OAuth:
                 if time.monotonic() + delay >= deadline:
                     raise
                 await asyncio.sleep(delay)
+
+    async def _post(
+        self,
+        url: str,
+        data: str,
+        content_type: str,
+        headers: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> RawResponse:
+        """POST ``data`` to one of Intuit's OAuth endpoints as this app (Basic client auth)."""
+        return await self._transport.request(
+            "POST",
+            url,
+            headers={
+                "Authorization": self._basic,
+                "Accept": "application/json",
+                "Content-Type": content_type,
+                **(headers or {}),
+            },
+            data=data,
+            timeout=timeout,
+        )
 
 
 def _oauth_failure(

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import aiohttp
 
@@ -22,7 +22,7 @@ from ._errors import PermanentError
 from ._models import CompanyInfo, Entity, Preferences, entity_class
 from ._pacing import Pacer
 from ._query import MAX_PAGE_SIZE, page_statement
-from ._sender import RequestEvent, Sender
+from ._sender import RequestEvent, RequestOptions, Sender
 from ._tokens import TokenStore
 from ._transport import Transport
 
@@ -83,16 +83,8 @@ class AsyncQuickBooks:
         self, realm: str, entity: E, *, requestid: str | None = None, include: Sequence[str] = ()
     ) -> E:
         """Create ``entity``; ``requestid`` makes a retry replay instead of creating twice."""
-        params = {"include": ",".join(include)} if include else None
-        doc = await self.request(
-            realm,
-            "POST",
-            entity.path(),
-            body=entity.model_dump(exclude_unset=True),
-            params=params,
-            requestid=requestid or _new_requestid(),
-        )
-        return _entity(type(entity), doc)
+        body = entity.model_dump(exclude_unset=True)
+        return await self._write(realm, type(entity), body, _include(include), requestid)
 
     async def read(self, realm: str, cls: type[E], ident: str) -> E:
         doc = await self.request(realm, "GET", f"{cls.path()}/{_segment(ident)}")
@@ -115,16 +107,7 @@ class AsyncQuickBooks:
         body = entity.model_dump(exclude_unset=True)
         if sparse:
             body["sparse"] = True
-        params = {"include": ",".join(include)} if include else None
-        doc = await self.request(
-            realm,
-            "POST",
-            entity.path(),
-            body=body,
-            params=params,
-            requestid=requestid or _new_requestid(),
-        )
-        return _entity(type(entity), doc)
+        return await self._write(realm, type(entity), body, _include(include), requestid)
 
     async def delete(self, realm: str, entity: E, *, requestid: str | None = None) -> E:
         """Delete a transaction; a name-list object (customer, item …) is made inactive instead."""
@@ -134,15 +117,8 @@ class AsyncQuickBooks:
                 {"Id": entity.Id, "SyncToken": entity.SyncToken, "Active": False}
             )
             return await self.update(realm, inactive, sparse=True, requestid=requestid)
-        doc = await self.request(
-            realm,
-            "POST",
-            entity.path(),
-            params={"operation": "delete"},
-            body={"Id": entity.Id, "SyncToken": entity.SyncToken},
-            requestid=requestid or _new_requestid(),
-        )
-        return _entity(type(entity), doc)
+        body = {"Id": entity.Id, "SyncToken": entity.SyncToken}
+        return await self._write(realm, type(entity), body, {"operation": "delete"}, requestid)
 
     async def void(self, realm: str, entity: E, *, requestid: str | None = None) -> E:
         """Void a transaction: kept, amounts zeroed. Invoices and payments only."""
@@ -156,15 +132,7 @@ class AsyncQuickBooks:
             body["sparse"] = True
         else:
             raise ValueError(f"QBO cannot void a {type(entity).entity_name}")
-        doc = await self.request(
-            realm,
-            "POST",
-            entity.path(),
-            params=params,
-            body=body,
-            requestid=requestid or _new_requestid(),
-        )
-        return _entity(type(entity), doc)
+        return await self._write(realm, type(entity), body, params, requestid)
 
     async def company_info(self, realm: str) -> CompanyInfo:
         doc = await self.request(realm, "GET", f"companyinfo/{_segment(realm)}")
@@ -176,14 +144,28 @@ class AsyncQuickBooks:
     async def update_preferences(
         self, realm: str, preferences: Preferences, *, requestid: str | None = None
     ) -> Preferences:
+        body = preferences.model_dump(exclude_unset=True)
+        return await self._write(realm, Preferences, body, None, requestid)
+
+    async def _write(
+        self,
+        realm: str,
+        cls: type[E],
+        body: Mapping[str, Any],
+        params: Mapping[str, str] | None,
+        requestid: str | None,
+    ) -> E:
+        """POST ``body`` to the entity's path and read the answer back into ``cls``; the write
+        gets its ``requestid`` here (one of its own if none was given), before any retry."""
         doc = await self.request(
             realm,
             "POST",
-            "preferences",
-            body=preferences.model_dump(exclude_unset=True),
+            cls.path(),
+            body=body,
+            params=params,
             requestid=requestid or _new_requestid(),
         )
-        return _entity(Preferences, doc)
+        return _entity(cls, doc)
 
     # ---- query, batch, CDC ----------------------------------------------------------------
 
@@ -264,41 +246,24 @@ class AsyncQuickBooks:
 
     # ---- the send path --------------------------------------------------------------------
     async def request(
-        self,
-        realm: str,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        raw: str | None = None,
-        content_type: str | None = None,
-        requestid: str | None = None,
-        replay_safe: bool | None = None,
-        batch: bool = False,
+        self, realm: str, method: str, path: str, **options: Unpack[RequestOptions]
     ) -> dict[str, Any]:
         """Any call under ``/v3/company/{realm}/``, with pacing, retries and fault parsing.
 
         Reads, and writes that carry a ``requestid``, are retried after transient failures;
-        other writes only when QBO cannot have acted (429, connection never made).
+        other writes only when QBO cannot have acted (429, connection never made). The options
+        are those of ``RequestOptions``.
         """
-        reply = await self._sender.request(
-            realm,
-            method,
-            path,
-            params=params,
-            body=body,
-            raw=raw,
-            content_type=content_type,
-            requestid=requestid,
-            replay_safe=replay_safe,
-            batch=batch,
-        )
+        reply = await self._sender.request(realm, method, path, **options)
         return reply.document
 
 
 def _new_requestid() -> str:
     return uuid.uuid4().hex
+
+
+def _include(include: Sequence[str]) -> dict[str, str] | None:
+    return {"include": ",".join(include)} if include else None
 
 
 def _segment(ident: str) -> str:

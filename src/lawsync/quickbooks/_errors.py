@@ -238,18 +238,13 @@ def _from_mapping(fault: Mapping[str, object]) -> tuple[str, list[FaultDetail]]:
     for item in items:
         if not isinstance(item, Mapping):
             continue
-        e = {str(k).lower(): v for k, v in item.items()}
-        message = str(e.get("message") or "")
-        code = str(e.get("code") or "")
-        gateway = _GATEWAY_MESSAGE.search(message)
-        if gateway:
-            message, code = gateway.group(1), code or gateway.group(2)
+        e = {str(k).lower(): str(v or "") for k, v in item.items()}
         errors.append(
-            FaultDetail(
-                code=code.lstrip("0") or code,
-                message=message,
-                detail=redact(str(e.get("detail") or "")),
-                element=str(e.get("element") or ""),
+            _detail(
+                message=e.get("message", ""),
+                code=e.get("code", ""),
+                detail=e.get("detail", ""),
+                element=e.get("element", ""),
             )
         )
     return str(lowered.get("type") or ""), errors
@@ -269,22 +264,29 @@ def _from_xml(body: bytes) -> tuple[str, list[FaultDetail]] | None:
                 continue
             texts = {c.tag.rsplit("}", 1)[-1].lower(): (c.text or "").strip() for c in err}
             attrs = {k.lower(): v for k, v in err.attrib.items()}
-            message = texts.get("message", "")
-            code = attrs.get("code", "") or texts.get("code", "")
-            gateway = _GATEWAY_MESSAGE.search(message)
-            if gateway:
-                message, code = gateway.group(1), code or gateway.group(2)
             errors.append(
-                FaultDetail(
-                    code=code.lstrip("0") or code,
-                    message=message,
-                    detail=redact(texts.get("detail", "")),
+                _detail(
+                    message=texts.get("message", ""),
+                    code=attrs.get("code", "") or texts.get("code", ""),
+                    detail=texts.get("detail", ""),
                     element=attrs.get("element", "") or texts.get("element", ""),
                 )
             )
         fault_type = next((v for k, v in node.attrib.items() if k.lower() == "type"), "")
         return fault_type, errors
     return None
+
+
+def _detail(*, message: str, code: str, detail: str, element: str) -> FaultDetail:
+    """One error entry of a fault, as JSON and XML both write it: a gateway message
+    (``message=…; errorCode=…``) gives its message, and its code when the entry has none;
+    the code loses its leading zeros and the detail any token the gateway echoes."""
+    gateway = _GATEWAY_MESSAGE.search(message)
+    if gateway:
+        message, code = gateway.group(1), code or gateway.group(2)
+    return FaultDetail(
+        code=code.lstrip("0") or code, message=message, detail=redact(detail), element=element
+    )
 
 
 def find_fault(document: object) -> Mapping[str, object] | None:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from ._auth import OAuth
 from ._config import QuickBooksConfig
@@ -32,7 +32,7 @@ from ._pacing import Pacer
 from ._retry import parse_retry_after, retry_delay, should_retry
 from ._transport import RawResponse, Transport
 
-__all__ = ["Call", "Reply", "RequestEvent", "Sender"]
+__all__ = ["Call", "Reply", "RequestEvent", "RequestOptions", "Sender"]
 
 log = logging.getLogger("lawsync.quickbooks")
 
@@ -49,6 +49,24 @@ class RequestEvent:
     elapsed: float
     error: QuickBooksError | None = None
     intuit_tid: str | None = None
+
+
+class RequestOptions(TypedDict, total=False):
+    """What a call may say besides its company, method and path; every key is optional."""
+
+    params: Mapping[str, str] | None
+    """Query parameters, sent after ``minorversion`` (and before ``requestid``)."""
+    body: Any
+    """A JSON body (sent as ``application/json`` unless ``content_type`` says otherwise)."""
+    raw: str | None
+    """A body sent as written (``content_type`` names it), when there is no ``body``."""
+    content_type: str | None
+    requestid: str | None
+    """QBO's idempotency key: a retried write with it is replayed, not done twice."""
+    replay_safe: bool | None
+    """Whether a retry may repeat the call; by default reads and writes with a requestid."""
+    batch: bool
+    """A ``/batch`` call: its own pacing bucket and a 36-character requestid at most."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,37 +117,32 @@ class Sender:
         self.listeners: list[Callable[[RequestEvent], None]] = [on_event] if on_event else []
 
     async def request(
-        self,
-        realm: str,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-        raw: str | None = None,
-        content_type: str | None = None,
-        requestid: str | None = None,
-        replay_safe: bool | None = None,
-        batch: bool = False,
+        self, realm: str, method: str, path: str, **options: Unpack[RequestOptions]
     ) -> Reply:
         """Any call under ``/v3/company/{realm}/``, with pacing, retries and fault parsing.
 
         Reads, and writes that carry a ``requestid``, are retried after transient failures;
         other writes only when QBO cannot have acted (429, connection never made).
         """
+        unknown = options.keys() - RequestOptions.__optional_keys__
+        if unknown:
+            raise TypeError(f"request() got unexpected keyword arguments {sorted(unknown)}")
         if not realm.isalnum():
             raise ValueError("a realm id is alphanumeric")
-        query = {"minorversion": self._minor}
-        if params:
-            query.update(params)
+        query = {"minorversion": self._minor, **(options.get("params") or {})}
+        requestid = options.get("requestid")
+        batch = options.get("batch", False)
         if requestid is not None:
             if not 0 < len(requestid) <= (36 if batch else 50):
                 raise ValueError("a requestid has 1 to 50 characters (36 for batch)")
             query["requestid"] = requestid
-        data = raw
+        data = options.get("raw")
+        content_type = options.get("content_type")
+        body = options.get("body")
         if body is not None:
             data = dumps(body)
             content_type = content_type or "application/json"
+        replay_safe = options.get("replay_safe")
         if replay_safe is None:
             replay_safe = method == "GET" or requestid is not None
         call = Call(

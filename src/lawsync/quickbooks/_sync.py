@@ -8,27 +8,39 @@ calls (``asyncio.run`` per call would rebuild it every time).
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from datetime import datetime
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ._auth import AuthorizationRequest
-from ._batch import BatchOperation, BatchResult
 from ._client import AsyncQuickBooks, RequestEvent
 from ._config import QuickBooksConfig
-from ._models import CompanyInfo, Entity, Preferences
-from ._query import MAX_PAGE_SIZE
 from ._tokens import TokenSet, TokenStore
 
 __all__ = ["QuickBooks"]
 
-E = TypeVar("E", bound=Entity)
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def _blocking(
+    method: Callable[Concatenate[AsyncQuickBooks, P], Coroutine[Any, Any, T]],
+) -> Callable[Concatenate[QuickBooks, P], T]:
+    """``method`` of ``AsyncQuickBooks`` as a blocking method of ``QuickBooks``: the same
+    parameters (generic ones stay generic for the type checker), name and docstring."""
+
+    def blocking(self: QuickBooks, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._run(method(self._client, *args, **kwargs))
+
+    functools.update_wrapper(blocking, method)
+    blocking.__qualname__ = f"QuickBooks.{method.__name__}"
+    return blocking
+
+
 class QuickBooks:
-    """Blocking facade over ``AsyncQuickBooks``; same methods, same arguments."""
+    """Blocking facade over ``AsyncQuickBooks``; same methods, same arguments (all but
+    ``iter_query``; use ``query``)."""
 
     def __init__(
         self,
@@ -83,65 +95,17 @@ class QuickBooks:
     def revoke(self, realm: str) -> None:
         self._run(self._client.oauth.revoke(realm))
 
-    def create(
-        self, realm: str, entity: E, *, requestid: str | None = None, include: Sequence[str] = ()
-    ) -> E:
-        return self._run(self._client.create(realm, entity, requestid=requestid, include=include))
-
-    def read(self, realm: str, cls: type[E], ident: str) -> E:
-        return self._run(self._client.read(realm, cls, ident))
-
-    def update(
-        self,
-        realm: str,
-        entity: E,
-        *,
-        sparse: bool = False,
-        requestid: str | None = None,
-        include: Sequence[str] = (),
-    ) -> E:
-        return self._run(
-            self._client.update(realm, entity, sparse=sparse, requestid=requestid, include=include)
-        )
-
-    def delete(self, realm: str, entity: E, *, requestid: str | None = None) -> E:
-        return self._run(self._client.delete(realm, entity, requestid=requestid))
-
-    def void(self, realm: str, entity: E, *, requestid: str | None = None) -> E:
-        return self._run(self._client.void(realm, entity, requestid=requestid))
-
-    def company_info(self, realm: str) -> CompanyInfo:
-        return self._run(self._client.company_info(realm))
-
-    def preferences(self, realm: str) -> Preferences:
-        return self._run(self._client.preferences(realm))
-
-    def update_preferences(
-        self, realm: str, preferences: Preferences, *, requestid: str | None = None
-    ) -> Preferences:
-        return self._run(self._client.update_preferences(realm, preferences, requestid=requestid))
-
-    def request(self, realm: str, method: str, path: str, **options: Any) -> dict[str, Any]:
-        """Any call under ``/v3/company/{realm}/``; options as for ``AsyncQuickBooks.request``."""
-        return self._run(self._client.request(realm, method, path, **options))
-
-    def query_page(self, realm: str, statement: str) -> dict[str, Any]:
-        return self._run(self._client.query_page(realm, statement))
-
-    def query(
-        self, realm: str, cls: type[E], where: str = "", *, page_size: int = MAX_PAGE_SIZE
-    ) -> list[E]:
-        return self._run(self._client.query(realm, cls, where, page_size=page_size))
-
-    def count(self, realm: str, cls: type[Entity], where: str = "") -> int:
-        return self._run(self._client.count(realm, cls, where))
-
-    def batch(
-        self, realm: str, operations: Sequence[BatchOperation], *, requestid: str | None = None
-    ) -> list[BatchResult]:
-        return self._run(self._client.batch(realm, operations, requestid=requestid))
-
-    def cdc(
-        self, realm: str, entities: Sequence[type[Entity]], changed_since: datetime
-    ) -> dict[str, list[Entity]]:
-        return self._run(self._client.cdc(realm, entities, changed_since))
+    create = _blocking(AsyncQuickBooks.create)
+    read = _blocking(AsyncQuickBooks.read)
+    update = _blocking(AsyncQuickBooks.update)
+    delete = _blocking(AsyncQuickBooks.delete)
+    void = _blocking(AsyncQuickBooks.void)
+    company_info = _blocking(AsyncQuickBooks.company_info)
+    preferences = _blocking(AsyncQuickBooks.preferences)
+    update_preferences = _blocking(AsyncQuickBooks.update_preferences)
+    request = _blocking(AsyncQuickBooks.request)
+    query_page = _blocking(AsyncQuickBooks.query_page)
+    query = _blocking(AsyncQuickBooks.query)
+    count = _blocking(AsyncQuickBooks.count)
+    batch = _blocking(AsyncQuickBooks.batch)
+    cdc = _blocking(AsyncQuickBooks.cdc)
