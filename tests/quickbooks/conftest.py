@@ -23,7 +23,7 @@ from lawsync.quickbooks import (
     TokenSet,
 )
 from lawsync.sandbox.app import create_app
-from tests.sandbox.sandbox_support import Server
+from tests.sandbox.sandbox_support import Qbo, Server, make_company
 
 CLIENT_ID = "lawsync-client-tests"
 CLIENT_SECRET = "client-tests-secret"
@@ -71,6 +71,10 @@ class Sandbox:
         t = self.control.post(f"/_sandbox/companies/{realm}/tokens", json={"client_id": CLIENT_ID})
         assert t.status_code == 200, t.text
         return Company(self, realm, TokenSet.from_response(realm, t.json()), info)
+
+    def qbo(self, **spec: Any) -> Qbo:
+        """A new company spoken to over plain HTTP (as in tests/sandbox), not by the client."""
+        return make_company(self.control, client_id=CLIENT_ID, **spec)
 
     def clock(self, advance_seconds: float) -> None:
         r = self.control.post("/_sandbox/clock", json={"advance_seconds": advance_seconds})

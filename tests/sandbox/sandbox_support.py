@@ -137,7 +137,8 @@ class Qbo:
         return self.create("Payment", body)
 
 
-def make_company(control: httpx.Client, **spec: Any) -> Qbo:
+def make_company(control: httpx.Client, *, client_id: str = CLIENT_ID, **spec: Any) -> Qbo:
+    """A new company, and a bearer token for it issued to the app ``client_id``."""
     spec.setdefault("name", f"Firm {next(_names)}")
     spec.setdefault("edition", "plus")
     spec.setdefault("country", "US")
@@ -145,7 +146,7 @@ def make_company(control: httpx.Client, **spec: Any) -> Qbo:
     assert r.status_code == 201, r.text
     info = r.json()
     t = control.post(
-        f"/_sandbox/companies/{info['realm_id']}/tokens", json={"client_id": CLIENT_ID}
+        f"/_sandbox/companies/{info['realm_id']}/tokens", json={"client_id": client_id}
     )
     assert t.status_code == 200, t.text
     return Qbo(control, info["realm_id"], t.json(), info)

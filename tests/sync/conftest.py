@@ -1,47 +1,23 @@
-"""Sync tests talk to a real sandbox server over HTTP (started once per worker)."""
+"""Sync tests talk to one real sandbox server over HTTP, started once per test worker.
+
+`client_sandbox` is that server: it holds the engine's companies (`connected`,
+`client_sandbox.company()`), the plain-HTTP ones (`qbo`) and the command line's (it is given
+`client_sandbox.url`). Each test works in companies of its own and steers only them (limits,
+outages, tokens, deposits); none moves the sandbox's clock or changes the tests' app, so none
+sees another's data. Tests that move the clock belong with tests/quickbooks' `own_sandbox`.
+The sandbox the web app mounts under /qbo is part of the app under test, not one of these.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
-from lawsync.sandbox.app import create_app
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox, start_sandbox
-from tests.sandbox.sandbox_support import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    REDIRECT,
-    Qbo,
-    Server,
-    make_company,
-)
+from tests.sandbox.sandbox_support import Qbo
 from tests.sync.engine_support import Connected, connect
-
-
-@pytest.fixture(scope="session")
-def qbo_server() -> Iterator[Server]:
-    server = Server(create_app()).start()
-    with httpx.Client(base_url=server.url) as http:
-        http.post(
-            "/_sandbox/apps",
-            json={
-                "name": "lawsync sync tests",
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-                "redirect_uris": [REDIRECT],
-            },
-        ).raise_for_status()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def qbo(qbo_server: Server) -> Iterator[Qbo]:
-    with httpx.Client(base_url=qbo_server.url, timeout=10) as control:
-        yield make_company(control)
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +26,11 @@ def client_sandbox() -> Iterator[Sandbox]:
     yield Sandbox(server, control)
     control.close()
     server.stop()
+
+
+@pytest.fixture
+def qbo(client_sandbox: Sandbox) -> Qbo:
+    return client_sandbox.qbo()
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from lawsync.practice.commands import FirmCreate
 from lawsync.practice.services.context import Ledger
 from lawsync.practice.services.firms import create_firm
 from lawsync.storage import make_engine, make_session_factory
-from tests.sandbox.sandbox_support import Server
+from tests.quickbooks.conftest import Sandbox
 
 runner = CliRunner()
 
 
-def _setup(tmp_path: Path, qbo_server: Server) -> tuple[dict[str, str], str]:
+def _setup(tmp_path: Path, client_sandbox: Sandbox) -> tuple[dict[str, str], str]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = make_engine(url)
     upgrade(engine)
@@ -27,7 +27,7 @@ def _setup(tmp_path: Path, qbo_server: Server) -> tuple[dict[str, str], str]:
         FirmCreate(name="Cli & Co", admin_email="cli@example.com", admin_name="Cleo"),
     )
     engine.dispose()
-    env = {"LAWSYNC_DATABASE_URL": url, "LAWSYNC_QBO_BASE_URL": qbo_server.url}
+    env = {"LAWSYNC_DATABASE_URL": url, "LAWSYNC_QBO_BASE_URL": client_sandbox.url}
     return env, str(created.firm.id)
 
 
@@ -38,9 +38,9 @@ def _realm(output: str) -> str:
 
 
 def test_connect_to_the_sandbox_then_status_disconnect_and_resume(
-    tmp_path: Path, qbo_server: Server
+    tmp_path: Path, client_sandbox: Sandbox
 ) -> None:
-    env, firm = _setup(tmp_path, qbo_server)
+    env, firm = _setup(tmp_path, client_sandbox)
     result = runner.invoke(app, ["quickbooks", "connect", "--firm", firm, "--sandbox"], env=env)
     assert result.exit_code == 0, result.output
     realm = _realm(result.output)
@@ -72,8 +72,10 @@ def test_connect_to_the_sandbox_then_status_disconnect_and_resume(
     assert "pending" in status.output and "last sync: never" not in status.output
 
 
-def test_connect_refuses_simple_start_and_unknown_firms(tmp_path: Path, qbo_server: Server) -> None:
-    env, firm = _setup(tmp_path, qbo_server)
+def test_connect_refuses_simple_start_and_unknown_firms(
+    tmp_path: Path, client_sandbox: Sandbox
+) -> None:
+    env, firm = _setup(tmp_path, client_sandbox)
     refused = runner.invoke(
         app,
         ["quickbooks", "connect", "--firm", firm, "--sandbox", "--edition", "simple_start"],
@@ -88,8 +90,8 @@ def test_connect_refuses_simple_start_and_unknown_firms(tmp_path: Path, qbo_serv
     assert unknown.exit_code == 2 and "No firm" in unknown.output
 
 
-def test_essentials_connects_with_a_note(tmp_path: Path, qbo_server: Server) -> None:
-    env, firm = _setup(tmp_path, qbo_server)
+def test_essentials_connects_with_a_note(tmp_path: Path, client_sandbox: Sandbox) -> None:
+    env, firm = _setup(tmp_path, client_sandbox)
     result = runner.invoke(
         app,
         ["quickbooks", "connect", "--firm", firm, "--sandbox", "--edition", "essentials"],
@@ -100,9 +102,9 @@ def test_essentials_connects_with_a_note(tmp_path: Path, qbo_server: Server) -> 
 
 
 def test_connecting_again_reuses_the_firms_company_unless_a_new_one_is_asked_for(
-    tmp_path: Path, qbo_server: Server
+    tmp_path: Path, client_sandbox: Sandbox
 ) -> None:
-    env, firm = _setup(tmp_path, qbo_server)
+    env, firm = _setup(tmp_path, client_sandbox)
     connect = ["quickbooks", "connect", "--firm", firm, "--sandbox"]
     first = runner.invoke(app, connect, env=env)
     assert first.exit_code == 0, first.output
