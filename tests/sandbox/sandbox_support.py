@@ -166,3 +166,55 @@ def fault(
     if element is not None:
         assert err["element"] == element, err
     return err
+
+
+# ---- request bodies: the lines and documents many tests send --------------------------------
+
+
+def sales_line(amount: float, item: str | None = "2", **detail: Any) -> dict[str, Any]:
+    """A sales line (invoice, credit memo, sales receipt); `item=None` leaves out its ItemRef."""
+    refs = {"ItemRef": {"value": item}} if item is not None else {}
+    return {
+        "Amount": amount,
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": {**refs, **detail},
+    }
+
+
+def expense_line(amount: float, account: str, **detail: Any) -> dict[str, Any]:
+    """An account-based expense line (purchase, bill) charged to `account`."""
+    return {
+        "Amount": amount,
+        "DetailType": "AccountBasedExpenseLineDetail",
+        "AccountBasedExpenseLineDetail": {"AccountRef": {"value": account}, **detail},
+    }
+
+
+def purchase(qbo: Qbo, *lines: dict[str, Any], pay: str = "Cash", **extra: Any) -> dict[str, Any]:
+    """A purchase paid from the company's checking account, unless `extra` names another."""
+    return {
+        "PaymentType": pay,
+        "AccountRef": {"value": qbo.accounts["Checking"]},
+        "Line": list(lines),
+        **extra,
+    }
+
+
+def je_line(amount: float, posting: str, account: str, **detail: Any) -> dict[str, Any]:
+    return {
+        "Amount": amount,
+        "DetailType": "JournalEntryLineDetail",
+        "JournalEntryLineDetail": {
+            "PostingType": posting,
+            "AccountRef": {"value": account},
+            **detail,
+        },
+    }
+
+
+def bill_body(qbo: Qbo, vendor_id: str, amount: float = 80, **extra: Any) -> dict[str, Any]:
+    return {
+        "VendorRef": {"value": vendor_id},
+        "Line": [expense_line(amount, qbo.accounts["LegalProfessionalFees"])],
+        **extra,
+    }

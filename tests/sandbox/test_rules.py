@@ -1,18 +1,36 @@
-"""Each QBO validation rule: the offending request over HTTP, its status, code and element."""
+"""Refusals: each rule the sandbox enforces on a request, as QBO does, over HTTP.
+
+A test here sends a request the sandbox must refuse and asserts its fault: status, code and
+element, and the words of the detail where a client reads them. It may first build what the
+refusal needs (an inactive item, a deposited receipt) and may end with the nearest request that
+passes, to pin the rule's edge.
+
+Where a new case goes: a test whose point is a refusal belongs here, whatever the entity. Name
+it test_<code>_<what is refused> and put it with the other tests of its code, in code order
+(a test of several codes goes under its first). What an accepted request does (totals, tax,
+postings, balances, numbering, hierarchies) belongs in test_entity_rules.py; the operations
+every entity shares (create, read, update, delete, void, SyncToken, requestid) in
+test_entities.py; the company's controls (outages, limits, closed books) in test_controls.py;
+queries in test_query.py; bearer and OAuth faults in test_auth.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.sandbox.sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import (
+    Qbo,
+    bill_body,
+    expense_line,
+    fault,
+    je_line,
+    purchase,
+    sales_line,
+)
 
 
-def sales_line(amount: float, **detail: Any) -> dict[str, Any]:
-    return {
-        "Amount": amount,
-        "DetailType": "SalesItemLineDetail",
-        "SalesItemLineDetail": {"ItemRef": {"value": "2"}, **detail},
-    }
+def test_500_tax_codes_are_read_only(new_company: Any) -> None:
+    fault(new_company(country="CA").post("taxcode", {"Name": "New"}), 400, "500")
 
 
 def test_610_reference_to_inactive_item(qbo: Qbo) -> None:
@@ -27,20 +45,30 @@ def test_610_reference_to_inactive_item(qbo: Qbo) -> None:
     qbo.create("Item", {"Id": item["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     c = qbo.customer()
     r = qbo.post(
-        "invoice",
-        {
-            "CustomerRef": {"value": c["Id"]},
-            "Line": [
-                {
-                    "Amount": 5,
-                    "DetailType": "SalesItemLineDetail",
-                    "SalesItemLineDetail": {"ItemRef": {"value": item["Id"]}},
-                }
-            ],
-        },
+        "invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, item["Id"])]}
     )
     err = fault(r, 400, "610", "Line.SalesItemLineDetail.ItemRef")
     assert "made inactive" in err["Detail"]
+
+
+def test_610_payment_linked_to_unknown_or_deleted_transaction(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"])
+    deleted = qbo.post(
+        "invoice", {"Id": inv["Id"], "SyncToken": inv["SyncToken"]}, operation="delete"
+    )
+    assert deleted.status_code == 200, deleted.text
+    for txn_id in ("9999", inv["Id"]):
+        r = qbo.post(
+            "payment",
+            {
+                "CustomerRef": {"value": c["Id"]},
+                "TotalAmt": 10,
+                "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": txn_id, "TxnType": "Invoice"}]}],
+            },
+        )
+        err = fault(r, 400, "610", "Line.LinkedTxn")
+        assert "deleted" in err["Detail"] and txn_id in err["Detail"]
 
 
 def test_620_payment_linked_to_another_customers_invoice(qbo: Qbo) -> None:
@@ -89,24 +117,37 @@ def test_620_payment_for_an_invoice_whose_customer_was_changed(qbo: Qbo) -> None
     assert qbo.post("payment", body).status_code == 200
 
 
-def test_610_payment_linked_to_unknown_or_deleted_transaction(qbo: Qbo) -> None:
-    c = qbo.customer()
-    inv = qbo.invoice(c["Id"])
-    deleted = qbo.post(
-        "invoice", {"Id": inv["Id"], "SyncToken": inv["SyncToken"]}, operation="delete"
+def test_620_6430_6000_bill_payment_rules(
+    qbo: Qbo,
+) -> None:
+    vendor = qbo.create("Vendor", {"DisplayName": "Couriers R Us"})
+    other = qbo.create("Vendor", {"DisplayName": "Someone Else"})
+    bill = qbo.create("Bill", bill_body(qbo, vendor["Id"], 20))
+    base = {
+        "PayType": "Check",
+        "TotalAmt": 20,
+        "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["Checking"]}},
+        "Line": [{"Amount": 20, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+    }
+    fault(
+        qbo.post("billpayment", {**base, "VendorRef": {"value": other["Id"]}}),
+        400,
+        "620",
+        "Line.LinkedTxn",
     )
-    assert deleted.status_code == 200, deleted.text
-    for txn_id in ("9999", inv["Id"]):
-        r = qbo.post(
-            "payment",
-            {
-                "CustomerRef": {"value": c["Id"]},
-                "TotalAmt": 10,
-                "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": txn_id, "TxnType": "Invoice"}]}],
-            },
-        )
-        err = fault(r, 400, "610", "Line.LinkedTxn")
-        assert "deleted" in err["Detail"] and txn_id in err["Detail"]
+    wrong_bank = {
+        **base,
+        "VendorRef": {"value": vendor["Id"]},
+        "CheckPayment": {"BankAccountRef": {"value": qbo.accounts["CreditCard"]}},
+    }
+    fault(qbo.post("billpayment", wrong_bank), 400, "6430", "CheckPayment.BankAccountRef")
+    too_much = {
+        **base,
+        "VendorRef": {"value": vendor["Id"]},
+        "TotalAmt": 25,
+        "Line": [{"Amount": 25, "LinkedTxn": [{"TxnId": bill["Id"], "TxnType": "Bill"}]}],
+    }
+    fault(qbo.post("billpayment", too_much), 400, "6000", "Line.Amount")
 
 
 def test_2020_invoice_without_lines(qbo: Qbo) -> None:
@@ -131,6 +172,17 @@ def test_2020_line_without_amount(qbo: Qbo) -> None:
     fault(r, 400, "2020", "Line.Amount")
 
 
+def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: Any) -> None:
+    control.post(f"/_sandbox/companies/{qbo.realm}/purge")
+    c = qbo.customer()
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        400,
+        "2020",
+        "DepositToAccountRef",
+    )
+
+
 def test_2050_doc_number_longer_than_21(qbo: Qbo) -> None:
     c = qbo.customer()
     r = qbo.post(
@@ -145,6 +197,23 @@ def test_2050_display_name_too_long(qbo: Qbo) -> None:
     fault(qbo.post("customer", {"DisplayName": "n" * 501}), 400, "2050", "DisplayName")
 
 
+def test_2060_bad_txn_date(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "TxnDate": "31/12/2026",
+            "Line": [sales_line(5, item=None)],
+        },
+    )
+    fault(r, 400, "2060", "TxnDate")
+
+
+def test_2130_requestid_too_long(qbo: Qbo) -> None:
+    fault(qbo.post("customer", {"DisplayName": "R"}, requestid="x" * 51), 400, "2130", "requestid")
+
+
 def test_2170_bad_account_type(qbo: Qbo) -> None:
     fault(
         qbo.post("account", {"Name": "Weird", "AccountType": "Magic"}), 400, "2170", "AccountType"
@@ -153,24 +222,13 @@ def test_2170_bad_account_type(qbo: Qbo) -> None:
 
 def test_2170_billable_status_has_been_billed(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post(
-        "purchase",
-        {
-            "PaymentType": "Cash",
-            "AccountRef": {"value": qbo.accounts["Checking"]},
-            "Line": [
-                {
-                    "Amount": 10,
-                    "DetailType": "AccountBasedExpenseLineDetail",
-                    "AccountBasedExpenseLineDetail": {
-                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
-                        "BillableStatus": "HasBeenBilled",
-                        "CustomerRef": {"value": c["Id"]},
-                    },
-                }
-            ],
-        },
+    line = expense_line(
+        10,
+        qbo.accounts["OfficeExpenses"],
+        BillableStatus="HasBeenBilled",
+        CustomerRef={"value": c["Id"]},
     )
+    r = qbo.post("purchase", purchase(qbo, line))
     fault(r, 400, "2170", "Line.AccountBasedExpenseLineDetail.BillableStatus")
 
 
@@ -202,21 +260,26 @@ def test_2220_foreign_currency_without_multicurrency(qbo: Qbo) -> None:
     fault(r, 400, "2220", "CurrencyRef")
 
 
+def test_2260_journal_line_without_posting_type(qbo: Qbo) -> None:
+    unposted = {
+        "Amount": 5,
+        "DetailType": "JournalEntryLineDetail",
+        "JournalEntryLineDetail": {"AccountRef": {"value": qbo.accounts["OfficeExpenses"]}},
+    }
+    credit = je_line(5, "Credit", qbo.accounts["Checking"])
+    r = qbo.post("journalentry", {"Line": [unposted, credit]})
+    fault(r, 400, "2260", "Line.JournalEntryLineDetail.PostingType")
+
+
+def test_2300_unbalanced_journal_entry(qbo: Qbo) -> None:
+    debit = je_line(10, "Debit", qbo.accounts["OfficeExpenses"])
+    credit = je_line(9.99, "Credit", qbo.accounts["Checking"])
+    fault(qbo.post("journalentry", {"Line": [debit, credit]}), 400, "2300", "Line")
+
+
 def test_2500_unknown_item(qbo: Qbo) -> None:
     c = qbo.customer()
-    r = qbo.post(
-        "invoice",
-        {
-            "CustomerRef": {"value": c["Id"]},
-            "Line": [
-                {
-                    "Amount": 5,
-                    "DetailType": "SalesItemLineDetail",
-                    "SalesItemLineDetail": {"ItemRef": {"value": "583"}},
-                }
-            ],
-        },
-    )
+    r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, "583")]})
     err = fault(r, 400, "2500", "Reference Id")
     assert err["Detail"] == "Invalid Reference Id : Items element id 583 not found"
 
@@ -253,31 +316,14 @@ def test_2500_inactive_class_is_not_found_like_a_deleted_one(new_company: Any) -
     assert r.status_code == 200, r.text
 
 
-def test_2300_unbalanced_journal_entry(qbo: Qbo) -> None:
+def test_2500_merge_into_unknown_customer(qbo: Qbo) -> None:
+    c = qbo.customer()
     r = qbo.post(
-        "journalentry",
-        {
-            "Line": [
-                {
-                    "Amount": 10,
-                    "DetailType": "JournalEntryLineDetail",
-                    "JournalEntryLineDetail": {
-                        "PostingType": "Debit",
-                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
-                    },
-                },
-                {
-                    "Amount": 9.99,
-                    "DetailType": "JournalEntryLineDetail",
-                    "JournalEntryLineDetail": {
-                        "PostingType": "Credit",
-                        "AccountRef": {"value": qbo.accounts["Checking"]},
-                    },
-                },
-            ]
-        },
+        "customer",
+        {"Id": c["Id"], "SyncToken": "0", "MergeIntoRef": {"value": "4040"}},
+        operation="merge",
     )
-    fault(r, 400, "2300", "Line")
+    fault(r, 400, "2500", "Reference Id")
 
 
 def test_5020_class_in_essentials(new_company: Any) -> None:
@@ -285,27 +331,31 @@ def test_5020_class_in_essentials(new_company: Any) -> None:
     fault(q.post("class", {"Name": "Litigation"}), 400, "5020", "")
 
 
+def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: Any) -> None:
+    body = {"Name": "Widgets", "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": 1}
+    fault(new_company(edition="essentials").post("item", body), 400, "5020")
+    fault(new_company(edition="plus").post("item", body), 400, "500", "Type")
+
+
+def test_5020_department_below_plus(qbo: Qbo, new_company: Any) -> None:
+    dept = qbo.create("Department", {"Name": "Downtown office"})
+    assert dept["FullyQualifiedName"] == "Downtown office"
+    fault(new_company(edition="essentials").post("department", {"Name": "X"}), 400, "5020")
+
+
+def test_5020_bills_below_essentials(new_company: Any) -> None:
+    simple = new_company(edition="simple_start")
+    v = simple.create("Vendor", {"DisplayName": "V"})
+    fault(simple.post("bill", bill_body(simple, v["Id"])), 400, "5020")
+
+
 def test_5030_billable_expense_below_plus(new_company: Any) -> None:
     q = new_company(edition="essentials")
     c = q.customer()
-    r = q.post(
-        "purchase",
-        {
-            "PaymentType": "Cash",
-            "AccountRef": {"value": q.accounts["Checking"]},
-            "Line": [
-                {
-                    "Amount": 10,
-                    "DetailType": "AccountBasedExpenseLineDetail",
-                    "AccountBasedExpenseLineDetail": {
-                        "AccountRef": {"value": q.accounts["OfficeExpenses"]},
-                        "BillableStatus": "Billable",
-                        "CustomerRef": {"value": c["Id"]},
-                    },
-                }
-            ],
-        },
+    line = expense_line(
+        10, q.accounts["OfficeExpenses"], BillableStatus="Billable", CustomerRef={"value": c["Id"]}
     )
+    r = q.post("purchase", purchase(q, line))
     fault(r, 400, "5030", "Line.AccountBasedExpenseLineDetail.BillableStatus")
 
 
@@ -321,52 +371,41 @@ def test_5030_class_ref_when_tracking_is_off(qbo: Qbo) -> None:
     fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
 
 
-def test_6000_journal_entry_with_one_line(qbo: Qbo) -> None:
-    r = qbo.post(
-        "journalentry",
-        {
-            "Line": [
-                {
-                    "Amount": 10,
-                    "DetailType": "JournalEntryLineDetail",
-                    "JournalEntryLineDetail": {
-                        "PostingType": "Debit",
-                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
-                    },
-                }
-            ]
-        },
+def test_5030_class_on_invoice_line_below_plus(new_company: Any) -> None:
+    q = new_company(edition="essentials")
+    c = q.customer()
+    r = q.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, ClassRef={"value": "1"})]},
     )
+    fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
+
+
+def test_6000_journal_entry_with_one_line(qbo: Qbo) -> None:
+    r = qbo.post("journalentry", {"Line": [je_line(10, "Debit", qbo.accounts["OfficeExpenses"])]})
     err = fault(r, 400, "6000", "Line")
     assert err["Detail"] == "Business Validation Error: A journal entry needs at least two lines."
 
 
 def test_6000_receivable_line_without_customer(qbo: Qbo) -> None:
+    debit = je_line(10, "Debit", qbo.accounts["AccountsReceivable"])
+    credit = je_line(10, "Credit", qbo.accounts["ServiceFeeIncome"])
+    r = qbo.post("journalentry", {"Line": [debit, credit]})
+    err = fault(r, 400, "6000", "Line.JournalEntryLineDetail.Entity")
+    assert "Accounts Receivable" in err["Detail"]
+
+
+def test_6000_payable_line_without_vendor(qbo: Qbo) -> None:
     r = qbo.post(
         "journalentry",
         {
             "Line": [
-                {
-                    "Amount": 10,
-                    "DetailType": "JournalEntryLineDetail",
-                    "JournalEntryLineDetail": {
-                        "PostingType": "Debit",
-                        "AccountRef": {"value": qbo.accounts["AccountsReceivable"]},
-                    },
-                },
-                {
-                    "Amount": 10,
-                    "DetailType": "JournalEntryLineDetail",
-                    "JournalEntryLineDetail": {
-                        "PostingType": "Credit",
-                        "AccountRef": {"value": qbo.accounts["ServiceFeeIncome"]},
-                    },
-                },
+                je_line(5, "Debit", qbo.accounts["OfficeExpenses"]),
+                je_line(5, "Credit", qbo.accounts["AccountsPayable"]),
             ]
         },
     )
-    err = fault(r, 400, "6000", "Line.JournalEntryLineDetail.Entity")
-    assert "Accounts Receivable" in err["Detail"]
+    fault(r, 400, "6000", "Line.JournalEntryLineDetail.Entity")
 
 
 def test_6000_payment_without_amount(qbo: Qbo) -> None:
@@ -389,12 +428,75 @@ def test_6000_payment_applied_beyond_open_balance(qbo: Qbo) -> None:
     fault(r, 400, "6000", "Line.Amount")
 
 
+def test_6000_payment_for_inactive_customer_and_2500_for_unknown(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        400,
+        "6000",
+        "CustomerRef",
+    )
+    fault(
+        qbo.post("payment", {"CustomerRef": {"value": "98765"}, "TotalAmt": 5}),
+        400,
+        "2500",
+        "Reference Id",
+    )
+
+
 def test_6000_canadian_line_without_tax_code(new_company: Any) -> None:
     q = new_company(country="CA")
     c = q.customer()
     r = q.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10)]})
     err = fault(r, 400, "6000", "TaxCodeRef")
     assert "GST/HST" in err["Detail"]
+
+
+def test_6000_currency_differs_from_customer(new_company: Any) -> None:
+    q = new_company(multicurrency=True)
+    c = q.customer("Euro Client", CurrencyRef={"value": "EUR"})
+    r = q.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "CurrencyRef": {"value": "USD"},
+            "Line": [sales_line(5, item=None)],
+        },
+    )
+    fault(r, 400, "6000", "CurrencyRef")
+    ok = q.create(
+        "Invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, item=None)]}
+    )
+    assert ok["CurrencyRef"]["value"] == "EUR"
+
+
+def test_6000_void_of_an_invoice_with_a_payment(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inv = qbo.invoice(c["Id"])
+    qbo.payment(c["Id"], "10.00", inv["Id"])
+    fresh = qbo.read("Invoice", inv["Id"])
+    fault(
+        qbo.post("invoice", {"Id": inv["Id"], "SyncToken": fresh["SyncToken"]}, operation="void"),
+        400,
+        "6000",
+    )
+
+
+def test_6000_transfer_to_its_own_account(qbo: Qbo) -> None:
+    r = qbo.post(
+        "transfer",
+        {
+            "FromAccountRef": {"value": qbo.accounts["Checking"]},
+            "ToAccountRef": {"value": qbo.accounts["Checking"]},
+            "Amount": 5,
+        },
+    )
+    fault(r, 400, "6000", "ToAccountRef")
+
+
+def test_6010_account_without_type(qbo: Qbo) -> None:
+    fault(qbo.post("account", {"Name": "Typeless"}), 400, "6010", "AccountType")
 
 
 def test_6070_amount_not_qty_times_price(qbo: Qbo) -> None:
@@ -405,10 +507,7 @@ def test_6070_amount_not_qty_times_price(qbo: Qbo) -> None:
     )
     err = fault(r, 400, "6070", "Line.Amount")
     assert "Supplied value:451.5" in err["Detail"]
-
-
-def test_6070_accepts_product_rounded_to_the_cent(qbo: Qbo) -> None:
-    c = qbo.customer()
+    # The product rounded to the cent passes: 48 × 9.40625 = 451.50.
     inv = qbo.create(
         "Invoice",
         {
@@ -417,6 +516,43 @@ def test_6070_accepts_product_rounded_to_the_cent(qbo: Qbo) -> None:
         },
     )
     assert inv["TotalAmt"] == 451.5
+
+
+def test_6070_item_expense_line_amount_not_qty_times_price(qbo: Qbo) -> None:
+    line = {
+        "Amount": 21,
+        "DetailType": "ItemBasedExpenseLineDetail",
+        "ItemBasedExpenseLineDetail": {"ItemRef": {"value": "3"}, "Qty": 2, "UnitPrice": 10},
+    }
+    fault(qbo.post("purchase", purchase(qbo, line)), 400, "6070", "Line.Amount")
+
+
+def test_6080_customer_without_any_name(qbo: Qbo) -> None:
+    fault(qbo.post("customer", {"CompanyName": ""}), 400, "6080", "DisplayName")
+
+
+def test_6090_discount_line_without_amount_or_percent(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "invoice",
+        {
+            "CustomerRef": {"value": c["Id"]},
+            "Line": [
+                sales_line(50, item=None),
+                {"DetailType": "DiscountLineDetail", "DiscountLineDetail": {"PercentBased": False}},
+            ],
+        },
+    )
+    fault(r, 400, "6090", "Line.DiscountLineDetail")
+
+
+def test_6100_us_line_tax_code_must_be_tax_or_non(qbo: Qbo) -> None:
+    c = qbo.customer()
+    r = qbo.post(
+        "invoice",
+        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "3"})]},
+    )
+    fault(r, 400, "6100", "TaxCodeRef")
 
 
 def test_6140_duplicate_doc_number_with_custom_numbers(qbo: Qbo) -> None:
@@ -437,30 +573,76 @@ def test_6140_duplicate_doc_number_with_custom_numbers(qbo: Qbo) -> None:
     assert ok.status_code == 200
 
 
-def test_6140_duplicate_cheque_number_only_when_warned(qbo: Qbo) -> None:
-    def cheque() -> Any:
-        return qbo.post(
-            "purchase",
-            {
-                "PaymentType": "Check",
-                "DocNumber": "501",
-                "AccountRef": {"value": qbo.accounts["Checking"]},
-                "Line": [
-                    {
-                        "Amount": 10,
-                        "DetailType": "AccountBasedExpenseLineDetail",
-                        "AccountBasedExpenseLineDetail": {
-                            "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}
-                        },
-                    }
-                ],
-            },
-        )
+def test_6140_invoice_number_taken_by_a_credit_memo(qbo: Qbo) -> None:
+    qbo.patch(custom_txn_numbers=True)
+    c = qbo.customer()
+    cm = qbo.create(
+        "CreditMemo",
+        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]},
+    )
+    r = qbo.post(
+        "invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]}
+    )
+    err = fault(r, 400, "6140", "DocNumber")
+    assert err["Detail"].endswith(
+        f"DocNumber=1234 is assigned to TxnType=Credit Memo with TxnId={cm['Id']}"
+    )
 
-    assert cheque().status_code == 200
-    assert cheque().status_code == 200
+
+def test_6140_duplicate_cheque_number_only_when_warned(qbo: Qbo) -> None:
+    line = expense_line(10, qbo.accounts["OfficeExpenses"])
+    cheque = purchase(qbo, line, pay="Check", DocNumber="501")
+    assert qbo.post("purchase", cheque).status_code == 200
+    assert qbo.post("purchase", cheque).status_code == 200
     qbo.patch(warn_duplicate_doc_numbers=True)
-    fault(cheque(), 400, "6140", "DocNumber")
+    fault(qbo.post("purchase", cheque), 400, "6140", "DocNumber")
+
+
+def test_6140_journal_number_when_warned(qbo: Qbo) -> None:
+    qbo.patch(warn_duplicate_doc_numbers=True)
+    body = {
+        "DocNumber": "ADJ-1",
+        "Line": [
+            je_line(5, "Debit", qbo.accounts["OfficeExpenses"]),
+            je_line(5, "Credit", qbo.accounts["Checking"]),
+        ],
+    }
+    assert qbo.post("journalentry", body).status_code == 200
+    err = fault(qbo.post("journalentry", body), 400, "6140", "DocNumber")
+    assert "TxnType=Journal Entry" in err["Detail"]
+
+
+def test_6140_bill_number_per_vendor_when_warned(qbo: Qbo) -> None:
+    qbo.patch(warn_duplicate_doc_numbers=True)
+    a = qbo.create("Vendor", {"DisplayName": "Vendor A"})
+    b = qbo.create("Vendor", {"DisplayName": "Vendor B"})
+    qbo.create("Bill", bill_body(qbo, a["Id"], DocNumber="INV-1"))
+    qbo.create("Bill", bill_body(qbo, b["Id"], DocNumber="INV-1"))
+    err = fault(
+        qbo.post("bill", bill_body(qbo, a["Id"], DocNumber="INV-1")), 400, "6140", "DocNumber"
+    )
+    assert "TxnType=Bill" in err["Detail"]
+
+
+def test_6180_customer_nested_too_deep(qbo: Qbo) -> None:
+    parent = qbo.customer("Level 0")
+    for level in range(1, 5):
+        parent = qbo.create(
+            "Customer", {"DisplayName": f"Level {level}", "ParentRef": {"value": parent["Id"]}}
+        )
+    r = qbo.post("customer", {"DisplayName": "Level 5", "ParentRef": {"value": parent["Id"]}})
+    fault(r, 400, "6180", "ParentRef")
+
+
+def test_6180_class_nested_too_deep(qbo: Qbo) -> None:
+    qbo.patch(class_tracking=True)
+    parent = qbo.create("Class", {"Name": "C0"})
+    for level in range(1, 5):
+        parent = qbo.create(
+            "Class", {"Name": f"C{level}", "SubClass": True, "ParentRef": {"value": parent["Id"]}}
+        )
+    r = qbo.post("class", {"Name": "C5", "SubClass": True, "ParentRef": {"value": parent["Id"]}})
+    fault(r, 400, "6180", "ParentRef")
 
 
 def test_6240_display_name_shared_by_vendor_and_inactive_customer(qbo: Qbo) -> None:
@@ -471,11 +653,32 @@ def test_6240_display_name_shared_by_vendor_and_inactive_customer(qbo: Qbo) -> N
     fault(qbo.post("employee", {"DisplayName": "Smith & Co"}), 400, "6240")
 
 
+def test_6240_tax_agency_name_taken(qbo: Qbo) -> None:
+    agency = qbo.create("TaxAgency", {"DisplayName": "State Revenue"})
+    fault(qbo.post("taxagency", {"DisplayName": "state revenue"}), 400, "6240", "DisplayName")
+    assert qbo.read("TaxAgency", agency["Id"])["DisplayName"] == "State Revenue"
+
+
 def test_6250_invoice_for_inactive_customer(qbo: Qbo) -> None:
     c = qbo.customer()
     qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5)]})
     fault(r, 400, "6250", "CustomerRef")
+
+
+def test_6310_billable_line_without_customer(qbo: Qbo) -> None:
+    line = expense_line(10, qbo.accounts["OfficeExpenses"], BillableStatus="Billable")
+    r = qbo.post("purchase", purchase(qbo, line))
+    fault(r, 400, "6310", "Line.AccountBasedExpenseLineDetail.CustomerRef")
+
+
+def test_6420_email_delivery_without_address(qbo: Qbo) -> None:
+    fault(
+        qbo.post("customer", {"DisplayName": "No Mail", "PreferredDeliveryMethod": "Email"}),
+        400,
+        "6420",
+        "PrimaryEmailAddr",
+    )
 
 
 def test_6430_payment_deposited_to_expense_account(qbo: Qbo) -> None:
@@ -492,23 +695,37 @@ def test_6430_payment_deposited_to_expense_account(qbo: Qbo) -> None:
 
 
 def test_6430_cheque_paid_from_credit_card(qbo: Qbo) -> None:
+    line = expense_line(10, qbo.accounts["OfficeExpenses"])
+    card = {"value": qbo.accounts["CreditCard"]}
+    r = qbo.post("purchase", purchase(qbo, line, pay="Check", AccountRef=card))
+    fault(r, 400, "6430", "AccountRef")
+
+
+def test_6430_deposit_to_an_income_account(qbo: Qbo) -> None:
     r = qbo.post(
-        "purchase",
+        "deposit",
         {
-            "PaymentType": "Check",
-            "AccountRef": {"value": qbo.accounts["CreditCard"]},
+            "DepositToAccountRef": {"value": qbo.accounts["ServiceFeeIncome"]},
             "Line": [
                 {
-                    "Amount": 10,
-                    "DetailType": "AccountBasedExpenseLineDetail",
-                    "AccountBasedExpenseLineDetail": {
-                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]}
-                    },
+                    "Amount": 5,
+                    "DetailType": "DepositLineDetail",
+                    "DepositLineDetail": {"AccountRef": {"value": qbo.accounts["InterestEarned"]}},
                 }
             ],
         },
     )
-    fault(r, 400, "6430", "AccountRef")
+    fault(r, 400, "6430", "DepositToAccountRef")
+
+
+def test_6440_expense_line_without_account(qbo: Qbo) -> None:
+    line = {
+        "Amount": 21,
+        "DetailType": "AccountBasedExpenseLineDetail",
+        "AccountBasedExpenseLineDetail": {},
+    }
+    r = qbo.post("purchase", purchase(qbo, line))
+    fault(r, 400, "6440", "Line.AccountBasedExpenseLineDetail.AccountRef")
 
 
 def test_6470_tax_code_without_sales_rate(new_company: Any) -> None:
@@ -538,158 +755,27 @@ def test_6470_purchase_only_tax_code_on_an_invoice_line(new_company: Any) -> Non
         {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "1"})]},
     )
     assert ok.status_code == 200 and ok.json()["Invoice"]["TotalAmt"] == 10.5
-    expense = q.post(
-        "purchase",
-        {
-            "PaymentType": "Cash",
-            "AccountRef": {"value": q.accounts["Checking"]},
-            "Line": [
-                {
-                    "Amount": 20,
-                    "DetailType": "AccountBasedExpenseLineDetail",
-                    "AccountBasedExpenseLineDetail": {
-                        "AccountRef": {"value": q.accounts["OfficeExpenses"]},
-                        "TaxCodeRef": {"value": "7"},
-                    },
-                }
-            ],
-        },
-    )
+    line = expense_line(20, q.accounts["OfficeExpenses"], TaxCodeRef={"value": "7"})
+    expense = q.post("purchase", purchase(q, line))
     assert expense.status_code == 200, expense.text  # fine on the purchase side
 
 
-def test_6100_us_line_tax_code_must_be_tax_or_non(qbo: Qbo) -> None:
-    c = qbo.customer()
-    r = qbo.post(
-        "invoice",
-        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10, TaxCodeRef={"value": "3"})]},
-    )
-    fault(r, 400, "6100", "TaxCodeRef")
-
-
-def test_6310_billable_line_without_customer(qbo: Qbo) -> None:
-    r = qbo.post(
-        "purchase",
+def test_6540_deleting_a_deposited_sales_receipt(qbo: Qbo) -> None:
+    sr = qbo.create("SalesReceipt", {"Line": [sales_line(15, item=None)]})
+    qbo.create(
+        "Deposit",
         {
-            "PaymentType": "Cash",
-            "AccountRef": {"value": qbo.accounts["Checking"]},
+            "DepositToAccountRef": {"value": qbo.accounts["Checking"]},
             "Line": [
                 {
-                    "Amount": 10,
-                    "DetailType": "AccountBasedExpenseLineDetail",
-                    "AccountBasedExpenseLineDetail": {
-                        "AccountRef": {"value": qbo.accounts["OfficeExpenses"]},
-                        "BillableStatus": "Billable",
-                    },
+                    "Amount": 15,
+                    "LinkedTxn": [{"TxnId": sr["Id"], "TxnType": "SalesReceipt", "TxnLineId": "0"}],
                 }
             ],
         },
     )
-    fault(r, 400, "6310", "Line.AccountBasedExpenseLineDetail.CustomerRef")
-
-
-def test_6080_customer_without_any_name(qbo: Qbo) -> None:
-    fault(qbo.post("customer", {"CompanyName": ""}), 400, "6080", "DisplayName")
-
-
-def test_canadian_invoice_computes_tax_per_line(new_company: Any) -> None:
-    q = new_company(country="CA")
-    c = q.customer()
-    inv = q.create(
-        "Invoice",
-        {
-            "CustomerRef": {"value": c["Id"]},
-            "Line": [
-                sales_line(10.05, TaxCodeRef={"value": "4"}),
-                sales_line(10.05, TaxCodeRef={"value": "2"}),
-            ],
-        },
-    )
-    # 5% and 7% on 10.05 (0.50 + 0.70) plus 13% on 10.05 (1.31)
-    assert inv["TxnTaxDetail"]["TotalTax"] == 2.51
-    assert inv["TotalAmt"] == 22.61
-
-
-def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: Any) -> None:
-    body = {"Name": "Widgets", "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": 1}
-    fault(new_company(edition="essentials").post("item", body), 400, "5020")
-    fault(new_company(edition="plus").post("item", body), 400, "500", "Type")
-
-
-def test_responses_carry_an_intuit_tid(qbo: Qbo) -> None:
-    assert len(qbo.get("/preferences").headers["intuit_tid"]) == 32
-
-
-def test_5030_class_on_invoice_line_below_plus(new_company: Any) -> None:
-    q = new_company(edition="essentials")
-    c = q.customer()
-    r = q.post(
-        "invoice",
-        {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, ClassRef={"value": "1"})]},
-    )
-    fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
-
-
-def test_6140_invoice_number_taken_by_a_credit_memo(qbo: Qbo) -> None:
-    qbo.patch(custom_txn_numbers=True)
-    c = qbo.customer()
-    cm = qbo.create(
-        "CreditMemo",
-        {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]},
-    )
-    r = qbo.post(
-        "invoice", {"CustomerRef": {"value": c["Id"]}, "DocNumber": "1234", "Line": [sales_line(5)]}
-    )
-    err = fault(r, 400, "6140", "DocNumber")
-    assert err["Detail"].endswith(
-        f"DocNumber=1234 is assigned to TxnType=Credit Memo with TxnId={cm['Id']}"
-    )
-
-
-def test_payment_for_inactive_customer_is_6000_and_unknown_is_2500(qbo: Qbo) -> None:
-    c = qbo.customer()
-    qbo.create("Customer", {"Id": c["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     fault(
-        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
+        qbo.post("salesreceipt", {"Id": sr["Id"], "SyncToken": "0"}, operation="delete"),
         400,
-        "6000",
-        "CustomerRef",
+        "6540",
     )
-    fault(
-        qbo.post("payment", {"CustomerRef": {"value": "98765"}, "TotalAmt": 5}),
-        400,
-        "2500",
-        "Reference Id",
-    )
-
-
-def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: Any) -> None:
-    control.post(f"/_sandbox/companies/{qbo.realm}/purge")
-    c = qbo.customer()
-    fault(
-        qbo.post("payment", {"CustomerRef": {"value": c["Id"]}, "TotalAmt": 5}),
-        400,
-        "2020",
-        "DepositToAccountRef",
-    )
-
-
-def test_6180_customer_nested_too_deep(qbo: Qbo) -> None:
-    parent = qbo.customer("Level 0")
-    for level in range(1, 5):
-        parent = qbo.create(
-            "Customer", {"DisplayName": f"Level {level}", "ParentRef": {"value": parent["Id"]}}
-        )
-    r = qbo.post("customer", {"DisplayName": "Level 5", "ParentRef": {"value": parent["Id"]}})
-    fault(r, 400, "6180", "ParentRef")
-
-
-def test_6180_class_nested_too_deep(qbo: Qbo) -> None:
-    qbo.patch(class_tracking=True)
-    parent = qbo.create("Class", {"Name": "C0"})
-    for level in range(1, 5):
-        parent = qbo.create(
-            "Class", {"Name": f"C{level}", "SubClass": True, "ParentRef": {"value": parent["Id"]}}
-        )
-    r = qbo.post("class", {"Name": "C5", "SubClass": True, "ParentRef": {"value": parent["Id"]}})
-    fault(r, 400, "6180", "ParentRef")
