@@ -19,6 +19,7 @@ import pytest
 
 from lawsync.practice.checks import run_all
 from lawsync.practice.fields import MAX_AMOUNT, MAX_TOTAL
+from lawsync.practice.services.context import Ledger
 from tests import builders
 from tests.conftest import Firm
 
@@ -403,7 +404,9 @@ def test_counters_past_their_integer_columns_are_refused(firm: Firm, path: str, 
     assert firm.patch(path, {field: 10**9 - 1})[field] == 10**9 - 1
 
 
-def test_an_unreachable_embedded_sandbox_is_a_503_not_a_500(ledger: Any, database_url: str) -> None:
+def test_an_unreachable_embedded_sandbox_is_a_503_not_a_500(
+    ledger: Ledger, database_url: str
+) -> None:
     from lawsync.config import Settings
     from lawsync.web.app import create_app
     from tests.conftest import make_firm

@@ -13,6 +13,7 @@ from tests.sandbox.sandbox_support import (
     CLIENT_ID,
     CLIENT_SECRET,
     REDIRECT,
+    NewCompany,
     Qbo,
     Server,
     make_company,
@@ -48,7 +49,7 @@ def qbo(control: httpx.Client) -> Qbo:
 
 
 @pytest.fixture
-def new_company(control: httpx.Client) -> Any:
+def new_company(control: httpx.Client) -> NewCompany:
     def factory(**spec: Any) -> Qbo:
         return make_company(control, **spec)
 

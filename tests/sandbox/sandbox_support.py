@@ -10,6 +10,7 @@ import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -135,6 +136,10 @@ class Qbo:
                 }
             ]
         return self.create("Payment", body)
+
+
+NewCompany = Callable[..., Qbo]
+"""The type of the `new_company` fixture: a company made to a spec (edition, country, ...)."""
 
 
 def make_company(control: httpx.Client, *, client_id: str = CLIENT_ID, **spec: Any) -> Qbo:

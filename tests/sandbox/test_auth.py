@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sandbox.sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, Qbo
+from tests.sandbox.sandbox_support import CLIENT_ID, CLIENT_SECRET, REDIRECT, NewCompany, Qbo
 
 
 def gateway(resp: httpx.Response, status: int, code: str, name: str) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def test_expired_access_token_after_an_hour(qbo: Qbo, control: httpx.Client) -> 
         control.post("/_sandbox/clock", json={"advance_seconds": -3601})
 
 
-def test_token_for_another_realm_gives_100(qbo: Qbo, new_company: Any) -> None:
+def test_token_for_another_realm_gives_100(qbo: Qbo, new_company: NewCompany) -> None:
     other = new_company()
     r = other.http.get(f"{qbo.http.base_url}/preferences")
     assert r.status_code == 401

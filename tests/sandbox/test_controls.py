@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.sandbox.sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import NewCompany, Qbo, fault
 
 
 def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:
@@ -237,7 +237,7 @@ def test_purge_removes_every_id(qbo: Qbo, control: httpx.Client) -> None:
     fault(r, 400, "2500", "Reference Id")
 
 
-def test_company_for_canada_has_gst_hst_pst_and_group_codes(new_company: Any) -> None:
+def test_company_for_canada_has_gst_hst_pst_and_group_codes(new_company: NewCompany) -> None:
     q = new_company(country="CA", edition="essentials")
     names = {t["Name"] for t in q.rows("SELECT * FROM TaxCode")}
     assert {"GST", "HST ON", "PST BC", "GST/PST BC"} <= names

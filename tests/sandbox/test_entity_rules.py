@@ -13,9 +13,8 @@ entity shares (create, read, update, delete, void, SyncToken, requestid) are tes
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.sandbox.sandbox_support import (
+    NewCompany,
     Qbo,
     bill_body,
     expense_line,
@@ -116,7 +115,7 @@ def test_percent_discount_follows_subtotal(qbo: Qbo) -> None:
     assert inv["TotalAmt"] == 31.5
 
 
-def test_canadian_invoice_computes_tax_per_line(new_company: Any) -> None:
+def test_canadian_invoice_computes_tax_per_line(new_company: NewCompany) -> None:
     q = new_company(country="CA")
     c = q.customer()
     inv = q.create(
@@ -134,7 +133,7 @@ def test_canadian_invoice_computes_tax_per_line(new_company: Any) -> None:
     assert inv["TotalAmt"] == 22.61
 
 
-def test_tax_inclusive_canadian_invoice_backs_out_the_tax(new_company: Any) -> None:
+def test_tax_inclusive_canadian_invoice_backs_out_the_tax(new_company: NewCompany) -> None:
     q = new_company(country="CA")
     c = q.customer()
     inv = q.create(
@@ -170,7 +169,7 @@ def test_us_sales_tax_from_the_transaction_tax_code(qbo: Qbo) -> None:
     assert payable["CurrentBalance"] == 7.25
 
 
-def test_foreign_currency_invoice_posts_home_amounts(new_company: Any) -> None:
+def test_foreign_currency_invoice_posts_home_amounts(new_company: NewCompany) -> None:
     q = new_company(multicurrency=True)
     c = q.customer("Paris Client", CurrencyRef={"value": "EUR"})
     inv = q.create(
@@ -187,7 +186,7 @@ def test_foreign_currency_invoice_posts_home_amounts(new_company: Any) -> None:
     assert home["ExchangeRate"] == 1 and home["HomeTotalAmt"] == 10.0
 
 
-def test_read_tax_codes_and_rates(new_company: Any) -> None:
+def test_read_tax_codes_and_rates(new_company: NewCompany) -> None:
     q = new_company(country="CA")
     assert q.read("TaxCode", "4")["Name"] == "GST/PST BC"
     assert q.read("TaxRate", "2")["RateValue"] == 13

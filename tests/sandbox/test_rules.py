@@ -16,9 +16,10 @@ queries in test_query.py; bearer and OAuth faults in test_auth.py.
 
 from __future__ import annotations
 
-from typing import Any
+import httpx
 
 from tests.sandbox.sandbox_support import (
+    NewCompany,
     Qbo,
     bill_body,
     expense_line,
@@ -29,7 +30,7 @@ from tests.sandbox.sandbox_support import (
 )
 
 
-def test_500_tax_codes_are_read_only(new_company: Any) -> None:
+def test_500_tax_codes_are_read_only(new_company: NewCompany) -> None:
     fault(new_company(country="CA").post("taxcode", {"Name": "New"}), 400, "500")
 
 
@@ -172,7 +173,7 @@ def test_2020_line_without_amount(qbo: Qbo) -> None:
     fault(r, 400, "2020", "Line.Amount")
 
 
-def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: Any) -> None:
+def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: httpx.Client) -> None:
     control.post(f"/_sandbox/companies/{qbo.realm}/purge")
     c = qbo.customer()
     fault(
@@ -284,7 +285,7 @@ def test_2500_unknown_item(qbo: Qbo) -> None:
     assert err["Detail"] == "Invalid Reference Id : Items element id 583 not found"
 
 
-def test_2500_unknown_class_uses_klasses(new_company: Any) -> None:
+def test_2500_unknown_class_uses_klasses(new_company: NewCompany) -> None:
     q = new_company(edition="plus")
     q.patch(class_tracking=True)
     c = q.customer()
@@ -296,7 +297,7 @@ def test_2500_unknown_class_uses_klasses(new_company: Any) -> None:
     assert "Klasses element id 999999 not found" in err["Detail"]
 
 
-def test_2500_inactive_class_is_not_found_like_a_deleted_one(new_company: Any) -> None:
+def test_2500_inactive_class_is_not_found_like_a_deleted_one(new_company: NewCompany) -> None:
     q = new_company(edition="plus")
     q.patch(class_tracking=True)
     c = q.customer()
@@ -326,30 +327,30 @@ def test_2500_merge_into_unknown_customer(qbo: Qbo) -> None:
     fault(r, 400, "2500", "Reference Id")
 
 
-def test_5020_class_in_essentials(new_company: Any) -> None:
+def test_5020_class_in_essentials(new_company: NewCompany) -> None:
     q = new_company(edition="essentials")
     fault(q.post("class", {"Name": "Litigation"}), 400, "5020", "")
 
 
-def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: Any) -> None:
+def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: NewCompany) -> None:
     body = {"Name": "Widgets", "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": 1}
     fault(new_company(edition="essentials").post("item", body), 400, "5020")
     fault(new_company(edition="plus").post("item", body), 400, "500", "Type")
 
 
-def test_5020_department_below_plus(qbo: Qbo, new_company: Any) -> None:
+def test_5020_department_below_plus(qbo: Qbo, new_company: NewCompany) -> None:
     dept = qbo.create("Department", {"Name": "Downtown office"})
     assert dept["FullyQualifiedName"] == "Downtown office"
     fault(new_company(edition="essentials").post("department", {"Name": "X"}), 400, "5020")
 
 
-def test_5020_bills_below_essentials(new_company: Any) -> None:
+def test_5020_bills_below_essentials(new_company: NewCompany) -> None:
     simple = new_company(edition="simple_start")
     v = simple.create("Vendor", {"DisplayName": "V"})
     fault(simple.post("bill", bill_body(simple, v["Id"])), 400, "5020")
 
 
-def test_5030_billable_expense_below_plus(new_company: Any) -> None:
+def test_5030_billable_expense_below_plus(new_company: NewCompany) -> None:
     q = new_company(edition="essentials")
     c = q.customer()
     line = expense_line(
@@ -371,7 +372,7 @@ def test_5030_class_ref_when_tracking_is_off(qbo: Qbo) -> None:
     fault(r, 400, "5030", "Line.SalesItemLineDetail.ClassRef")
 
 
-def test_5030_class_on_invoice_line_below_plus(new_company: Any) -> None:
+def test_5030_class_on_invoice_line_below_plus(new_company: NewCompany) -> None:
     q = new_company(edition="essentials")
     c = q.customer()
     r = q.post(
@@ -445,7 +446,7 @@ def test_6000_payment_for_inactive_customer_and_2500_for_unknown(qbo: Qbo) -> No
     )
 
 
-def test_6000_canadian_line_without_tax_code(new_company: Any) -> None:
+def test_6000_canadian_line_without_tax_code(new_company: NewCompany) -> None:
     q = new_company(country="CA")
     c = q.customer()
     r = q.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(10)]})
@@ -453,7 +454,7 @@ def test_6000_canadian_line_without_tax_code(new_company: Any) -> None:
     assert "GST/HST" in err["Detail"]
 
 
-def test_6000_currency_differs_from_customer(new_company: Any) -> None:
+def test_6000_currency_differs_from_customer(new_company: NewCompany) -> None:
     q = new_company(multicurrency=True)
     c = q.customer("Euro Client", CurrencyRef={"value": "EUR"})
     r = q.post(
@@ -728,7 +729,7 @@ def test_6440_expense_line_without_account(qbo: Qbo) -> None:
     fault(r, 400, "6440", "Line.AccountBasedExpenseLineDetail.AccountRef")
 
 
-def test_6470_tax_code_without_sales_rate(new_company: Any) -> None:
+def test_6470_tax_code_without_sales_rate(new_company: NewCompany) -> None:
     q = new_company(country="CA")
     c = q.customer()
     r = q.post(
@@ -738,7 +739,7 @@ def test_6470_tax_code_without_sales_rate(new_company: Any) -> None:
     fault(r, 400, "6470", "TaxCodeRef")
 
 
-def test_6470_purchase_only_tax_code_on_an_invoice_line(new_company: Any) -> None:
+def test_6470_purchase_only_tax_code_on_an_invoice_line(new_company: NewCompany) -> None:
     q = new_company(country="CA")
     code = q.read("TaxCode", "7")
     assert code["SalesTaxRateList"]["TaxRateDetail"] == []

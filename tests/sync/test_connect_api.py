@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import secrets
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -19,57 +16,8 @@ from sqlalchemy import select, update
 from lawsync.config import Settings
 from lawsync.sync import connection
 from lawsync.sync.models import AuthorizationAttempt, QuickBooksConnection, SyncLink
-from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
-
-
-@pytest.fixture
-def control(server_url: str) -> Any:
-    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
-        yield control
-
-
-def new_company(control: httpx.Client, edition: str = "plus", country: str = "US") -> str:
-    """A company with a realm id no other sandbox of this run has given out.
-
-    Sandboxes number their companies from the same first realm id, and one lawsync firm per
-    company is the rule, so tests sharing a database must not meet the same id twice.
-    """
-    realm = str(9_200_000_000_000_000 + secrets.randbelow(10**15))
-    r = control.post(
-        "/_sandbox/companies",
-        json={
-            "name": f"{edition} {country} LLP",
-            "edition": edition,
-            "country": country,
-            "realm_id": realm,
-        },
-    )
-    assert r.status_code == 201, r.text
-    return str(r.json()["realm_id"])
-
-
-def consent(firm: Firm, control: httpx.Client, realm: str) -> str:
-    """Press Connect on the sandbox's consent page; the URL QuickBooks sends the browser to."""
-    url = firm.post("/quickbooks/connect", None, 200)["authorize_url"]
-    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    r = control.post(
-        "/connect/oauth2",
-        data={**query, "realm_id": realm, "action": "connect"},
-    )
-    assert r.status_code == 302, r.text
-    return str(r.headers["location"])
-
-
-def callback(url: str, html: bool = False) -> httpx.Response:
-    """The browser follows the redirect: no API token, only the state in the query."""
-    headers = {"Accept": "text/html"} if html else {}
-    return httpx.get(url, headers=headers, timeout=30)
-
-
-def connect(firm: Firm, control: httpx.Client, realm: str) -> dict[str, Any]:
-    r = callback(consent(firm, control, realm))
-    assert r.status_code == 200, r.text
-    return dict(r.json())
+from tests.conftest import SANDBOX_CONTROL_SECRET, Firm
+from tests.sync.connect_support import callback, connect, consent, new_realm
 
 
 def add_link(firm: Firm, connection_id: int, local_id: int = 1) -> None:
@@ -97,7 +45,7 @@ def links(firm: Firm) -> list[tuple[int, int, str | None]]:
 def test_connect_records_the_company_its_edition_and_country(
     firm: Firm, control: httpx.Client
 ) -> None:
-    realm = new_company(control, "plus", "CA")
+    realm = new_realm(control, "plus", "CA")
     connected = connect(firm, control, realm)
     assert (connected["realm_id"], connected["edition"], connected["country"]) == (
         realm,
@@ -115,7 +63,7 @@ def test_connect_records_the_company_its_edition_and_country(
 
 
 def test_the_callback_answers_a_browser_with_a_page(firm: Firm, control: httpx.Client) -> None:
-    r = callback(consent(firm, control, new_company(control)), html=True)
+    r = callback(consent(firm, control, new_realm(control)), html=True)
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
     assert "connected to" in r.text
     r = callback(f"{str(firm.api.base_url).rstrip('/')}/quickbooks/callback?state=nope", html=True)
@@ -124,7 +72,7 @@ def test_the_callback_answers_a_browser_with_a_page(firm: Firm, control: httpx.C
 
 
 def test_unknown_reused_and_expired_states_are_refused(firm: Firm, control: httpx.Client) -> None:
-    back = consent(firm, control, new_company(control))
+    back = consent(firm, control, new_realm(control))
     base = f"{str(firm.api.base_url).rstrip('/')}/quickbooks/callback"
     r = callback(f"{base}?code=x&realmId=1&state=forged")
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_state"
@@ -134,7 +82,7 @@ def test_unknown_reused_and_expired_states_are_refused(firm: Firm, control: http
     r = callback(back)
     assert r.status_code == 400 and r.json()["error"]["code"] == "state_used"
 
-    late = consent(firm, control, new_company(control))
+    late = consent(firm, control, new_realm(control))
     with firm.ledger.uow(firm.actor) as uow:
         uow.session.execute(
             update(AuthorizationAttempt)
@@ -147,7 +95,7 @@ def test_unknown_reused_and_expired_states_are_refused(firm: Firm, control: http
 
 
 def test_simple_start_is_refused_and_nothing_is_stored(firm: Firm, control: httpx.Client) -> None:
-    r = callback(consent(firm, control, new_company(control, "simple_start")))
+    r = callback(consent(firm, control, new_realm(control, "simple_start")))
     assert r.status_code == 409, r.text
     error = r.json()["error"]
     assert error["code"] == "edition_not_supported" and "Simple Start" in error["message"]
@@ -159,14 +107,14 @@ def test_essentials_turns_timekeeper_classes_off_with_a_note(
     firm: Firm, control: httpx.Client
 ) -> None:
     firm.put("/quickbooks/settings", {"track_timekeepers": True})
-    connected = connect(firm, control, new_company(control, "essentials"))
+    connected = connect(firm, control, new_realm(control, "essentials"))
     assert connected["edition"] == "essentials" and "Essentials" in connected["status_note"]
     assert firm.get("/quickbooks/settings")["track_timekeepers"] is False
     assert "classes" in firm.get("/quickbooks/status")["connection"]["status_note"]
 
 
 def test_a_member_cannot_connect_or_disconnect(firm: Firm, control: httpx.Client) -> None:
-    connect(firm, control, new_company(control))
+    connect(firm, control, new_realm(control))
     member = firm.post("/users", {"name": "Max Member", "email": "max-qb@example.com"})
     token = firm.post(f"/users/{member['id']}/tokens", {"label": "laptop"})["token"]
     as_member = {"Authorization": f"Bearer {token}"}
@@ -180,7 +128,7 @@ def test_a_member_cannot_connect_or_disconnect(firm: Firm, control: httpx.Client
 def test_another_firm_cannot_finish_someones_connect(
     firm: Firm, other_firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    back = consent(firm, control, new_company(control))
+    back = consent(firm, control, new_realm(control))
     settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
     with pytest.raises(connection.ConnectError) as refused:
         asyncio.run(
@@ -197,7 +145,7 @@ def test_another_firm_cannot_finish_someones_connect(
 def test_disconnect_keeps_links_and_reconnecting_the_same_company_resumes(
     firm: Firm, control: httpx.Client
 ) -> None:
-    realm = new_company(control)
+    realm = new_realm(control)
     first = connect(firm, control, realm)
     add_link(firm, first["id"])
     gone = firm.post("/quickbooks/disconnect", None, 200)
@@ -215,9 +163,9 @@ def test_disconnect_keeps_links_and_reconnecting_the_same_company_resumes(
 def test_a_different_company_starts_fresh_and_the_old_one_stays_listed(
     firm: Firm, control: httpx.Client
 ) -> None:
-    first = connect(firm, control, new_company(control))
+    first = connect(firm, control, new_realm(control))
     add_link(firm, first["id"])
-    second = connect(firm, control, new_company(control))
+    second = connect(firm, control, new_realm(control))
     assert second["id"] != first["id"]
     st = firm.get("/quickbooks/status")
     assert st["connection"]["id"] == second["id"]

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from lawsync.config import Settings
 from tests.conftest import Firm
 from tests.sandbox.sandbox_support import Server
-from tests.sync.test_connect_api import control, new_company  # noqa: F401  (fixture)
+from tests.sync.connect_support import new_realm
 
 FORGED = ["decoy", "unreachable.invalid", "127.0.0.1:1", "[::1", "evil.example:99999"]
 
@@ -45,7 +45,7 @@ def _host(forged: str, decoy_host: str) -> str:
 @pytest.mark.parametrize("forged", FORGED)
 def test_a_forged_host_changes_neither_the_consent_url_nor_the_token_exchange(
     firm: Firm,
-    control: httpx.Client,  # noqa: F811
+    control: httpx.Client,
     server_url: str,
     decoy: tuple[str, list[str]],
     forged: str,
@@ -59,7 +59,7 @@ def test_a_forged_host_changes_neither_the_consent_url_nor_the_token_exchange(
     query = {k: v[0] for k, v in parse_qs(urlsplit(authorize).query).items()}
     assert query["redirect_uri"] == f"{server_url}/api/v1/quickbooks/callback"
 
-    realm = new_company(control)
+    realm = new_realm(control)
     consent = control.post(
         "/connect/oauth2", data={**query, "realm_id": realm, "action": "connect"}
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import httpx
 import pytest
@@ -20,14 +19,8 @@ from lawsync.sync.context import PassContext
 from lawsync.sync.tokens import ConnectionTokenStore
 from lawsync.sync.worker import run_pass_now
 from tests import builders
-from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
-from tests.sync.test_connect_api import connect, new_company
-
-
-@pytest.fixture
-def control(server_url: str) -> Any:
-    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
-        yield control
+from tests.conftest import SANDBOX_CONTROL_SECRET, Firm
+from tests.sync.connect_support import connect, new_realm
 
 
 def _run(firm: Firm, server_url: str, work: engine.Work) -> engine.PassReport:
@@ -39,7 +32,7 @@ def _run(firm: Firm, server_url: str, work: engine.Work) -> engine.PassReport:
 def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
     firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    realm = connect(firm, control, new_company(control))["realm_id"]
+    realm = connect(firm, control, new_realm(control))["realm_id"]
     seen: list[str] = []
 
     async def run(ctx: PassContext, report: engine.PassReport) -> None:
@@ -54,7 +47,7 @@ def test_a_pass_on_demand_talks_to_the_company_and_records_the_sync(
 def test_refreshed_tokens_are_saved_encrypted_and_never_logged(
     firm: Firm, control: httpx.Client, server_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    realm = connect(firm, control, new_company(control))["realm_id"]
+    realm = connect(firm, control, new_realm(control))["realm_id"]
     store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
     before = asyncio.run(store.load(realm))
     assert before is not None
@@ -75,7 +68,7 @@ def test_refreshed_tokens_are_saved_encrypted_and_never_logged(
 def test_a_company_that_refuses_us_pauses_the_sync_until_reconnected(
     firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    first = connect(firm, control, realm := new_company(control))
+    first = connect(firm, control, realm := new_realm(control))
     r = control.patch(f"/_sandbox/companies/{realm}", json={"authorizing_user_disabled": True})
     assert r.status_code == 200
 
@@ -98,7 +91,7 @@ def test_a_company_that_refuses_us_pauses_the_sync_until_reconnected(
 def test_a_pass_that_reports_lost_access_pauses_the_sync(
     firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    connect(firm, control, new_company(control))
+    connect(firm, control, new_realm(control))
 
     async def run(ctx: PassContext, report: engine.PassReport) -> None:
         raise ReconnectNeededError("refresh refused", code="3200")
@@ -111,7 +104,7 @@ def test_a_pass_that_reports_lost_access_pauses_the_sync(
 def test_sync_now_through_the_api_runs_a_pass_and_status_counts(
     firm: Firm, control: httpx.Client
 ) -> None:
-    connect(firm, control, new_company(control))
+    connect(firm, control, new_realm(control))
     mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
     firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
     builders.billed_client(firm)
@@ -135,7 +128,7 @@ def _local_secret() -> str:
 def test_revoked_access_is_found_at_refresh_and_pauses_the_sync(
     firm: Firm, control: httpx.Client, server_url: str
 ) -> None:
-    realm = connect(firm, control, new_company(control))["realm_id"]
+    realm = connect(firm, control, new_realm(control))["realm_id"]
     store = ConnectionTokenStore(firm.ledger, firm.id, token_cipher_for("local", None))
     tokens = asyncio.run(store.load(realm))
     assert tokens is not None
@@ -169,7 +162,7 @@ def test_passes_in_one_event_loop_share_each_companys_limits(
                 firm.ledger, firm.id, settings, app_url=server_url, work=record_pacer
             )
 
-    connect(firm, control, new_company(control))
+    connect(firm, control, new_realm(control))
     asyncio.run(two_passes())
     asyncio.run(two_passes())  # another loop (another process's worth): its own count
     assert seen[0] is seen[1] and seen[2] is seen[3]

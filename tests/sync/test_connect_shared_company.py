@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from tests.conftest import Firm
-from tests.sync.test_connect_api import callback, connect, control, new_company  # noqa: F401
+from tests.sync.connect_support import callback, connect, new_realm
 
 
-def _consent(firm: Firm, control: httpx.Client, realm: str, **body: Any) -> str:  # noqa: F811
+def _consent(firm: Firm, control: httpx.Client, realm: str, **body: Any) -> str:
     started = firm.post("/quickbooks/connect", body or None, 200)
     assert "share_company" in started["note"]
     query = {k: v[0] for k, v in parse_qs(urlsplit(started["authorize_url"]).query).items()}
@@ -33,9 +33,9 @@ def _refused(r: httpx.Response) -> None:
 def test_a_company_connected_to_another_firm_is_refused(
     firm: Firm,
     other_firm: Firm,
-    control: httpx.Client,  # noqa: F811
+    control: httpx.Client,
 ) -> None:
-    realm = new_company(control)
+    realm = new_realm(control)
     connect(firm, control, realm)
     _refused(callback(_consent(other_firm, control, realm)))
     assert other_firm.get("/quickbooks/status")["connection"] is None
@@ -48,9 +48,9 @@ def test_a_company_connected_to_another_firm_is_refused(
 def test_sharing_needs_an_administrator_of_each_firm(
     firm: Firm,
     other_firm: Firm,
-    control: httpx.Client,  # noqa: F811
+    control: httpx.Client,
 ) -> None:
-    realm = new_company(control)
+    realm = new_realm(control)
     connect(firm, control, realm)
     _refused(callback(_consent(other_firm, control, realm, share_company=True)))  # only one agrees
     firm.put("/quickbooks/settings", {"share_company": True})
@@ -73,9 +73,9 @@ def test_sharing_needs_an_administrator_of_each_firm(
 def test_a_company_the_other_firm_disconnected_can_be_connected(
     firm: Firm,
     other_firm: Firm,
-    control: httpx.Client,  # noqa: F811
+    control: httpx.Client,
 ) -> None:
-    realm = new_company(control)
+    realm = new_realm(control)
     connect(firm, control, realm)
     firm.post("/quickbooks/disconnect", None, 200)
     taken = callback(_consent(other_firm, control, realm))

@@ -14,7 +14,7 @@ from lawsync.quickbooks import Customer, Invoice
 from tests import builders
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox
-from tests.sync.engine_support import Connected, linked_invoices
+from tests.sync.engine_support import Connected, connect, linked_invoices
 
 
 def _qbo_post(c: Connected, entity: str, body: dict[str, object]) -> dict[str, object]:
@@ -147,11 +147,9 @@ def test_an_existing_customer_with_the_same_names_and_email_is_linked(connected:
 
 
 def test_an_unmapped_category_blocks_its_bill_until_mapped(
-    firm: object, client_sandbox: object
+    firm: Firm, client_sandbox: Sandbox
 ) -> None:
-    from tests.sync.engine_support import connect
-
-    c = connect(firm, client_sandbox.company(), map_items=False)  # type: ignore[arg-type, attr-defined]
+    c = connect(firm, client_sandbox.company(), map_items=False)
     _, _, bill = builders.billed_client(c.firm)
     report = c.run()
     assert report.kinds["bill"].failed == 1
@@ -522,8 +520,6 @@ def test_a_bad_web_address_or_email_fails_before_any_call_and_clears_when_fixed(
 def test_tax_codes_on_each_line_for_a_canadian_company(firm: Firm, client_sandbox: Sandbox) -> None:
     """GST 5 % and PST 7 % (BC): lines carry the company's codes, a group code for both taxes,
     the company's rates replace the firm's, and only bills created afterwards use codes."""
-    from tests.sync.engine_support import connect
-
     c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
     firm.put(
         "/bill-settings",
@@ -576,8 +572,6 @@ def test_tax_codes_on_each_line_for_a_canadian_company(firm: Firm, client_sandbo
 def test_a_line_without_a_chosen_tax_code_fails_before_any_call(
     firm: Firm, client_sandbox: Sandbox
 ) -> None:
-    from tests.sync.engine_support import connect
-
     c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
     firm.put(
         "/quickbooks/settings",
@@ -784,8 +778,6 @@ def test_a_tax_code_without_a_sales_rate_is_6470_until_a_sales_code_is_chosen(
 ) -> None:
     """The firm chose the purchase-only GST code for lines with its tax: QuickBooks refuses
     the invoice (6470); choosing the sales GST code in the settings and retrying clears it."""
-    from tests.sync.engine_support import connect
-
     c = connect(firm, client_sandbox.company(country="CA", home_currency="CAD"), country="CA")
     firm.put(
         "/bill-settings",

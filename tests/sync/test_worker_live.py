@@ -24,7 +24,7 @@ from lawsync.web.app import create_app
 from tests import builders
 from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm, make_firm
 from tests.sandbox.sandbox_support import free_port
-from tests.sync.test_connect_api import connect, new_company
+from tests.sync.connect_support import connect, new_realm
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_a_bill_approved_while_the_server_runs_reaches_the_sandbox_without_a_tim
     url, settings, worker = live_server
     firm = make_firm(ledger, url)
     with httpx.Client(base_url=f"{url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
-        realm = connect(firm, control, new_company(control))["realm_id"]
+        realm = connect(firm, control, new_realm(control))["realm_id"]
     mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
     firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": mappings})
     client = builders.client(firm)
