@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -40,10 +42,22 @@ def test_firms_have_their_own_leases(firm: Firm, other_firm: Firm) -> None:
     assert lease.try_take(other_firm.ledger, other_firm.id, "worker-b")
 
 
-def test_a_pass_waits_for_the_other_process_then_runs(firm: Firm) -> None:
+def test_a_pass_waits_for_the_other_process_then_runs(
+    firm: Firm, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ledger = firm.ledger
     assert lease.try_take(ledger, firm.id, "other-process")
     entered: list[float] = []
+    refusals = threading.Semaphore(0)
+    take = lease.try_take
+
+    def counted(*args: Any) -> bool:
+        taken = take(*args)
+        if args[2] == "us" and not taken:
+            refusals.release()
+        return taken
+
+    monkeypatch.setattr(lease, "try_take", counted)
 
     async def scenario() -> None:
         async def our_pass() -> None:
@@ -53,7 +67,9 @@ def test_a_pass_waits_for_the_other_process_then_runs(firm: Firm) -> None:
                 assert held is not None and held[0] == "us"
 
         task = asyncio.create_task(our_pass())
-        await asyncio.sleep(0.2)
+        # Refused twice: it asked, waited its poll and asked again, and never went in.
+        for _ in range(2):
+            assert await asyncio.to_thread(refusals.acquire, timeout=15)
         assert entered == []  # still held elsewhere
         released = time.monotonic()
         await asyncio.to_thread(lease.give_back, ledger, firm.id, "other-process")
@@ -81,7 +97,8 @@ def test_a_pass_that_lost_its_lease_stops(firm: Firm) -> None:
             # As if this worker stalled past the expiry and another one took over.
             await asyncio.to_thread(lease.give_back, ledger, firm.id, "stalled")
             assert await asyncio.to_thread(lease.try_take, ledger, firm.id, "successor", SHORT * 10)
-            await asyncio.sleep(SHORT.total_seconds() * 2)
+            # The pass goes on until the renewal finds the lease gone and stops it.
+            await asyncio.wait_for(asyncio.Event().wait(), 15)
 
     with pytest.raises(lease.LeaseLost):
         asyncio.run(scenario())

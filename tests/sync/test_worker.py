@@ -32,16 +32,28 @@ class Passes:
         self.running = 0
         self.most_at_once = 0
         self.started = asyncio.Event()
+        self.changed = asyncio.Condition()
 
     async def __call__(self, firm_id: int) -> None:
         self.running += 1
         self.most_at_once = max(self.most_at_once, self.running)
         self.runs.append(firm_id)
         self.started.set()
+        async with self.changed:
+            self.changed.notify_all()
         try:
             await asyncio.sleep(self.seconds)
         finally:
             self.running -= 1
+
+    async def ran(self, count: int, timeout: float = 15) -> None:
+        """Wait until `count` passes have started (fail after `timeout` seconds)."""
+
+        async def enough() -> None:
+            async with self.changed:
+                await self.changed.wait_for(lambda: len(self.runs) >= count)
+
+        await asyncio.wait_for(enough(), timeout)
 
 
 def _rename(ledger: Ledger, firm: Firm, name: str, commit: bool = True) -> None:
@@ -133,11 +145,11 @@ def test_a_failing_pass_does_not_stop_the_worker(firm: Firm) -> None:
             raise RuntimeError("the first pass breaks")
 
     async def body(worker: SyncWorker) -> None:
+        # A commit's wake-up is queued on the worker's loop before the commit returns, so idle()
+        # waits for the pass it asked for.
         await asyncio.to_thread(_rename, firm.ledger, firm, "One")
-        await asyncio.sleep(0.2)
         await worker.idle()
         await asyncio.to_thread(_rename, firm.ledger, firm, "Two")
-        await asyncio.sleep(0.2)
         await worker.idle()
 
     async def main() -> None:
@@ -160,7 +172,7 @@ def test_the_safety_pass_visits_connected_firms_without_any_change(firm: Firm) -
     passes = Passes()
 
     async def body(worker: SyncWorker) -> None:
-        await asyncio.sleep(0.35)
+        await passes.ran(2)  # two safety visits, 0.1 s apart
 
     async def main() -> None:
         worker = SyncWorker(
