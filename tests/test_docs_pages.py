@@ -70,11 +70,14 @@ def test_api_index_lists_resources_that_answer(server_url: str) -> None:
 
 
 def test_home_page_links_answer(server_url: str) -> None:
-    html = httpx.get(server_url + "/").text
-    links = re.findall(r"href='([^']+)'", html)
+    """Signed out, / leads to the sign-in page, which links the API, its reference and the
+    bundled sandbox."""
+    home = httpx.get(server_url + "/", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert home.url.path == "/login"
+    links = re.findall(r'href="(/[^"#]*)"', home.text)
     assert {"/api/v1", "/docs", "/qbo/"} <= set(links)
     for link in links:
-        assert httpx.get(server_url + link).status_code == 200, link
+        assert httpx.get(server_url + link, follow_redirects=True).status_code == 200, link
 
 
 def test_sandbox_root_describes_the_sandbox(server_url: str) -> None:

@@ -19,7 +19,7 @@ from lawsync import cli_quickbooks
 from lawsync.cli_database import missing_database_message, open_services
 from lawsync.config import Settings
 from lawsync.practice.errors import PracticeError
-from lawsync.practice.services.context import Ledger
+from lawsync.practice.services.context import Actor, Ledger
 from lawsync.sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -30,6 +30,8 @@ firm_app = typer.Typer(help="Firms.", no_args_is_help=True)
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(firm_app, name="firm")
 app.add_typer(config_app, name="config")
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 app.add_typer(sandbox_cli.app, name="sandbox", invoke_without_command=True)
 app.add_typer(cli_quickbooks.quickbooks_app, name="quickbooks")
 app.command("sync")(cli_quickbooks.sync)
@@ -125,6 +127,36 @@ def firm_list() -> None:
     console.print(table)
 
 
+@user_app.command("set-password")
+def user_set_password(
+    email: str = typer.Option(..., "--email", help="The user's email."),
+    firm: int | None = typer.Option(
+        None, "--firm", help="The user's firm, when the email is a user of several."
+    ),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (for scripts)."
+    ),
+) -> None:
+    """Set the password a user signs in to the web app with (it ends their open sessions)."""
+    import sys
+
+    from lawsync.errors import LawsyncError
+    from lawsync.practice.services import sign_in
+
+    services = open_services(Settings.from_env(), existing=True)
+    try:
+        user = sign_in.user_by_email(services.ledger, email, firm)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        sign_in.set_password(services.ledger, Actor(user.firm_id, None), user.id, password)
+    except LawsyncError as error:
+        console.print(f"[red]{error.message}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(f"Password set for {user.email} (firm {user.firm_id}).")
+
+
 @app.command("demo-data")
 def demo_data(
     firm: int = typer.Option(..., "--firm", help="The firm to fill (it must be empty)."),
@@ -200,7 +232,12 @@ def _seed_demo(ledger: Ledger) -> bool:
 
     True when a demo token is shown (new, or the one saved when the demo was seeded).
     """
-    from lawsync.practice.demo import saved_demo_token, seed_demo_firm
+    from lawsync.practice.demo import (
+        login_file,
+        saved_demo_login,
+        saved_demo_token,
+        seed_demo_firm,
+    )
 
     token = seed_demo_firm(ledger, DEMO_TOKEN_FILE, progress=console)
     if token is None:
@@ -215,6 +252,15 @@ def _seed_demo(ledger: Ledger) -> bool:
             return False
     console.print(f"Demo firm API token (saved in {DEMO_TOKEN_FILE}):")
     console.print(f"  [bold]{token}[/bold]", soft_wrap=True)
+    login = saved_demo_login(DEMO_TOKEN_FILE)
+    if login is not None:
+        console.print(
+            "Sign in to the web app as the demo administrator "
+            f"(saved in {login_file(DEMO_TOKEN_FILE)}):"
+        )
+        console.print(
+            f"  email [bold]{login[0]}[/bold]  password [bold]{login[1]}[/bold]", soft_wrap=True
+        )
     return True
 
 
@@ -228,6 +274,7 @@ def _banner(host: str, port: int, *, sandbox: bool, demo: bool) -> None:
             f'  curl -H "Authorization: Bearer $TOKEN" {root}/api/v1/bills', soft_wrap=True
         )
     console.print(f"lawsync is serving on [bold]{root}[/bold]", soft_wrap=True)
+    console.print(f"  web app: {root}/ (sign in)", soft_wrap=True)
     console.print(f"  API: {root}/api/v1", soft_wrap=True)
     console.print(f"  API reference: {root}/docs", soft_wrap=True)
     if sandbox:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +32,7 @@ from lawsync.practice.services import (
     entries,
     firms,
     payments,
+    sign_in,
 )
 from lawsync.practice.services.context import Actor, Ledger
 
@@ -492,10 +494,32 @@ def seed_demo_firm(
         ),
     )
     fill_firm(ledger, created.firm.id, progress=progress)
-    token_file.parent.mkdir(parents=True, exist_ok=True)
-    token_file.write_text(created.token + "\n")
-    token_file.chmod(0o600)
+    _private(token_file, created.token + "\n")
+    password = secrets.token_urlsafe(12)
+    admin = Actor(created.firm.id, created.admin.id, Role.admin)
+    sign_in.set_password(ledger, admin, created.admin.id, password)
+    _private(login_file(token_file), f"{created.admin.email}\n{password}\n")
     return created.token
+
+
+def login_file(token_file: Path) -> Path:
+    """Where the demo administrator's email and password are kept, beside the token."""
+    return token_file.with_name("demo-login")
+
+
+def saved_demo_login(token_file: Path) -> tuple[str, str] | None:
+    """The demo administrator's email and password, as saved when the demo was seeded."""
+    path = login_file(token_file)
+    if not path.exists():
+        return None
+    lines = path.read_text().splitlines()
+    return (lines[0], lines[1]) if len(lines) >= 2 else None
+
+
+def _private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o600)
 
 
 def saved_demo_token(ledger: Ledger, token_file: Path) -> str | None:

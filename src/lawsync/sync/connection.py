@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import weakref
 from dataclasses import dataclass
@@ -290,6 +291,24 @@ def start_connect(
         )
         uow.commit()
     return request.url
+
+
+async def begin_connect(
+    ledger: Ledger,
+    actor: Actor,
+    settings: Settings,
+    control_secret: str | None = None,
+    share_company: bool = False,
+) -> str:
+    """`start_connect` from an event loop; with lawsync's own sandbox, first make sure it knows
+    lawsync's built-in app and this callback (`control_secret`: the sandbox's, if it has one)."""
+    url = await asyncio.to_thread(
+        functools.partial(start_connect, ledger, actor, settings, share_company=share_company)
+    )
+    if settings.qbo_env == "local" and not settings.qbo_client_id:
+        secret = control_secret or settings.sandbox_control_secret
+        await register_sandbox_app(qbo_config(settings), secret)
+    return url
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawsync.errors import RuleViolation
@@ -117,13 +117,50 @@ def guide(row: SyncFailure) -> Guide:
 
 
 def list_failures(
-    ledger: Ledger, actor: Actor, cursor: int | None, limit: int, include_resolved: bool = False
+    ledger: Ledger,
+    actor: Actor,
+    cursor: int | None,
+    limit: int,
+    include_resolved: bool = False,
+    *,
+    kind: str | None = None,
+    code: str | None = None,
 ) -> Page:
+    """Open failures (and cleared ones with ``include_resolved``), of one kind or code if asked."""
     stmt = select(SyncFailure)
     if not include_resolved:
         stmt = stmt.where(SyncFailure.resolved_at.is_(None))
+    if kind:
+        stmt = stmt.where(SyncFailure.kind == kind)
+    if code:
+        stmt = stmt.where(SyncFailure.code == code)
     with ledger.uow(actor) as uow:
         return paginate(uow.session, stmt, SyncFailure, cursor, limit)
+
+
+def open_codes(ledger: Ledger, actor: Actor) -> list[tuple[str, int]]:
+    """Each code with open failures, and how many."""
+    with ledger.uow(actor) as uow:
+        rows = uow.session.execute(
+            select(SyncFailure.code, func.count())
+            .where(SyncFailure.resolved_at.is_(None))
+            .group_by(SyncFailure.code)
+            .order_by(SyncFailure.code)
+        )
+        return [(code, n) for code, n in rows]
+
+
+def request_retry_of_code(ledger: Ledger, actor: Actor, code: str) -> int:
+    """Mark every open failure with this code for another attempt; how many were marked."""
+    with ledger.uow(actor) as uow:
+        rows = uow.session.scalars(
+            select(SyncFailure).where(SyncFailure.resolved_at.is_(None), SyncFailure.code == code)
+        ).all()
+        now = utcnow()
+        for row in rows:
+            row.retry_requested_at = now
+        uow.commit()
+        return len(rows)
 
 
 def retry_resolved_by_settings(session: Session, changed: set[str]) -> int:

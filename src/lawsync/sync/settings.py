@@ -82,6 +82,12 @@ def _longest_bill_number(session: Session) -> int:
     return max(longest or 0, len(str(upcoming)))
 
 
+def longest_bill_number(ledger: Ledger, actor: Actor) -> int:
+    """How many characters the firm's longest bill number has, or will have next."""
+    with ledger.uow(actor) as uow:
+        return _longest_bill_number(uow.session)
+
+
 def get_settings(ledger: Ledger, actor: Actor) -> SyncSettings:
     with ledger.uow(actor) as uow:
         row = load(uow.session, actor.firm_id)

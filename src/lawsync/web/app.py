@@ -1,4 +1,5 @@
-"""The web application: the JSON API under /api/v1, its OpenAPI pages at /docs and /redoc."""
+"""The web application: the pages a firm works in, the JSON API under /api/v1, and its OpenAPI
+pages at /docs and /redoc."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from lawsync import __version__, bootstrap
 from lawsync.config import Settings
 from lawsync.practice.services.context import Ledger
 from lawsync.sync import sandbox_control
 from lawsync.sync.connection import SANDBOX_PREFIX
+from lawsync.web import pages
 from lawsync.web.api import errors, openapi
 from lawsync.web.api.routes import (
     billing,
@@ -75,7 +77,8 @@ def create_app(
     app.state.ledger = services.ledger
     app.state.settings = settings
     app.state.sandbox_control_secret = control_secret
-    errors.install(app)
+    app.state.sandbox_url = f"{SANDBOX_PREFIX}/" if sandbox is not None else ""
+    errors.install(app, page=pages.error_page)
     openapi.install(app)
     app.add_middleware(UnexpectedFailures)
 
@@ -91,21 +94,7 @@ def create_app(
         app.mount(SANDBOX_PREFIX, sandbox)
 
     install_docs(app)
-    sandbox_line = (
-        f"<p>The bundled QuickBooks Online sandbox answers under <a href='{SANDBOX_PREFIX}/'>"
-        f"{SANDBOX_PREFIX}/</a>.</p>"
-        if sandbox is not None
-        else ""
-    )
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return (
-            "<!doctype html><title>lawsync</title><h1>lawsync</h1>"
-            "<p>The practice ledger's JSON API is at <a href='/api/v1'>/api/v1</a>; "
-            "its reference is at <a href='/docs'>/docs</a> (or <a href='/redoc'>/redoc</a>).</p>"
-            + sandbox_line
-        )
+    pages.install(app)
 
     @app.get("/api/v1", include_in_schema=False)
     def api_index() -> dict[str, object]:

@@ -26,7 +26,15 @@ from lawsync.practice.models.entries import (
     ExpenseEntry,
     TimeEntry,
 )
-from lawsync.practice.models.firm import ApiToken, AuditEvent, Firm, Role, User
+from lawsync.practice.models.firm import (
+    ApiToken,
+    AuditEvent,
+    BrowserSession,
+    Credential,
+    Firm,
+    Role,
+    User,
+)
 from lawsync.practice.models.payments import (
     CreditNote,
     CreditNoteState,
@@ -52,6 +60,7 @@ __all__ = [
     "BillLine",
     "BillSettings",
     "BillState",
+    "BrowserSession",
     "ClientFundsAccount",
     "ClientFundsBalance",
     "ClientFundsTransaction",
@@ -60,6 +69,7 @@ __all__ = [
     "ContactKind",
     "ContactPhone",
     "CostType",
+    "Credential",
     "CreditNote",
     "CreditNoteState",
     "DisbursementMethod",

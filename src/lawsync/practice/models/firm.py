@@ -80,3 +80,31 @@ class AuditEvent(FirmOwned, Base):
     action: Mapped[str] = mapped_column(String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Credential(FirmOwned, Base):
+    """A user's password for signing in to the web app: only its argon2id hash is kept."""
+
+    __tablename__ = "user_credentials"
+
+    user_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BrowserSession(FirmOwned, Base):
+    """One signed-in browser. The cookie holds a random token; only its hash is stored, with
+    the session's CSRF token. A session ends at its expiry, when idle too long, or at sign-out."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)

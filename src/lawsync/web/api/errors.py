@@ -5,11 +5,12 @@ The HTTP status of a lawsync error is chosen here, by its family (`lawsync.error
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -68,15 +69,34 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
-def install(app: FastAPI) -> None:
+PageError = Callable[[Request, int, str, str], Response]  # request, status, code, message
+
+
+def wants_page(request: Request) -> bool:
+    """A browser's page (not the JSON API): an HTML page answers its refusals."""
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "") or "hx-request" in request.headers
+
+
+def install(app: FastAPI, page: PageError | None = None) -> None:
+    """The API's refusals as JSON; with ``page``, a browser's pages get theirs as HTML."""
+
     @app.exception_handler(LawsyncError)
-    async def _refused(_: Request, exc: LawsyncError) -> JSONResponse:
+    async def _refused(request: Request, exc: LawsyncError) -> Response:
+        if page is not None and wants_page(request):
+            return page(request, http_status(exc), exc.code, exc.message)
         return JSONResponse(error_body(exc.code, exc.message, exc.field), http_status(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
         first = errors[0] if errors else {"type": "invalid", "msg": "Invalid request", "loc": ()}
+        if page is not None and wants_page(request):
+            if first.get("loc", ("",))[0] == "path":
+                return page(request, 404, "not_found", "No such record in this firm.")
+            message = str(first.get("msg", "Invalid value")).removeprefix("Value error, ")
+            return page(request, 422, "invalid", message)
         if first.get("type") == "json_invalid":
             return JSONResponse(
                 error_body("malformed_json", "The request body is not valid JSON."), 400
@@ -94,10 +114,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid", message, field), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
             exc.status_code, "http_error"
         )
+        if page is not None and wants_page(request) and exc.status_code != 405:
+            return page(request, exc.status_code, code, str(exc.detail))
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))

@@ -8,8 +8,6 @@ from the request's Host header.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from dataclasses import asdict
 from html import escape
 from typing import Annotated, Any
@@ -75,15 +73,10 @@ async def connect(
     body: Annotated[ConnectRequest | None, Body()] = None,
 ) -> dict[str, str]:
     """Start connecting: the URL of QuickBooks' consent page to send the user to."""
-    settings = _settings(request)
     share = body.share_company if body is not None else False
-    url = await asyncio.to_thread(
-        functools.partial(connection.start_connect, ledger, actor, settings, share_company=share)
+    url = await connection.begin_connect(
+        ledger, actor, _settings(request), request.app.state.sandbox_control_secret, share
     )
-    if settings.qbo_env == "local" and not settings.qbo_client_id:
-        # lawsync's own sandbox: make sure it knows lawsync's built-in app and this callback.
-        secret = request.app.state.sandbox_control_secret or settings.sandbox_control_secret
-        await connection.register_sandbox_app(connection.qbo_config(settings), secret)
     return {"authorize_url": url, "note": connection.SHARING_NOTE}
 
 

@@ -1,0 +1,181 @@
+"""`/settings/quickbooks`: connect and disconnect, every export setting, and item mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from lawsync.errors import LawsyncError
+from lawsync.practice.services import entries
+from lawsync.sync import company_lists, connection, mapping, preflight, settings
+from lawsync.sync.kinds import ItemFor, ItemKey
+from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
+from lawsync.web.pages import session
+from lawsync.web.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+PATH = "/settings/quickbooks"
+FLAGS = (
+    "export_bills",
+    "track_timekeepers",
+    "reactivate_archived_customers",
+    "fast_catch_up",
+    "share_company",
+)
+FIXED_MAPPINGS = (
+    (ItemKey(ItemFor.TAX1), "First tax (its own line on the invoice)"),
+    (ItemKey(ItemFor.TAX2), "Second tax"),
+    (ItemKey(ItemFor.INTEREST), "Interest charges"),
+    (ItemKey(ItemFor.CREDIT), "Credit notes"),
+)
+TAX_CODE_MAPPINGS = (
+    (ItemKey(ItemFor.TAXCODE_BOTH), "Tax code for lines with both taxes (a group code)"),
+    (ItemKey(ItemFor.TAXCODE_PRIMARY), "Tax code for lines with the first tax only"),
+    (ItemKey(ItemFor.TAXCODE_SECONDARY), "Tax code for lines with the second tax only"),
+    (ItemKey(ItemFor.TAXCODE_NONE), "Tax code for lines with no tax"),
+)
+
+
+def _mapping_rows(request: Request, me: Any, country: str) -> list[tuple[str, str]]:
+    """(mapping key, what it is for), for every category the firm has and each fixed use."""
+    ledger = request.app.state.ledger
+    rows = [(str(ItemKey(ItemFor.ACTIVITY)), "Time: the default for every activity")]
+    for cat in entries.list_categories(ledger, me.actor, "activity", None, 500).items:
+        rows.append((str(ItemKey(ItemFor.ACTIVITY, cat.id)), f"Time: {cat.name}"))
+    rows.append((str(ItemKey(ItemFor.EXPENSE)), "Expenses: the default for every category"))
+    for cat in entries.list_categories(ledger, me.actor, "expense", None, 500).items:
+        rows.append((str(ItemKey(ItemFor.EXPENSE, cat.id)), f"Expenses: {cat.name}"))
+    rows += [(str(k), words) for k, words in FIXED_MAPPINGS]
+    if country != "US":
+        rows += [(str(k), words) for k, words in TAX_CODE_MAPPINGS]
+    return rows
+
+
+async def _page(
+    request: Request,
+    me: Any,
+    *,
+    errors: dict[str, str] | None = None,
+    flash: str = "",
+    refresh: bool = False,
+    status: int = 200,
+) -> Response:
+    ledger = request.app.state.ledger
+    rows = connection.connections(ledger, me.actor)
+    active = next((r for r in rows if r.active), None)
+    items: list[company_lists.CompanyItem] = []
+    items_error = ""
+    if active is not None and active.status.value == "connected":
+        try:
+            items = await company_lists.items(
+                ledger, me.actor.firm_id, request.app.state.settings, refresh=refresh
+            )
+        except Exception as error:  # the page still shows; the list says why it is empty
+            items_error = f"The company's products could not be read ({type(error).__name__})."
+    return render(
+        request,
+        "quickbooks_settings.html",
+        status,
+        section="quickbooks",
+        connection=active,
+        previous=[r for r in rows if not r.active],
+        values=settings.get_settings(ledger, me.actor),
+        mappings=settings.item_mappings(ledger, me.actor),
+        mapping_rows=_mapping_rows(request, me, active.country if active else "US"),
+        items=items,
+        items_error=items_error,
+        errors=errors or {},
+        flash=flash,
+        tax_options=list(TaxOptionSetting),
+        clash_policies=list(NameClashPolicy),
+        admin=me.actor.role.value == "admin",
+        doc_limit=mapping.DOC_NUMBER_LIMIT,
+    )
+
+
+@router.get(PATH, response_class=HTMLResponse)
+async def settings_page(
+    request: Request, me: session.Me, refresh: bool = False, said: str = ""
+) -> Response:
+    return await _page(request, me, refresh=refresh, flash=said[:200])
+
+
+def _form_values(form: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {flag: form.get(flag) == "on" for flag in FLAGS}
+    for name in ("bill_prefix", "tax_option", "name_clash"):
+        if form.get(name) is not None:
+            values[name] = form.get(name)
+    if form.get("export_start_date"):
+        values["export_start_date"] = form.get("export_start_date")
+    mappings = {
+        key.removeprefix("map:"): value
+        for key, value in form.items()
+        if key.startswith("map:") and value
+    }
+    if mappings:
+        values["item_mappings"] = mappings
+    return values
+
+
+@router.post(PATH, response_class=HTMLResponse)
+async def save_settings(request: Request, me: session.Checked) -> Response:
+    form = await request.form()
+    try:
+        cmd = settings.SyncSettingsUpdate.model_validate(_form_values(form))
+        settings.update_settings(request.app.state.ledger, me.actor, cmd)
+    except ValidationError as invalid:
+        errors = {
+            ".".join(str(p) for p in e["loc"]) or "form": str(e["msg"]).removeprefix(
+                "Value error, "
+            )
+            for e in invalid.errors()
+        }
+        return await _page(request, me, errors=errors, status=422)
+    except LawsyncError as refused:
+        return await _page(
+            request, me, errors={refused.field or "form": refused.message}, status=422
+        )
+    return RedirectResponse(f"{PATH}?said=Settings+saved.", 303)
+
+
+@router.get(PATH + "/check-prefix", response_class=HTMLResponse)
+def check_prefix(request: Request, me: session.Me, bill_prefix: str = "") -> Response:
+    """As the prefix is typed: whether prefix + the longest bill number fits (htmx)."""
+    longest = settings.longest_bill_number(request.app.state.ledger, me.actor)
+    problem = preflight.check_prefix(bill_prefix, longest)
+    return render(
+        request,
+        "_prefix_check.html",
+        problem=problem,
+        prefix=bill_prefix,
+        example=mapping.doc_number(bill_prefix, "9" * longest),
+    )
+
+
+@router.post(PATH + "/connect")
+async def connect(request: Request, me: session.Checked) -> Response:
+    form = await request.form()
+    url = await connection.begin_connect(
+        request.app.state.ledger,
+        me.actor,
+        request.app.state.settings,
+        request.app.state.sandbox_control_secret,
+        share_company=form.get("share_company") == "on",
+    )
+    return RedirectResponse(url, 303)
+
+
+@router.get(PATH + "/disconnect", response_class=HTMLResponse)
+def confirm_disconnect(request: Request, me: session.Me) -> Response:
+    rows = connection.connections(request.app.state.ledger, me.actor)
+    active = next((r for r in rows if r.active), None)
+    return render(request, "disconnect.html", section="quickbooks", connection=active)
+
+
+@router.post(PATH + "/disconnect")
+async def disconnect(request: Request, me: session.Checked) -> Response:
+    await connection.disconnect(request.app.state.ledger, me.actor, request.app.state.settings)
+    return RedirectResponse(f"{PATH}?said=Disconnected.+Links+are+kept+for+a+reconnect.", 303)
