@@ -19,7 +19,8 @@ class Browser:
         self.http = httpx.Client(base_url=server_url, headers={"Accept": "text/html"}, timeout=30)
 
     def get(self, path: str, **params: Any) -> httpx.Response:
-        return self.http.get(path, params=params)
+        # (an empty `params` would drop a query already in `path`)
+        return self.http.get(path, params=params) if params else self.http.get(path)
 
     def page(self, path: str, **params: Any) -> str:
         response = self.get(path, **params)

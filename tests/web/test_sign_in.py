@@ -72,7 +72,9 @@ def test_passwords_have_a_minimum_length_and_are_stored_hashed(firm: Firm) -> No
     with firm.ledger.uow(firm.id) as uow:
         stored = uow.session.get(Credential, firm.admin_id)
         assert stored is not None
-        assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
+        assert (
+            stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
+        )
 
 
 def test_sign_in_is_refused_for_a_while_after_five_failures(firm: Firm, browser: Browser) -> None:

@@ -25,6 +25,7 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
 
 def install(app: FastAPI) -> None:
     app.state.sign_in_limit = SignInLimit()
+
     @app.exception_handler(NeedsSignIn)
     async def _sign_in(request: Request, exc: NeedsSignIn) -> Response:
         if "hx-request" in request.headers:  # htmx follows this header, not a redirect

@@ -13,6 +13,7 @@ from lawsync.practice.services import entries
 from lawsync.sync import company_lists, connection, mapping, preflight, settings
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
+from lawsync.web.api.errors import http_status
 from lawsync.web.pages import session
 from lawsync.web.pages.render import render
 
@@ -135,9 +136,8 @@ async def save_settings(request: Request, me: session.Checked) -> Response:
         }
         return await _page(request, me, errors=errors, status=422)
     except LawsyncError as refused:
-        return await _page(
-            request, me, errors={refused.field or "form": refused.message}, status=422
-        )
+        errors = {refused.field or "form": refused.message}
+        return await _page(request, me, errors=errors, status=http_status(refused))
     return RedirectResponse(f"{PATH}?said=Settings+saved.", 303)
 
 

@@ -1,0 +1,194 @@
+"""The dashboard, the QuickBooks settings and the Sync Failures table, as a browser uses them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lawsync.practice.services import sign_in
+from lawsync.sync import failures
+from lawsync.sync.kinds import Kind
+from lawsync.sync.models import QuickBooksConnection, SyncFailure
+from tests.conftest import Firm
+from tests.web.browser import PASSWORD, Browser, with_password
+
+
+def _connected(firm: Firm) -> int:
+    """A connection row as a connect leaves it (no tokens: nothing here calls QuickBooks)."""
+    with firm.ledger.uow(firm.id) as uow:
+        row = QuickBooksConnection(
+            firm_id=firm.id,
+            realm_id=f"9{firm.id:08d}",
+            company_name="Smith Books Inc",
+            edition="plus",
+            country="US",
+            home_currency="USD",
+            multicurrency=False,
+        )
+        uow.session.add(row)
+        uow.commit()
+        return row.id
+
+
+def _failure(firm: Firm, connection_id: int, local_id: int, code: str = "6240") -> int:
+    with firm.ledger.uow(firm.id) as uow:
+        row = failures.record(
+            uow.session,
+            firm_id=firm.id,
+            connection_id=connection_id,
+            kind=Kind.CONTACT,
+            local_id=local_id,
+            revision=1,
+            code=code,
+            message="Duplicate Name Exists Error",
+            element="DisplayName",
+        )
+        uow.commit()
+        return row.id
+
+
+def _member(firm: Firm) -> str:
+    user = firm.post(
+        "/users", {"name": "Mo Member", "email": f"mo-{firm.id}@x.example", "role": "member"}
+    )
+    sign_in.set_password(firm.ledger, firm.actor, user["id"], PASSWORD)
+    return str(user["email"])
+
+
+def test_the_dashboard_says_what_to_do_when_not_connected(firm: Firm, browser: Browser) -> None:
+    browser.sign_in(with_password(firm))
+    html = browser.page("/")
+    assert "Not connected to QuickBooks Online" in html
+    assert 'href="/settings/quickbooks"' in html
+
+
+def test_the_dashboard_shows_the_company_counts_and_latest_failures(
+    firm: Firm, browser: Browser
+) -> None:
+    connection_id = _connected(firm)
+    failure_id = _failure(firm, connection_id, 41)
+    browser.sign_in(with_password(firm))
+    html = browser.page("/")
+    assert "Smith Books Inc" in html and 'class="badge connected"' in html
+    assert "Sync now" in html
+    assert f"#failure-{failure_id}" in html and "Contact 41" in html
+    assert 'href="/settings/quickbooks/failures?kind=contact">1</a>' in html
+
+
+def test_a_failure_is_retried_from_its_row_and_by_its_code(firm: Firm, browser: Browser) -> None:
+    connection_id = _connected(firm)
+    first = _failure(firm, connection_id, 41)
+    second = _failure(firm, connection_id, 42)
+    other_code = _failure(firm, connection_id, 43, code="6000")
+    browser.sign_in(with_password(firm))
+    html = browser.page("/settings/quickbooks/failures")
+    assert "Another customer, supplier or employee already has this name" in html  # our guide
+    r = browser.submit(
+        f"/settings/quickbooks/failures/{first}/retry",
+        {},
+        from_page="/settings/quickbooks/failures",
+    )
+    assert r.status_code == 303
+    assert "Retry asked for contact 41" in browser.page(r.headers["location"])
+    r = browser.submit(
+        "/settings/quickbooks/failures/retry-code",
+        {"code": "6240"},
+        from_page="/settings/quickbooks/failures",
+    )
+    assert r.status_code == 303
+    with firm.ledger.uow(firm.id) as uow:
+        asked = {
+            row.id: row.retry_requested_at is not None
+            for row in uow.session.query(SyncFailure).all()
+        }
+    assert asked == {first: True, second: True, other_code: False}
+    only = browser.page("/settings/quickbooks/failures", code="6000")
+    assert "Contact 43" in only and "Contact 42" not in only
+
+
+def test_another_firms_failure_is_not_found(firm: Firm, other_firm: Firm, browser: Browser) -> None:
+    theirs = _failure(other_firm, _connected(other_firm), 7)
+    browser.sign_in(with_password(firm))
+    r = browser.submit(
+        f"/settings/quickbooks/failures/{theirs}/retry",
+        {},
+        from_page="/settings/quickbooks/failures",
+    )
+    assert r.status_code == 404 and "Not found" in r.text
+    with other_firm.ledger.uow(other_firm.id) as uow:
+        row = uow.session.get(SyncFailure, theirs)
+        assert row is not None and row.retry_requested_at is None
+
+
+def test_settings_are_saved_through_the_same_rules_as_the_api(firm: Firm, browser: Browser) -> None:
+    _connected(firm)
+    firm.put("/bill-settings", {"next_bill_number": 100000})  # 6 digits
+    browser.sign_in(with_password(firm))
+    page = "/settings/quickbooks"
+    r = browser.submit(
+        page,
+        {"bill_prefix": "A-PREFIX-TOO-LONG-", "tax_option": "separate_lines", "name_clash": "fail"},
+        from_page=page,
+    )
+    assert r.status_code == 422
+    assert 'id="bill_prefix-error"' in r.text and "21 characters" in r.text
+    assert firm.get("/quickbooks/settings")["bill_prefix"] == ""  # nothing half-saved
+    r = browser.submit(
+        page,
+        {
+            "bill_prefix": "LS-",
+            "export_bills": "on",
+            "tax_option": "aggregated",
+            "name_clash": "suffix",
+        },
+        from_page=page,
+    )
+    assert r.status_code == 303 and "Settings+saved" in r.headers["location"]
+    saved = firm.get("/quickbooks/settings")
+    assert (
+        saved["bill_prefix"],
+        saved["export_bills"],
+        saved["tax_option"],
+        saved["name_clash"],
+    ) == ("LS-", True, "aggregated", "suffix")
+    assert saved["fast_catch_up"] is False  # an unticked box is off
+
+
+def test_the_prefix_is_checked_as_it_is_typed(firm: Firm, browser: Browser) -> None:
+    browser.sign_in(with_password(firm))
+    ok = browser.page("/settings/quickbooks/check-prefix", bill_prefix="LS-")
+    assert "LS-" in ok and "field-error" not in ok
+    firm.put("/bill-settings", {"next_bill_number": 100000})
+    bad = browser.page("/settings/quickbooks/check-prefix", bill_prefix="X" * 18)
+    assert "field-error" in bad and "21 characters" in bad
+
+
+def test_a_member_sees_the_settings_but_cannot_change_them(firm: Firm, browser: Browser) -> None:
+    _connected(firm)
+    browser.sign_in(_member(firm))
+    html = browser.page("/settings/quickbooks")
+    assert "Only an administrator" in html and "<fieldset disabled>" in html
+    r = browser.submit(
+        "/settings/quickbooks",
+        {"bill_prefix": "M-", "tax_option": "aggregated", "name_clash": "fail"},
+        from_page="/settings/quickbooks",
+    )
+    assert r.status_code == 403 and "Only an administrator" in r.text
+    assert firm.get("/quickbooks/settings")["bill_prefix"] == ""
+
+
+def test_sync_now_reports_that_the_firm_is_not_connected(firm: Firm, browser: Browser) -> None:
+    browser.sign_in(with_password(firm))
+    r = browser.http.post(
+        "/sync-now", headers={"X-CSRF-Token": browser.csrf("/"), "HX-Request": "true"}
+    )
+    assert r.status_code == 200
+
+    async def finished() -> str:
+        for _ in range(200):
+            html = browser.page("/sync-now")
+            if "hx-trigger" not in html:
+                return html
+            await asyncio.sleep(0.05)
+        raise AssertionError("the pass did not end")
+
+    assert "not connected to QuickBooks Online" in asyncio.run(finished())
