@@ -146,9 +146,19 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
                 time.sleep(0.1)
         assert r.status_code == 200 and len(r.json()["data"]) > 0
         assert httpx.get(f"{url}/docs").status_code == 200
-        # Every address the banner names answers as printed (no 404, no redirect).
+        # Every address the banner names answers as printed (no 404; the bare root leads to
+        # the sign-in page).
         for printed in re.findall(r"(http://127\.0\.0\.1:\d+\S*)", out):
-            assert httpx.get(printed).status_code in (200, 401), printed
+            answer = httpx.get(printed)
+            if printed == url:
+                assert answer.headers.get("location") == "/login", printed
+            else:
+                assert answer.status_code in (200, 401), printed
+        # The demo administrator can sign in to the web app with what was printed.
+        email, password = (tmp_path / "var" / "demo-login").read_text().split()
+        assert email in out and password in out
+        signed = httpx.post(f"{url}/login", data={"email": email, "password": password})
+        assert signed.status_code == 303 and "lawsync_session" in signed.headers["set-cookie"]
         # No real company configured: the bundled sandbox answers under /qbo.
         discovery = httpx.get(f"{url}/qbo/.well-known/openid_configuration/")
         assert discovery.status_code == 200

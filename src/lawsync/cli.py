@@ -274,7 +274,7 @@ def _banner(host: str, port: int, *, sandbox: bool, demo: bool) -> None:
             f'  curl -H "Authorization: Bearer $TOKEN" {root}/api/v1/bills', soft_wrap=True
         )
     console.print(f"lawsync is serving on [bold]{root}[/bold]", soft_wrap=True)
-    console.print(f"  web app: {root}/ (sign in)", soft_wrap=True)
+    console.print(f"  web app: {root}/login", soft_wrap=True)
     console.print(f"  API: {root}/api/v1", soft_wrap=True)
     console.print(f"  API reference: {root}/docs", soft_wrap=True)
     if sandbox:

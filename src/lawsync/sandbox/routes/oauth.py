@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from ..auth import CODE_TTL, App, AuthCode, TokenError, new_token
-from ..backend import Sandbox
+from ..backend import ControlError, Sandbox
 
 router = APIRouter(include_in_schema=False)
 
@@ -166,7 +166,12 @@ def authorize(
         f"<h1>{escape(checked.name)} wants to connect to your company</h1>"
         f"<p>Scopes: {escape(scope)}</p>"
         f"<form method='post' action='{escape(base_url(request))}/connect/oauth2'>{hidden}"
-        f"<ul>{options or '<li>No companies exist yet.</li>'}</ul>"
+        f"<ul>{options}<li><label><input type='radio' name='realm_id' value='new'"
+        f"{'' if options else ' checked'}> A new sample company (this sandbox only), named "
+        "<input name='new_name' value='Sample Law Books' aria-label='Name of the new company'>"
+        " in <select name='new_country' aria-label='Country of the new company'>"
+        "<option value='US'>the US</option><option value='CA'>Canada</option></select>"
+        "</label></li></ul>"
         "<button type='submit' name='action' value='connect'>Connect</button> "
         "<button type='submit' name='action' value='cancel'>Cancel</button></form>"
     )
@@ -182,6 +187,8 @@ def authorize_submit(
     state: str = Form(""),
     realm_id: str = Form(""),
     action: str = Form("connect"),
+    new_name: str = Form("Sample Law Books", max_length=100),
+    new_country: str = Form("US"),
 ) -> Response:
     sb: Sandbox = request.app.state.sandbox
     checked = _checked_app(sb, client_id, redirect_uri)
@@ -192,6 +199,14 @@ def authorize_submit(
         return RedirectResponse(
             f"{redirect_uri}{sep}{urlencode({'error': 'access_denied', 'state': state})}", 302
         )
+    if realm_id == "new":
+        try:
+            country = new_country if new_country in ("US", "CA") else "US"
+            realm_id = sb.create_company(
+                new_name.strip() or "Sample Law Books", "plus", country
+            ).realm_id
+        except ControlError as error:
+            return _page("Choose a company", f"<h1>{escape(error.message)}</h1>", 400)
     if realm_id not in sb.companies:
         return _page("Choose a company", "<h1>Choose a company to connect.</h1>", 400)
     with sb.lock:

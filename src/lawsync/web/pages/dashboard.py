@@ -77,9 +77,17 @@ async def sync_now(request: Request, me: session.Checked) -> Response:
     if run is None or run.finished:
         run = runs[me.actor.firm_id] = SyncRun()
         run.task = asyncio.create_task(_run(request, me.actor.firm_id, run))
-    return render(request, "_sync_run.html", run=run)
+    return _progress(request, run)
 
 
 @router.get("/sync-now", response_class=HTMLResponse)
 def sync_progress(request: Request, me: session.Me) -> Response:
-    return render(request, "_sync_run.html", run=_runs(request).get(me.actor.firm_id))
+    return _progress(request, _runs(request).get(me.actor.firm_id))
+
+
+def _progress(request: Request, run: SyncRun | None) -> Response:
+    """The run's fragment; once it has ended, the page's counts are asked to refresh."""
+    response = render(request, "_sync_run.html", run=run)
+    if run is not None and run.finished:
+        response.headers["HX-Trigger"] = "sync-finished"
+    return response

@@ -102,7 +102,8 @@ def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
     return HTMLResponse(
         f"<!doctype html><meta charset='utf-8'><title>{escape(title)}</title>"
-        f"<h1>{escape(title)}</h1>{body}<p><a href='/'>Back to lawsync</a></p>",
+        f"<h1>{escape(title)}</h1>{body}<p><a href='/settings/quickbooks'>Back to the QuickBooks "
+        "settings</a></p>",
         status_code=status,
     )
 
