@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -125,12 +126,30 @@ def _every_guide() -> list[Guide]:
     return [g for e in _CATALOGUE.values() for g in (e.default, *(v[3] for v in e.variants))]
 
 
-def test_no_guide_points_at_a_screen_that_does_not_exist_or_says_wait() -> None:
-    """Until the web app has its settings screens, the steps say what to run instead."""
+def test_guides_point_at_pages_that_exist_and_never_say_wait(server_url: str) -> None:
+    """A step that says where to act names a page of the web app by its path."""
+    import httpx
+
+    pages: set[str] = set()
+    pointed = 0
     for guide in _every_guide():
         text = " ".join(guide.steps)
-        for phrase in ("Accounting sync", "press Retry", "wait for the next sync", "Retry here"):
+        for phrase in (
+            "Accounting sync",
+            "wait for the next sync",
+            "Retry here",
+            "Settings screen",
+        ):
             assert phrase not in text, (guide.code, phrase)
+        for page in re.findall(r"(/settings/[a-z/]+)", text):
+            pages.add(page.rstrip("/"))
+            pointed += 1
+        if "Retry" in text and "press Retry" in text:
+            assert "/settings/quickbooks/failures" in text, guide.code
+    assert pointed > 10
+    for page in pages:  # signed out, each page leads to the sign-in and back to itself
+        r = httpx.get(server_url + page, headers={"Accept": "text/html"})
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), page
 
 
 def test_guides_that_name_a_setting_say_saving_it_retries_and_name_real_settings() -> None:

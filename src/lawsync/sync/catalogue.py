@@ -5,9 +5,10 @@ codes mean different things depending on the field or the record involved (2020 
 invoice versus on a payment's deposit account), so a guide can have variants picked by the fault's
 element, a fragment of its detail text, or the kind of record being synced.
 
-Until the web app has its settings and failure screens, the steps name what to run: the JSON API
-(`/api/v1/quickbooks/...`) or the `lawsync` command. A guide also names the sync settings whose
-change can resolve it (`settings`): saving one of them retries the failure by itself.
+The steps name the page of the web app where the fix is made (the QuickBooks settings, the Sync
+failures table), with the JSON API route or `lawsync` command beside it. A guide also names the
+sync settings whose change can resolve it (`settings`): saving one of them retries the failure
+by itself.
 
 The catalogue is help text only, keyed by code. What a fault means for the sync (wait and go on,
 pause the connection, park the record) is decided by the client's exception classes
@@ -18,16 +19,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SETTINGS = "the sync settings (PUT /api/v1/quickbooks/settings)"
+SETTINGS_PAGE = "/settings/quickbooks"
+FAILURES_PAGE = "/settings/quickbooks/failures"
+SETTINGS = f"the QuickBooks settings ({SETTINGS_PAGE}, or PUT /api/v1/quickbooks/settings)"
 RECONNECT = (
-    "Connect again: run `lawsync quickbooks connect --firm ID`, or POST "
-    "/api/v1/quickbooks/connect and open the address it returns"
+    f"Connect again: press Reconnect on {SETTINGS_PAGE} (or run `lawsync quickbooks connect "
+    "--firm ID`)"
 )
-DISCONNECT = "`lawsync quickbooks disconnect --firm ID` (or POST /api/v1/quickbooks/disconnect)"
+DISCONNECT = (
+    f"press Disconnect on {SETTINGS_PAGE} (or run `lawsync quickbooks disconnect --firm ID`)"
+)
 # After a fix in QuickBooks, nothing changed in lawsync: the failure waits for a retry.
 RETRY = (
-    "Then retry this failure: POST /api/v1/quickbooks/failures/<its id>/retry. The next pass "
-    "sends the record again (at once while `lawsync serve` runs, or run `lawsync sync --firm ID`)."
+    f"Then press Retry on this failure's row in {FAILURES_PAGE} (or POST "
+    "/api/v1/quickbooks/failures/<its id>/retry). The next pass sends the record again (at "
+    "once while `lawsync serve` runs, or run `lawsync sync --firm ID`)."
 )
 # After an edit in lawsync, the record's new revision is sent by itself.
 RESENT = (
@@ -725,7 +731,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "and when a bill or payment is deleted.",
             "In QuickBooks, open Banking, find the bank line matched to this transaction (on "
             "the Categorised or Reviewed tab) and undo the match.",
-            "Then retry this failure (POST /api/v1/quickbooks/failures/<its id>/retry): the next "
+            f"Then press Retry on this failure's row in {FAILURES_PAGE}: the next "
             "pass replaces or removes the copy. Afterwards match the bank line again, to the new "
             "copy if there is one.",
             "If the match must stay, make the same change by hand in QuickBooks instead, "
@@ -741,7 +747,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "In QuickBooks, open the deposit that holds this payment and remove the payment "
             "from it "
             "(it goes back to Undeposited Funds).",
-            "Then retry this failure (POST /api/v1/quickbooks/failures/<its id>/retry); "
+            f"Then press Retry on this failure's row in {FAILURES_PAGE}; "
             "afterwards you can deposit it again.",
         )
     ),
