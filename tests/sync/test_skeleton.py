@@ -102,7 +102,8 @@ def test_each_decision_becomes_its_job_or_record(firm: Firm) -> None:
     assert jobs[ids["recreate"]].recreate is True
     assert set(jobs) == {ids[n] for n in ("send", "onto", "remove", "recreate")}
 
-    assert plan.waiting == 1
+    [waiting] = plan.waiting
+    assert waiting.local_id == ids["wait"] and "something" in waiting.problem.message
     [refusal] = plan.problems
     assert (refusal.local_id, refusal.problem.code) == (ids["refuse"], "6240")
     [adopted] = plan.adopt

@@ -192,3 +192,13 @@ def test_sync_now_reports_that_the_firm_is_not_connected(firm: Firm, browser: Br
         raise AssertionError("the pass did not end")
 
     assert "not connected to QuickBooks Online" in asyncio.run(finished())
+
+
+def test_the_preview_page_says_why_there_is_nothing_to_preview(
+    firm: Firm, browser: Browser
+) -> None:
+    browser.sign_in(with_password(firm))
+    html = browser.page("/preview")
+    assert "not connected to QuickBooks Online" in html and 'href="/settings/quickbooks"' in html
+    r = browser.http.post("/sync-now", data={"csrf_token": browser.csrf("/preview")})
+    assert (r.status_code, r.headers["location"]) == (303, "/")  # a plain form: the dashboard

@@ -120,13 +120,13 @@ def load(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks) -> PassContext | Not
         return of_connection(ledger, uow.session, connection, qb)
 
 
-async def prepare(ctx: PassContext) -> None:
+async def prepare(ctx: PassContext, *, adopt_tax_rates: bool = True) -> None:
     """Look up once per pass what payments need: the Undeposited Funds account; with tax codes
-    on each line, adopt the company's tax rates."""
+    on each line, adopt the company's tax rates (not for a preview, which changes nothing)."""
     rows = await ctx.qb.query(ctx.realm, Account, "AccountSubType = 'UndepositedFunds'")
     active = [r for r in rows if getattr(r, "Active", True) is not False]
     ctx.undeposited_account_id = active[0].Id if active else None
-    if ctx.settings.tax_option == TaxOptionSetting.tax_codes:
+    if adopt_tax_rates and ctx.settings.tax_option == TaxOptionSetting.tax_codes:
         await _adopt_company_tax_rates(ctx)
 
 

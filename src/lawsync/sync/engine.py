@@ -100,7 +100,7 @@ async def _export(
             with ctx.ledger.uow(ctx.firm_id) as uow:
                 plan = exporter.plan(ctx, uow.session, ids)
             _write_plan(ctx, plan, tally)
-            tally[exporter.kind].skipped += plan.skipped + plan.waiting
+            tally[exporter.kind].skipped += plan.skipped + len(plan.waiting)
             if plan.jobs:
                 dispatcher.add(await recover(ctx, plan.jobs, tally))
                 sent = True

@@ -144,7 +144,7 @@ class Plan:
     jobs: list[Job] = field(default_factory=list)
     problems: list[Refusal] = field(default_factory=list)
     adopt: list[Job] = field(default_factory=list)  # a copy found: link it, send nothing
-    waiting: int = 0
+    waiting: list[Refusal] = field(default_factory=list)  # why each is not ready yet
     skipped: int = 0
     # Records with nothing to send: an open failure of theirs is closed.
     settled: list[tuple[Kind, int]] = field(default_factory=list)
@@ -246,7 +246,8 @@ class Exporter(Generic[C]):
                 Job(kind, local_id, revision, decision.op, entity, None, decision.recreate)
             )
         elif isinstance(decision, Wait):
-            out.waiting += 1
+            waiting = Problem("lawsync:waiting", f"Waits for {decision.what} to sync first.")
+            out.waiting.append(Refusal(kind, local_id, revision, waiting))
         elif isinstance(decision, Problem):
             out.problems.append(Refusal(kind, local_id, revision, decision))
         elif isinstance(decision, Adopt):

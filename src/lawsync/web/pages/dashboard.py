@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawsync.errors import LawsyncError
 from lawsync.sync import connection, engine, failures, worker
@@ -77,6 +77,8 @@ async def sync_now(request: Request, me: session.Checked) -> Response:
     if run is None or run.finished:
         run = runs[me.actor.firm_id] = SyncRun()
         run.task = asyncio.create_task(_run(request, me.actor.firm_id, run))
+    if "hx-request" not in request.headers:  # a plain form: the dashboard shows the progress
+        return RedirectResponse("/", 303)
     return _progress(request, run)
 
 
