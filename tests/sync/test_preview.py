@@ -21,7 +21,7 @@ def test_the_preview_lists_what_the_next_pass_sends_and_changes_nothing(
 ) -> None:
     firm = connected.firm
     for _ in range(2):
-        _, _, bill = builders.billed_client(firm)
+        builders.billed_client(firm)
     seen = _preview(connected)
     again = _preview(connected)  # a preview writes nothing: the same answer twice
     planned = {k.kind: {(p.local_id, p.op) for p in k.planned} for k in seen.kinds}
