@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from lawsync.errors import LawsyncError
 from lawsync.practice.services import entries
-from lawsync.sync import company_lists, connection, mapping, preflight, settings
+from lawsync.sync import company_lists, connection, mapping, preflight, readiness, settings
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
 from lawsync.web.api.errors import http_status
@@ -179,3 +179,19 @@ def confirm_disconnect(request: Request, me: session.Me) -> Response:
 async def disconnect(request: Request, me: session.Checked) -> Response:
     await connection.disconnect(request.app.state.ledger, me.actor, request.app.state.settings)
     return RedirectResponse(f"{PATH}?said=Disconnected.+Links+are+kept+for+a+reconnect.", 303)
+
+
+@router.get(PATH + "/readiness", response_class=HTMLResponse)
+async def readiness_check(request: Request, me: session.Me) -> Response:
+    """The readiness check: a fragment for htmx on the settings page, or a page of its own."""
+    ledger, app_settings = request.app.state.ledger, request.app.state.settings
+    items = await company_lists.items(ledger, me.actor.firm_id, app_settings)
+    async with connection.open_client(ledger, me.actor.firm_id, app_settings) as qb:
+        checks = await readiness.readiness(ledger, me.actor.firm_id, qb, items)
+    fragment = "hx-request" in request.headers
+    return render(
+        request,
+        "_readiness.html" if fragment else "readiness.html",
+        section="quickbooks",
+        checks=checks,
+    )
