@@ -1,0 +1,48 @@
+"""Debian's Chromium driven by Playwright, axe-core's accessibility check, and screenshots.
+
+`.ci/run` installs Chromium and sets LAWSYNC_BROWSER_TESTS=required, so there a missing browser
+fails the tests; elsewhere they are skipped, saying why. Screenshots go to the folder named by
+LAWSYNC_SCREENSHOTS (the committed ones in docs/screenshots are made with
+`LAWSYNC_SCREENSHOTS=docs/screenshots`), or to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("LAWSYNC_BROWSER_TESTS") == "required":
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    pytest.skip("Chromium is not installed (apt-get install -y chromium); .ci/run installs it")
+
+
+def screenshot_dir() -> Path:
+    folder = Path(os.environ.get("LAWSYNC_SCREENSHOTS") or tempfile.gettempdir() + "/lawsync-shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def look(page: Any, name: str) -> None:
+    """Screenshot the page, and hold it to axe-core: no serious or critical violation."""
+    page.screenshot(path=str(screenshot_dir() / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+    assert bad == [], (name, bad)

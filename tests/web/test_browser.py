@@ -1,0 +1,98 @@
+"""The web app in a real browser: a bookkeeper connects the sandbox company, maps products,
+syncs, and sees the invoice arrive; every page visited is screenshotted and checked by axe-core."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from lawsync.config import Settings
+from lawsync.quickbooks import Invoice
+from lawsync.sync import connection
+from tests import builders
+from tests.conftest import SANDBOX_CONTROL_SECRET, Firm
+from tests.web.browser import PASSWORD, with_password
+from tests.web.playwright_support import CHROMIUM, look, require_chromium
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def _invoices(firm: Firm, server_url: str) -> list[Invoice]:
+    settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
+
+    async def read() -> list[Invoice]:
+        realm = connection.connected_realm(firm.ledger, firm.id)
+        assert realm is not None
+        async with connection.open_client(firm.ledger, firm.id, settings, server_url) as qb:
+            return await qb.query(realm, Invoice)
+
+    # Playwright's sync API keeps an event loop running in this thread: read from another.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, read()).result()
+
+
+def test_connect_map_sync_in_the_browser(page: Any, firm: Firm, server_url: str) -> None:
+    email = with_password(firm)
+    page.goto(server_url + "/")
+    look(page, "login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(server_url + "/")
+    look(page, "dashboard-not-connected")
+
+    page.goto(server_url + "/settings/quickbooks")
+    page.click("button:has-text('Connect to QuickBooks')")
+    page.wait_for_selector("text=wants to connect to your company")
+    company = f"Browser Books {uuid.uuid4().hex[:6]}"
+    page.check("input[value=new]")
+    page.fill("input[name=new_name]", company)
+    page.click("button[value=connect]")
+    page.wait_for_selector(f"text=connected to {company}")
+
+    page.goto(server_url + "/settings/quickbooks")
+    page.wait_for_selector("ul.checks")  # the readiness check ran
+    for select in page.query_selector_all("select[name^='map:']"):
+        select.select_option(index=1)
+    page.check("input[name=export_bills]")
+    look(page, "quickbooks-settings")
+    page.click("button:has-text('Save the settings')")
+    page.wait_for_selector("text=Settings saved.")
+
+    _, _, bill = builders.billed_client(firm)
+    page.goto(server_url + "/preview")
+    page.wait_for_selector("text=What the next sync would send")
+    look(page, "preview")
+    page.goto(server_url + "/")
+    page.click("button:has-text('Sync now')")
+    page.wait_for_selector("text=Sync finished", timeout=60_000)
+    page.wait_for_selector("#standing td:has-text('Bill') + td:has-text('0')")  # counts refreshed
+    look(page, "dashboard-synced")
+    numbers = [i.DocNumber for i in _invoices(firm, server_url)]
+    assert bill["number"] in numbers
+
+    page.goto(server_url + "/settings/quickbooks/failures")
+    look(page, "failures-empty")
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url(server_url + "/login")
