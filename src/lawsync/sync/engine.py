@@ -29,7 +29,7 @@ from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
 from lawsync.sync.export.skeleton import Exporter, Job, Plan
-from lawsync.sync.outcomes import KindReport, Tally, apply, recover, refuse, settle
+from lawsync.sync.outcomes import KindReport, Tally, apply, note, recover, refuse, settle
 from lawsync.sync.registry import EXPORTERS, KINDS
 
 ProgressFn = Callable[[str, int, int], None]  # (kind, done so far, total known so far)
@@ -66,6 +66,7 @@ def _write_plan(ctx: PassContext, plan: Plan, tally: Tally) -> None:
         for kind, local_id in plan.settled:
             failures.clear(uow.session, ctx.connection_id, kind, local_id)
         for job in plan.adopt:
+            note(uow.session, ctx, job, "linked", job.entity)
             apply(uow.session, ctx, job, job.entity, tally)
         uow.commit()
 

@@ -176,3 +176,25 @@ class PassLease(FirmOwned, Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     owner: Mapped[str] = mapped_column(String(80), default="")
     expires_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SyncEvent(FirmOwned, Base):
+    """One answer the accounting side gave about one record: what was sent, and what came back
+    (the copy's id, or the refusal with its code and QuickBooks' request id). Never updated."""
+
+    __tablename__ = "sync_events"
+    __table_args__ = (Index("ix_sync_events_record", "connection_id", "kind", "local_id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    local_id: Mapped[int] = mapped_column(IdType)
+    revision: Mapped[int] = mapped_column(Integer)
+    op: Mapped[str] = mapped_column(String(20))  # create, update, delete, void, link
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(20))  # done, refused, left (transient)
+    qbo_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    code: Mapped[str] = mapped_column(String(40), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    intuit_tid: Mapped[str] = mapped_column(String(100), default="")
+    sent: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -28,6 +28,7 @@ from lawsync.sync import failures, links
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.skeleton import Job, Refusal
 from lawsync.sync.kinds import Kind
+from lawsync.sync.models import SyncEvent
 from lawsync.sync.problems import Problem
 
 BELONGS_ELSEWHERE = "620"
@@ -74,6 +75,33 @@ def refuse(
     link = links.ensure(s, ctx.firm_id, ctx.connection_id, refusal.kind, refusal.local_id)
     if link.status == links.CREATING:
         link.status = links.FAILED
+
+
+def note(
+    s: Session,
+    ctx: PassContext,
+    job: Job,
+    outcome: str,
+    entity: Entity | None = None,
+    error: QuickBooksError | None = None,
+) -> None:
+    """Write down what was sent for the record and what came back (its sync history)."""
+    s.add(
+        SyncEvent(
+            firm_id=ctx.firm_id,
+            connection_id=ctx.connection_id,
+            kind=job.kind,
+            local_id=job.local_id,
+            revision=job.revision,
+            op=job.op,
+            outcome=outcome,
+            qbo_id=(entity.Id if entity is not None else None) or (job.entity.Id or None),
+            code=(error.code or "") if error else "",
+            message=(error.message[:2000] if error else ""),
+            intuit_tid=((error.intuit_tid or "") if error else "")[:100],
+            sent=job.entity.model_dump(mode="json", exclude_unset=True),
+        )
+    )
 
 
 def apply(s: Session, ctx: PassContext, job: Job, entity: Entity | None, tally: Tally) -> None:
@@ -196,6 +224,7 @@ async def settle(
         failures.prefetch_open(s, ctx.connection_id, keys)
         for job, result in zip(chunk, results, strict=True):
             error = result.error
+            note(s, ctx, job, _outcome(job, error), result.entity, error)
             if error is None:
                 apply(s, ctx, job, result.entity, tally)
             elif isinstance(error, ReconnectNeededError):
@@ -223,9 +252,23 @@ async def _update_fresh(ctx: PassContext, job: Job, tally: Tally) -> None:
         updated = await ctx.qb.update(ctx.realm, job.entity, sparse=True)
     except PermanentError as error:
         with ctx.ledger.uow(ctx.firm_id) as uow:
+            note(uow.session, ctx, job, "refused", None, error)
             refuse(uow.session, ctx, Refusal.of(job, Problem.of(error)), tally, error)
             uow.commit()
         return
     with ctx.ledger.uow(ctx.firm_id) as uow:
+        note(uow.session, ctx, job, "done", updated)
         apply(uow.session, ctx, job, updated, tally)
         uow.commit()
+
+
+def _outcome(job: Job, error: QuickBooksError | None) -> str:
+    if error is None:
+        return "done"
+    if isinstance(error, ObjectNotFoundError) and job.op in ("delete", "void"):
+        return "already gone"
+    if isinstance(error, TransientError | ReconnectNeededError):
+        return "left"  # the next pass sends it again
+    if isinstance(error, StaleObjectError):
+        return "stale"  # read again and updated at once
+    return "refused"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.sync import links
 from lawsync.sync.kinds import Kind
-from lawsync.sync.models import SyncFailure
+from lawsync.sync.models import SyncEvent, SyncFailure
 from lawsync.sync.settings import active_connection
 
 
@@ -60,3 +60,18 @@ def of_records(
             else:
                 out[local_id] = RecordSync("pending", copy)
         return out
+
+
+def history(
+    ledger: Ledger, actor: Actor, kind: Kind, local_id: int, limit: int = 50
+) -> list[SyncEvent]:
+    """The record's sync history, newest first: what was sent and what came back."""
+    with ledger.uow(actor) as uow:
+        return list(
+            uow.session.scalars(
+                select(SyncEvent)
+                .where(SyncEvent.kind == kind, SyncEvent.local_id == local_id)
+                .order_by(SyncEvent.id.desc())
+                .limit(limit)
+            )
+        )
