@@ -147,7 +147,10 @@ class SyncFailure(FirmOwned, Base):
     """A record that could not be synced, with the accounting side's code and message."""
 
     __tablename__ = "sync_failures"
-    __table_args__ = (Index("ix_sync_failures_open", "firm_id", "resolved_at"),)
+    __table_args__ = (
+        Index("ix_sync_failures_open", "firm_id", "resolved_at"),
+        Index("ix_sync_failures_record", "connection_id", "kind", "local_id"),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))

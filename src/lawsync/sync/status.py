@@ -23,10 +23,7 @@ def status_counts(ledger: Ledger, firm_id: int) -> Counts:
             return counts
         ctx = context.of_connection(ledger, s, connection, qb=None)  # type: ignore[arg-type]
         for exporter in EXPORTERS:
-            after = 0
-            while ids := exporter.candidates(ctx, s, after):
-                counts[exporter.kind]["pending"] += len(ids)
-                after = ids[-1]
+            counts[exporter.kind]["pending"] = exporter.pending_count(ctx, s)
         for kind, status, n in s.execute(
             select(SyncLink.kind, SyncLink.status, func.count())
             .where(SyncLink.connection_id == connection.id)

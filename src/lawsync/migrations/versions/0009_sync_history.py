@@ -1,4 +1,4 @@
-"""each answer about each record: the sync history shown on its page
+"""each answer about each record: the sync history shown on its page; failures found by record
 
 Revision ID: 0009
 Revises: 0008
@@ -54,5 +54,13 @@ def upgrade() -> None:
         )
 
 
+    with op.batch_alter_table("sync_failures", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_sync_failures_record", ["connection_id", "kind", "local_id"], unique=False
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("sync_failures", schema=None) as batch_op:
+        batch_op.drop_index("ix_sync_failures_record")
     op.drop_table("sync_events")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Bill, BillState
@@ -36,35 +36,27 @@ def bill_numbers(session: Session, bill_ids: Iterable[int]) -> dict[int, str]:
     return {bill_id: number for bill_id, number in rows}
 
 
-def dirty_ids(
-    session: Session,
+def dirty(
     model: Any,
     kind: Kind,
     connection_id: int,
     *,
     wanted_new: Any,
-    wanted_existing: Any = None,
-    after_id: int = 0,
-    limit: int = PAGE,
     settle_failures: Any = None,
-) -> list[int]:
-    """Ids (ascending, after `after_id`) of `model` rows whose accounting copy is out of date.
+) -> Select[Any]:
+    """The ids of `model` rows whose accounting copy is out of date, unordered.
 
-    `wanted_new` says which rows without a copy should get one; `wanted_existing` (default:
-    all) which rows that have one should follow their changes. A record whose failure is open
-    at its current revision waits for a change or a Retry, so a permanent refusal is not
-    resent on every pass. `settle_failures` says which rows without a copy that want none
-    (voided or deleted since they failed) are returned while a failure of theirs is open, so
-    the planner can close it.
+    `wanted_new` says which rows without a copy should get one; rows that have one follow their
+    changes. A record whose failure is open at its current revision waits for a change or a
+    Retry, so a permanent refusal is not resent on every pass. `settle_failures` says which
+    rows without a copy that want none (voided or deleted since they failed) are returned while
+    a failure of theirs is open, so the planner can close it.
     """
     link = SyncLink.__table__.alias("l")
     failure = SyncFailure.__table__.alias("f")
     has_copy = and_(link.c.id.is_not(None), link.c.qbo_id.is_not(None), link.c.status != CREATING)
     no_copy = or_(link.c.id.is_(None), link.c.qbo_id.is_(None), link.c.status == CREATING)
-    needs_copy = and_(no_copy, wanted_new)
     behind = and_(has_copy, link.c.synced_revision < model.revision)
-    if wanted_existing is not None:
-        behind = and_(behind, wanted_existing)
     open_failure = (
         failure.c.connection_id == connection_id,
         failure.c.kind == kind,
@@ -76,21 +68,20 @@ def dirty_ids(
         failure.c.revision == model.revision,
         failure.c.retry_requested_at.is_(None),
     )
-    wanted = or_(needs_copy, behind)
+    wanted = or_(and_(no_copy, wanted_new), behind)
     if settle_failures is not None:
         wanted = or_(wanted, and_(no_copy, settle_failures, exists().where(*open_failure)))
-    stmt = (
-        select(model.id)
-        .outerjoin(
-            link,
-            and_(
-                link.c.connection_id == connection_id,
-                link.c.kind == kind,
-                link.c.local_id == model.id,
-            ),
-        )
-        .where(model.id > after_id, wanted, ~parked)
-        .order_by(model.id)
-        .limit(limit)
+    on_link = and_(
+        link.c.connection_id == connection_id, link.c.kind == kind, link.c.local_id == model.id
     )
+    return select(model.id).outerjoin(link, on_link).where(wanted, ~parked)
+
+
+def page(session: Session, ids: Select[Any], id_column: Any, after_id: int) -> list[int]:
+    """The next page of these ids, ascending, after `after_id`."""
+    stmt = ids.where(id_column > after_id).order_by(id_column).limit(PAGE)
     return list(session.execute(stmt).scalars())
+
+
+def count(session: Session, ids: Select[Any]) -> int:
+    return int(session.execute(select(func.count()).select_from(ids.subquery())).scalar_one())

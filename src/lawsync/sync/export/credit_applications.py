@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import CreditNote, CreditNoteState
 from lawsync.quickbooks import Payment
 from lawsync.sync import mapping
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import PAGE
 from lawsync.sync.export.skeleton import SKIP, Chunk, Decision, Exporter, Remove, Send, Wait
 from lawsync.sync.kinds import Kind
 from lawsync.sync.links import CREATING, REMOVED, qbo_ids
@@ -35,29 +34,25 @@ class CreditApplications(Exporter[ApplicationChunk]):
     entity = Payment
     model = CreditNote
 
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
+    def pending(self, ctx: PassContext) -> Select[Any] | None:
         """Credit memos synced but not applied yet, or voided notes whose application is still
         there."""
         if not self.enabled(ctx):
-            return []
+            return None
         memo = SyncLink.__table__.alias("m")
         app = SyncLink.__table__.alias("a")
         unapplied = or_(app.c.id.is_(None), app.c.qbo_id.is_(None), app.c.status == CREATING)
-        stmt = (
+        return (
             select(CreditNote.id)
             .join(memo, and_(_link(ctx, memo, Kind.CREDIT_NOTE), _live(memo)))
             .outerjoin(app, _link(ctx, app, self.kind))
             .where(
-                CreditNote.id > after_id,
                 or_(
                     and_(CreditNote.state == CreditNoteState.active, unapplied),
                     and_(CreditNote.state == CreditNoteState.void, _live(app)),
                 ),
             )
-            .order_by(CreditNote.id)
-            .limit(PAGE)
         )
-        return list(session.execute(stmt).scalars())
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> ApplicationChunk:
         notes = self.records(session, ids)

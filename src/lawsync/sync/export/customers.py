@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Bill, Contact
@@ -48,7 +48,7 @@ class Customers(Exporter[ContactChunk]):
 
     def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
         """Clients with an exported bill."""
-        return exists().where(Bill.client_id == Contact.id, *exportable_bill(ctx))
+        return Contact.id.in_(select(Bill.client_id).where(*exportable_bill(ctx)))
 
     async def prepare(self, ctx: PassContext) -> None:
         await customer_index(ctx)

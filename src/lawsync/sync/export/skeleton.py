@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, and_, not_, select
+from sqlalchemy import ColumnElement, Select, and_, not_, select
 from sqlalchemy.orm import Session
 
 from lawsync.quickbooks import Entity
 from lawsync.sync import links
 from lawsync.sync.context import PassContext
-from lawsync.sync.export.candidates import dirty_ids, since
+from lawsync.sync.export.candidates import count, dirty, page, since
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
@@ -190,18 +190,26 @@ class Exporter(Generic[C]):
         live = type(self).live
         return None if live is None else not_(live)
 
-    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
+    def pending(self, ctx: PassContext) -> Select[Any] | None:
+        """The ids of the records that need a push (None: the kind is not exported)."""
         if not self.enabled(ctx):
-            return []
-        return dirty_ids(
-            session,
+            return None
+        return dirty(
             self.model,
             self.kind,
             ctx.connection_id,
-            after_id=after_id,
             wanted_new=self.wanted(ctx),
             settle_failures=self.gone(),
         )
+
+    def candidates(self, ctx: PassContext, session: Session, after_id: int) -> list[int]:
+        """The next chunk of them, in id order."""
+        ids = self.pending(ctx)
+        return [] if ids is None else page(session, ids, self.model.id, after_id)
+
+    def pending_count(self, ctx: PassContext, session: Session) -> int:
+        ids = self.pending(ctx)
+        return 0 if ids is None else count(session, ids)
 
     def records(self, session: Session, ids: list[int]) -> Sequence[Any]:
         return session.execute(select(self.model).where(self.model.id.in_(ids))).scalars().all()
