@@ -1,0 +1,136 @@
+"""The billing pages, as a browser uses them: bills, payments, credit notes, interest."""
+
+from __future__ import annotations
+
+import re
+
+from tests import builders
+from tests.conftest import Firm
+from tests.web.browser import Browser, with_password
+
+
+def _work(firm: Firm, hours: str = "2", rate: str = "150") -> tuple[int, int]:
+    """A client with one matter and one unbilled time entry: (client id, matter id)."""
+    c = builders.client(firm)
+    m = builders.matter(firm, c["id"])
+    builders.time_entry(firm, m["id"], hours=hours, rate=rate)
+    return c["id"], m["id"]
+
+
+def _id_from(location: str, prefix: str) -> int:
+    found = re.match(rf"{prefix}/(\d+)", location)
+    assert found, location
+    return int(found.group(1))
+
+
+def test_a_bill_is_drafted_approved_edited_and_voided_through_the_pages(
+    firm: Firm, browser: Browser
+) -> None:
+    client_id, matter_id = _work(firm)
+    browser.sign_in(with_password(firm))
+    form = browser.page("/bills/new")
+    assert 'for="client_id"' in form
+    r = browser.submit(
+        "/bills/new",
+        {"client_id": str(client_id), "matter_ids": str(matter_id), "issue_date": "2026-03-05"},
+        from_page="/bills/new",
+    )
+    assert r.status_code == 303, r.text[:1000]
+    bill_id = _id_from(r.headers["location"], "/bills")
+    bill = firm.get(f"/bills/{bill_id}")
+    assert bill["state"] == "draft" and bill["total"] == "300.00"
+
+    page = browser.page(f"/bills/{bill_id}")
+    assert "Approve</button>" in page and "Delete the draft" in page and "Void…" not in page
+    assert "300.00" in page and 'class="badge' in page
+    listed = browser.page("/bills", state="draft")
+    assert f'href="/bills/{bill_id}"' in listed
+
+    r = browser.submit(f"/bills/{bill_id}/approve", {}, from_page=f"/bills/{bill_id}")
+    assert r.status_code == 303 and "approved" in r.headers["location"]
+    assert firm.get(f"/bills/{bill_id}")["state"] == "approved"
+    page = browser.page(f"/bills/{bill_id}")
+    assert "Approve</button>" not in page and "Void…" in page and "Add a credit note" in page
+    assert f'href="/bills/{bill_id}"' not in browser.page("/bills", state="draft")
+
+    line_id = firm.get(f"/bills/{bill_id}")["lines"][0]["id"]
+    edit = browser.page(f"/bills/{bill_id}/edit")
+    assert f'name="line-{line_id}-quantity"' in edit
+    r = browser.submit(
+        f"/bills/{bill_id}/edit",
+        {
+            "number": bill["number"],
+            "issue_date": "2026-03-05",
+            "due_date": "2026-04-30",
+            "discount_kind": "none",
+            "discount_value": "0",
+            "memo": "Thank you",
+            f"line-{line_id}-description": "Drafting",
+            f"line-{line_id}-quantity": "3",
+            f"line-{line_id}-price": "150",
+        },
+        from_page=f"/bills/{bill_id}/edit",
+    )
+    assert r.status_code == 303, r.text[:1000]
+    edited = firm.get(f"/bills/{bill_id}")
+    assert (edited["state"], edited["total"], edited["due_date"], edited["memo"]) == (
+        "approved",
+        "450.00",
+        "2026-04-30",
+        "Thank you",
+    )
+
+    confirm = browser.page(f"/bills/{bill_id}/void")
+    assert "Yes, void bill" in confirm and 'name="reason"' in confirm
+    r = browser.submit(
+        f"/bills/{bill_id}/void", {"reason": "sent twice"}, from_page=f"/bills/{bill_id}/void"
+    )
+    assert r.status_code == 303
+    assert firm.get(f"/bills/{bill_id}")["state"] == "void"
+    page = browser.page(f"/bills/{bill_id}")
+    assert "Void…" not in page and "Edit</a>" not in page
+
+
+def test_a_draft_is_deleted_after_its_confirmation(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)
+    draft = builders.bill(firm, client_id, approve=False)
+    browser.sign_in(with_password(firm))
+    confirm = browser.page(f"/bills/{draft['id']}/delete")
+    assert "Yes, delete bill" in confirm
+    r = browser.submit(f"/bills/{draft['id']}/delete", {}, from_page=f"/bills/{draft['id']}/delete")
+    assert r.status_code == 303 and r.headers["location"].startswith("/bills?")
+    firm.get(f"/bills/{draft['id']}", status=404)
+
+
+def test_a_refused_move_shows_why(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)
+    bill = builders.bill(firm, client_id)  # approved
+    browser.sign_in(with_password(firm))
+    r = browser.submit(f"/bills/{bill['id']}/approve", {}, from_page=f"/bills/{bill['id']}")
+    assert r.status_code == 409
+    assert "only a draft can be approved" in r.text and f"Bill {bill['number']}" in r.text
+    r = browser.submit(
+        "/bills/new", {"client_id": str(client_id)}, from_page="/bills/new"
+    )  # its work is billed already
+    assert r.status_code == 409 and "no unbilled time or expenses" in r.text
+
+
+def test_another_firms_bill_is_not_found(firm: Firm, other_firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(other_firm)
+    theirs = builders.bill(other_firm, client_id, approve=False)
+    browser.sign_in(with_password(firm))
+    assert browser.get(f"/bills/{theirs['id']}").status_code == 404
+    r = browser.submit(f"/bills/{theirs['id']}/approve", {}, from_page="/bills")
+    assert r.status_code == 404 and "Not found" in r.text
+    assert other_firm.get(f"/bills/{theirs['id']}")["state"] == "draft"
+
+
+def test_a_form_without_its_csrf_token_is_refused(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)
+    draft = builders.bill(firm, client_id, approve=False)
+    browser.sign_in(with_password(firm))
+    r = browser.http.post(f"/bills/{draft['id']}/approve", data={})
+    assert r.status_code == 403
+    r = browser.http.post(f"/bills/{draft['id']}/delete", data={"csrf_token": "forged"})
+    assert r.status_code == 403
+    assert firm.get(f"/bills/{draft['id']}")["state"] == "draft"
