@@ -134,3 +134,63 @@ def test_a_form_without_its_csrf_token_is_refused(firm: Firm, browser: Browser) 
     r = browser.http.post(f"/bills/{draft['id']}/delete", data={"csrf_token": "forged"})
     assert r.status_code == 403
     assert firm.get(f"/bills/{draft['id']}")["state"] == "draft"
+
+
+def test_a_payment_is_recorded_edited_and_deleted(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)  # 300.00
+    bill = builders.bill(firm, client_id)
+    browser.sign_in(with_password(firm))
+    assert "Choose a client" in browser.page("/payments/new")
+    form = browser.page("/payments/new", client_id=client_id)
+    assert f'name="alloc-{bill["id"]}"' in form and bill["number"] in form
+    page = f"/payments/new?client_id={client_id}"
+    r = browser.submit(
+        "/payments/new",
+        {"client_id": str(client_id), "date": "2026-03-10", "amount": "100"},
+        from_page=page,
+    )
+    assert r.status_code == 422 and 'id="allocations-error"' in r.text  # on no bill
+    r = browser.submit(
+        "/payments/new",
+        {
+            "client_id": str(client_id),
+            "date": "2026-03-10",
+            "amount": "100",
+            "method": "eft",
+            "reference": "T-1",
+            f"alloc-{bill['id']}": "100",
+        },
+        from_page=page,
+    )
+    assert r.status_code == 303, r.text[:1000]
+    payment_id = _id_from(r.headers["location"], "/payments")
+    saved = firm.get(f"/payments/{payment_id}")
+    assert (saved["amount"], saved["method"], saved["reference"]) == ("100.00", "eft", "T-1")
+    assert firm.get(f"/bills/{bill['id']}")["balance"] == "200.00"
+    shown = browser.page(f"/payments/{payment_id}")
+    assert bill["number"] in shown and 'class="badge' in shown
+    assert f'href="/payments/{payment_id}"' in browser.page("/payments")
+
+    edit = f"/payments/{payment_id}/edit"
+    assert 'value="100.00"' in browser.page(edit)
+    r = browser.submit(
+        edit,
+        {"date": "2026-03-11", "amount": "250", "method": "eft", f"alloc-{bill['id']}": "250"},
+        from_page=edit,
+    )
+    assert r.status_code == 303, r.text[:1000]
+    assert firm.get(f"/payments/{payment_id}")["amount"] == "250.00"
+    assert firm.get(f"/bills/{bill['id']}")["balance"] == "50.00"
+    r = browser.submit(
+        edit, {"date": "2026-03-11", "amount": "400", f"alloc-{bill['id']}": "400"}, from_page=edit
+    )
+    assert r.status_code == 409 and "300" in r.text  # more than the bill owes
+    assert firm.get(f"/payments/{payment_id}")["amount"] == "250.00"
+
+    delete = f"/payments/{payment_id}/delete"
+    assert "Yes, delete the payment" in browser.page(delete)
+    r = browser.submit(delete, {"reason": "bounced"}, from_page=delete)
+    assert r.status_code == 303
+    assert firm.get(f"/payments/{payment_id}")["state"] == "deleted"
+    assert firm.get(f"/bills/{bill['id']}")["balance"] == "300.00"
+    assert "Delete…" not in browser.page(f"/payments/{payment_id}")
