@@ -194,3 +194,51 @@ def test_a_payment_is_recorded_edited_and_deleted(firm: Firm, browser: Browser) 
     assert firm.get(f"/payments/{payment_id}")["state"] == "deleted"
     assert firm.get(f"/bills/{bill['id']}")["balance"] == "300.00"
     assert "Delete…" not in browser.page(f"/payments/{payment_id}")
+
+
+def test_a_credit_note_is_added_from_its_bill_and_voided(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)  # 300.00
+    bill = builders.bill(firm, client_id)
+    browser.sign_in(with_password(firm))
+    new = f"/bills/{bill['id']}/credit-notes/new"
+    assert f'href="{new}"' in browser.page(f"/bills/{bill['id']}")
+    r = browser.submit(new, {"amount": "500", "date": "2026-03-20"}, from_page=new)
+    assert r.status_code == 409 and 'id="amount-error"' in r.text  # more than it owes
+    r = browser.submit(
+        new, {"amount": "40", "date": "2026-03-20", "reason": "goodwill"}, from_page=new
+    )
+    assert r.status_code == 303, r.text[:1000]
+    note_id = _id_from(r.headers["location"], "/credit-notes")
+    assert firm.get(f"/credit-notes/{note_id}")["amount"] == "40.00"
+    assert firm.get(f"/bills/{bill['id']}")["balance"] == "260.00"
+    page = browser.page(f"/credit-notes/{note_id}")
+    assert "goodwill" in page and 'class="badge' in page
+    assert f'href="/credit-notes/{note_id}"' in browser.page(f"/bills/{bill['id']}")
+    assert f'href="/credit-notes/{note_id}"' in browser.page("/credit-notes")
+    confirm = f"/credit-notes/{note_id}/void"
+    assert "Yes, void" in browser.page(confirm)
+    r = browser.submit(confirm, {"reason": "mistake"}, from_page=confirm)
+    assert r.status_code == 303
+    assert firm.get(f"/credit-notes/{note_id}")["state"] == "void"
+    assert firm.get(f"/bills/{bill['id']}")["balance"] == "300.00"
+    r = browser.submit(confirm, {}, from_page=f"/bills/{bill['id']}")
+    assert r.status_code == 409 and "already void" in r.text
+
+
+def test_interest_is_charged_on_an_overdue_bill_and_voided(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)  # 300.00, due 30 days after 2026-03-02
+    bill = builders.bill(firm, client_id)
+    browser.sign_in(with_password(firm))
+    new = f"/bills/{bill['id']}/interest-charges/new"
+    r = browser.submit(new, {"rate": "2", "charged_on": "2026-03-10"}, from_page=new)
+    assert r.status_code == 409 and 'id="charged_on-error"' in r.text  # not yet due
+    r = browser.submit(new, {"rate": "2", "charged_on": "2026-05-01"}, from_page=new)
+    assert r.status_code == 303, r.text[:1000]
+    charge_id = _id_from(r.headers["location"], "/interest-charges")
+    assert firm.get(f"/interest-charges/{charge_id}")["amount"] == "6.00"
+    assert "6.00" in browser.page(f"/interest-charges/{charge_id}")
+    assert f'href="/interest-charges/{charge_id}"' in browser.page("/interest-charges")
+    confirm = f"/interest-charges/{charge_id}/void"
+    r = browser.submit(confirm, {}, from_page=confirm)
+    assert r.status_code == 303
+    assert firm.get(f"/interest-charges/{charge_id}")["state"] == "void"
