@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from lawsync.sync import failures
+from lawsync.sync.kinds import Kind
+from lawsync.sync.models import QuickBooksConnection
 from tests import builders
 from tests.conftest import Firm
 from tests.web.browser import Browser, with_password
@@ -15,6 +18,35 @@ def _work(firm: Firm, hours: str = "2", rate: str = "150") -> tuple[int, int]:
     m = builders.matter(firm, c["id"])
     builders.time_entry(firm, m["id"], hours=hours, rate=rate)
     return c["id"], m["id"]
+
+
+def _failed(firm: Firm, kind: Kind, local_id: int) -> int:
+    """The firm connected (no tokens: nothing here calls QuickBooks), and one record refused."""
+    with firm.ledger.uow(firm.id) as uow:
+        connection = QuickBooksConnection(
+            firm_id=firm.id,
+            realm_id=f"8{firm.id:08d}",
+            company_name="Smith Books Inc",
+            edition="plus",
+            country="US",
+            home_currency="USD",
+            multicurrency=False,
+        )
+        uow.session.add(connection)
+        uow.session.flush()
+        row = failures.record(
+            uow.session,
+            firm_id=firm.id,
+            connection_id=connection.id,
+            kind=kind,
+            local_id=local_id,
+            revision=1,
+            code="6000",
+            message="A business validation error has occurred",
+            element="DocNumber",
+        )
+        uow.commit()
+        return row.id
 
 
 def _id_from(location: str, prefix: str) -> int:
@@ -133,6 +165,10 @@ def test_a_form_without_its_csrf_token_is_refused(firm: Firm, browser: Browser) 
     assert r.status_code == 403
     r = browser.http.post(f"/bills/{draft['id']}/delete", data={"csrf_token": "forged"})
     assert r.status_code == 403
+    r = browser.http.post(
+        "/payments/new", data={"client_id": str(client_id), "amount": "1", "date": "2026-03-10"}
+    )
+    assert r.status_code == 403
     assert firm.get(f"/bills/{draft['id']}")["state"] == "draft"
 
 
@@ -242,3 +278,78 @@ def test_interest_is_charged_on_an_overdue_bill_and_voided(firm: Firm, browser: 
     r = browser.submit(confirm, {}, from_page=confirm)
     assert r.status_code == 303
     assert firm.get(f"/interest-charges/{charge_id}")["state"] == "void"
+
+
+def test_each_record_shows_its_sync_badge_and_its_failure(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)
+    bill = builders.bill(firm, client_id)
+    failure_id = _failed(firm, Kind.BILL, bill["id"])
+    browser.sign_in(with_password(firm))
+    page = browser.page(f"/bills/{bill['id']}")
+    assert 'class="badge failed"' in page and f"#failure-{failure_id}" in page
+    assert "A business validation error has occurred" in page  # the failure inline
+    assert 'class="badge failed"' in browser.page("/bills")
+    payment = firm.post(
+        "/payments",
+        {
+            "client_id": client_id,
+            "date": "2026-03-10",
+            "amount": "10",
+            "allocations": [{"bill_id": bill["id"], "amount": "10"}],
+        },
+    )
+    assert 'class="badge pending"' in browser.page(f"/payments/{payment['id']}")
+
+
+def test_a_bill_with_a_payment_cannot_be_voided(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)
+    bill = builders.bill(firm, client_id)
+    firm.post(
+        "/payments",
+        {
+            "client_id": client_id,
+            "date": "2026-03-10",
+            "amount": "10",
+            "allocations": [{"bill_id": bill["id"], "amount": "10"}],
+        },
+    )
+    browser.sign_in(with_password(firm))
+    page = browser.page(f"/bills/{bill['id']}")
+    assert "Void…" not in page and "Delete…" not in page  # the model refuses both
+    r = browser.submit(f"/bills/{bill['id']}/void", {}, from_page=f"/bills/{bill['id']}")
+    assert r.status_code == 409 and "payments or credit notes applied" in r.text
+    assert firm.get(f"/bills/{bill['id']}")["state"] == "approved"
+
+
+def test_another_firms_payment_and_credit_note_are_not_found(
+    firm: Firm, other_firm: Firm, browser: Browser
+) -> None:
+    client_id, _ = _work(other_firm)
+    bill = builders.bill(other_firm, client_id)
+    payment = other_firm.post(
+        "/payments",
+        {
+            "client_id": client_id,
+            "date": "2026-03-10",
+            "amount": "10",
+            "allocations": [{"bill_id": bill["id"], "amount": "10"}],
+        },
+    )
+    note = other_firm.post(
+        "/credit-notes", {"bill_id": bill["id"], "amount": "5", "date": "2026-03-11"}
+    )
+    browser.sign_in(with_password(firm))
+    for path in (
+        f"/payments/{payment['id']}",
+        f"/payments/{payment['id']}/edit",
+        f"/credit-notes/{note['id']}",
+        f"/bills/{bill['id']}/credit-notes/new",
+        f"/payments/new?client_id={client_id}",
+    ):
+        assert browser.get(path).status_code == 404, path
+    r = browser.submit(f"/payments/{payment['id']}/delete", {}, from_page="/payments")
+    assert r.status_code == 404
+    r = browser.submit(f"/credit-notes/{note['id']}/void", {}, from_page="/payments")
+    assert r.status_code == 404
+    assert other_firm.get(f"/payments/{payment['id']}")["state"] == "active"
+    assert other_firm.get(f"/credit-notes/{note['id']}")["state"] == "active"
