@@ -121,6 +121,8 @@ def test_a_bill_is_drafted_approved_edited_and_voided_through_the_pages(
     assert firm.get(f"/bills/{bill_id}")["state"] == "void"
     page = browser.page(f"/bills/{bill_id}")
     assert "Void…" not in page and "Edit</a>" not in page
+    r = browser.get(f"/bills/{bill_id}/edit")
+    assert r.status_code == 409 and "can no longer be changed" in r.text
 
 
 def test_a_draft_is_deleted_after_its_confirmation(firm: Firm, browser: Browser) -> None:
@@ -316,6 +318,8 @@ def test_a_bill_with_a_payment_cannot_be_voided(firm: Firm, browser: Browser) ->
     browser.sign_in(with_password(firm))
     page = browser.page(f"/bills/{bill['id']}")
     assert "Void…" not in page and "Delete…" not in page  # the model refuses both
+    r = browser.get(f"/bills/{bill['id']}/void")  # the confirmation says why not
+    assert r.status_code == 409 and "Yes, void" not in r.text
     r = browser.submit(f"/bills/{bill['id']}/void", {}, from_page=f"/bills/{bill['id']}")
     assert r.status_code == 409 and "payments or credit notes applied" in r.text
     assert firm.get(f"/bills/{bill['id']}")["state"] == "approved"

@@ -211,7 +211,8 @@ def edit_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
     bill = bills.get_bill(request.app.state.ledger, me.actor, bill_id)
     refusal = bill.can_edit()
     if refusal:
-        return _bill_page(request, me, bill_id, errors={"form": refusal.message}, status=409)
+        errors, status = refused(refusal)
+        return _bill_page(request, me, bill_id, errors=errors, status=status)
     return _edit_page(request, me, bill)
 
 
@@ -249,13 +250,19 @@ async def edit(request: Request, me: session.Checked, bill_id: IdParam) -> Respo
     return _to(f"/bills/{saved.id}", f"Bill {saved.number} saved.")
 
 
-def _confirm(request: Request, bill: Bill, what: str) -> Response:
+def _confirm(request: Request, me: Any, bill_id: int, what: str) -> Response:
+    """The confirmation step; a move the model refuses shows why, on the bill's page."""
+    bill = bills.get_bill(request.app.state.ledger, me.actor, bill_id)
+    refusal = bill.can_void() if what == "void" else bill.can_delete()
+    if refusal:
+        errors, status = refused(refusal)
+        return _bill_page(request, me, bill_id, errors=errors, status=status)
     return render(request, "bill_confirm.html", section="bills", bill=bill, what=what)
 
 
 @router.get("/bills/{bill_id}/void", response_class=HTMLResponse)
 def confirm_void(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-    return _confirm(request, bills.get_bill(request.app.state.ledger, me.actor, bill_id), "void")
+    return _confirm(request, me, bill_id, "void")
 
 
 @router.post("/bills/{bill_id}/void", response_class=HTMLResponse)
@@ -277,8 +284,7 @@ async def void(request: Request, me: session.Checked, bill_id: IdParam) -> Respo
 
 @router.get("/bills/{bill_id}/delete", response_class=HTMLResponse)
 def confirm_delete(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-    bill = bills.get_bill(request.app.state.ledger, me.actor, bill_id)
-    return _confirm(request, bill, "delete")
+    return _confirm(request, me, bill_id, "delete")
 
 
 @router.post("/bills/{bill_id}/delete", response_class=HTMLResponse)
