@@ -62,6 +62,10 @@ def test_a_bill_is_drafted_approved_edited_and_voided_through_the_pages(
     browser.sign_in(with_password(firm))
     form = browser.page("/bills/new")
     assert 'for="client_id"' in form
+    r = browser.submit(  # without JavaScript: the client's matters, to choose from
+        "/bills/new", {"client_id": str(client_id), "pick": "1"}, from_page="/bills/new"
+    )
+    assert r.status_code == 200 and f'name="matter_ids" value="{matter_id}"' in r.text
     r = browser.submit(
         "/bills/new",
         {"client_id": str(client_id), "matter_ids": str(matter_id), "issue_date": "2026-03-05"},
