@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from lawsync.sync import failures
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import QuickBooksConnection
+from lawsync.web.pages import bills as bills_pages
 from tests import builders
 from tests.conftest import Firm
 from tests.web.browser import Browser, with_password
@@ -361,3 +364,25 @@ def test_another_firms_payment_and_credit_note_are_not_found(
     assert r.status_code == 404
     assert other_firm.get(f"/payments/{payment['id']}")["state"] == "active"
     assert other_firm.get(f"/credit-notes/{note['id']}")["state"] == "active"
+
+
+def test_the_bills_list_is_filtered_by_state_and_paginated(
+    firm: Firm, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bills_pages, "PAGE", 2)
+    made = []
+    for approve in (True, False, True):
+        client_id, _ = _work(firm)
+        made.append(builders.bill(firm, client_id, approve=approve))
+    browser.sign_in(with_password(firm))
+    first = browser.page("/bills")
+    assert all(f'href="/bills/{b["id"]}"' in first for b in made[:2])
+    assert f'href="/bills/{made[2]["id"]}"' not in first
+    more = re.search(r'href="(/bills\?state=&amp;after=\d+)"', first)
+    assert more, "no link to the next page"
+    second = browser.page(more.group(1).replace("&amp;", "&"))
+    assert f'href="/bills/{made[2]["id"]}"' in second
+    assert f'href="/bills/{made[0]["id"]}"' not in second
+    approved = browser.page("/bills", state="approved")
+    assert f'href="/bills/{made[1]["id"]}"' not in approved
+    assert f'href="/bills/{made[0]["id"]}"' in approved
