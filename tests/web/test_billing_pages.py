@@ -386,3 +386,26 @@ def test_the_bills_list_is_filtered_by_state_and_paginated(
     approved = browser.page("/bills", state="approved")
     assert f'href="/bills/{made[1]["id"]}"' not in approved
     assert f'href="/bills/{made[0]["id"]}"' in approved
+
+
+def test_a_drafts_line_is_removed_and_a_bad_date_is_shown_beside_its_field(
+    firm: Firm, browser: Browser
+) -> None:
+    client_id, matter_id = _work(firm)  # 300.00 of time
+    builders.expense(firm, matter_id)  # 50.00
+    draft = builders.bill(firm, client_id, approve=False)
+    assert draft["total"] == "350.00"
+    expense_line = next(ln for ln in draft["lines"] if ln["kind"] == "expense")
+    edit = f"/bills/{draft['id']}/edit"
+    browser.sign_in(with_password(firm))
+    r = browser.submit(
+        edit,
+        {"issue_date": "2026-03-05", "due_date": "2026-03-01", "memo": ""},
+        from_page=edit,
+    )
+    assert r.status_code == 422 and 'id="due_date-error"' in r.text
+    assert 'aria-describedby="due_date-error"' in r.text
+    r = browser.submit(edit, {"remove_line_ids": str(expense_line["id"])}, from_page=edit)
+    assert r.status_code == 303, r.text[:1000]
+    saved = firm.get(f"/bills/{draft['id']}")
+    assert (saved["total"], len(saved["lines"])) == ("300.00", 1)

@@ -226,6 +226,7 @@ async def edit(request: Request, me: session.Checked, bill_id: IdParam) -> Respo
     body["memo"] = values.get("memo", "")
     removed = {v for v in form.getlist("remove_line_ids") if isinstance(v, str)}
     body["remove_line_ids"] = [ident(v) for v in sorted(removed)]
+    values["remove_line_ids"] = sorted(removed)
     body["lines"] = [
         {
             "id": line.id,
