@@ -405,6 +405,10 @@ def test_a_drafts_line_is_removed_and_a_bad_date_is_shown_beside_its_field(
     )
     assert r.status_code == 422 and 'id="due_date-error"' in r.text
     assert 'aria-describedby="due_date-error"' in r.text
+    line_id = expense_line["id"]
+    r = browser.submit(edit, {f"line-{line_id}-quantity": "lots"}, from_page=edit)
+    assert r.status_code == 422 and f'id="line-{line_id}-quantity-error"' in r.text
+    assert 'id="form-error"' not in r.text  # shown beside its field only
     r = browser.submit(edit, {"remove_line_ids": str(expense_line["id"])}, from_page=edit)
     assert r.status_code == 303, r.text[:1000]
     saved = firm.get(f"/bills/{draft['id']}")

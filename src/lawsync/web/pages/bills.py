@@ -223,28 +223,30 @@ async def edit(request: Request, me: session.Checked, bill_id: IdParam) -> Respo
     form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     body = filled(form, "number", "issue_date", "due_date", "discount_kind", "discount_value")
-    body["memo"] = values.get("memo", "")
+    if "memo" in values:
+        body["memo"] = values["memo"]
     removed = {v for v in form.getlist("remove_line_ids") if isinstance(v, str)}
     body["remove_line_ids"] = [ident(v) for v in sorted(removed)]
     values["remove_line_ids"] = sorted(removed)
-    body["lines"] = [
-        {
-            "id": line.id,
-            "description": values.get(f"line-{line.id}-description", line.description),
-            **filled(form, f"line-{line.id}-quantity", f"line-{line.id}-price"),
-        }
-        for line in bill.lines
-        if str(line.id) not in removed
-    ]
-    for edit_line in body["lines"]:
-        for part in ("quantity", "price"):
-            key = f"line-{edit_line['id']}-{part}"
-            if key in edit_line:
-                edit_line[part] = edit_line.pop(key)
+    kept = [line for line in bill.lines if str(line.id) not in removed]
+    body["lines"] = []
+    for line in kept:
+        edit_line: dict[str, Any] = {"id": line.id}
+        for part in ("description", "quantity", "price"):
+            given = values.get(f"line-{line.id}-{part}")
+            if given is not None and (part == "description" or given.strip()):
+                edit_line[part] = given.strip() if part != "description" else given
+        body["lines"].append(edit_line)
     try:
         saved = bills.update_bill(ledger, me.actor, bill_id, BillUpdate.model_validate(body))
     except ValidationError as invalid:
-        return _edit_page(request, me, bill, values, invalid_errors(invalid), 422)
+        errors = {}
+        for key, message in invalid_errors(invalid).items():
+            parts = key.split(".")  # "lines.0.quantity": beside that line's field
+            if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
+                key = f"line-{kept[int(parts[1])].id}-{parts[2]}"
+            errors[key] = message
+        return _edit_page(request, me, bill, values, errors, 422)
     except LawsyncError as error:
         errors, status = refused(error)
         return _edit_page(request, me, bill, values, errors, status)
