@@ -201,6 +201,17 @@ def test_a_payment_is_recorded_edited_and_deleted(firm: Firm, browser: Browser) 
             "client_id": str(client_id),
             "date": "2026-03-10",
             "amount": "100",
+            f"alloc-{bill['id']}": "-5",
+        },
+        from_page=page,
+    )
+    assert r.status_code == 422 and f'id="alloc-{bill["id"]}-error"' in r.text
+    r = browser.submit(
+        "/payments/new",
+        {
+            "client_id": str(client_id),
+            "date": "2026-03-10",
+            "amount": "100",
             "method": "eft",
             "reference": "T-1",
             f"alloc-{bill['id']}": "100",

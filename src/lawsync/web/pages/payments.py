@@ -79,6 +79,17 @@ def _allocations(form: Any, bill_ids: list[int]) -> list[dict[str, Any]]:
     return out
 
 
+def _invalid(invalid: ValidationError, allocations: list[dict[str, Any]]) -> dict[str, str]:
+    """The command's errors; one allocation's, beside its bill's amount."""
+    errors = {}
+    for key, message in invalid_errors(invalid).items():
+        parts = key.split(".")  # "allocations.0.amount"
+        if len(parts) == 3 and parts[0] == "allocations" and parts[1].isdigit():
+            key = f"alloc-{allocations[int(parts[1])]['bill_id']}"
+        errors[key] = message
+    return errors
+
+
 def _form_page(
     request: Request,
     me: Any,
@@ -147,7 +158,7 @@ async def create_payment(request: Request, me: session.Checked) -> Response:
         cmd = PaymentCreate.model_validate(body)
         payment = payments.create_payment(request.app.state.ledger, me.actor, cmd)
     except ValidationError as invalid:
-        errors = invalid_errors(invalid)
+        errors = _invalid(invalid, body["allocations"])
         return _form_page(
             request, me, client_id=client_id, values=values, errors=errors, status=422
         )
@@ -223,7 +234,7 @@ async def edit_payment(request: Request, me: session.Checked, payment_id: IdPara
         saved = payments.update_payment(ledger, me.actor, payment_id, cmd)
     except (ValidationError, LawsyncError) as error:
         if isinstance(error, ValidationError):
-            errors, status = invalid_errors(error), 422
+            errors, status = _invalid(error, body["allocations"]), 422
         else:
             errors, status = refused(error)
         return _form_page(
