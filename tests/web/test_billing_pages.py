@@ -424,3 +424,16 @@ def test_a_drafts_line_is_removed_and_a_bad_date_is_shown_beside_its_field(
     assert r.status_code == 303, r.text[:1000]
     saved = firm.get(f"/bills/{draft['id']}")
     assert (saved["total"], len(saved["lines"])) == ("300.00", 1)
+
+
+def test_an_approved_bill_deleted_stays_as_a_tombstone(firm: Firm, browser: Browser) -> None:
+    client_id, _ = _work(firm)
+    bill = builders.bill(firm, client_id)
+    browser.sign_in(with_password(firm))
+    confirm = f"/bills/{bill['id']}/delete"
+    assert "deleted on the next sync" in browser.page(confirm)
+    r = browser.submit(confirm, {}, from_page=confirm)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/bills/{bill['id']}?")
+    assert firm.get(f"/bills/{bill['id']}")["state"] == "deleted"
+    page = browser.page(f"/bills/{bill['id']}")
+    assert "(deleted)" in page and "Delete…" not in page and "Edit</a>" not in page
