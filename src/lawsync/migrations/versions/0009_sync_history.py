@@ -53,7 +53,6 @@ def upgrade() -> None:
             "ix_sync_events_record", ["connection_id", "kind", "local_id"], unique=False
         )
 
-
     with op.batch_alter_table("sync_failures", schema=None) as batch_op:
         batch_op.create_index(
             "ix_sync_failures_record", ["connection_id", "kind", "local_id"], unique=False
