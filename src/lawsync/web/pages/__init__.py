@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lawsync.web.pages import auth, dashboard, failures, quickbooks
+from lawsync.web.pages import auth, contacts, dashboard, entries, failures, matters, quickbooks
 from lawsync.web.pages.render import render
 from lawsync.web.pages.session import NeedsSignIn, SignInLimit, current, login_url
 
@@ -32,5 +32,5 @@ def install(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": login_url(exc.next_path)})
         return RedirectResponse(login_url(exc.next_path), 303)
 
-    for module in (auth, dashboard, quickbooks, failures):
+    for module in (auth, dashboard, quickbooks, failures, contacts, matters, entries):
         app.include_router(module.router)

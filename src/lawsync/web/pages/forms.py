@@ -1,0 +1,57 @@
+"""What the practice pages share: a form's values as a command's input, and a refusal as the
+errors shown beside each field (the same rules as the JSON API: the command and the service)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+from lawsync.errors import LawsyncError
+from lawsync.web.api.errors import http_status
+
+PAGE = 50  # rows per page of a list
+CHOICES = 500  # at most this many options in a select (contacts, matters, timekeepers)
+
+
+def text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def optional(form: Any, name: str) -> str | None:
+    """A field left empty is not sent (the command's default, or no change)."""
+    return text(form, name) or None
+
+
+def an_id(form: Any, name: str) -> int | str | None:
+    """An id picked from a select: a whole number, or the text as typed so the command says why."""
+    value = text(form, name)
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() else value
+
+
+def drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def errors_of(refused: ValidationError | LawsyncError) -> tuple[dict[str, str], int]:
+    """Each problem keyed by its field's dotted path (``emails.0.address``), and the status."""
+    if isinstance(refused, ValidationError):
+        errors: dict[str, str] = {}
+        for e in refused.errors():
+            key = ".".join(str(p) for p in e["loc"]) or "form"
+            errors.setdefault(key, str(e["msg"]).removeprefix("Value error, "))
+        return errors, 422
+    return {refused.field or "form": refused.message}, http_status(refused)
+
+
+def by_id(rows: Iterable[Any]) -> dict[int, Any]:
+    return {row.id: row for row in rows}
+
+
+def typed(form: Any) -> dict[str, str]:
+    """Every field as typed, to show the form again beside its errors."""
+    return {key: text(form, key) for key in form}
