@@ -174,3 +174,23 @@ def test_a_member_works_with_contacts_and_matters(firm: Firm, browser: Browser) 
     )
     assert r.status_code == 303
     assert firm.get("/contacts")["data"][0]["display_name"] == "Member-made"
+
+
+def test_contacts_are_found_by_name_or_email_as_in_the_api(firm: Firm, browser: Browser) -> None:
+    body = {"kind": "person", "last_name": "Quill", "emails": [{"address": "pen@ink.example"}]}
+    found = firm.post("/contacts", body)["id"]
+    _person(firm, "Other")
+    assert [c["id"] for c in firm.get("/contacts", q="INK.ex")["data"]] == [found]
+    browser.sign_in(with_password(firm))
+    html = browser.page("/contacts", q="ink.ex")
+    assert f'href="/contacts/{found}"' in html and "Okafor" not in html and "Other" not in html
+    assert "No contact’s name or email contains" in browser.page("/contacts", q="nobody")
+
+
+def test_a_search_with_a_control_character_is_refused_beside_the_box(
+    firm: Firm, browser: Browser
+) -> None:
+    _person(firm)
+    browser.sign_in(with_password(firm))
+    r = browser.get("/contacts?q=Ro%00")
+    assert r.status_code == 422 and 'id="q-error"' in r.text and "Okafor" not in r.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import builders
 from tests.conftest import Firm
 from tests.web.browser import Browser, with_password
 from tests.web.test_people_pages import _member, _person
@@ -149,3 +150,19 @@ def test_a_member_records_their_own_time_by_default(firm: Firm, browser: Browser
     form = {"matter_id": str(matter), "user_id": str(member_id), "date": "2026-03-02", "hours": "1"}
     assert browser.submit("/time/new", form, from_page="/time/new").status_code == 303
     assert firm.get("/time-entries")["data"][0]["user_id"] == member_id
+
+
+def test_a_billed_entry_is_neither_edited_nor_deleted(firm: Firm, browser: Browser) -> None:
+    _, matter, _ = builders.billed_client(firm)
+    [entry] = firm.get("/time-entries", matter_id=matter["id"])["data"]
+    browser.sign_in(with_password(firm))
+    html = browser.page(f"/matters/{entry['matter_id']}")
+    assert "on bill" in html and f'href="/time/{entry["id"]}/delete"' not in html
+    ask = f"/time/{entry['id']}/delete"
+    assert "cannot be deleted" in browser.page(ask)
+    r = browser.submit(ask, {}, from_page="/time")
+    assert r.status_code == 409 and "This entry is on a bill" in r.text
+    edit = f"/time/{entry['id']}/edit"
+    r = browser.submit(edit, {"hours": "9"}, from_page=edit)
+    assert r.status_code == 409 and "This entry is on a bill" in r.text
+    assert firm.get(f"/time-entries/{entry['id']}")["hours"] == entry["hours"]

@@ -11,9 +11,10 @@ from pydantic import ValidationError
 
 from lawsync.errors import LawsyncError
 from lawsync.practice.commands import ContactCreate, ContactUpdate
-from lawsync.practice.fields import IdParam
+from lawsync.practice.fields import IdParam, control_character
 from lawsync.practice.models import Contact, ContactKind
 from lawsync.practice.services import contacts
+from lawsync.practice.services.context import Page
 from lawsync.sync.kinds import Kind
 from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
@@ -35,11 +36,21 @@ def list_page(
     said: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     ledger = request.app.state.ledger
-    page = contacts.list_contacts(ledger, me.actor, after, PAGE, q.strip() or None)
+    errors = {"q": "A search is plain text: remove the control character."}
+    if control_character(q):
+        page, status = Page([], None), 422
+    else:
+        page, status, errors = (
+            contacts.list_contacts(ledger, me.actor, after, PAGE, q.strip() or None),
+            200,
+            {},
+        )
     badges = of_records(ledger, me.actor, Kind.CONTACT, [c.id for c in page.items])
     return render(
         request,
         "contacts.html",
+        status,
+        errors=errors,
         section="contacts",
         rows=page.items,
         badges=badges,
