@@ -166,3 +166,21 @@ def test_a_billed_entry_is_neither_edited_nor_deleted(firm: Firm, browser: Brows
     r = browser.submit(edit, {"hours": "9"}, from_page=edit)
     assert r.status_code == 409 and "This entry is on a bill" in r.text
     assert firm.get(f"/time-entries/{entry['id']}")["hours"] == entry["hours"]
+
+
+def test_the_lists_are_filtered_by_matter_and_by_client(firm: Firm, browser: Browser) -> None:
+    first, second = _matter(firm), _matter(firm, "pending")
+    for matter, words in ((first, "First call"), (second, "Second call")):
+        body = {"matter_id": matter, "date": "2026-03-02", "hours": "1", "description": words}
+        firm.post("/time-entries", body)
+    client = firm.get(f"/matters/{first}")["client_id"]
+    browser.sign_in(with_password(firm))
+    every = browser.page("/time", matter_id="")
+    assert "First call" in every and "Second call" in every
+    one = browser.page("/time", matter_id=str(second))
+    assert "Second call" in one and "First call" not in one
+    assert f'<option value="{second}" selected>' in one
+    matters = browser.page("/matters", client_id=str(client), status="")
+    assert f'href="/matters/{first}"' in matters and f'href="/matters/{second}"' not in matters
+    pending = browser.page("/matters", client_id="", status="pending")
+    assert f'href="/matters/{second}"' in pending and f'href="/matters/{first}"' not in pending

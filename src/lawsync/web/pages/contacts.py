@@ -36,20 +36,17 @@ def list_page(
     said: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     ledger = request.app.state.ledger
-    errors = {"q": "A search is plain text: remove the control character."}
-    if control_character(q):
-        page, status = Page([], None), 422
+    errors: dict[str, str] = {}
+    if control_character(q):  # (the request guard checks queries under /api/ only)
+        errors["q"] = "A search is plain text: remove the control character."
+        page = Page([], None)
     else:
-        page, status, errors = (
-            contacts.list_contacts(ledger, me.actor, after, PAGE, q.strip() or None),
-            200,
-            {},
-        )
+        page = contacts.list_contacts(ledger, me.actor, after, PAGE, q.strip() or None)
     badges = of_records(ledger, me.actor, Kind.CONTACT, [c.id for c in page.items])
     return render(
         request,
         "contacts.html",
-        status,
+        422 if errors else 200,
         errors=errors,
         section="contacts",
         rows=page.items,

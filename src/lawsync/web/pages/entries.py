@@ -29,6 +29,7 @@ from lawsync.web.pages.forms import (
     drop_none,
     errors_of,
     optional,
+    query_id,
     text,
     typed,
 )
@@ -177,10 +178,11 @@ def _routes(spec: Spec) -> None:
     def list_page(
         request: Request,
         me: session.Me,
-        matter_id: IdParam | None = None,
+        matter: Annotated[str, Query(alias="matter_id", max_length=20)] = "",
         after: IdParam | None = None,
         said: Annotated[str, Query(max_length=200)] = "",
     ) -> Response:
+        matter_id = query_id(matter)
         page = spec.list(request.app.state.ledger, me.actor, after, PAGE, matter_id)
         return render(
             request,

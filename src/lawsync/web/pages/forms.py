@@ -55,3 +55,8 @@ def by_id(rows: Iterable[Any]) -> dict[int, Any]:
 def typed(form: Any) -> dict[str, str]:
     """Every field as typed, to show the form again beside its errors."""
     return {key: text(form, key) for key in form}
+
+
+def query_id(value: str) -> int | None:
+    """An id from a filter's select; "" (every one) or anything but digits filters nothing."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

@@ -26,6 +26,7 @@ from lawsync.web.pages.forms import (
     drop_none,
     errors_of,
     optional,
+    query_id,
     text,
     typed,
 )
@@ -46,12 +47,13 @@ def list_page(
     request: Request,
     me: session.Me,
     client_id: Annotated[str, Query(max_length=20)] = "",
-    status: MatterStatus | None = None,
+    status_is: Annotated[str, Query(alias="status", max_length=20)] = "",
     after: IdParam | None = None,
     said: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     ledger = request.app.state.ledger
-    client = int(client_id) if client_id.isascii() and client_id.isdigit() else None
+    client = query_id(client_id)
+    status = MatterStatus(status_is) if status_is in set(MatterStatus) else None
     page = contacts.list_matters(ledger, me.actor, after, PAGE, client, status)
     filters = {"client_id": str(client or ""), "status": status.value if status else ""}
     return render(
