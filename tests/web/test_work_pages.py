@@ -184,3 +184,14 @@ def test_the_lists_are_filtered_by_matter_and_by_client(firm: Firm, browser: Bro
     assert f'href="/matters/{first}"' in matters and f'href="/matters/{second}"' not in matters
     pending = browser.page("/matters", client_id="", status="pending")
     assert f'href="/matters/{second}"' in pending and f'href="/matters/{first}"' not in pending
+
+
+def test_hours_and_rates_read_as_typed(firm: Firm, browser: Browser) -> None:
+    matter = _matter(firm)
+    body = {"matter_id": matter, "date": "2026-03-02", "hours": "10", "rate": "80.125"}
+    entry = firm.post("/time-entries", body)["id"]
+    browser.sign_in(with_password(firm))
+    html = browser.page(f"/matters/{matter}")
+    assert "<td>10</td>" in html and "<td>80.125</td>" in html and "801.25" in html
+    form = browser.page(f"/time/{entry}/edit")
+    assert 'value="10"' in form and 'value="80.125"' in form

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -33,7 +34,7 @@ from lawsync.web.pages.forms import (
     text,
     typed,
 )
-from lawsync.web.pages.render import render
+from lawsync.web.pages.render import money, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -157,12 +158,17 @@ def _form(
     )
 
 
+def plain(value: Decimal) -> str:
+    """1.5000 → "1.5", 100 → "100" (as typed, without trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
 def _stored(spec: Spec, entry: Any) -> dict[str, Any]:
     quantity, price = spec.amounts
     shown = {
         "date": entry.date.isoformat(),
-        quantity: getattr(entry, quantity).normalize(),
-        price: getattr(entry, price),
+        quantity: plain(getattr(entry, quantity)),
+        price: plain(getattr(entry, price)),
         "category_id": entry.category_id or "",
         "description": entry.description,
     }
@@ -215,7 +221,7 @@ def _routes(spec: Spec) -> None:
             errors, status = errors_of(refused)
             shown = typed(form)
             return _form(request, me, spec, None, shown, errors, status)
-        said = f"The {spec.one} is saved ({entry.amount:,.2f})."
+        said = f"The {spec.one} is saved ({money(entry.amount)})."
         return RedirectResponse(f"/matters/{entry.matter_id}?said={said}", 303)
 
     @router.get(path + "/{entry_id}/edit", response_class=HTMLResponse, name=f"{ident}_edit")

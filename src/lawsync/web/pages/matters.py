@@ -55,14 +55,15 @@ def list_page(
     client = query_id(client_id)
     status = MatterStatus(status_is) if status_is in set(MatterStatus) else None
     page = contacts.list_matters(ledger, me.actor, after, PAGE, client, status)
+    clients = client_choices(request, me)
     filters = {"client_id": str(client or ""), "status": status.value if status else ""}
     return render(
         request,
         "matters.html",
         section="matters",
         rows=page.items,
-        names=dict(client_choices(request, me)),
-        clients=client_choices(request, me),
+        names=dict(clients),
+        clients=clients,
         statuses=STATUSES,
         client_id=client,
         chosen_status=status.value if status else "",
