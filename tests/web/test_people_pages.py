@@ -107,6 +107,9 @@ def test_another_firms_contact_and_matter_are_not_found(
         assert r.status_code == 404 and "Not found" in r.text, path
     r = browser.submit(f"/contacts/{theirs}/edit", {"last_name": "X"}, from_page="/contacts")
     assert r.status_code == 404
+    r = browser.submit(f"/matters/{matter}", {"number": "X-1"}, from_page="/contacts")
+    assert r.status_code == 404
+    assert other_firm.get(f"/matters/{matter}")["number"] != "X-1"
     assert other_firm.get(f"/contacts/{theirs}")["last_name"] == "Okafor"
 
 
@@ -194,3 +197,33 @@ def test_a_search_with_a_control_character_is_refused_beside_the_box(
     browser.sign_in(with_password(firm))
     r = browser.get("/contacts?q=Ro%00")
     assert r.status_code == 422 and 'id="q-error"' in r.text and "Okafor" not in r.text
+
+
+def test_an_error_names_the_row_shown_when_rows_were_left_empty(
+    firm: Firm, browser: Browser
+) -> None:
+    browser.sign_in(with_password(firm))
+    form = {
+        "kind": "person",
+        "last_name": "Rows",
+        "email_address_0": "",
+        "email_address_1": "fine@x.example",
+        "email_address_2": "broken",
+        "email_primary": "2",
+    }
+    r = browser.submit("/contacts/new", form, from_page="/contacts/new")
+    assert r.status_code == 422
+    shown = r.text[r.text.index('id="f-email_address_1"') :]
+    assert shown.startswith(
+        'id="f-email_address_1" name="email_address_1" type="email" value="broken"'
+    )
+    assert 'id="emails-1-address-error"' in r.text
+    assert '<input type="radio" name="email_primary" value="1" checked>' in r.text
+    assert firm.get("/contacts")["data"] == []
+
+
+def test_the_search_box_searches_as_it_is_typed(firm: Firm, browser: Browser) -> None:
+    browser.sign_in(with_password(firm))
+    html = browser.page("/contacts")
+    assert 'hx-get="/contacts"' in html and 'hx-select="#contact-rows"' in html
+    assert '<label for="q">Search by name or email</label>' in html

@@ -195,3 +195,15 @@ def test_hours_and_rates_read_as_typed(firm: Firm, browser: Browser) -> None:
     assert "<td>10</td>" in html and "<td>80.125</td>" in html and "801.25" in html
     form = browser.page(f"/time/{entry}/edit")
     assert 'value="10"' in form and 'value="80.125"' in form
+
+
+def test_a_category_gives_its_rate_when_none_is_typed(firm: Firm, browser: Browser) -> None:
+    matter = _matter(firm)
+    category = firm.post("/activity-categories", {"name": "Court", "default_price": "250"})["id"]
+    browser.sign_in(with_password(firm))
+    assert f'<option value="{category}">Court</option>' in browser.page("/time/new")
+    form = {"matter_id": str(matter), "date": "2026-03-02", "hours": "2", "rate": ""}
+    form["category_id"] = str(category)
+    assert browser.submit("/time/new", form, from_page="/time/new").status_code == 303
+    [entry] = firm.get("/time-entries")["data"]
+    assert (entry["category_id"], entry["amount"]) == (category, "500.00")
