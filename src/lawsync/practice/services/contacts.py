@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import (
@@ -167,7 +167,16 @@ def get_contact(ledger: Ledger, actor: Actor, contact_id: int) -> Contact:
 def list_contacts(
     ledger: Ledger, actor: Actor, cursor: int | None, limit: int, query: str | None = None
 ) -> Page:
-    criteria = [Contact.display_name.ilike(f"%{query.lower()}%")] if query else []
+    """Those whose name or one of whose email addresses contains ``query`` (any case)."""
+    criteria = []
+    if query:
+        pattern = f"%{query.lower()}%"
+        criteria.append(
+            or_(
+                Contact.display_name.ilike(pattern),
+                Contact.emails.any(ContactEmail.address.ilike(pattern)),
+            )
+        )
     return list_page(ledger, actor, Contact, cursor, limit, *criteria)
 
 

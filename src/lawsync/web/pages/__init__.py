@@ -14,8 +14,11 @@ from lawsync.web.pages import (
     adjustments,
     auth,
     bills,
+    contacts,
     dashboard,
+    entries,
     failures,
+    matters,
     payments,
     preview,
     quickbooks,
@@ -41,6 +44,7 @@ def install(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": login_url(exc.next_path)})
         return RedirectResponse(login_url(exc.next_path), 303)
 
-    pages = (auth, dashboard, quickbooks, failures, preview, bills, payments, adjustments)
-    for module in pages:
+    pages = (auth, dashboard, quickbooks, failures, preview)
+    practice = (contacts, matters, entries, bills, payments, adjustments)
+    for module in (*pages, *practice):
         app.include_router(module.router)

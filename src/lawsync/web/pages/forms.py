@@ -1,5 +1,6 @@
-"""What the billing pages share: a form's fields as a command's input, its errors by field,
-and the client names a list shows."""
+"""What the practice pages share: a form's values as a command's input, a refusal as the errors
+shown beside each field (the same rules as the JSON API: the command and the service), and the
+lists a form picks from."""
 
 from __future__ import annotations
 
@@ -13,47 +14,81 @@ from lawsync.practice.services import contacts
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.web.api.errors import http_status
 
-PAGE = 50
+PAGE = 50  # rows per page of a list
+CHOICES = 500  # at most this many options in a select (contacts, matters, timekeepers)
+
+
+def text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def optional(form: Any, name: str) -> str | None:
+    """A field left empty is not sent (the command's default, or no change)."""
+    return text(form, name) or None
 
 
 def filled(form: Any, *names: str) -> dict[str, Any]:
     """The named fields that were filled in (an empty field means "not given")."""
-    out: dict[str, Any] = {}
-    for name in names:
-        value = form.get(name)
-        if isinstance(value, str) and value.strip():
-            out[name] = value.strip()
-    return out
+    return {name: text(form, name) for name in names if text(form, name)}
 
 
 def ident(value: Any) -> Any:
-    """A form's id (digits) as the number a command takes; anything else is left for the
-    command to refuse."""
+    """An id as the number a command takes; anything but digits is left for it to refuse."""
     return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
 
 
+def an_id(form: Any, name: str) -> int | str | None:
+    """An id picked from a select: a whole number, or the text as typed so the command says why."""
+    return ident(text(form, name)) or None
+
+
+def drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def errors_of(refused: ValidationError | LawsyncError) -> tuple[dict[str, str], int]:
+    """Each problem keyed by its field's dotted path (``emails.0.address``), and the status."""
+    if isinstance(refused, ValidationError):
+        errors: dict[str, str] = {}
+        for e in refused.errors():
+            key = ".".join(str(p) for p in e["loc"]) or "form"
+            errors.setdefault(key, str(e["msg"]).removeprefix("Value error, "))
+        return errors, 422
+    return {refused.field or "form": refused.message}, http_status(refused)
+
+
 def invalid_errors(invalid: ValidationError) -> dict[str, str]:
-    """Each error of a command, by its field's dotted name ("form" for the whole form)."""
-    return {
-        ".".join(str(p) for p in e["loc"]) or "form": str(e["msg"]).removeprefix("Value error, ")
-        for e in invalid.errors()
-    }
+    return errors_of(invalid)[0]
 
 
 def refused(error: LawsyncError) -> tuple[dict[str, str], int]:
-    """A service's refusal: the message beside its field, and the page's status."""
-    return {error.field or "form": error.message}, http_status(error)
+    return errors_of(error)
+
+
+def by_id(rows: Iterable[Any]) -> dict[int, Any]:
+    return {row.id: row for row in rows}
+
+
+def typed(form: Any) -> dict[str, str]:
+    """Every field as typed, to show the form again beside its errors."""
+    return {key: text(form, key) for key in form}
+
+
+def query_id(value: str) -> int | None:
+    """An id from a filter's select; "" (every one) or anything but digits filters nothing."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def client_names(ledger: Ledger, actor: Actor, ids: Iterable[int]) -> dict[int, str]:
     names: dict[int, str] = {}
-    for ident in set(ids):
+    for client_id in set(ids):
         try:
-            names[ident] = contacts.get_contact(ledger, actor, ident).display_name
+            names[client_id] = contacts.get_contact(ledger, actor, client_id).display_name
         except NotFound:
-            names[ident] = f"client {ident}"
+            names[client_id] = f"client {client_id}"
     return names
 
 
 def all_clients(ledger: Ledger, actor: Actor) -> list[Any]:
-    return list(contacts.list_contacts(ledger, actor, None, 500).items)
+    return list(contacts.list_contacts(ledger, actor, None, CHOICES).items)
