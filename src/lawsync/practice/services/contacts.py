@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -262,3 +264,15 @@ def list_matters(
 ) -> Page:
     criteria = matching(Matter, client_id=client_id, status=status)
     return list_page(ledger, actor, Matter, cursor, limit, *criteria)
+
+
+def display_names(ledger: Ledger, actor: Actor, ids: Iterable[int]) -> dict[int, str]:
+    """The display names of these contacts of the firm, by id, in one query."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    with ledger.uow(actor) as uow:
+        rows = uow.session.execute(
+            select(Contact.id, Contact.display_name).where(Contact.id.in_(wanted))
+        )
+        return {contact_id: name for contact_id, name in rows}
