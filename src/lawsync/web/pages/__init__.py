@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lawsync.web.pages import auth, dashboard, failures, preview, quickbooks
+from lawsync.web.pages import auth, client_funds, dashboard, failures, preview, quickbooks, reports
 from lawsync.web.pages.render import render
 from lawsync.web.pages.session import NeedsSignIn, SignInLimit, current, login_url
 
@@ -32,5 +32,5 @@ def install(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": login_url(exc.next_path)})
         return RedirectResponse(login_url(exc.next_path), 303)
 
-    for module in (auth, dashboard, quickbooks, failures, preview):
+    for module in (auth, dashboard, quickbooks, failures, preview, client_funds, reports):
         app.include_router(module.router)
