@@ -1,0 +1,227 @@
+"""The client funds pages and the client funds ledger report, as a browser uses them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+from tests import builders
+from tests.conftest import Firm
+from tests.web.browser import Browser, with_password
+
+
+def _figure(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").split()[0])
+
+
+def _page_total(html: str, which: str) -> Decimal:
+    found = re.search(rf'data-total="{which}">([^<]+)<', html)
+    assert found, f"no {which} total on the page"
+    return _figure(found.group(1))
+
+
+def _transactions(firm: Firm, account_id: int) -> list[dict[str, object]]:
+    found = firm.get("/client-funds-transactions", account_id=account_id)
+    items: list[dict[str, object]] = found["data"]
+    return items
+
+
+def test_a_deposit_then_a_disbursement_through_the_pages(firm: Firm, browser: Browser) -> None:
+    account = builders.trust_account(firm)
+    c = builders.client(firm)
+    m = builders.matter(firm, c["id"])
+    browser.sign_in(with_password(firm))
+    page = f"/client-funds/{account['id']}"
+    assert "Record the deposit" in browser.page(page)
+
+    r = browser.submit(
+        f"{page}/deposit",
+        {
+            "client_id": c["id"],
+            "matter_id": m["id"],
+            "amount": "500.00",
+            "date": "2026-03-02",
+            "source": "Retainer",
+        },
+        from_page=page,
+    )
+    assert r.status_code == 303 and "said=" in r.headers["location"]
+    r = browser.submit(
+        f"{page}/disbursement",
+        {
+            "client_id": c["id"],
+            "matter_id": m["id"],
+            "amount": "120.50",
+            "date": "2026-03-03",
+            "payee_name": "Land Registry",
+            "method": "cheque",
+            "cheque_number": "1001",
+        },
+        from_page=page,
+    )
+    assert r.status_code == 303
+
+    held = firm.get(f"/client-funds-accounts/{account['id']}")
+    assert Decimal(held["balance"]) == Decimal("379.50")
+    txns = _transactions(firm, account["id"])
+    assert [(t["kind"], Decimal(str(t["amount"]))) for t in txns] == [
+        ("deposit", Decimal("500.00")),
+        ("disbursement", Decimal("-120.50")),
+    ]
+    assert txns[1]["cheque_number"] == "1001" and txns[1]["method"] == "cheque"
+    html = browser.page(page)
+    assert "379.50" in html and "Land Registry" in html
+    overview = browser.page("/client-funds")
+    assert m["number"] in overview and "379.50" in overview
+
+
+def test_an_overdraw_is_refused_beside_its_field_and_nothing_is_saved(
+    firm: Firm, browser: Browser
+) -> None:
+    account = builders.trust_account(firm)
+    c = builders.client(firm)
+    builders.deposit(firm, account["id"], c["id"], "100")
+    browser.sign_in(with_password(firm))
+    page = f"/client-funds/{account['id']}"
+    r = browser.submit(
+        f"{page}/disbursement",
+        {
+            "client_id": c["id"],
+            "amount": "100.01",
+            "date": "2026-03-03",
+            "payee_name": "Someone",
+            "method": "eft",
+        },
+        from_page=page,
+    )
+    assert r.status_code == 409  # insufficient client funds: a conflict, as in the API
+    error = re.search(r'id="disbursement-amount-error"[^>]*>([^<]+)<', r.text)
+    assert error and "negative trust balance" in error.group(1)
+    assert 'aria-describedby="disbursement-amount-error"' in r.text
+    assert 'value="100.01"' in r.text  # the form comes back as it was sent
+    assert [t["kind"] for t in _transactions(firm, account["id"])] == ["deposit"]
+    assert Decimal(firm.get(f"/client-funds-accounts/{account['id']}")["balance"]) == 100
+
+    r = browser.submit(
+        f"{page}/deposit",
+        {"client_id": c["id"], "amount": "-5", "date": "2026-03-03"},
+        from_page=page,
+    )
+    assert r.status_code == 422 and 'id="deposit-amount-error"' in r.text
+    assert len(_transactions(firm, account["id"])) == 1
+
+
+def test_a_reversal_asks_for_a_reason_and_a_confirmation(firm: Firm, browser: Browser) -> None:
+    account = builders.trust_account(firm)
+    c = builders.client(firm)
+    builders.deposit(firm, account["id"], c["id"], "300")
+    paid = builders.disburse(firm, account["id"], c["id"], "80", cheque_number="77")
+    browser.sign_in(with_password(firm))
+    page = f"/client-funds/{account['id']}"
+    confirm = f"{page}/transactions/{paid['id']}/reverse"
+    assert f'href="{confirm}"' in browser.page(page)
+    assert "I confirm this reversal" in browser.page(confirm)
+
+    r = browser.submit(confirm, {"reason": "Wrong payee"}, from_page=confirm)
+    assert r.status_code == 422 and 'id="confirm-error"' in r.text
+    r = browser.submit(confirm, {"reason": " ", "confirm": "yes"}, from_page=confirm)
+    assert r.status_code == 422 and 'id="reason-error"' in r.text
+    assert len(_transactions(firm, account["id"])) == 2
+
+    r = browser.submit(confirm, {"reason": "Wrong payee", "confirm": "yes"}, from_page=confirm)
+    assert r.status_code == 303
+    txns = _transactions(firm, account["id"])
+    assert txns[-1]["kind"] == "reversal" and txns[-1]["reverses_id"] == paid["id"]
+    assert Decimal(str(txns[-1]["amount"])) == Decimal("80")
+    assert Decimal(firm.get(f"/client-funds-accounts/{account['id']}")["balance"]) == 300
+    assert "reversed" in browser.page(page)
+
+    r = browser.submit(confirm, {"reason": "Again", "confirm": "yes"}, from_page=page)
+    assert r.status_code == 409 and "already been reversed" in r.text
+
+
+def test_funds_are_applied_to_a_bill_from_the_account_page(firm: Firm, browser: Browser) -> None:
+    account = builders.trust_account(firm)
+    c, m, bill = builders.billed_client(firm, hours="1", rate="100")
+    builders.deposit(firm, account["id"], c["id"], "250", matter_id=m["id"])
+    browser.sign_in(with_password(firm))
+    page = f"/client-funds/{account['id']}"
+    form = {
+        "client_id": c["id"],
+        "matter_id": m["id"],
+        "bill_id": bill["id"],
+        "date": "2026-03-05",
+    }
+    r = browser.submit(f"{page}/apply", {**form, "amount": "9999"}, from_page=page)
+    assert r.status_code in (409, 422) and 'id="apply-' in r.text
+    r = browser.submit(f"{page}/apply", {**form, "amount": bill["balance"]}, from_page=page)
+    assert r.status_code == 303
+    assert Decimal(firm.get(f"/bills/{bill['id']}")["balance"]) == 0
+    kinds = [t["kind"] for t in _transactions(firm, account["id"])]
+    assert kinds == ["deposit", "payment_applied"]
+
+
+def test_the_report_csv_and_pdf_carry_the_pages_figures(firm: Firm, browser: Browser) -> None:
+    account = builders.trust_account(firm)
+    first, second = builders.client(firm), builders.client(firm)
+    m = builders.matter(firm, first["id"])
+    builders.deposit(firm, account["id"], first["id"], "1000", matter_id=m["id"])
+    builders.deposit(firm, account["id"], second["id"], "250.25")
+    builders.disburse(firm, account["id"], first["id"], "99.99", matter_id=m["id"])
+    browser.sign_in(with_password(firm))
+    path = "/reports/client-funds-ledger"
+    params = {"account_id": account["id"], "from": "2026-01-01", "to": "2026-12-31"}
+    html = browser.page(path, **params)
+    assert _page_total(html, "closing") == Decimal("1150.26")
+    assert _page_total(html, "opening") == 0
+
+    r = browser.get(path, **params, format="csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    totals = {
+        row["Kind"]: Decimal(row["Balance"]) for row in rows if row["Client"] == "All clients"
+    }
+    assert totals == {
+        "Opening balance": _page_total(html, "opening"),
+        "Closing balance": _page_total(html, "closing"),
+    }
+    amounts = [Decimal(row["Amount"]) for row in rows if row["Amount"]]
+    assert sum(amounts) == _page_total(html, "closing")
+    api = firm.get(f"/client-funds-accounts/{account['id']}/ledger", **{"from": "2026-01-01"})
+    assert Decimal(api["closing_balance"]) == totals["Closing balance"]
+
+    r = browser.get(path, **params, format="pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and len(r.content) > 1000
+
+    only = browser.page(path, account_id=account["id"], matter_id=m["id"])
+    assert _page_total(only, "closing") == Decimal("900.01")
+
+    refused = browser.get(
+        path, account_id=account["id"], **{"from": "2026-05-01", "to": "2026-01-01"}
+    )
+    assert refused.status_code == 422 and 'id="to-error"' in refused.text
+
+
+def test_another_firms_account_is_not_found(firm: Firm, other_firm: Firm, browser: Browser) -> None:
+    theirs = builders.trust_account(other_firm)
+    c = builders.client(other_firm)
+    paid = builders.deposit(other_firm, theirs["id"], c["id"], "40")
+    mine = builders.trust_account(firm)
+    browser.sign_in(with_password(firm))
+    page = f"/client-funds/{theirs['id']}"
+    r = browser.get(page)
+    assert r.status_code == 404 and "Not found" in r.text
+    r = browser.submit(
+        f"{page}/deposit",
+        {"client_id": c["id"], "amount": "10", "date": "2026-03-02"},
+        from_page="/client-funds",
+    )
+    assert r.status_code == 404
+    r = browser.get(f"/client-funds/{mine['id']}/transactions/{paid['id']}/reverse")
+    assert r.status_code == 404
+    r = browser.get("/reports/client-funds-ledger", account_id=theirs["id"])
+    assert r.status_code == 404
+    assert len(_transactions(other_firm, theirs["id"])) == 1
