@@ -7,6 +7,9 @@ import io
 import re
 from decimal import Decimal
 
+import pytest
+
+from lawsync.web.pages import client_funds as client_funds_pages
 from tests import builders
 from tests.conftest import Firm
 from tests.web.browser import Browser, with_password
@@ -225,3 +228,56 @@ def test_another_firms_account_is_not_found(firm: Firm, other_firm: Firm, browse
     r = browser.get("/reports/client-funds-ledger", account_id=theirs["id"])
     assert r.status_code == 404
     assert len(_transactions(other_firm, theirs["id"])) == 1
+
+
+def test_an_account_is_opened_and_a_cheque_numbered_from_the_pages(
+    firm: Firm, browser: Browser
+) -> None:
+    browser.sign_in(with_password(firm))
+    r = browser.submit(
+        "/client-funds", {"name": "Trust", "account_number_last4": "12x"}, from_page="/client-funds"
+    )
+    assert r.status_code == 422 and 'id="account_number_last4-error"' in r.text
+    assert firm.get("/client-funds-accounts")["data"] == []
+    r = browser.submit(
+        "/client-funds", {"name": "Trust", "bank_name": "First Bank"}, from_page="/client-funds"
+    )
+    assert r.status_code == 303
+    [account] = firm.get("/client-funds-accounts")["data"]
+    assert account["name"] == "Trust" and r.headers["location"].startswith(
+        f"/client-funds/{account['id']}?"
+    )
+    r = browser.submit("/client-funds", {"name": "Trust"}, from_page="/client-funds")
+    assert r.status_code == 409 and 'id="name-error"' in r.text
+
+    c = builders.client(firm)
+    builders.deposit(firm, account["id"], c["id"], "50")
+    first = builders.disburse(firm, account["id"], c["id"], "5", cheque_number="300")
+    unnumbered = builders.disburse(firm, account["id"], c["id"], "5")
+    page = f"/client-funds/{account['id']}"
+    action = f"{page}/transactions/{unnumbered['id']}/cheque-number"
+    assert f'action="{action}"' in browser.page(page)
+    assert f"/transactions/{first['id']}/cheque-number" not in browser.page(page)
+    r = browser.submit(action, {"cheque_number": "300"}, from_page=page)
+    assert r.status_code == 409
+    assert f'id="cheque-{unnumbered["id"]}-cheque_number-error"' in r.text
+    r = browser.submit(action, {"cheque_number": "301"}, from_page=page)
+    assert r.status_code == 303
+    assert firm.get(f"/client-funds-transactions/{unnumbered['id']}")["cheque_number"] == "301"
+
+
+def test_the_transactions_come_a_page_at_a_time(
+    firm: Firm, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_funds_pages, "PAGE", 2)
+    account = builders.trust_account(firm)
+    c = builders.client(firm)
+    made = [builders.deposit(firm, account["id"], c["id"], f"{n}.00") for n in (1, 2, 3)]
+    browser.sign_in(with_password(firm))
+    page = f"/client-funds/{account['id']}"
+    html = browser.page(page)
+    assert f'id="txn-{made[1]["id"]}"' in html and f'id="txn-{made[2]["id"]}"' not in html
+    later = re.search(r'href="([^"]+after=\d+)">Later transactions', html)
+    assert later
+    html = browser.page(later.group(1))
+    assert f'id="txn-{made[2]["id"]}"' in html and f'id="txn-{made[0]["id"]}"' not in html

@@ -17,7 +17,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from lawsync.errors import InvalidInput, LawsyncError, NotFound
-from lawsync.practice.commands import PaymentCreate, TrustDeposit, TrustDisbursement, TrustReversal
+from lawsync.practice.commands import (
+    ChequeNumberIn,
+    ClientFundsAccountCreate,
+    PaymentCreate,
+    TrustDeposit,
+    TrustDisbursement,
+    TrustReversal,
+)
 from lawsync.practice.fields import IdParam
 from lawsync.practice.models import BillState, PaymentMethod, PaymentSource, TrustTxnKind
 from lawsync.practice.services import bills, client_funds, contacts, payments
@@ -62,9 +69,14 @@ def _filled(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
-@router.get(PATH, response_class=HTMLResponse)
-def accounts_page(
-    request: Request, me: session.Me, said: Annotated[str, Query(max_length=200)] = ""
+def _accounts(
+    request: Request,
+    me: Any,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    flash: str = "",
+    status: int = 200,
 ) -> Response:
     ledger = request.app.state.ledger
     accounts = [
@@ -75,11 +87,39 @@ def accounts_page(
     return render(
         request,
         "client_funds.html",
+        status,
         section="client_funds",
         accounts=accounts,
         held={a.id: [h for h in held if h.account_id == a.id] for a, _ in accounts},
-        flash=said,
+        admin=me.actor.role.value == "admin",
+        errors=errors or {},
+        values=values or {},
+        flash=flash,
     )
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def accounts_page(
+    request: Request, me: session.Me, said: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    return _accounts(request, me, flash=said)
+
+
+@router.post(PATH, response_class=HTMLResponse)
+async def open_account(request: Request, me: session.Checked) -> Response:
+    """An administrator opens a client funds account (as POST /client-funds-accounts does)."""
+    values = _filled(
+        await request.form(), ("name", "bank_name", "account_number_last4", "currency")
+    )
+    try:
+        cmd = ClientFundsAccountCreate.model_validate(values)
+        account = client_funds.create_account(request.app.state.ledger, me.actor, cmd)
+    except ValidationError as invalid:
+        return _accounts(request, me, errors=invalid_fields(invalid), values=values, status=422)
+    except LawsyncError as refused:
+        errors = {refused.field or "form": refused.message}
+        return _accounts(request, me, errors=errors, values=values, status=http_status(refused))
+    return RedirectResponse(_account_url(account.id, f"Account {account.name} opened."), 303)
 
 
 def _account_page(
@@ -299,3 +339,24 @@ def _unconfirmed() -> LawsyncError:
     return InvalidInput(
         "Tick the box to confirm the reversal; it cannot be undone.", field="confirm"
     )
+
+
+@router.post(
+    PATH + "/{account_id}/transactions/{txn_id}/cheque-number", response_class=HTMLResponse
+)
+async def number_cheque(
+    request: Request, me: session.Checked, account_id: IdParam, txn_id: IdParam
+) -> Response:
+    """A cheque printed after its disbursement was recorded gets its number; nothing else moves."""
+    values = _filled(await request.form(), ("cheque_number",))
+    ledger = request.app.state.ledger
+    txn = client_funds.get_transaction(ledger, me.actor, txn_id)
+    if txn.account_id != account_id:
+        raise _not_here()
+    try:
+        cmd = ChequeNumberIn.model_validate(values)
+        client_funds.set_cheque_number(ledger, me.actor, txn_id, cmd)
+    except (ValidationError, LawsyncError) as error:
+        return _refused(request, me, account_id, f"cheque-{txn_id}", values, error)
+    said = f"Transaction {txn_id} is cheque {cmd.cheque_number}."
+    return RedirectResponse(_account_url(account_id, said), 303)
