@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from decimal import Decimal
 
 import pytest
 
+from lawsync.money import ZERO
+from lawsync.practice.services.reports import ClientLedger, LedgerReport, LedgerRow, MatterLedger
 from lawsync.web.pages import client_funds as client_funds_pages
+from lawsync.web.pages import ledger_files
 from tests import builders
 from tests.conftest import Firm
 from tests.web.browser import Browser, with_password
@@ -168,7 +172,8 @@ def test_funds_are_applied_to_a_bill_from_the_account_page(firm: Firm, browser: 
 
 def test_the_report_csv_and_pdf_carry_the_pages_figures(firm: Firm, browser: Browser) -> None:
     account = builders.trust_account(firm)
-    first, second = builders.client(firm), builders.client(firm)
+    first = builders.client(firm, first_name="Łucja", last_name="Żółć-Nowak")  # not Latin-1
+    second = builders.client(firm)
     m = builders.matter(firm, first["id"])
     builders.deposit(firm, account["id"], first["id"], "1000", matter_id=m["id"])
     builders.deposit(firm, account["id"], second["id"], "250.25")
@@ -198,6 +203,8 @@ def test_the_report_csv_and_pdf_carry_the_pages_figures(firm: Firm, browser: Bro
     r = browser.get(path, **params, format="pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert r.content.startswith(b"%PDF") and len(r.content) > 1000
+    assert b"%%EOF" in r.content[-32:]
+    assert "attachment" in r.headers["content-disposition"]
 
     only = browser.page(path, account_id=account["id"], matter_id=m["id"])
     assert _page_total(only, "closing") == Decimal("900.01")
@@ -281,3 +288,23 @@ def test_the_transactions_come_a_page_at_a_time(
     assert later
     html = browser.page(later.group(1))
     assert f'id="txn-{made[2]["id"]}"' in html and f'id="txn-{made[0]["id"]}"' not in html
+
+
+ONE = Decimal(1)
+
+
+def test_a_long_ledger_fills_several_pdf_pages_and_its_csv_guards_formulas() -> None:
+    rows = [
+        LedgerRow(n, dt.date(2026, 1, 1), "deposit", "=HYPERLINK(x) " * 20, "Payer", None, ONE, ONE)
+        for n in range(1, 301)
+    ]
+    matter = MatterLedger(1, "00001", Decimal(0), Decimal(300), rows)
+    client = ClientLedger(1, "Zoë 山田", Decimal(0), Decimal(300), [matter])
+    report = LedgerReport(
+        1, "Trust", "CAD", None, None, ZERO, Decimal(300), Decimal(300), [client], 300
+    )
+    pdf = ledger_files.as_pdf(report)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") >= 5
+    lines = list(csv.reader(io.StringIO(ledger_files.as_csv(report))))
+    assert lines[2][4].startswith("'=HYPERLINK") and lines[2][7] == "1.00"
+    assert lines[-1] == ["All clients", "", "", "Closing balance", "", "", "", "", "300.00"]

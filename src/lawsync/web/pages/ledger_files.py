@@ -99,12 +99,20 @@ def _latin(text: str) -> str:
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """The text, cut short with "..." if it is wider than its column (the longest prefix that
+    fits, found by halving: a long description costs a few measurements, not one per letter)."""
     text = _latin(text)
-    if pdf.get_string_width(text) <= width - 2:
+    room = width - 2
+    if pdf.get_string_width(text) <= room:
         return text
-    while text and pdf.get_string_width(text + "...") > width - 2:
-        text = text[:-1]
-    return text + "..."
+    short, long = 0, len(text)  # text[:short] + "..." fits; text[:long] + "..." does not
+    while long - short > 1:
+        middle = (short + long) // 2
+        if pdf.get_string_width(text[:middle] + "...") <= room:
+            short = middle
+        else:
+            long = middle
+    return text[:short] + "..."
 
 
 def _row(pdf: FPDF, cells: tuple[str, ...], bold: bool = False) -> None:
