@@ -42,7 +42,7 @@ def plain(amount: Decimal) -> str:
 
 def period(report: LedgerReport) -> str:
     start = report.date_from.isoformat() if report.date_from else "the first entry"
-    end = report.date_to.isoformat() if report.date_to else "today"
+    end = report.date_to.isoformat() if report.date_to else "the last entry"
     return f"from {start} to {end}"
 
 
