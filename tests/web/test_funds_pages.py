@@ -152,22 +152,32 @@ def test_a_reversal_asks_for_a_reason_and_a_confirmation(firm: Firm, browser: Br
 def test_funds_are_applied_to_a_bill_from_the_account_page(firm: Firm, browser: Browser) -> None:
     account = builders.trust_account(firm)
     c, m, bill = builders.billed_client(firm, hours="1", rate="100")
-    builders.deposit(firm, account["id"], c["id"], "250", matter_id=m["id"])
+    owed = Decimal(bill["balance"])
+    builders.deposit(firm, account["id"], c["id"], str(owed - 1), matter_id=m["id"])
     browser.sign_in(with_password(firm))
     page = f"/client-funds/{account['id']}"
-    form = {
-        "client_id": c["id"],
-        "matter_id": m["id"],
-        "bill_id": bill["id"],
-        "date": "2026-03-05",
-    }
-    r = browser.submit(f"{page}/apply", {**form, "amount": "9999"}, from_page=page)
-    assert r.status_code in (409, 422) and 'id="apply-' in r.text
-    r = browser.submit(f"{page}/apply", {**form, "amount": bill["balance"]}, from_page=page)
+    assert f"Bill {bill['number']}" in browser.page(page)
+    form = {"client_id": c["id"], "matter_id": m["id"], "bill_id": bill["id"], "date": "2026-03-05"}
+
+    r = browser.submit(f"{page}/apply", {**form, "amount": str(owed)}, from_page=page)
+    assert r.status_code == 409 and 'id="apply-amount-error"' in r.text  # not enough held
+    r = browser.submit(f"{page}/apply", {**form, "amount": str(owed + 1)}, from_page=page)
+    assert r.status_code == 409 and 'id="apply-bill_id-error"' in r.text  # more than it owes
+    assert firm.get("/payments")["data"] == []
+    assert Decimal(firm.get(f"/bills/{bill['id']}")["balance"]) == owed
+
+    builders.deposit(firm, account["id"], c["id"], "1", matter_id=m["id"])
+    r = browser.submit(f"{page}/apply", {**form, "amount": str(owed)}, from_page=page)
     assert r.status_code == 303
     assert Decimal(firm.get(f"/bills/{bill['id']}")["balance"]) == 0
+    [payment] = firm.get("/payments")["data"]
+    assert (payment["source"], payment["client_funds_account_id"]) == (
+        "client_funds",
+        account["id"],
+    )
     kinds = [t["kind"] for t in _transactions(firm, account["id"])]
-    assert kinds == ["deposit", "payment_applied"]
+    assert kinds == ["deposit", "deposit", "payment_applied"]
+    assert Decimal(firm.get(f"/client-funds-accounts/{account['id']}")["balance"]) == 0
 
 
 def test_the_report_csv_and_pdf_carry_the_pages_figures(firm: Firm, browser: Browser) -> None:
