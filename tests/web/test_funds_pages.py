@@ -11,12 +11,13 @@ from decimal import Decimal
 import pytest
 
 from lawsync.money import ZERO
+from lawsync.practice.services import sign_in
 from lawsync.practice.services.reports import ClientLedger, LedgerReport, LedgerRow, MatterLedger
 from lawsync.web.pages import client_funds as client_funds_pages
 from lawsync.web.pages import ledger_files
 from tests import builders
 from tests.conftest import Firm
-from tests.web.browser import Browser, with_password
+from tests.web.browser import PASSWORD, Browser, with_password
 
 
 def _figure(text: str) -> Decimal:
@@ -318,3 +319,15 @@ def test_a_long_ledger_fills_several_pdf_pages_and_its_csv_guards_formulas() -> 
     lines = list(csv.reader(io.StringIO(ledger_files.as_csv(report))))
     assert lines[2][4].startswith("'=HYPERLINK") and lines[2][7] == "1.00"
     assert lines[-1] == ["All clients", "", "", "Closing balance", "", "", "", "", "300.00"]
+
+
+def test_only_an_administrator_opens_an_account(firm: Firm, browser: Browser) -> None:
+    user = firm.post(
+        "/users", {"name": "Mo Member", "email": f"mo-{firm.id}@x.example", "role": "member"}
+    )
+    sign_in.set_password(firm.ledger, firm.actor, user["id"], PASSWORD)
+    browser.sign_in(str(user["email"]))
+    assert 'action="/client-funds"' not in browser.page("/client-funds")
+    r = browser.submit("/client-funds", {"name": "Trust"}, from_page="/client-funds")
+    assert r.status_code == 403 and 'class="error"' in r.text
+    assert firm.get("/client-funds-accounts")["data"] == []
