@@ -331,3 +331,17 @@ def test_only_an_administrator_opens_an_account(firm: Firm, browser: Browser) ->
     r = browser.submit("/client-funds", {"name": "Trust"}, from_page="/client-funds")
     assert r.status_code == 403 and 'class="error"' in r.text
     assert firm.get("/client-funds-accounts")["data"] == []
+
+
+def test_a_reversal_that_would_overdraw_is_refused_at_the_top(firm: Firm, browser: Browser) -> None:
+    account = builders.trust_account(firm)
+    c = builders.client(firm)
+    money_in = builders.deposit(firm, account["id"], c["id"], "100")
+    builders.disburse(firm, account["id"], c["id"], "60")
+    browser.sign_in(with_password(firm))
+    confirm = f"/client-funds/{account['id']}/transactions/{money_in['id']}/reverse"
+    r = browser.submit(confirm, {"reason": "Bounced", "confirm": "yes"}, from_page=confirm)
+    assert r.status_code == 409
+    assert re.search(r'<p class="error" role="alert">[^<]*negative trust balance', r.text)
+    assert 'value="Bounced"' in r.text
+    assert len(_transactions(firm, account["id"])) == 2

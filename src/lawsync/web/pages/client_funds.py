@@ -55,6 +55,15 @@ def invalid_fields(
     return out
 
 
+def placed(errors: dict[str, str], fields: tuple[str, ...]) -> dict[str, str]:
+    """Each refusal beside its field; one naming no field of the form goes above the form."""
+    out: dict[str, str] = {}
+    for name, message in errors.items():
+        where = name if name in fields else "form"
+        out[where] = f"{out[where]} {message}" if where in out else message
+    return out
+
+
 def _filled(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     """The form's non-empty values among ``names`` (an empty choice is "none"); an id chosen
     from a list is the number a command takes (anything else is left for the command to refuse).
@@ -105,6 +114,9 @@ def accounts_page(
     return _accounts(request, me, flash=said)
 
 
+ACCOUNT_FIELDS = ("name", "bank_name", "account_number_last4", "currency")
+
+
 @router.post(PATH, response_class=HTMLResponse)
 async def open_account(request: Request, me: session.Checked) -> Response:
     """An administrator opens a client funds account (as POST /client-funds-accounts does)."""
@@ -115,9 +127,10 @@ async def open_account(request: Request, me: session.Checked) -> Response:
         cmd = ClientFundsAccountCreate.model_validate(values)
         account = client_funds.create_account(request.app.state.ledger, me.actor, cmd)
     except ValidationError as invalid:
-        return _accounts(request, me, errors=invalid_fields(invalid), values=values, status=422)
+        errors = placed(invalid_fields(invalid), ACCOUNT_FIELDS)
+        return _accounts(request, me, errors=errors, values=values, status=422)
     except LawsyncError as refused:
-        errors = {refused.field or "form": refused.message}
+        errors = placed({refused.field or "form": refused.message}, ACCOUNT_FIELDS)
         return _accounts(request, me, errors=errors, values=values, status=http_status(refused))
     return RedirectResponse(_account_url(account.id, f"Account {account.name} opened."), 303)
 
@@ -174,7 +187,13 @@ def account_page(
 
 
 def _refused(
-    request: Request, me: Any, account_id: int, form_name: str, values: dict[str, Any], error: Any
+    request: Request,
+    me: Any,
+    account_id: int,
+    form_name: str,
+    fields: tuple[str, ...],
+    values: dict[str, Any],
+    error: Any,
 ) -> Response:
     """The account page again, with the form as it was sent and the refusal beside its field."""
     if isinstance(error, ValidationError):
@@ -188,7 +207,7 @@ def _refused(
         rename = {"allocations": "bill_id", "account_id": "form", "client_funds_account_id": "form"}
         field = rename.get(error.field or "form", error.field or "form")
         errors, status = {field: error.message}, http_status(error)
-    errors = {f"{form_name}.{k}": v for k, v in errors.items()}
+    errors = {f"{form_name}.{k}": v for k, v in placed(errors, fields).items()}
     values = {f"{form_name}.{k}": v for k, v in values.items()}
     return _account_page(request, me, account_id, errors=errors, values=values, status=status)
 
@@ -214,7 +233,7 @@ async def deposit(request: Request, me: session.Checked, account_id: IdParam) ->
         cmd = TrustDeposit.model_validate({**values, "kind": "deposit", "account_id": account_id})
         txn = client_funds.record_deposit(request.app.state.ledger, me.actor, cmd)
     except (ValidationError, LawsyncError) as error:
-        return _refused(request, me, account_id, "deposit", values, error)
+        return _refused(request, me, account_id, "deposit", DEPOSIT_FIELDS, values, error)
     return RedirectResponse(_account_url(account_id, f"Deposit of {txn.amount:.2f} recorded."), 303)
 
 
@@ -226,7 +245,7 @@ async def disbursement(request: Request, me: session.Checked, account_id: IdPara
         cmd = TrustDisbursement.model_validate(body)
         txn = client_funds.record_disbursement(request.app.state.ledger, me.actor, cmd)
     except (ValidationError, LawsyncError) as error:
-        return _refused(request, me, account_id, "disbursement", values, error)
+        return _refused(request, me, account_id, "disbursement", DISBURSEMENT_FIELDS, values, error)
     said = f"Disbursement of {-txn.amount:.2f} to {txn.payee_name} recorded."
     return RedirectResponse(_account_url(account_id, said), 303)
 
@@ -252,7 +271,7 @@ async def apply_to_bill(request: Request, me: session.Checked, account_id: IdPar
         cmd = PaymentCreate.model_validate({k: v for k, v in body.items() if v is not None})
         payment = payments.create_payment(ledger, me.actor, cmd)
     except (ValidationError, LawsyncError) as error:
-        return _refused(request, me, account_id, "apply", values, error)
+        return _refused(request, me, account_id, "apply", APPLY_FIELDS, values, error)
     said = f"{payment.amount:.2f} applied to the bill (payment {payment.id})."
     return RedirectResponse(_account_url(account_id, said), 303)
 
@@ -300,12 +319,15 @@ def confirm_reversal(
     return _reversal_page(request, me, account_id, txn_id)
 
 
+REVERSAL_FIELDS = ("reason", "date", "confirm")
+
+
 @router.post(PATH + "/{account_id}/transactions/{txn_id}/reverse", response_class=HTMLResponse)
 async def reverse(
     request: Request, me: session.Checked, account_id: IdParam, txn_id: IdParam
 ) -> Response:
     form = await request.form()
-    values = _filled(form, ("reason", "date"))
+    values = _filled(form, REVERSAL_FIELDS[:2])
     ledger = request.app.state.ledger
     txn = client_funds.get_transaction(ledger, me.actor, txn_id)
     if txn.account_id != account_id:
@@ -316,12 +338,12 @@ async def reverse(
         cmd = TrustReversal.model_validate(values)
         reversal = client_funds.reverse_transaction(ledger, me.actor, txn_id, cmd)
     except ValidationError as invalid:
-        errors = invalid_fields(invalid)
+        errors = placed(invalid_fields(invalid), REVERSAL_FIELDS)
         return _reversal_page(
             request, me, account_id, txn_id, errors=errors, values=values, status=422
         )
     except LawsyncError as refused:
-        errors = {refused.field or "form": refused.message}
+        errors = placed({refused.field or "form": refused.message}, REVERSAL_FIELDS)
         return _reversal_page(
             request,
             me,
@@ -357,6 +379,8 @@ async def number_cheque(
         cmd = ChequeNumberIn.model_validate(values)
         client_funds.set_cheque_number(ledger, me.actor, txn_id, cmd)
     except (ValidationError, LawsyncError) as error:
-        return _refused(request, me, account_id, f"cheque-{txn_id}", values, error)
+        return _refused(
+            request, me, account_id, f"cheque-{txn_id}", ("cheque_number",), values, error
+        )
     said = f"Transaction {txn_id} is cheque {cmd.cheque_number}."
     return RedirectResponse(_account_url(account_id, said), 303)

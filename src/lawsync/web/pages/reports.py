@@ -18,11 +18,12 @@ from lawsync.practice.fields import Date, IdParam
 from lawsync.practice.services import client_funds, contacts, reports
 from lawsync.web.api.errors import http_status
 from lawsync.web.pages import ledger_files, session
-from lawsync.web.pages.client_funds import CHOICES, invalid_fields
+from lawsync.web.pages.client_funds import CHOICES, invalid_fields, placed
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 PATH = "/reports/client-funds-ledger"
+FIELDS = ("account_id", "client_id", "matter_id", "from", "to")
 
 
 class LedgerParams(BaseModel):
@@ -78,12 +79,12 @@ def ledger_report(
         if output != "html":
             message = next(iter(invalid_fields(invalid).values()), "invalid")
             raise InvalidInput(f"The report's parameters are not valid: {message}") from None
-        context["errors"] = invalid_fields(invalid)
+        context["errors"] = placed(invalid_fields(invalid), FIELDS)
         return render(request, "report_client_funds.html", 422, **context)
     except LawsyncError as refused:
         if output != "html" or refused.field is None:
             raise
-        context["errors"] = {refused.field: refused.message}
+        context["errors"] = placed({refused.field: refused.message}, FIELDS)
         return render(request, "report_client_funds.html", http_status(refused), **context)
     if output == "csv":
         name = ledger_files.filename(report, "csv")
