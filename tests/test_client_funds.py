@@ -230,6 +230,14 @@ def test_ledger_report_shows_running_balances_per_client_and_matter(firm: Firm) 
     only_bob = firm.get(f"/client-funds-accounts/{acct['id']}/ledger", client_id=bob["id"])
     assert [c["client_id"] for c in only_bob["clients"]] == [bob["id"]]
     assert only_bob["closing_balance"] == "75.25"
+    only_matter = firm.get(f"/client-funds-accounts/{acct['id']}/ledger", matter_id=m["id"])
+    assert [x["matter_id"] for c in only_matter["clients"] for x in c["matters"]] == [m["id"]]
+    assert (only_matter["closing_balance"], only_matter["transaction_count"]) == ("370.00", 3)
+    r = firm.api.get(
+        f"/client-funds-accounts/{acct['id']}/ledger",
+        params={"client_id": bob["id"], "matter_id": m["id"]},
+    )
+    assert r.status_code == 422 and r.json()["error"]["field"] == "matter_id"
     r = firm.api.get(
         f"/client-funds-accounts/{acct['id']}/ledger",
         params={"from": "2026-03-01", "to": "2026-02-01"},

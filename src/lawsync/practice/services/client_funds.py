@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
@@ -115,6 +116,39 @@ def bucket_balance(
             )
         ).scalar_one_or_none()
         return Decimal(held or 0)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What one client holds in one account, for one matter (``matter_id`` None: no matter)."""
+
+    account_id: int
+    client_id: int
+    client_name: str
+    matter_id: int | None
+    matter_number: str | None
+    balance: Decimal
+
+
+def held_balances(ledger: Ledger, actor: Actor, account_id: int | None = None) -> list[Held]:
+    """Every non-zero balance per account, client and matter, by client name."""
+    b = ClientFundsBalance
+    stmt = (
+        select(
+            b.account_id, b.client_id, Contact.display_name, b.matter_key, Matter.number, b.balance
+        )
+        .join(Contact, Contact.id == b.client_id)
+        .outerjoin(Matter, Matter.id == b.matter_key)
+        .where(b.firm_id == actor.firm_id, b.balance != 0)
+        .order_by(b.account_id, Contact.display_name, b.client_id, b.matter_key)
+    )
+    if account_id is not None:
+        stmt = stmt.where(b.account_id == account_id)
+    with ledger.uow(actor) as uow:
+        return [
+            Held(aid, cid, name, key or None, number, Decimal(held).quantize(Decimal("0.01")))
+            for aid, cid, name, key, number, held in uow.session.execute(stmt)
+        ]
 
 
 def list_accounts(ledger: Ledger, actor: Actor, cursor: int | None, limit: int) -> Page:

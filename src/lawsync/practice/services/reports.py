@@ -66,6 +66,7 @@ def client_funds_ledger(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     client_id: int | None = None,
+    matter_id: int | None = None,
 ) -> LedgerReport:
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("The report ends before it starts.", field="to")
@@ -77,6 +78,11 @@ def client_funds_ledger(
         if client_id is not None:
             get(s, Contact, client_id, field="client_id")
             scope.append(t.client_id == client_id)
+        if matter_id is not None:
+            matter = get(s, Matter, matter_id, field="matter_id")
+            if client_id is not None and matter.client_id != client_id:
+                raise InvalidInput("That matter belongs to another client.", field="matter_id")
+            scope.append(t.matter_id == matter_id)
         openings: dict[tuple[int, int | None], Decimal] = {}
         if date_from is not None:
             for cid, mid, total in s.execute(

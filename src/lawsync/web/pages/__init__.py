@@ -14,6 +14,7 @@ from lawsync.web.pages import (
     adjustments,
     auth,
     bills,
+    client_funds,
     contacts,
     dashboard,
     entries,
@@ -22,6 +23,7 @@ from lawsync.web.pages import (
     payments,
     preview,
     quickbooks,
+    reports,
 )
 from lawsync.web.pages.render import render
 from lawsync.web.pages.session import NeedsSignIn, SignInLimit, current, login_url
@@ -45,6 +47,6 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(login_url(exc.next_path), 303)
 
     pages = (auth, dashboard, quickbooks, failures, preview)
-    practice = (contacts, matters, entries, bills, payments, adjustments)
+    practice = (contacts, matters, entries, bills, payments, adjustments, client_funds, reports)
     for module in (*pages, *practice):
         app.include_router(module.router)

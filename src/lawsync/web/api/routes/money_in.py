@@ -85,8 +85,11 @@ def client_funds_ledger(
     date_from: Annotated[Date | None, Query(alias="from")] = None,
     date_to: Annotated[Date | None, Query(alias="to")] = None,
     client_id: QueryId = None,
+    matter_id: QueryId = None,
 ) -> dict[str, Any]:
-    report = reports.client_funds_ledger(ledger, actor, account_id, date_from, date_to, client_id)
+    report = reports.client_funds_ledger(
+        ledger, actor, account_id, date_from, date_to, client_id, matter_id
+    )
     return serialize.ledger_report(report)
 
 
