@@ -20,8 +20,10 @@ from tests.web.browser import PASSWORD, with_password
 from tests.web.playwright_support import CHROMIUM, look, require_chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium() -> Iterator[Any]:
+    """Per test: Playwright's sync API runs an event loop in this thread while it is open, and
+    the other tests of this worker need the thread without one."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -69,7 +71,9 @@ def test_connect_map_sync_in_the_browser(page: Any, firm: Firm, server_url: str)
     page.check("input[value=new]")
     page.fill("input[name=new_name]", company)
     page.click("button[value=connect]")
-    page.wait_for_selector(f"text=connected to {company}")
+    page.wait_for_url("**/quickbooks/callback?**")
+    body = page.inner_text("body")
+    assert f"connected to {company}" in body, body
 
     page.goto(server_url + "/settings/quickbooks")
     page.wait_for_selector("ul.checks")  # the readiness check ran
