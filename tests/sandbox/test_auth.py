@@ -166,6 +166,38 @@ def test_authorization_code_flow_through_the_consent_page(qbo: Qbo, control: htt
     assert "error=access_denied" in cancel.headers["location"]
 
 
+def test_the_consent_page_can_make_a_sample_company(qbo: Qbo, control: httpx.Client) -> None:
+    """Locally there may be no company yet: the consent page offers a new one, in the US or
+    Canada, and the code it gives is for that company."""
+    page = control.get(
+        "/connect/oauth2",
+        params={
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT,
+            "scope": "com.intuit.quickbooks.accounting",
+            "response_type": "code",
+            "state": "s2",
+        },
+    )
+    assert "A new sample company" in page.text and "name='new_name'" in page.text
+    form = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT,
+        "scope": "com.intuit.quickbooks.accounting",
+        "state": "s2",
+        "realm_id": "new",
+        "new_name": "Fresh Books LLP",
+        "new_country": "CA",
+        "action": "connect",
+    }
+    r = control.post("/connect/oauth2", data=form)
+    assert r.status_code == 302
+    realm = httpx.URL(r.headers["location"]).params["realmId"]
+    made = control.patch(f"/_sandbox/companies/{realm}", json={})  # answers the company
+    assert made.status_code == 200
+    assert (made.json()["name"], made.json()["country"]) == ("Fresh Books LLP", "CA")
+
+
 def test_consent_page_rejects_unregistered_redirect(control: httpx.Client) -> None:
     r = control.get(
         "/connect/oauth2", params={"client_id": CLIENT_ID, "redirect_uri": "http://evil/cb"}

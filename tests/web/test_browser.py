@@ -4,18 +4,19 @@ syncs, and sees the invoice arrive; every page visited is screenshotted and chec
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 
 from lawsync.config import Settings
 from lawsync.quickbooks import Invoice
 from lawsync.sync import connection
 from tests import builders
-from tests.conftest import SANDBOX_CONTROL_SECRET, Firm
+from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
+from tests.sync.connect_support import new_realm
 from tests.web.browser import PASSWORD, with_password
 from tests.web.playwright_support import CHROMIUM, look, require_chromium
 
@@ -67,13 +68,16 @@ def test_connect_map_sync_in_the_browser(page: Any, firm: Firm, server_url: str)
     page.goto(server_url + "/settings/quickbooks")
     page.click("button:has-text('Connect to QuickBooks')")
     page.wait_for_selector("text=wants to connect to your company")
-    company = f"Browser Books {uuid.uuid4().hex[:6]}"
-    page.check("input[value=new]")
-    page.fill("input[name=new_name]", company)
+    # A company by a realm id no other sandbox of this run gave out (they all number from one
+    # first id, and the test database is shared), chosen on the consent page.
+    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
+        realm = new_realm(control)  # named "plus US LLP"
+    page.reload()
+    page.check(f"input[value='{realm}']")
     page.click("button[value=connect]")
     page.wait_for_url("**/quickbooks/callback?**")
     body = page.inner_text("body")
-    assert f"connected to {company}" in body, body
+    assert f"connected to plus US LLP (company {realm})" in body, body
 
     page.goto(server_url + "/settings/quickbooks")
     page.wait_for_selector("ul.checks")  # the readiness check ran
