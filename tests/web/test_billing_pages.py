@@ -6,13 +6,11 @@ import re
 
 import pytest
 
-from lawsync.sync import failures
 from lawsync.sync.kinds import Kind
-from lawsync.sync.models import QuickBooksConnection
 from lawsync.web.pages import bills as bills_pages
 from tests import builders
 from tests.conftest import Firm
-from tests.web.browser import Browser, with_password
+from tests.web.browser import Browser, connected, refused, with_password
 
 
 def _work(firm: Firm, hours: str = "2", rate: str = "150") -> tuple[int, int]:
@@ -21,35 +19,6 @@ def _work(firm: Firm, hours: str = "2", rate: str = "150") -> tuple[int, int]:
     m = builders.matter(firm, c["id"])
     builders.time_entry(firm, m["id"], hours=hours, rate=rate)
     return c["id"], m["id"]
-
-
-def _failed(firm: Firm, kind: Kind, local_id: int) -> int:
-    """The firm connected (no tokens: nothing here calls QuickBooks), and one record refused."""
-    with firm.ledger.uow(firm.id) as uow:
-        connection = QuickBooksConnection(
-            firm_id=firm.id,
-            realm_id=f"8{firm.id:08d}",
-            company_name="Smith Books Inc",
-            edition="plus",
-            country="US",
-            home_currency="USD",
-            multicurrency=False,
-        )
-        uow.session.add(connection)
-        uow.session.flush()
-        row = failures.record(
-            uow.session,
-            firm_id=firm.id,
-            connection_id=connection.id,
-            kind=kind,
-            local_id=local_id,
-            revision=1,
-            code="6000",
-            message="A business validation error has occurred",
-            element="DocNumber",
-        )
-        uow.commit()
-        return row.id
 
 
 def _id_from(location: str, prefix: str) -> int:
@@ -303,7 +272,15 @@ def test_interest_is_charged_on_an_overdue_bill_and_voided(firm: Firm, browser: 
 def test_each_record_shows_its_sync_badge_and_its_failure(firm: Firm, browser: Browser) -> None:
     client_id, _ = _work(firm)
     bill = builders.bill(firm, client_id)
-    failure_id = _failed(firm, Kind.BILL, bill["id"])
+    failure_id = refused(
+        firm,
+        connected(firm),
+        bill["id"],
+        kind=Kind.BILL,
+        code="6000",
+        message="A business validation error has occurred",
+        element="DocNumber",
+    )
     browser.sign_in(with_password(firm))
     page = browser.page(f"/bills/{bill['id']}")
     assert 'class="badge failed"' in page and f"#failure-{failure_id}" in page

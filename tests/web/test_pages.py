@@ -4,57 +4,12 @@ from __future__ import annotations
 
 import time
 
-from lawsync.practice.services import sign_in
-from lawsync.sync import failures
-from lawsync.sync.kinds import Kind
-from lawsync.sync.models import QuickBooksConnection, SyncFailure
+from lawsync.sync.models import SyncFailure
 from tests.conftest import Firm
-from tests.web.browser import PASSWORD, Browser, with_password
+from tests.web.browser import Browser, connected, member, refused, with_password
 
 
-def _connected(firm: Firm) -> int:
-    """A connection row as a connect leaves it (no tokens: nothing here calls QuickBooks)."""
-    with firm.ledger.uow(firm.id) as uow:
-        row = QuickBooksConnection(
-            firm_id=firm.id,
-            realm_id=f"9{firm.id:08d}",
-            company_name="Smith Books Inc",
-            edition="plus",
-            country="US",
-            home_currency="USD",
-            multicurrency=False,
-        )
-        uow.session.add(row)
-        uow.commit()
-        return row.id
-
-
-def _failure(firm: Firm, connection_id: int, local_id: int, code: str = "6240") -> int:
-    with firm.ledger.uow(firm.id) as uow:
-        row = failures.record(
-            uow.session,
-            firm_id=firm.id,
-            connection_id=connection_id,
-            kind=Kind.CONTACT,
-            local_id=local_id,
-            revision=1,
-            code=code,
-            message="Duplicate Name Exists Error",
-            element="DisplayName",
-        )
-        uow.commit()
-        return row.id
-
-
-def _member(firm: Firm) -> str:
-    user = firm.post(
-        "/users", {"name": "Mo Member", "email": f"mo-{firm.id}@x.example", "role": "member"}
-    )
-    sign_in.set_password(firm.ledger, firm.actor, user["id"], PASSWORD)
-    return str(user["email"])
-
-
-def test_the_dashboard_says_what_to_do_when_not_connected(firm: Firm, browser: Browser) -> None:
+def test_the_dashboard_says_what_to_do_when_notconnected(firm: Firm, browser: Browser) -> None:
     browser.sign_in(with_password(firm))
     html = browser.page("/")
     assert "Not connected to QuickBooks Online" in html
@@ -64,8 +19,8 @@ def test_the_dashboard_says_what_to_do_when_not_connected(firm: Firm, browser: B
 def test_the_dashboard_shows_the_company_counts_and_latest_failures(
     firm: Firm, browser: Browser
 ) -> None:
-    connection_id = _connected(firm)
-    failure_id = _failure(firm, connection_id, 41)
+    connection_id = connected(firm)
+    failure_id = refused(firm, connection_id, 41)
     browser.sign_in(with_password(firm))
     html = browser.page("/")
     assert "Smith Books Inc" in html and 'class="badge connected"' in html
@@ -75,10 +30,10 @@ def test_the_dashboard_shows_the_company_counts_and_latest_failures(
 
 
 def test_a_failure_is_retried_from_its_row_and_by_its_code(firm: Firm, browser: Browser) -> None:
-    connection_id = _connected(firm)
-    first = _failure(firm, connection_id, 41)
-    second = _failure(firm, connection_id, 42)
-    other_code = _failure(firm, connection_id, 43, code="6000")
+    connection_id = connected(firm)
+    first = refused(firm, connection_id, 41)
+    second = refused(firm, connection_id, 42)
+    other_code = refused(firm, connection_id, 43, code="6000")
     browser.sign_in(with_password(firm))
     html = browser.page("/settings/quickbooks/failures")
     assert "Another customer, supplier or employee already has this name" in html  # our guide
@@ -106,7 +61,7 @@ def test_a_failure_is_retried_from_its_row_and_by_its_code(firm: Firm, browser: 
 
 
 def test_another_firms_failure_is_not_found(firm: Firm, other_firm: Firm, browser: Browser) -> None:
-    theirs = _failure(other_firm, _connected(other_firm), 7)
+    theirs = refused(other_firm, connected(other_firm), 7)
     browser.sign_in(with_password(firm))
     r = browser.submit(
         f"/settings/quickbooks/failures/{theirs}/retry",
@@ -120,7 +75,7 @@ def test_another_firms_failure_is_not_found(firm: Firm, other_firm: Firm, browse
 
 
 def test_settings_are_saved_through_the_same_rules_as_the_api(firm: Firm, browser: Browser) -> None:
-    _connected(firm)
+    connected(firm)
     firm.put("/bill-settings", {"next_bill_number": 100000})  # 6 digits
     browser.sign_in(with_password(firm))
     page = "/settings/quickbooks"
@@ -163,8 +118,8 @@ def test_the_prefix_is_checked_as_it_is_typed(firm: Firm, browser: Browser) -> N
 
 
 def test_a_member_sees_the_settings_but_cannot_change_them(firm: Firm, browser: Browser) -> None:
-    _connected(firm)
-    browser.sign_in(_member(firm))
+    connected(firm)
+    browser.sign_in(member(firm))
     html = browser.page("/settings/quickbooks")
     assert "Only an administrator" in html and "<fieldset disabled>" in html
     r = browser.submit(
@@ -176,7 +131,7 @@ def test_a_member_sees_the_settings_but_cannot_change_them(firm: Firm, browser: 
     assert firm.get("/quickbooks/settings")["bill_prefix"] == ""
 
 
-def test_sync_now_reports_that_the_firm_is_not_connected(firm: Firm, browser: Browser) -> None:
+def test_sync_now_reports_that_the_firm_is_notconnected(firm: Firm, browser: Browser) -> None:
     browser.sign_in(with_password(firm))
     r = browser.http.post(
         "/sync-now", headers={"X-CSRF-Token": browser.csrf("/"), "HX-Request": "true"}

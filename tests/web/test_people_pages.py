@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from lawsync.practice.services import sign_in
 from tests.conftest import Firm
-from tests.web.browser import PASSWORD, Browser, with_password
-from tests.web.test_pages import _connected, _failure
-
-
-def _person(firm: Firm, last: str = "Okafor") -> int:
-    body = {"kind": "person", "first_name": "Ada", "last_name": last}
-    return int(firm.post("/contacts", body)["id"])
-
-
-def _member(firm: Firm) -> str:
-    user = firm.post(
-        "/users", {"name": "Mo Member", "email": f"mo-{firm.id}@x.example", "role": "member"}
-    )
-    sign_in.set_password(firm.ledger, firm.actor, user["id"], PASSWORD)
-    return str(user["email"])
+from tests.web.browser import Browser, connected, member, person, refused, with_password
 
 
 def test_the_contacts_page_says_what_to_do_first(firm: Firm, browser: Browser) -> None:
@@ -58,7 +43,7 @@ def test_a_contact_made_on_its_page_is_the_apis(firm: Firm, browser: Browser) ->
 
 
 def test_a_contact_is_edited_with_the_fields_of_its_kind(firm: Firm, browser: Browser) -> None:
-    contact_id = _person(firm)
+    contact_id = person(firm)
     browser.sign_in(with_password(firm))
     edit = f"/contacts/{contact_id}/edit"
     html = browser.page(edit)
@@ -75,7 +60,7 @@ def test_a_contact_is_edited_with_the_fields_of_its_kind(firm: Firm, browser: Br
 def test_a_bad_email_is_shown_beside_its_field_and_nothing_is_saved(
     firm: Firm, browser: Browser
 ) -> None:
-    contact_id = _person(firm)
+    contact_id = person(firm)
     browser.sign_in(with_password(firm))
     edit = f"/contacts/{contact_id}/edit"
     form = {"first_name": "Ada", "last_name": "Byron", "email_address_0": "not-an-email"}
@@ -99,7 +84,7 @@ def test_a_person_without_a_name_is_refused_beside_the_last_name(
 def test_another_firms_contact_and_matter_are_not_found(
     firm: Firm, other_firm: Firm, browser: Browser
 ) -> None:
-    theirs = _person(other_firm)
+    theirs = person(other_firm)
     matter = other_firm.post("/matters", {"client_id": theirs})["id"]
     browser.sign_in(with_password(firm))
     for path in (f"/contacts/{theirs}", f"/contacts/{theirs}/edit", f"/matters/{matter}"):
@@ -113,9 +98,9 @@ def test_another_firms_contact_and_matter_are_not_found(
     assert other_firm.get(f"/contacts/{theirs}")["last_name"] == "Okafor"
 
 
-def test_the_badge_waits_to_sync_or_shows_the_failure(firm: Firm, browser: Browser) -> None:
-    waiting, failing = _person(firm, "Waits"), _person(firm, "Fails")
-    failure_id = _failure(firm, _connected(firm), failing)
+def test_the_badge_waits_to_sync_or_shows_therefused(firm: Firm, browser: Browser) -> None:
+    waiting, failing = person(firm, "Waits"), person(firm, "Fails")
+    failure_id = refused(firm, connected(firm), failing)
     browser.sign_in(with_password(firm))
     assert "waiting to sync" in browser.page(f"/contacts/{waiting}")
     html = browser.page(f"/contacts/{failing}")
@@ -126,7 +111,7 @@ def test_the_badge_waits_to_sync_or_shows_the_failure(firm: Firm, browser: Brows
 
 
 def test_a_matter_is_opened_and_edited_from_its_pages(firm: Firm, browser: Browser) -> None:
-    client = _person(firm)
+    client = person(firm)
     browser.sign_in(with_password(firm))
     new = f"/matters/new?client_id={client}"
     assert f'<option value="{client}" selected>' in browser.page(new)
@@ -152,7 +137,7 @@ def test_a_matter_is_opened_and_edited_from_its_pages(firm: Firm, browser: Brows
 def test_a_matter_without_a_client_is_refused_beside_the_client(
     firm: Firm, browser: Browser
 ) -> None:
-    _person(firm)
+    person(firm)
     browser.sign_in(with_password(firm))
     r = browser.submit("/matters/new", {"client_id": ""}, from_page="/matters/new")
     assert r.status_code == 422 and 'id="client_id-error"' in r.text
@@ -160,7 +145,7 @@ def test_a_matter_without_a_client_is_refused_beside_the_client(
 
 
 def test_a_taken_matter_number_is_refused_beside_the_number(firm: Firm, browser: Browser) -> None:
-    client = _person(firm)
+    client = person(firm)
     firm.post("/matters", {"client_id": client, "number": "M-1"})
     other = firm.post("/matters", {"client_id": client, "number": "M-2"})["id"]
     browser.sign_in(with_password(firm))
@@ -171,7 +156,7 @@ def test_a_taken_matter_number_is_refused_beside_the_number(firm: Firm, browser:
 
 
 def test_a_member_works_with_contacts_and_matters(firm: Firm, browser: Browser) -> None:
-    browser.sign_in(_member(firm))
+    browser.sign_in(member(firm))
     r = browser.submit(
         "/contacts/new", {"kind": "person", "last_name": "Member-made"}, from_page="/contacts"
     )
@@ -182,7 +167,7 @@ def test_a_member_works_with_contacts_and_matters(firm: Firm, browser: Browser) 
 def test_contacts_are_found_by_name_or_email_as_in_the_api(firm: Firm, browser: Browser) -> None:
     body = {"kind": "person", "last_name": "Quill", "emails": [{"address": "pen@ink.example"}]}
     found = firm.post("/contacts", body)["id"]
-    _person(firm, "Other")
+    person(firm, "Other")
     assert [c["id"] for c in firm.get("/contacts", q="INK.ex")["data"]] == [found]
     browser.sign_in(with_password(firm))
     html = browser.page("/contacts", q="ink.ex")
@@ -193,7 +178,7 @@ def test_contacts_are_found_by_name_or_email_as_in_the_api(firm: Firm, browser: 
 def test_a_search_with_a_control_character_is_refused_beside_the_box(
     firm: Firm, browser: Browser
 ) -> None:
-    _person(firm)
+    person(firm)
     browser.sign_in(with_password(firm))
     r = browser.get("/contacts?q=Ro%00")
     assert r.status_code == 422 and 'id="q-error"' in r.text and "Okafor" not in r.text

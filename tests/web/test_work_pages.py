@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from tests import builders
 from tests.conftest import Firm
-from tests.web.browser import Browser, with_password
-from tests.web.test_people_pages import _member, _person
+from tests.web.browser import Browser, member, person, with_password
 
 
 def _matter(firm: Firm, status: str = "open") -> int:
-    client = _person(firm)
+    client = person(firm)
     return int(firm.post("/matters", {"client_id": client, "status": status})["id"])
 
 
@@ -142,7 +141,7 @@ def test_another_firms_entries_are_not_found(
 
 def test_a_member_records_their_own_time_by_default(firm: Firm, browser: Browser) -> None:
     matter = _matter(firm)
-    email = _member(firm)
+    email = member(firm)
     member_id = next(u["id"] for u in firm.get("/users")["data"] if u["email"] == email)
     browser.sign_in(email)
     html = browser.page("/time/new")
