@@ -35,7 +35,3 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
 )
 
 KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)
-
-
-def exporter(kind: Kind) -> Exporter[Any]:
-    return next(e for e in EXPORTERS if e.kind == kind)

@@ -18,7 +18,7 @@ from lawsync.practice.services import adjustments, bills
 from lawsync.sync.kinds import Kind
 from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
-from lawsync.web.pages.forms import PAGE, client_names, filled, invalid_errors, refused
+from lawsync.web.pages.forms import PAGE, client_names, errors_of, filled
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -128,9 +128,9 @@ async def _create(request: Request, me: Any, sort: Sort, bill_id: int) -> Respon
                 ledger, me.actor, InterestChargeCreate.model_validate(body)
             )
     except ValidationError as invalid:
-        return _new_page(request, me, sort, bill_id, values, invalid_errors(invalid), 422)
+        return _new_page(request, me, sort, bill_id, values, errors_of(invalid)[0], 422)
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _new_page(request, me, sort, bill_id, values, errors, status)
     return _to(f"{sort.path}/{row.id}", f"{sort.title} {row.number} made.")
 

@@ -22,10 +22,9 @@ from lawsync.web.pages.forms import (
     PAGE,
     all_clients,
     client_names,
+    errors_of,
     filled,
     ident,
-    invalid_errors,
-    refused,
 )
 from lawsync.web.pages.render import render
 
@@ -113,9 +112,9 @@ async def create_bill(request: Request, me: session.Checked) -> Response:
             request.app.state.ledger, me.actor, BillCreate.model_validate(body)
         )
     except ValidationError as invalid:
-        return _new_page(request, me, values, invalid_errors(invalid), 422)
+        return _new_page(request, me, values, errors_of(invalid)[0], 422)
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _new_page(request, me, values, errors, status)
     return _to(f"/bills/{bill.id}", f"Draft bill {bill.number} made from the unbilled work.")
 
@@ -168,7 +167,7 @@ def approve(request: Request, me: session.Checked, bill_id: IdParam) -> Response
     try:
         bill = bills.approve_and_load(request.app.state.ledger, me.actor, bill_id)
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _bill_page(request, me, bill_id, errors=errors, status=status)
     return _to(f"/bills/{bill.id}", f"Bill {bill.number} approved.")
 
@@ -211,7 +210,7 @@ def edit_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
     bill = bills.get_bill(request.app.state.ledger, me.actor, bill_id)
     refusal = bill.can_edit()
     if refusal:
-        errors, status = refused(refusal)
+        errors, status = errors_of(refusal)
         return _bill_page(request, me, bill_id, errors=errors, status=status)
     return _edit_page(request, me, bill)
 
@@ -241,14 +240,14 @@ async def edit(request: Request, me: session.Checked, bill_id: IdParam) -> Respo
         saved = bills.update_bill(ledger, me.actor, bill_id, BillUpdate.model_validate(body))
     except ValidationError as invalid:
         errors = {}
-        for key, message in invalid_errors(invalid).items():
+        for key, message in errors_of(invalid)[0].items():
             parts = key.split(".")  # "lines.0.quantity": beside that line's field
             if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
                 key = f"line-{kept[int(parts[1])].id}-{parts[2]}"
             errors[key] = message
         return _edit_page(request, me, bill, values, errors, 422)
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _edit_page(request, me, bill, values, errors, status)
     return _to(f"/bills/{saved.id}", f"Bill {saved.number} saved.")
 
@@ -258,7 +257,7 @@ def _confirm(request: Request, me: Any, bill_id: int, what: str) -> Response:
     bill = bills.get_bill(request.app.state.ledger, me.actor, bill_id)
     refusal = bill.can_void() if what == "void" else bill.can_delete()
     if refusal:
-        errors, status = refused(refusal)
+        errors, status = errors_of(refusal)
         return _bill_page(request, me, bill_id, errors=errors, status=status)
     return render(request, "bill_confirm.html", section="bills", bill=bill, what=what)
 
@@ -280,7 +279,7 @@ async def void(request: Request, me: session.Checked, bill_id: IdParam) -> Respo
             reason[:500] if isinstance(reason, str) else "",
         )
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _bill_page(request, me, bill_id, errors=errors, status=status)
     return _to(f"/bills/{bill.id}", f"Bill {bill.number} voided; its work is unbilled again.")
 
@@ -297,7 +296,7 @@ def delete(request: Request, me: session.Checked, bill_id: IdParam) -> Response:
     try:
         kept = bills.delete_bill(ledger, me.actor, bill_id)
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _bill_page(request, me, bill_id, errors=errors, status=status)
     if kept is not None:
         return _to(f"/bills/{kept.id}", f"Bill {number} deleted; QuickBooks' copy is removed next.")

@@ -58,14 +58,6 @@ def errors_of(refused: ValidationError | LawsyncError) -> tuple[dict[str, str], 
     return {refused.field or "form": refused.message}, http_status(refused)
 
 
-def invalid_errors(invalid: ValidationError) -> dict[str, str]:
-    return errors_of(invalid)[0]
-
-
-def refused(error: LawsyncError) -> tuple[dict[str, str], int]:
-    return errors_of(error)
-
-
 def by_id(rows: Iterable[Any]) -> dict[int, Any]:
     return {row.id: row for row in rows}
 

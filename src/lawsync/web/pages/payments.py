@@ -23,10 +23,9 @@ from lawsync.web.pages.forms import (
     PAGE,
     all_clients,
     client_names,
+    errors_of,
     filled,
     ident,
-    invalid_errors,
-    refused,
 )
 from lawsync.web.pages.render import render
 
@@ -82,7 +81,7 @@ def _allocations(form: Any, bill_ids: list[int]) -> list[dict[str, Any]]:
 def _invalid(invalid: ValidationError, allocations: list[dict[str, Any]]) -> dict[str, str]:
     """The command's errors; one allocation's, beside its bill's amount."""
     errors = {}
-    for key, message in invalid_errors(invalid).items():
+    for key, message in errors_of(invalid)[0].items():
         parts = key.split(".")  # "allocations.0.amount"
         if len(parts) == 3 and parts[0] == "allocations" and parts[1].isdigit():
             key = f"alloc-{allocations[int(parts[1])]['bill_id']}"
@@ -163,7 +162,7 @@ async def create_payment(request: Request, me: session.Checked) -> Response:
             request, me, client_id=client_id, values=values, errors=errors, status=422
         )
     except LawsyncError as error:
-        errors, status = refused(error)
+        errors, status = errors_of(error)
         return _form_page(
             request, me, client_id=client_id, values=values, errors=errors, status=status
         )
@@ -236,7 +235,7 @@ async def edit_payment(request: Request, me: session.Checked, payment_id: IdPara
         if isinstance(error, ValidationError):
             errors, status = _invalid(error, body["allocations"]), 422
         else:
-            errors, status = refused(error)
+            errors, status = errors_of(error)
         return _form_page(
             request,
             me,

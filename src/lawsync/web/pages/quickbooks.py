@@ -13,8 +13,8 @@ from lawsync.practice.services import entries
 from lawsync.sync import company_lists, connection, mapping, preflight, readiness, settings
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
-from lawsync.web.api.errors import http_status
 from lawsync.web.pages import session
+from lawsync.web.pages.forms import errors_of
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -127,17 +127,9 @@ async def save_settings(request: Request, me: session.Checked) -> Response:
     try:
         cmd = settings.SyncSettingsUpdate.model_validate(_form_values(form))
         settings.update_settings(request.app.state.ledger, me.actor, cmd)
-    except ValidationError as invalid:
-        errors = {
-            ".".join(str(p) for p in e["loc"]) or "form": str(e["msg"]).removeprefix(
-                "Value error, "
-            )
-            for e in invalid.errors()
-        }
-        return await _page(request, me, errors=errors, status=422)
-    except LawsyncError as refused:
-        errors = {refused.field or "form": refused.message}
-        return await _page(request, me, errors=errors, status=http_status(refused))
+    except (ValidationError, LawsyncError) as refused:
+        errors, status = errors_of(refused)
+        return await _page(request, me, errors=errors, status=status)
     return RedirectResponse(f"{PATH}?said=Settings+saved.", 303)
 
 
