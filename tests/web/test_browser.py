@@ -4,12 +4,10 @@ syncs, and sees the invoice arrive; every page visited is screenshotted and chec
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-import pytest
 
 from lawsync.config import Settings
 from lawsync.quickbooks import Invoice
@@ -18,27 +16,7 @@ from tests import builders
 from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
 from tests.sync.connect_support import new_realm
 from tests.web.browser import PASSWORD, with_password
-from tests.web.playwright_support import CHROMIUM, look, require_chromium
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    """Per test: Playwright's sync API runs an event loop in this thread while it is open, and
-    the other tests of this worker need the thread without one."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
+from tests.web.playwright_support import look
 
 
 def _invoices(firm: Firm, server_url: str) -> list[Invoice]:
