@@ -8,17 +8,25 @@ LAWSYNC_SCREENSHOTS (the committed ones in docs/screenshots are made with
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+
+from lawsync.config import Settings
+from lawsync.quickbooks import Entity
+from lawsync.sync import connection
+from tests.conftest import SANDBOX_CONTROL_SECRET, Firm
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SERIOUS = ("serious", "critical")
+E = TypeVar("E", bound=Entity)
 
 
 def require_chromium() -> None:
@@ -46,3 +54,18 @@ def look(page: Any, name: str) -> None:
         if v.get("impact") in SERIOUS
     ]
     assert bad == [], (name, bad)
+
+
+def in_quickbooks(firm: Firm, server_url: str, entity: type[E], where: str = "") -> list[E]:
+    """What the firm's connected company holds of one entity, read through the client."""
+    settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
+
+    async def read() -> list[E]:
+        realm = connection.connected_realm(firm.ledger, firm.id)
+        assert realm is not None
+        async with connection.open_client(firm.ledger, firm.id, settings, server_url) as qb:
+            return list(await qb.query(realm, entity, where))
+
+    # Playwright's sync API keeps an event loop running in this thread: read from another.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, read()).result()

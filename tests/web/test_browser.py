@@ -3,34 +3,16 @@ syncs, and sees the invoice arrive; every page visited is screenshotted and chec
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
-from lawsync.config import Settings
 from lawsync.quickbooks import Invoice
-from lawsync.sync import connection
 from tests import builders
-from tests.conftest import SANDBOX_CONTROL, SANDBOX_CONTROL_SECRET, Firm
+from tests.conftest import SANDBOX_CONTROL, Firm
 from tests.sync.connect_support import new_realm
 from tests.web.browser import PASSWORD, with_password
-from tests.web.playwright_support import look
-
-
-def _invoices(firm: Firm, server_url: str) -> list[Invoice]:
-    settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
-
-    async def read() -> list[Invoice]:
-        realm = connection.connected_realm(firm.ledger, firm.id)
-        assert realm is not None
-        async with connection.open_client(firm.ledger, firm.id, settings, server_url) as qb:
-            return await qb.query(realm, Invoice)
-
-    # Playwright's sync API keeps an event loop running in this thread: read from another.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, read()).result()
+from tests.web.playwright_support import in_quickbooks, look
 
 
 def test_connect_map_sync_in_the_browser(page: Any, firm: Firm, server_url: str) -> None:
@@ -75,7 +57,7 @@ def test_connect_map_sync_in_the_browser(page: Any, firm: Firm, server_url: str)
     page.wait_for_selector("text=Sync finished", timeout=60_000)
     page.wait_for_selector("#standing td:has-text('Bill') + td:has-text('0')")  # counts refreshed
     look(page, "dashboard-synced")
-    numbers = [i.DocNumber for i in _invoices(firm, server_url)]
+    numbers = [i.DocNumber for i in in_quickbooks(firm, server_url, Invoice)]
     assert bill["number"] in numbers
 
     page.goto(server_url + "/settings/quickbooks/failures")
