@@ -159,3 +159,10 @@ def other_firm(ledger: Ledger, server_url: str) -> Iterator[Firm]:
     f = make_firm(ledger, server_url, "Other Firm LLP")
     yield f
     f.api.close()
+
+
+@pytest.fixture
+def control(server_url: str) -> Iterator[httpx.Client]:
+    """The control API of the sandbox the web app mounts under /qbo, as `lawsync serve` does."""
+    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as http:
+        yield http

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
-from tests.conftest import SANDBOX_CONTROL, Firm
+from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox, start_sandbox
 from tests.sandbox.sandbox_support import Qbo
 from tests.sync.engine_support import Connected, connect
@@ -37,10 +36,3 @@ def qbo(client_sandbox: Sandbox) -> Qbo:
 @pytest.fixture
 def connected(firm: Firm, client_sandbox: Sandbox) -> Connected:
     return connect(firm, client_sandbox.company())
-
-
-@pytest.fixture
-def control(server_url: str) -> Iterator[httpx.Client]:
-    """The control API of the sandbox the web app mounts under /qbo, as `lawsync serve` does."""
-    with httpx.Client(base_url=f"{server_url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as http:
-        yield http

@@ -19,6 +19,7 @@ from lawsync.sync.kinds import Kind
 from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import PAGE, client_names, errors_of, filled
+from lawsync.web.pages.records import sync_of
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +79,7 @@ def _one(
         row=row,
         bill=bill,
         client=client_names(ledger, me.actor, [row.client_id])[row.client_id],
-        badge=of_records(ledger, me.actor, sort.kind, [row.id])[row.id],
+        **sync_of(ledger, me.actor, sort.kind, row.id),
         flash=said,
     )
 

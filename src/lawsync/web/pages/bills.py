@@ -26,6 +26,7 @@ from lawsync.web.pages.forms import (
     filled,
     ident,
 )
+from lawsync.web.pages.records import sync_of
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -139,7 +140,7 @@ def _bill_page(
         section="bills",
         bill=bill,
         client=client_names(ledger, me.actor, [bill.client_id])[bill.client_id],
-        badge=of_records(ledger, me.actor, Kind.BILL, [bill.id])[bill.id],
+        **sync_of(ledger, me.actor, Kind.BILL, bill.id),
         notes=notes,
         note_badges=of_records(ledger, me.actor, Kind.CREDIT_NOTE, [n.id for n in notes]),
         charges=charges,

@@ -19,6 +19,7 @@ from lawsync.sync.kinds import Kind
 from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import PAGE, errors_of, optional, text, typed
+from lawsync.web.pages.records import sync_of
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -86,14 +87,13 @@ def view_page(
 ) -> Response:
     ledger = request.app.state.ledger
     contact = contacts.get_contact(ledger, me.actor, contact_id)
-    status = of_records(ledger, me.actor, Kind.CONTACT, [contact.id])[contact.id]
     matters = contacts.list_matters(ledger, me.actor, None, PAGE, client_id=contact.id)
     return render(
         request,
         "contact.html",
         section="contacts",
         contact=contact,
-        sync=status,
+        **sync_of(ledger, me.actor, Kind.CONTACT, contact.id),
         matters=matters.items,
         more_matters=matters.next_cursor is not None,
         flash=said,

@@ -27,6 +27,7 @@ from lawsync.web.pages.forms import (
     filled,
     ident,
 )
+from lawsync.web.pages.records import sync_of
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -188,7 +189,7 @@ def payment_page(
         payment=payment,
         client=client_names(ledger, me.actor, [payment.client_id])[payment.client_id],
         numbers=numbers,
-        badge=of_records(ledger, me.actor, Kind.PAYMENT, [payment.id])[payment.id],
+        **sync_of(ledger, me.actor, Kind.PAYMENT, payment.id),
         flash=said,
     )
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from lawsync.money import to_cents
+from lawsync.web.pages.records import record_path
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
@@ -45,6 +46,7 @@ def when(value: dt.datetime | dt.date | None) -> str:
 
 TEMPLATES.env.filters["money"] = money
 TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.filters["record_page"] = lambda kind, local_id: record_path(str(kind), local_id)
 TEMPLATES.env.filters["kind"] = lambda k: KIND_WORDS.get(str(k), str(k))
 
 
