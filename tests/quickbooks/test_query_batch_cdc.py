@@ -105,6 +105,25 @@ def test_a_fault_from_a_batched_write_carries_the_batch_answers_intuit_tid(
         assert f"intuit_tid={batch_call.intuit_tid}" in str(result.error)
 
 
+def test_written_objects_carry_the_intuit_tid_of_the_answer_that_gave_them(
+    company: Company,
+) -> None:
+    async def scenario() -> tuple[Customer, list[BatchResult], Customer]:
+        async with company.client() as qb:
+            made = await qb.create(company.realm, Customer(DisplayName="Tid Single"))
+            batched = await qb.batch(
+                company.realm, [BatchOperation.create(Customer(DisplayName="Tid Batched"))]
+            )
+            return made, batched, Customer(DisplayName="Made here")
+
+    made, (batched,), local = run(scenario())
+    single_call = next(e for e in company.events if e.path == "customer" and e.method == "POST")
+    (batch_call,) = [e for e in company.events if e.path == "batch"]
+    assert made.intuit_tid and made.intuit_tid == single_call.intuit_tid
+    assert batched.entity is not None and batched.entity.intuit_tid == batch_call.intuit_tid
+    assert local.intuit_tid is None
+
+
 def test_cdc_reports_changes_and_deletions(company: Company) -> None:
     async def scenario() -> None:
         async with company.client() as qb:

@@ -449,3 +449,14 @@ def test_every_api_answer_has_an_intuit_tid_of_its_own(qbo: Qbo, control: httpx.
     assert all(tid and len(tid) == 32 for tid in tids), tids
     assert len(set(tids)) == len(tids)
     assert "intuit_tid" not in control.get(f"/_sandbox/companies/{qbo.realm}").headers
+
+
+def test_the_sandbox_mounted_by_the_web_app_tags_its_answers_too(server_url: str) -> None:
+    """`lawsync serve` mounts the sandbox under /qbo: the mount must not hide the API's paths."""
+    answer = httpx.get(
+        f"{server_url}/qbo/v3/company/1/preferences",
+        headers={"Authorization": "Bearer not-a-token", "Accept": "application/json"},
+    )
+    assert answer.status_code == 401
+    assert len(answer.headers.get("intuit_tid", "")) == 32
+    assert "intuit_tid" not in httpx.get(f"{server_url}/qbo/connect/oauth2").headers

@@ -34,7 +34,10 @@ def test_a_synced_bill_shows_its_history_and_links_to_its_copy(
     page = browser.page(f"/bills/{bill['id']}")
     assert f'href="/quickbooks/records/bill/{bill["id"]}"' in page
     assert "Sync history" in page and "create of revision" in page and "accepted · id" in page
-    assert "What was sent" in page and bill["number"] in page.split("Sync history")[1]
+    history = page.split("Sync history")[1]
+    assert "What was sent" in history and bill["number"] in history
+    tid = re.search(r"<td><code>([^<]+)</code></td>", history)  # QuickBooks' request id
+    assert tid and tid.group(1).strip(), history[:2000]
 
     copy = browser.page(f"/quickbooks/records/bill/{bill['id']}")
     assert "as QuickBooks holds it" in copy

@@ -126,6 +126,7 @@ def read_batch(
                 cls = entity_class(key)
                 if cls is not None and isinstance(value, Mapping):
                     entity = cls.model_validate(value)
+                    entity.answered(intuit_tid)
                     break
             results.append(BatchResult(bid, op, entity=entity))
     return results

@@ -157,7 +157,7 @@ class AsyncQuickBooks:
     ) -> E:
         """POST ``body`` to the entity's path and read the answer back into ``cls``; the write
         gets its ``requestid`` here (one of its own if none was given), before any retry."""
-        doc = await self.request(
+        reply = await self._sender.request(
             realm,
             "POST",
             cls.path(),
@@ -165,7 +165,9 @@ class AsyncQuickBooks:
             params=params,
             requestid=requestid or _new_requestid(),
         )
-        return _entity(cls, doc)
+        found = _entity(cls, reply.document)
+        found.answered(reply.intuit_tid)
+        return found
 
     # ---- query, batch, CDC ----------------------------------------------------------------
 

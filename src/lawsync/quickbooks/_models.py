@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 __all__ = [
     "Account",
@@ -143,6 +143,17 @@ class Entity(QBModel):
     Id: str | None = None
     SyncToken: str | None = None
     MetaData: _MetaData | None = None
+
+    _intuit_tid: str | None = PrivateAttr(default=None)
+
+    @property
+    def intuit_tid(self) -> str | None:
+        """The id QuickBooks tagged the answer carrying this object with (None when it was not
+        read from an answer): what its support asks for about a write that went wrong."""
+        return self._intuit_tid
+
+    def answered(self, intuit_tid: str | None) -> None:
+        self._intuit_tid = intuit_tid
 
     @classmethod
     def path(cls) -> str:

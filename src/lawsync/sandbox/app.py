@@ -43,7 +43,12 @@ class MarkWrites:
 
 
 def _is_api(scope: Scope) -> bool:
-    return scope["type"] == "http" and str(scope.get("path", "")).startswith("/v3/")
+    """Under ``/v3/``, counted from where the sandbox is mounted (``lawsync serve`` mounts it
+    under ``/qbo``, and a mounted app sees the whole path with the mount in ``root_path``)."""
+    path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return scope["type"] == "http" and path.startswith("/v3/")
 
 
 def _new_tid() -> str:

@@ -98,7 +98,7 @@ def note(
             qbo_id=(entity.Id if entity is not None else None) or (job.entity.Id or None),
             code=(error.code or "") if error else "",
             message=(error.message[:2000] if error else ""),
-            intuit_tid=((error.intuit_tid or "") if error else "")[:100],
+            intuit_tid=((error.intuit_tid if error else entity and entity.intuit_tid) or "")[:100],
             sent=job.entity.model_dump(mode="json", exclude_unset=True),
         )
     )
