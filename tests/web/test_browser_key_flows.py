@@ -136,6 +136,9 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.goto(bill_url)
     page.wait_for_selector(f"a.badge.synced:has-text('{invoice.Id}')")
     look(page, "flow-4-approved-bill")
+    page.click("a.badge.synced")
+    page.wait_for_selector(f"dd:has-text('{number}')")
+    look(page, "record-copy")
 
     # 5. Edit the approved bill: 2.5 hours instead of 2; the invoice follows, $625.00.
     page.goto(bill_url + "/edit")

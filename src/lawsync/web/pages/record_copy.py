@@ -39,9 +39,10 @@ _LEFT_OUT = {"Line", "MetaData", "Id", "SyncToken", "domain", "sparse"}
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        named = value.get("name")
-        return f"{named} (id {value['value']})" if named and "value" in value else str(value)
+    """A reference as its name and id; a memo's ``{"value": ...}`` as its words."""
+    if isinstance(value, dict) and "value" in value:
+        named, ident = value.get("name"), str(value["value"])
+        return f"{named} (id {ident})" if named and named != ident else ident
     return str(value)
 
 
