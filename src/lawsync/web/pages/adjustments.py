@@ -136,89 +136,43 @@ async def _create(request: Request, me: Any, sort: Sort, bill_id: int) -> Respon
     return _to(f"{sort.path}/{row.id}", f"{sort.title} {row.number} made.")
 
 
-# ---- credit notes ----------------------------------------------------------------------------
+def _register(sort: Sort, dated: str) -> None:
+    """The pages of one sort: its list, a new one from a bill, one, and voiding it; ``dated``
+    is the form's date field, which starts at today."""
+
+    def listing(
+        request: Request,
+        me: session.Me,
+        bill_id: IdParam | None = None,
+        after: IdParam | None = None,
+        said: Said = "",
+    ) -> Response:
+        return _list(request, me, sort, bill_id, after, said)
+
+    def new_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
+        return _new_page(request, me, sort, bill_id, {dated: dt.date.today().isoformat()})
+
+    async def create(request: Request, me: session.Checked, bill_id: IdParam) -> Response:
+        return await _create(request, me, sort, bill_id)
+
+    def one(request: Request, me: session.Me, ident: IdParam, said: Said = "") -> Response:
+        return _one(request, me, sort, ident, said)
+
+    def confirm_void(request: Request, me: session.Me, ident: IdParam) -> Response:
+        return _one(request, me, sort, ident, confirm=True)
+
+    async def void(request: Request, me: session.Checked, ident: IdParam) -> Response:
+        form = await request.form()
+        return _void(request, me, sort, ident, form.get("reason"))
+
+    add, page = router.add_api_route, HTMLResponse
+    add(sort.path, listing, methods=["GET"], response_class=page)
+    add(f"/bills/{{bill_id}}{sort.path}/new", new_page, methods=["GET"], response_class=page)
+    add(f"/bills/{{bill_id}}{sort.path}/new", create, methods=["POST"], response_class=page)
+    add(f"{sort.path}/{{ident}}", one, methods=["GET"], response_class=page)
+    add(f"{sort.path}/{{ident}}/void", confirm_void, methods=["GET"], response_class=page)
+    add(f"{sort.path}/{{ident}}/void", void, methods=["POST"])
 
 
-@router.get("/credit-notes", response_class=HTMLResponse)
-def credit_notes_page(
-    request: Request,
-    me: session.Me,
-    bill_id: IdParam | None = None,
-    after: IdParam | None = None,
-    said: Said = "",
-) -> Response:
-    return _list(request, me, NOTE, bill_id, after, said)
-
-
-@router.get("/bills/{bill_id}/credit-notes/new", response_class=HTMLResponse)
-def new_credit_note_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-    return _new_page(request, me, NOTE, bill_id, {"date": dt.date.today().isoformat()})
-
-
-@router.post("/bills/{bill_id}/credit-notes/new", response_class=HTMLResponse)
-async def create_credit_note(request: Request, me: session.Checked, bill_id: IdParam) -> Response:
-    return await _create(request, me, NOTE, bill_id)
-
-
-@router.get("/credit-notes/{note_id}", response_class=HTMLResponse)
-def credit_note_page(
-    request: Request, me: session.Me, note_id: IdParam, said: Said = ""
-) -> Response:
-    return _one(request, me, NOTE, note_id, said)
-
-
-@router.get("/credit-notes/{note_id}/void", response_class=HTMLResponse)
-def confirm_void_credit_note(request: Request, me: session.Me, note_id: IdParam) -> Response:
-    return _one(request, me, NOTE, note_id, confirm=True)
-
-
-@router.post("/credit-notes/{note_id}/void")
-async def void_credit_note(request: Request, me: session.Checked, note_id: IdParam) -> Response:
-    form = await request.form()
-    return _void(request, me, NOTE, note_id, form.get("reason"))
-
-
-# ---- interest charges ------------------------------------------------------------------------
-
-
-@router.get("/interest-charges", response_class=HTMLResponse)
-def interest_charges_page(
-    request: Request,
-    me: session.Me,
-    bill_id: IdParam | None = None,
-    after: IdParam | None = None,
-    said: Said = "",
-) -> Response:
-    return _list(request, me, CHARGE, bill_id, after, said)
-
-
-@router.get("/bills/{bill_id}/interest-charges/new", response_class=HTMLResponse)
-def new_interest_charge_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-    return _new_page(request, me, CHARGE, bill_id, {"charged_on": dt.date.today().isoformat()})
-
-
-@router.post("/bills/{bill_id}/interest-charges/new", response_class=HTMLResponse)
-async def create_interest_charge(
-    request: Request, me: session.Checked, bill_id: IdParam
-) -> Response:
-    return await _create(request, me, CHARGE, bill_id)
-
-
-@router.get("/interest-charges/{charge_id}", response_class=HTMLResponse)
-def interest_charge_page(
-    request: Request, me: session.Me, charge_id: IdParam, said: Said = ""
-) -> Response:
-    return _one(request, me, CHARGE, charge_id, said)
-
-
-@router.get("/interest-charges/{charge_id}/void", response_class=HTMLResponse)
-def confirm_void_interest_charge(request: Request, me: session.Me, charge_id: IdParam) -> Response:
-    return _one(request, me, CHARGE, charge_id, confirm=True)
-
-
-@router.post("/interest-charges/{charge_id}/void")
-async def void_interest_charge(
-    request: Request, me: session.Checked, charge_id: IdParam
-) -> Response:
-    form = await request.form()
-    return _void(request, me, CHARGE, charge_id, form.get("reason"))
+_register(NOTE, "date")
+_register(CHARGE, "charged_on")
