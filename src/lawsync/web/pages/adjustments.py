@@ -3,7 +3,6 @@ badge, and voided after a confirmation, as the API allows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import quote_plus
 
@@ -151,7 +150,7 @@ def credit_notes_page(
 
 @router.get("/bills/{bill_id}/credit-notes/new", response_class=HTMLResponse)
 def new_credit_note_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-    return _new_page(request, me, NOTE, bill_id, {"date": dt.date.today().isoformat()})
+    return _new_page(request, me, NOTE, bill_id, {"date": me.formats.today().isoformat()})
 
 
 @router.post("/bills/{bill_id}/credit-notes/new", response_class=HTMLResponse)
@@ -193,7 +192,7 @@ def interest_charges_page(
 
 @router.get("/bills/{bill_id}/interest-charges/new", response_class=HTMLResponse)
 def new_interest_charge_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-    return _new_page(request, me, CHARGE, bill_id, {"charged_on": dt.date.today().isoformat()})
+    return _new_page(request, me, CHARGE, bill_id, {"charged_on": me.formats.today().isoformat()})
 
 
 @router.post("/bills/{bill_id}/interest-charges/new", response_class=HTMLResponse)
