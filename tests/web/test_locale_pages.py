@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,8 @@ from lawsync.practice.services.context import Ledger
 from lawsync.sync.models import QuickBooksConnection
 from tests import builders
 from tests.conftest import Firm, make_firm
-from tests.web.browser import Browser, connected, member, with_password
+from tests.web.browser import PASSWORD, Browser, connected, member, with_password
+from tests.web.playwright_support import look
 
 DAY = dt.date(2026, 12, 6)
 # 7 pm on DAY in New York and Toronto; already the 7th in UTC.
@@ -254,6 +256,31 @@ def test_an_administrator_sets_them_on_the_firm_settings_page(firm: Firm, browse
     assert re.search(
         r"<dd>[0-9]{1,2} [a-zéû]+\.? 20[0-9]{2}, [0-9]{2} h [0-9]{2} H[NA]E</dd>", page
     )
+
+
+def test_the_firm_settings_page_in_a_real_browser(page: Any, firm: Firm, server_url: str) -> None:
+    """Sign in, open the page from the navigation, type a locale and time zone, save; the page
+    and a bill read the French-Canadian way. Screenshotted and checked by axe-core."""
+    *_, bill = builders.billed_client(firm)  # 2 h at 150: 300.00
+    page.goto(server_url + "/")
+    page.fill("#email", with_password(firm))
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(server_url + "/")
+    page.click("nav[aria-label=Main] a:has-text('Firm')")
+    page.wait_for_url(server_url + "/settings/firm")
+    page.fill("#f-locale", "fr_CA")
+    page.fill("#f-time_zone", "Mars/Olympus_Mons")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("#time_zone-error")
+    look(page, "firm-settings-refused")
+    page.fill("#f-time_zone", "America/Toronto")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("text=Firm settings saved.")
+    look(page, "firm-settings")
+    assert page.inner_text("#firm-sample dd >> nth=0") == f"-1{NBSP}234,50{NBSP}${NBSP}US"
+    page.goto(f"{server_url}/bills/{bill['id']}")
+    assert page.inner_text("#bill-total") == f"300,00{NBSP}${NBSP}US"
 
 
 def test_the_page_refuses_an_unknown_locale_or_time_zone_beside_its_field(
