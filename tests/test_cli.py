@@ -168,6 +168,8 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
 
                 time.sleep(0.1)
         assert r.status_code == 200 and len(r.json()["data"]) > 0
+        demo = httpx.get(f"{url}/api/v1/firm", headers={"Authorization": f"Bearer {token}"})
+        assert (demo.json()["locale"], demo.json()["time_zone"]) == ("en_US", "America/New_York")
         assert httpx.get(f"{url}/docs").status_code == 200
         # Every address the banner names answers as printed (no 404; the bare root leads to
         # the sign-in page).
