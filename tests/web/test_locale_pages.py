@@ -322,6 +322,7 @@ def test_a_member_sees_the_settings_but_cannot_change_them(
         from_page="/settings/firm",
     )
     assert r.status_code == 403 and "change the firm" in r.text
+    assert 'name="locale" type="text" value="en_US"' in r.text  # the settings as they are
     assert firm.get("/firm")["locale"] == "en_US"
 
 

@@ -70,5 +70,8 @@ async def save_settings(request: Request, me: session.Checked) -> Response:
         firms.update_firm(request.app.state.ledger, me.actor, cmd)
     except (ValidationError, LawsyncError) as refused:
         errors, status = errors_of(refused)
-        return _page(request, me, shown=shown, errors=errors, status=status)
+        # A field's mistake comes back as typed; a refusal of the whole form (a member) shows
+        # the firm's settings as they are.
+        kept = None if "form" in errors else shown
+        return _page(request, me, shown=kept, errors=errors, status=status)
     return RedirectResponse(f"{PATH}?said=Firm+settings+saved.", 303)
