@@ -36,6 +36,7 @@ PAGES = (
     "/settings/quickbooks/failures",
     "/settings/quickbooks/failures?code=6240",
     "/settings/quickbooks",
+    "/settings/firm",
     "/bills",
     "/contacts",
     "/payments",

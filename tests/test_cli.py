@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from lawsync.cli import app
 from lawsync.practice.services.context import Actor, Ledger
-from lawsync.practice.services.firms import authenticate
+from lawsync.practice.services.firms import authenticate, get_firm
 from lawsync.practice.services.reports import client_funds_ledger
 from lawsync.storage import make_engine, make_session_factory
 from tests.sandbox.sandbox_support import free_port
@@ -42,6 +42,29 @@ def test_firm_create_refuses_a_bad_email(tmp_path: Path) -> None:
         app, ["firm", "create", "--name", "X", "--admin-email", "nope"], env=_env(tmp_path)
     )
     assert result.exit_code == 2 and "admin_email" in result.output
+
+
+def test_firm_create_takes_a_locale_and_time_zone_and_refuses_unknown_ones(
+    tmp_path: Path,
+) -> None:
+    env = _env(tmp_path)
+    made = ["firm", "create", "--name", "Roy", "--admin-email", "roy@example.com"]
+    result = runner.invoke(
+        app,
+        [*made, "--currency", "CAD", "--locale", "fr-ca", "--time-zone", "America/Toronto"],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    token = result.output.split("API token: ")[1].split()[0]
+    ledger = Ledger(make_session_factory(make_engine(env["LAWSYNC_DATABASE_URL"])))
+    actor = authenticate(ledger, token)
+    assert actor is not None
+    firm = get_firm(ledger, actor)
+    assert (firm.currency, firm.locale, firm.time_zone) == ("CAD", "fr_CA", "America/Toronto")
+    refused = runner.invoke(app, [*made, "--locale", "xx_YY"], env=env)
+    assert refused.exit_code == 2 and "locale: xx_YY is not a locale" in refused.output
+    refused = runner.invoke(app, [*made, "--time-zone", "Moon/Base"], env=env)
+    assert refused.exit_code == 2 and "time_zone: Moon/Base is not an IANA" in refused.output
 
 
 def test_demo_data_builds_a_realistic_firm(tmp_path: Path) -> None:
@@ -145,6 +168,8 @@ def test_serve_seeds_a_demo_firm_and_answers_with_its_token(tmp_path: Path) -> N
 
                 time.sleep(0.1)
         assert r.status_code == 200 and len(r.json()["data"]) > 0
+        demo = httpx.get(f"{url}/api/v1/firm", headers={"Authorization": f"Bearer {token}"})
+        assert (demo.json()["locale"], demo.json()["time_zone"]) == ("en_US", "America/New_York")
         assert httpx.get(f"{url}/docs").status_code == 200
         # Every address the banner names answers as printed (no 404; the bare root leads to
         # the sign-in page).

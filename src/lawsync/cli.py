@@ -70,6 +70,12 @@ def firm_create(
     admin_email: str = typer.Option(..., "--admin-email", help="The first administrator's email."),
     admin_name: str = typer.Option("Administrator", "--admin-name"),
     currency: str = typer.Option("USD", "--currency"),
+    locale: str = typer.Option(
+        "en_US", "--locale", help="How pages write money and dates, e.g. en_US, en_CA, fr_CA."
+    ),
+    time_zone: str = typer.Option(
+        "UTC", "--time-zone", help="The IANA time zone times are shown in, e.g. America/Toronto."
+    ),
 ) -> None:
     """Create a firm with its first administrator; prints the firm id and an API token."""
     from pydantic import ValidationError
@@ -79,7 +85,12 @@ def firm_create(
 
     try:
         cmd = FirmCreate(
-            name=name, admin_email=admin_email, admin_name=admin_name, currency=currency
+            name=name,
+            admin_email=admin_email,
+            admin_name=admin_name,
+            currency=currency,
+            locale=locale,
+            time_zone=time_zone,
         )
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -50,7 +50,7 @@ def test_a_bill_is_drafted_approved_edited_and_voided_through_the_pages(
 
     page = browser.page(f"/bills/{bill_id}")
     assert "Approve</button>" in page and "Delete the draft" in page and "Void…" not in page
-    assert "300.00" in page and 'class="badge' in page
+    assert 'id="bill-total">$300.00<' in page and 'class="badge' in page
     listed = browser.page("/bills", state="draft")
     assert f'href="/bills/{bill_id}"' in listed
 
@@ -261,7 +261,7 @@ def test_interest_is_charged_on_an_overdue_bill_and_voided(firm: Firm, browser: 
     assert r.status_code == 303, r.text[:1000]
     charge_id = _id_from(r.headers["location"], "/interest-charges")
     assert firm.get(f"/interest-charges/{charge_id}")["amount"] == "6.00"
-    assert "6.00" in browser.page(f"/interest-charges/{charge_id}")
+    assert "<dd>$6.00</dd>" in browser.page(f"/interest-charges/{charge_id}")
     assert f'href="/interest-charges/{charge_id}"' in browser.page("/interest-charges")
     confirm = f"/interest-charges/{charge_id}/void"
     r = browser.submit(confirm, {}, from_page=confirm)

@@ -80,7 +80,7 @@ def test_a_deposit_then_a_disbursement_through_the_pages(firm: Firm, browser: Br
     ]
     assert txns[1]["cheque_number"] == "1001" and txns[1]["method"] == "cheque"
     html = browser.page(page)
-    assert "379.50" in html and "Land Registry" in html
+    assert 'id="account-balance">$379.50<' in html and "Land Registry" in html
     overview = browser.page("/client-funds")
     assert m["number"] in overview and "379.50" in overview
 

@@ -35,6 +35,7 @@ def test_time_recorded_on_its_page_is_the_apis(firm: Firm, browser: Browser) -> 
     }
     r = browser.submit("/time/new", form, from_page=new)
     assert r.status_code == 303 and r.headers["location"].startswith(f"/matters/{matter}?")
+    assert "The time entry is saved ($300.00)." in browser.page(r.headers["location"])
     [entry] = firm.get("/time-entries")["data"]
     assert entry["user_id"] == firm.admin_id and entry["description"] == "Drafting"
     assert entry["amount"] == "300.00"

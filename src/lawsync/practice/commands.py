@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from lawsync import localization
 from lawsync.money import ISO_4217, is_currency_code
 from lawsync.practice import fields
 from lawsync.practice.fields import MAX_AMOUNT, MAX_HOURS, MAX_QUANTITY, MAX_RATE, Date, Id
@@ -51,6 +53,36 @@ Currency = Annotated[
     StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3),
     WithJsonSchema({"type": "string", "enum": sorted(ISO_4217)}),
 ]
+# A CLDR locale (en_US, fr-CA…), stored as Babel spells it (fr_CA); one it does not know is refused.
+LocaleCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=localization.LOCALE_MAX),
+    AfterValidator(localization.canonical_locale),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": localization.LOCALE_PATTERN,
+            "maxLength": localization.LOCALE_MAX,
+            "examples": ["en_US", "en_CA", "fr_CA", "en_GB"],
+            "description": "A CLDR locale: how money, numbers and dates are written.",
+        }
+    ),
+]
+# An IANA time zone (America/Toronto), stored as the time zone database spells it.
+TimeZoneName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=localization.TIME_ZONE_MAX),
+    AfterValidator(localization.canonical_time_zone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": localization.TIME_ZONE_PATTERN,
+            "maxLength": localization.TIME_ZONE_MAX,
+            "examples": ["America/New_York", "America/Toronto", "Europe/London", "UTC"],
+            "description": "An IANA time zone: where the firm's times are shown.",
+        }
+    ),
+]
 PositiveMoney = Annotated[Decimal, fields.money(gt=0)]
 PriceIn = Annotated[Decimal, fields.decimal(ge=0, le=MAX_RATE, places=4)]
 QuantityIn = Annotated[Decimal, fields.decimal(gt=0, le=MAX_QUANTITY, places=4)]
@@ -79,12 +111,16 @@ class FirmCreate(Command):
     admin_name: LongName = Field(default="Administrator", min_length=1)
     admin_email: Email
     currency: Currency = "USD"
+    locale: LocaleCode = localization.DEFAULT_LOCALE
+    time_zone: TimeZoneName = localization.DEFAULT_TIME_ZONE
     _check_currency = field_validator("currency")(_currency)
 
 
 class FirmUpdate(Command):
     name: LongName | None = Field(default=None, min_length=1)
     currency: Currency | None = None
+    locale: LocaleCode | None = None
+    time_zone: TimeZoneName | None = None
     matter_number_pattern: Annotated[str, fields.name(60, min_length=3)] | None = None
     next_matter_number: Annotated[Count, Field(ge=1, lt=10**9)] | None = None
     _check_currency = field_validator("currency")(_currency)

@@ -491,6 +491,8 @@ def seed_demo_firm(
             name="Harbour & Vale LLP",
             admin_name="Morgan Vale",
             admin_email="morgan@example.com",
+            # A US firm on the east coast: its pages show times in its own zone.
+            time_zone="America/New_York",
         ),
     )
     fill_firm(ledger, created.firm.id, progress=progress)

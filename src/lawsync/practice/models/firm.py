@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lawsync.localization import DEFAULT_LOCALE, DEFAULT_TIME_ZONE, LOCALE_MAX, TIME_ZONE_MAX
 from lawsync.practice.models.columns import Rate
 from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped, utcnow
 
@@ -22,6 +23,14 @@ class Firm(Timestamped, Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     matter_number_pattern: Mapped[str] = mapped_column(String(60), default="{n:05d}")
     next_matter_number: Mapped[int] = mapped_column(Integer, default=1)
+    # How the web app writes the firm's money and dates (a CLDR locale such as en_CA) and the
+    # IANA time zone its times are shown in; see `lawsync.localization` for the defaults' reasons.
+    locale: Mapped[str] = mapped_column(
+        String(LOCALE_MAX), default=DEFAULT_LOCALE, server_default=DEFAULT_LOCALE
+    )
+    time_zone: Mapped[str] = mapped_column(
+        String(TIME_ZONE_MAX), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
 
 
 class Role(enum.StrEnum):

@@ -74,7 +74,9 @@ def _new_token(
 def create_firm(ledger: Ledger, cmd: FirmCreate) -> NewFirm:
     """A firm with its first administrator (the primary subscriber) and an API token for them."""
     with ledger.uow(None) as uow:
-        firm = Firm(name=cmd.name, currency=cmd.currency)
+        firm = Firm(
+            name=cmd.name, currency=cmd.currency, locale=cmd.locale, time_zone=cmd.time_zone
+        )
         uow.session.add(firm)
         uow.flush()
         uow.session.info["firm_id"] = firm.id
@@ -200,7 +202,14 @@ def get_firm(ledger: Ledger, actor: Actor) -> Firm:
         return get(uow.session, Firm, actor.firm_id)
 
 
-FIRM_FIELDS = ("name", "currency", "matter_number_pattern", "next_matter_number")
+FIRM_FIELDS = (
+    "name",
+    "currency",
+    "locale",
+    "time_zone",
+    "matter_number_pattern",
+    "next_matter_number",
+)
 
 
 def update_firm(ledger: Ledger, actor: Actor, cmd: FirmUpdate) -> Firm:

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lawsync.errors import Unauthenticated
+from lawsync.localization import Formats
 from lawsync.practice.errors import InvalidInput, PracticeError
 from lawsync.practice.models import BrowserSession, Credential, Firm, Role, User
 from lawsync.practice.services.context import Actor, Ledger, audit, get
@@ -64,6 +65,8 @@ class SignedIn:
     email: str
     firm_name: str
     csrf_token: str
+    # The firm's locale, currency and time zone: how its pages write money, dates and times.
+    formats: Formats
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,9 @@ def open_session(
         )
         actor = Actor(user.firm_id, user.id, Role(user.role))
         audit(uow.session, actor, "user", user.id, "sign_in")
+        formats = _formats(get(uow.session, Firm, user.firm_id))
         uow.commit()
-    return OpenedSession(token, SignedIn(actor, user.name, user.email, firm_name, csrf))
+    return OpenedSession(token, SignedIn(actor, user.name, user.email, firm_name, csrf, formats))
 
 
 def session_for(ledger: Ledger, token: str) -> SignedIn | None:
@@ -175,14 +179,14 @@ def session_for(ledger: Ledger, token: str) -> SignedIn | None:
     now = utcnow()
     with ledger.uow(None) as uow:
         row = uow.session.execute(
-            select(BrowserSession, User, Firm.name)
+            select(BrowserSession, User, Firm)
             .join(User, User.id == BrowserSession.user_id)
             .join(Firm, Firm.id == BrowserSession.firm_id)
             .where(BrowserSession.token_hash == hash_token(token))
         ).one_or_none()
         if row is None:
             return None
-        browser, user, firm_name = row
+        browser, user, firm = row
         if (
             browser.ended_at is not None
             or browser.expires_at <= now
@@ -194,7 +198,11 @@ def session_for(ledger: Ledger, token: str) -> SignedIn | None:
             browser.last_seen_at = now
             uow.commit()
         actor = Actor(user.firm_id, user.id, Role(user.role))
-        return SignedIn(actor, user.name, user.email, firm_name, browser.csrf_token)
+        return SignedIn(actor, user.name, user.email, firm.name, browser.csrf_token, _formats(firm))
+
+
+def _formats(firm: Firm) -> Formats:
+    return Formats(firm.locale, firm.currency, firm.time_zone)
 
 
 def close_session(ledger: Ledger, token: str) -> None:

@@ -34,7 +34,16 @@ def _exact(value: Decimal) -> str:
 
 
 def firm(f: m.Firm) -> dict[str, Any]:
-    return _pick(f, "id", "name", "currency", "matter_number_pattern", "next_matter_number")
+    return _pick(
+        f,
+        "id",
+        "name",
+        "currency",
+        "locale",
+        "time_zone",
+        "matter_number_pattern",
+        "next_matter_number",
+    )
 
 
 def user(u: m.User) -> dict[str, Any]:

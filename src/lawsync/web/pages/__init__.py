@@ -19,6 +19,7 @@ from lawsync.web.pages import (
     dashboard,
     entries,
     failures,
+    firm_settings,
     matters,
     payments,
     preview,
@@ -47,7 +48,7 @@ def install(app: FastAPI) -> None:
             return Response(status_code=401, headers={"HX-Redirect": login_url(exc.next_path)})
         return RedirectResponse(login_url(exc.next_path), 303)
 
-    pages = (auth, dashboard, quickbooks, failures, preview, record_copy)
+    pages = (auth, dashboard, firm_settings, quickbooks, failures, preview, record_copy)
     practice = (contacts, matters, entries, bills, payments, adjustments, client_funds, reports)
     for module in (*pages, *practice):
         app.include_router(module.router)

@@ -3,7 +3,6 @@ badge, and voided after a confirmation, as the API allows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import quote_plus
 
@@ -150,7 +149,7 @@ def _register(sort: Sort, dated: str) -> None:
         return _list(request, me, sort, bill_id, after, said)
 
     def new_page(request: Request, me: session.Me, bill_id: IdParam) -> Response:
-        return _new_page(request, me, sort, bill_id, {dated: dt.date.today().isoformat()})
+        return _new_page(request, me, sort, bill_id, {dated: me.formats.today().isoformat()})
 
     async def create(request: Request, me: session.Checked, bill_id: IdParam) -> Response:
         return await _create(request, me, sort, bill_id)

@@ -8,7 +8,6 @@ correction is a reversal, asked for with a reason on a page of its own.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -170,7 +169,7 @@ def _account_page(
         kind_words=KIND_WORDS,
         errors=errors or {},
         values=values or {},
-        today=dt.date.today().isoformat(),
+        today=me.formats.today().isoformat(),
         flash=flash,
     )
 
@@ -255,7 +254,7 @@ async def apply_to_bill(request: Request, me: session.Checked, account_id: IdPar
     """Funds applied to a bill: a payment from this account, as POST /payments makes one."""
     values = _filled(await request.form(), APPLY_FIELDS)
     ledger = request.app.state.ledger
-    client_funds.get_account(ledger, me.actor, account_id)  # another firm's account: 404
+    account = client_funds.get_account(ledger, me.actor, account_id)  # another firm's: 404
     body = {
         "client_id": values.get("client_id"),
         "matter_id": values.get("matter_id"),
@@ -272,7 +271,8 @@ async def apply_to_bill(request: Request, me: session.Checked, account_id: IdPar
         payment = payments.create_payment(ledger, me.actor, cmd)
     except (ValidationError, LawsyncError) as error:
         return _refused(request, me, account_id, "apply", APPLY_FIELDS, values, error)
-    said = f"{payment.amount:.2f} applied to the bill (payment {payment.id})."
+    amount = me.formats.money(payment.amount, account.currency)
+    said = f"{amount} applied to the bill (payment {payment.id})."
     return RedirectResponse(_account_url(account_id, said), 303)
 
 
@@ -304,7 +304,7 @@ def _reversal_page(
         applied=txn.kind == TrustTxnKind.payment_applied,
         errors=errors or {},
         values=values or {},
-        today=dt.date.today().isoformat(),
+        today=me.formats.today().isoformat(),
     )
 
 

@@ -34,7 +34,7 @@ from lawsync.web.pages.forms import (
     text,
     typed,
 )
-from lawsync.web.pages.render import money, render
+from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -221,7 +221,7 @@ def _routes(spec: Spec) -> None:
             errors, status = errors_of(refused)
             shown = typed(form)
             return _form(request, me, spec, None, shown, errors, status)
-        said = f"The {spec.one} is saved ({money(entry.amount)})."
+        said = f"The {spec.one} is saved ({me.formats.money(entry.amount)})."
         return RedirectResponse(f"/matters/{entry.matter_id}?said={said}", 303)
 
     @router.get(path + "/{entry_id}/edit", response_class=HTMLResponse, name=f"{ident}_edit")
