@@ -25,6 +25,8 @@ class Kind(StrEnum):
     CREDIT_NOTE = "credit_note"  # → a credit memo
     CREDIT_APPLICATION = "credit_application"  # a credit note's memo applied to its bill
     PAYMENT = "payment"  # → a payment
+    TRUST_ENTRY = "client_funds_entry"  # a client funds transaction → a journal entry
+    TRUST_CHEQUE = "client_funds_cheque"  # a disbursement by cheque → a cheque to print
 
 
 def marker(kind: Kind, local_id: int) -> str:

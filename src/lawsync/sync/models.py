@@ -69,8 +69,6 @@ class AuthorizationAttempt(FirmOwned, Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     # The connecting administrator agrees to share the company if another firm has it.
     share_company: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-
-
 class TaxOptionSetting(enum.StrEnum):
     separate_lines = "separate_lines"
     aggregated = "aggregated"
@@ -108,6 +106,28 @@ class SyncSettings(FirmOwned, Timestamped, Base):
     fast_catch_up: Mapped[bool] = mapped_column(Boolean, default=False)
     # An administrator lets other lawsync firms connect to this firm's QuickBooks company too.
     share_company: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Client funds: journal entries (and cheques to print) for trust transactions since a date.
+    export_client_funds: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    client_funds_start_date: Mapped[dt.date | None] = mapped_column(default=None)
+    cheque_printing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    journal_prefix: Mapped[str] = mapped_column(String(10), default="", server_default="")
+
+
+class ClientFundsMapping(FirmOwned, Base):
+    """Which bank account and which liability account of the company a trust account posts to."""
+
+    __tablename__ = "sync_client_funds_accounts"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "account_id", name="uq_sync_client_funds_account"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    bank_account: Mapped[str] = mapped_column(String(40))
+    liability_account: Mapped[str] = mapped_column(String(40))
 
 
 class ItemMapping(FirmOwned, Base):
