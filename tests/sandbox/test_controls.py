@@ -272,6 +272,7 @@ def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
         "/_sandbox/companies/{realm_id}/bank-feed/matches",
         "/_sandbox/companies/{realm_id}/bank-feed/matches/{entity}/{ident}",
         "/_sandbox/companies/{realm_id}/print-cheques",
+        "/_sandbox/companies/{realm_id}/cheques/{ident}/void",
         "/_sandbox/companies/{realm_id}/purge",
         "/_sandbox/clock",
     }
