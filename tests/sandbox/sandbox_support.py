@@ -223,3 +223,61 @@ def bill_body(qbo: Qbo, vendor_id: str, amount: float = 80, **extra: Any) -> dic
         "Line": [expense_line(amount, qbo.accounts["LegalProfessionalFees"])],
         **extra,
     }
+
+
+# ---- client funds (trust): the bodies the trust export sends ------------------------------------
+
+
+def client_entity(customer_id: str) -> dict[str, Any]:
+    """A journal line's name: the client (a Customer) the money is held for."""
+    return {"Type": "Customer", "EntityRef": {"value": customer_id}}
+
+
+def trust_deposit(qbo: Qbo, customer_id: str, amount: float, **extra: Any) -> dict[str, Any]:
+    """Money received for a client: debit the trust bank, credit the trust liability."""
+    return {
+        "Line": [
+            je_line(amount, "Debit", qbo.accounts["TrustAccounts"]),
+            je_line(
+                amount,
+                "Credit",
+                qbo.accounts["TrustAccountsLiabilities"],
+                Entity=client_entity(customer_id),
+            ),
+        ],
+        **extra,
+    }
+
+
+def trust_cheque(
+    qbo: Qbo, customer_id: str, payee_id: str, amount: float, **extra: Any
+) -> dict[str, Any]:
+    """A cheque paid out of the trust bank for a client, waiting to be printed."""
+    return {
+        "PaymentType": "Check",
+        "PrintStatus": "NeedToPrint",
+        "AccountRef": {"value": qbo.accounts["TrustAccounts"]},
+        "EntityRef": {"value": payee_id, "type": "Vendor"},
+        "Line": [
+            expense_line(
+                amount,
+                qbo.accounts["TrustAccountsLiabilities"],
+                CustomerRef={"value": customer_id},
+            )
+        ],
+        **extra,
+    }
+
+
+def balance(qbo: Qbo, subtype_or_id: str) -> float:
+    """An account's CurrentBalance, by its seeded subtype or its Id."""
+    ident = qbo.accounts.get(subtype_or_id, subtype_or_id)
+    return float(qbo.read("Account", ident)["CurrentBalance"])
+
+
+def inactivate(qbo: Qbo, entity: str, ident: str) -> None:
+    """Make a name-list record inactive, as QBO 'deletes' one."""
+    now = qbo.read(entity, ident)
+    qbo.create(
+        entity, {"Id": ident, "SyncToken": now["SyncToken"], "sparse": True, "Active": False}
+    )

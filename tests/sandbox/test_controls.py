@@ -7,7 +7,14 @@ from typing import Any
 
 import httpx
 
-from tests.sandbox.sandbox_support import NewCompany, Qbo, fault
+from tests.sandbox.sandbox_support import (
+    NewCompany,
+    Qbo,
+    balance,
+    fault,
+    trust_cheque,
+    trust_deposit,
+)
 
 
 def expense(qbo: Qbo, **extra: Any) -> dict[str, Any]:
@@ -82,6 +89,46 @@ def test_6210_delete_of_a_transaction_in_closed_period(qbo: Qbo) -> None:
     inv = qbo.invoice(c["Id"], TxnDate="2024-06-01")
     qbo.patch(book_close_date="2024-12-31")
     fault(qbo.post("invoice", {"Id": inv["Id"], "SyncToken": "0"}, operation="delete"), 400, "6210")
+
+
+def test_6210_journal_entry_dated_on_the_close_date(qbo: Qbo) -> None:
+    qbo.patch(book_close_date="2024-12-31")
+    c = qbo.customer()
+    r = qbo.post("journalentry", trust_deposit(qbo, c["Id"], 5, TxnDate="2024-12-31"))
+    fault(r, 400, "6210", "TxnDate")
+    ok = qbo.post("journalentry", trust_deposit(qbo, c["Id"], 5, TxnDate="2025-01-01"))
+    assert ok.status_code == 200, ok.text
+
+
+def test_6210_journal_entry_moved_into_the_closed_period(qbo: Qbo) -> None:
+    c = qbo.customer()
+    je = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 5, TxnDate="2025-02-01"))
+    qbo.patch(book_close_date="2024-12-31")
+    moved = {**je, "TxnDate": "2024-12-15"}
+    fault(qbo.post("journalentry", moved), 400, "6210", "TxnDate")
+    assert qbo.read("JournalEntry", je["Id"])["TxnDate"] == "2025-02-01"
+
+
+def test_6210_journal_entry_of_the_closed_period_can_not_change_or_go(qbo: Qbo) -> None:
+    c = qbo.customer()
+    je = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 5, TxnDate="2024-06-01"))
+    qbo.patch(book_close_date="2024-12-31")
+    fault(qbo.post("journalentry", {**je, "TxnDate": "2025-01-02"}), 400, "6210", "TxnDate")
+    ref = {"Id": je["Id"], "SyncToken": je["SyncToken"]}
+    fault(qbo.post("journalentry", ref, operation="delete"), 400, "6210", "TxnDate")
+
+
+def test_6210_cheque_of_the_closed_period_can_not_be_voided(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Archive Service"})
+    cheque = qbo.create(
+        "Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 5, TxnDate="2024-06-01")
+    )
+    qbo.patch(book_close_date="2024-12-31")
+    r = control.post(f"/_sandbox/companies/{qbo.realm}/cheques/{cheque['Id']}/void")
+    fault(r, 400, "6210", "TxnDate")
 
 
 def test_429_over_per_window_limit(qbo: Qbo) -> None:
@@ -213,6 +260,67 @@ def test_print_cheques_numbers_waiting_cheques(qbo: Qbo, control: httpx.Client) 
     assert qbo.read("Purchase", done["Id"])["DocNumber"] == "77"
 
 
+def test_print_cheques_of_one_bank_account(qbo: Qbo, control: httpx.Client) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Court Reporter"})
+    office = qbo.create("Purchase", expense(qbo, PrintStatus="NeedToPrint"))
+    trust = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 90))
+    r = control.post(
+        f"/_sandbox/companies/{qbo.realm}/print-cheques",
+        json={"account_id": qbo.accounts["TrustAccounts"], "first_number": 7001},
+    )
+    assert r.json()["printed"] == [{"Id": trust["Id"], "DocNumber": "7001"}]
+    read_back = qbo.read("Purchase", trust["Id"])
+    assert read_back["PrintStatus"] == "PrintComplete" and read_back["DocNumber"] == "7001"
+    (row,) = qbo.rows("SELECT * FROM Purchase WHERE DocNumber = '7001'")
+    assert row["Id"] == trust["Id"]
+    assert qbo.read("Purchase", office["Id"])["PrintStatus"] == "NeedToPrint"
+    r = control.post(
+        f"/_sandbox/companies/{qbo.realm}/print-cheques",
+        json={"account_id": qbo.accounts["TrustAccountsLiabilities"]},
+    )
+    assert r.status_code == 404
+
+
+def test_print_cheques_replaces_a_number_given_while_waiting(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    """A cheque waiting to print keeps a number sent with it until it is printed."""
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Translator Co"})
+    cheque = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 15, DocNumber="TBD"))
+    assert cheque["DocNumber"] == "TBD" and cheque["PrintStatus"] == "NeedToPrint"
+    control.post(f"/_sandbox/companies/{qbo.realm}/print-cheques", json={"first_number": 12})
+    assert qbo.read("Purchase", cheque["Id"])["DocNumber"] == "12"
+
+
+def test_void_cheque_as_a_user_does_keeps_it_and_moves_the_balances_back(
+    qbo: Qbo, control: httpx.Client
+) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Registry Office"})
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 500))
+    cheque = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 120))
+    control.post(f"/_sandbox/companies/{qbo.realm}/print-cheques", json={"first_number": 301})
+    assert balance(qbo, "TrustAccounts") == 380.0
+    r = control.post(f"/_sandbox/companies/{qbo.realm}/cheques/{cheque['Id']}/void")
+    assert r.status_code == 200, r.text
+    voided = qbo.read("Purchase", cheque["Id"])
+    assert voided == r.json()
+    assert voided["TotalAmt"] == 0 and voided["Line"][0]["Amount"] == 0
+    assert voided["DocNumber"] == "301" and voided["PrivateNote"].startswith("Voided")
+    assert voided["EntityRef"]["value"] == payee["Id"] and voided["SyncToken"] == "2"
+    assert balance(qbo, "TrustAccounts") == 500.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 500.0
+
+
+def test_void_cheque_only_takes_a_cheque(qbo: Qbo, control: httpx.Client) -> None:
+    cash = qbo.create("Purchase", {**expense(qbo), "PaymentType": "Cash"})
+    base = f"/_sandbox/companies/{qbo.realm}/cheques"
+    assert control.post(f"{base}/{cash['Id']}/void").status_code == 400
+    assert control.post(f"{base}/99999/void").status_code == 404
+
+
 def test_purge_removes_every_id(qbo: Qbo, control: httpx.Client) -> None:
     c = qbo.customer()
     assert control.post(f"/_sandbox/companies/{qbo.realm}/purge").status_code == 200
@@ -272,6 +380,7 @@ def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
         "/_sandbox/companies/{realm_id}/bank-feed/matches",
         "/_sandbox/companies/{realm_id}/bank-feed/matches/{entity}/{ident}",
         "/_sandbox/companies/{realm_id}/print-cheques",
+        "/_sandbox/companies/{realm_id}/cheques/{ident}/void",
         "/_sandbox/companies/{realm_id}/purge",
         "/_sandbox/clock",
     }
@@ -337,6 +446,73 @@ def test_trial_balance_rolls_prior_years_income_into_retained_earnings(qbo: Qbo)
     rows = {r["ColData"][0]["value"]: r["ColData"] for r in earlier["Rows"]["Row"][:-1]}
     assert rows["Legal Fee Income"][2]["value"] == "100.00"
     assert "Retained Earnings" not in rows
+
+
+def test_general_ledger_lists_a_clients_postings_on_the_trust_liability(qbo: Qbo) -> None:
+    ana, ben = qbo.customer("Ana Trust"), qbo.customer("Ben Trust")
+    payee = qbo.create("Vendor", {"DisplayName": "Land Titles"})
+    qbo.create("JournalEntry", trust_deposit(qbo, ana["Id"], 1000, TxnDate="2026-01-05"))
+    qbo.create("JournalEntry", trust_deposit(qbo, ben["Id"], 70, TxnDate="2026-01-06"))
+    cheque = qbo.create(
+        "Purchase", trust_cheque(qbo, ana["Id"], payee["Id"], 250, TxnDate="2026-01-09")
+    )
+    liability = qbo.accounts["TrustAccountsLiabilities"]
+    report = qbo.get(
+        "/reports/GeneralLedger",
+        start_date="2026-01-01",
+        end_date="2026-01-31",
+        account=liability,
+        customer=ana["Id"],
+    ).json()
+    assert report["Header"]["ReportName"] == "GeneralLedger"
+    keys = [col["MetaData"][0]["Value"] for col in report["Columns"]["Column"]]
+    assert keys == [
+        "tx_date",
+        "txn_type",
+        "doc_num",
+        "name",
+        "memo",
+        "split_acc",
+        "subt_nat_amount",
+        "rbal_nat_amount",
+    ]
+    (section,) = report["Rows"]["Row"]
+    assert section["Header"]["ColData"][0] == {"value": "Client Trust Liability", "id": liability}
+    rows = [
+        {k: cell for k, cell in zip(keys, row["ColData"], strict=True)}
+        for row in section["Rows"]["Row"]
+    ]
+    assert [r["txn_type"]["value"] for r in rows] == ["Journal Entry", "Check"]
+    assert rows[1]["txn_type"]["id"] == cheque["Id"]
+    assert {r["name"]["id"] for r in rows} == {ana["Id"]}
+    assert [r["subt_nat_amount"]["value"] for r in rows] == ["1000.00", "-250.00"]
+    assert rows[1]["rbal_nat_amount"]["value"] == "750.00"
+    assert rows[1]["split_acc"]["value"] == "Client Trust Account"
+    total = section["Summary"]["ColData"]
+    assert total[0]["value"] == "Total for Client Trust Liability"
+    assert total[-2]["value"] == "750.00" and total[-1]["value"] == "750.00"
+
+
+def test_general_ledger_opens_with_the_beginning_balance(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 400, TxnDate="2025-12-20"))
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 25, TxnDate="2026-01-10"))
+    report = qbo.get(
+        "/reports/GeneralLedger",
+        start_date="2026-01-01",
+        end_date="2026-01-31",
+        account=qbo.accounts["TrustAccounts"],
+        columns="tx_date,subt_nat_amount,rbal_nat_amount",
+    ).json()
+    (section,) = report["Rows"]["Row"]
+    cells = [[c["value"] for c in row["ColData"]] for row in section["Rows"]["Row"]]
+    assert cells == [["Beginning Balance", "", "400.00"], ["2026-01-10", "25.00", "425.00"]]
+    empty = qbo.get(
+        "/reports/GeneralLedger", start_date="2026-01-01", end_date="2026-01-31", customer="9999"
+    ).json()
+    assert empty["Rows"]["Row"] == []
+    assert empty["Header"]["Option"] == [{"Name": "NoReportData", "Value": "true"}]
+    fault(qbo.get("/reports/GeneralLedger", end_date="31/01/2026"), 400, "2060", "end_date")
 
 
 def test_gateway_faults_can_come_as_xml(qbo: Qbo) -> None:

@@ -16,12 +16,16 @@ from __future__ import annotations
 from tests.sandbox.sandbox_support import (
     NewCompany,
     Qbo,
+    balance,
     bill_body,
+    client_entity,
     expense_line,
     fault,
     je_line,
     purchase,
     sales_line,
+    trust_cheque,
+    trust_deposit,
 )
 
 # ---- names: customers, vendors, employees, terms, classes ----------------------------------------
@@ -383,3 +387,237 @@ def test_transfer_moves_money_between_accounts(qbo: Qbo) -> None:
     assert t["Amount"] == 250.0
     assert qbo.read("Account", qbo.accounts["TrustAccounts"])["CurrentBalance"] == 250.0
     assert qbo.read("Account", qbo.accounts["Checking"])["CurrentBalance"] == -250.0
+
+
+# ---- client funds (trust): deposits, disbursements, cheques, reversals, per-client accounts -----
+
+
+def test_trust_deposit_raises_the_trust_bank_and_the_trust_liability(qbo: Qbo) -> None:
+    c = qbo.customer()
+    je = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 1500))
+    credit = je["Line"][1]["JournalEntryLineDetail"]
+    assert credit["Entity"] == {
+        "Type": "Customer",
+        "EntityRef": {"value": c["Id"], "name": c["DisplayName"]},
+    }
+    assert je["CurrencyRef"]["value"] == "USD"
+    assert balance(qbo, "TrustAccounts") == 1500.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 1500.0
+
+
+def test_a_customer_may_name_a_bank_or_liability_line(qbo: Qbo) -> None:
+    c = qbo.customer()
+    body = trust_deposit(qbo, c["Id"], 20)
+    body["Line"][0]["JournalEntryLineDetail"]["Entity"] = client_entity(c["Id"])
+    je = qbo.create("JournalEntry", body)
+    names = [ln["JournalEntryLineDetail"]["Entity"]["EntityRef"]["value"] for ln in je["Line"]]
+    assert names == [c["Id"], c["Id"]]
+
+
+def test_eft_disbursement_lowers_the_trust_bank_and_the_trust_liability(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 1000))
+    out = {
+        "Line": [
+            je_line(
+                400,
+                "Debit",
+                qbo.accounts["TrustAccountsLiabilities"],
+                Entity=client_entity(c["Id"]),
+                Description="EFT to opposing counsel",
+            ),
+            je_line(400, "Credit", qbo.accounts["TrustAccounts"]),
+        ]
+    }
+    qbo.create("JournalEntry", out)
+    assert balance(qbo, "TrustAccounts") == 600.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 600.0
+
+
+def test_trust_cheque_waiting_to_print_posts_and_names_its_client(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "County Court"})
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 1000))
+    cheque = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 250))
+    assert cheque["PrintStatus"] == "NeedToPrint" and "DocNumber" not in cheque
+    assert cheque["EntityRef"] == {"value": payee["Id"], "name": "County Court", "type": "Vendor"}
+    detail = cheque["Line"][0]["AccountBasedExpenseLineDetail"]
+    assert detail["CustomerRef"]["value"] == c["Id"] and cheque["TotalAmt"] == 250.0
+    assert balance(qbo, "TrustAccounts") == 750.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 750.0
+    numbered = qbo.create(
+        "Purchase",
+        trust_cheque(qbo, c["Id"], payee["Id"], 50, PrintStatus="NotSet", DocNumber="3001"),
+    )
+    assert numbered["DocNumber"] == "3001" and numbered["PrintStatus"] == "NotSet"
+
+
+def test_cheque_payee_may_be_a_customer_or_an_employee(qbo: Qbo) -> None:
+    c = qbo.customer()
+    clerk = qbo.create("Employee", {"GivenName": "Ana", "FamilyName": "Clerk"})
+    refund = qbo.create(
+        "Purchase",
+        trust_cheque(qbo, c["Id"], c["Id"], 30, EntityRef={"value": c["Id"], "type": "Customer"}),
+    )
+    assert refund["EntityRef"]["type"] == "Customer"
+    paid = qbo.create(
+        "Purchase",
+        trust_cheque(
+            qbo, c["Id"], clerk["Id"], 10, EntityRef={"value": clerk["Id"], "type": "Employee"}
+        ),
+    )
+    assert paid["EntityRef"]["type"] == "Employee"
+
+
+def test_reversing_journal_entry_restores_the_balances(qbo: Qbo) -> None:
+    c = qbo.customer()
+    deposit = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 300))
+    reverse = {
+        "PrivateNote": f"Reverses journal entry {deposit['DocNumber']}",
+        "Line": [
+            {
+                **ln,
+                "JournalEntryLineDetail": {
+                    **ln["JournalEntryLineDetail"],
+                    "PostingType": "Credit"
+                    if ln["JournalEntryLineDetail"]["PostingType"] == "Debit"
+                    else "Debit",
+                },
+            }
+            for ln in deposit["Line"]
+        ],
+    }
+    qbo.create("JournalEntry", reverse)
+    assert balance(qbo, "TrustAccounts") == 0
+    assert balance(qbo, "TrustAccountsLiabilities") == 0
+
+
+def test_deleting_a_journal_entry_moves_the_balances_back(qbo: Qbo) -> None:
+    c = qbo.customer()
+    keep = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 100))
+    gone = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 40))
+    assert balance(qbo, "TrustAccountsLiabilities") == 140.0
+    r = qbo.post("journalentry", {"Id": gone["Id"], "SyncToken": "0"}, operation="delete")
+    assert r.json()["JournalEntry"]["status"] == "Deleted"
+    assert balance(qbo, "TrustAccounts") == 100.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 100.0
+    assert qbo.read("JournalEntry", keep["Id"])["TotalAmt"] == 100.0
+
+
+def test_updating_a_journal_entry_moves_the_balances_by_the_difference(qbo: Qbo) -> None:
+    c = qbo.customer()
+    je = qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 100))
+    body = {**trust_deposit(qbo, c["Id"], 130), "Id": je["Id"], "SyncToken": je["SyncToken"]}
+    qbo.create("JournalEntry", body)
+    assert balance(qbo, "TrustAccounts") == 130.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 130.0
+
+
+def test_deleting_an_unprinted_cheque_moves_the_balances_back(qbo: Qbo) -> None:
+    """The API can't void a cheque; one never printed is deleted instead."""
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Mediator"})
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 500))
+    cheque = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 200))
+    r = qbo.post("purchase", {"Id": cheque["Id"], "SyncToken": "0"}, operation="delete")
+    assert r.status_code == 200, r.text
+    assert balance(qbo, "TrustAccounts") == 500.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 500.0
+
+
+def test_a_cheque_updated_to_zero_stays_and_moves_the_balances_back(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Valuer"})
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 500))
+    cheque = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 200))
+    zeroed = trust_cheque(qbo, c["Id"], payee["Id"], 0, PrivateNote="Cancelled")
+    zeroed.update(Id=cheque["Id"], SyncToken=cheque["SyncToken"])
+    after = qbo.create("Purchase", zeroed)
+    assert after["TotalAmt"] == 0 and after["Id"] == cheque["Id"]
+    assert balance(qbo, "TrustAccounts") == 500.0
+    assert balance(qbo, "TrustAccountsLiabilities") == 500.0
+
+
+def test_per_client_trust_sub_accounts_roll_up_into_the_liability(qbo: Qbo) -> None:
+    parent = qbo.accounts["TrustAccountsLiabilities"]
+    ledgers = {}
+    for name, amount in (("Ana Lima", 120), ("Ben Ode", 80)):
+        c = qbo.customer(name)
+        sub = qbo.create(
+            "Account",
+            {
+                "Name": f"Trust - {name}",
+                "AccountSubType": "TrustAccountsLiabilities",
+                "SubAccount": True,
+                "ParentRef": {"value": parent},
+            },
+        )
+        assert sub["FullyQualifiedName"] == f"Client Trust Liability:Trust - {name}"
+        body = trust_deposit(qbo, c["Id"], amount)
+        body["Line"][1]["JournalEntryLineDetail"]["AccountRef"] = {"value": sub["Id"]}
+        qbo.create("JournalEntry", body)
+        ledgers[sub["Id"]] = amount
+    for sub_id, amount in ledgers.items():
+        assert balance(qbo, sub_id) == amount
+    top = qbo.read("Account", parent)
+    assert top["CurrentBalance"] == 0 and top["CurrentBalanceWithSubAccounts"] == 200.0
+    assert balance(qbo, "TrustAccounts") == 200.0
+
+
+def test_moving_a_sub_account_moves_its_balance_between_parents(qbo: Qbo) -> None:
+    parent = qbo.accounts["TrustAccountsLiabilities"]
+    other = qbo.create(
+        "Account", {"Name": "Retainers held", "AccountSubType": "TrustAccountsLiabilities"}
+    )
+    sub = qbo.create(
+        "Account",
+        {
+            "Name": "Trust - Cara Diaz",
+            "AccountSubType": "TrustAccountsLiabilities",
+            "SubAccount": True,
+            "ParentRef": {"value": parent},
+        },
+    )
+    lines = [
+        je_line(75, "Debit", qbo.accounts["TrustAccounts"]),
+        je_line(75, "Credit", sub["Id"]),
+    ]
+    qbo.create("JournalEntry", {"Line": lines})
+    now = qbo.read("Account", sub["Id"])
+    qbo.create(
+        "Account",
+        {
+            "Id": sub["Id"],
+            "SyncToken": now["SyncToken"],
+            "sparse": True,
+            "ParentRef": {"value": other["Id"]},
+        },
+    )
+    assert qbo.read("Account", parent)["CurrentBalanceWithSubAccounts"] == 0
+    assert qbo.read("Account", other["Id"])["CurrentBalanceWithSubAccounts"] == 75.0
+    assert balance(qbo, sub["Id"]) == 75.0
+
+
+def test_account_queried_by_id_shows_its_current_balance(qbo: Qbo) -> None:
+    c = qbo.customer()
+    qbo.create("JournalEntry", trust_deposit(qbo, c["Id"], 64.5))
+    ident = qbo.accounts["TrustAccountsLiabilities"]
+    (row,) = qbo.rows(f"SELECT * FROM Account WHERE Id = '{ident}'")
+    assert row["CurrentBalance"] == 64.5 and row["CurrentBalanceWithSubAccounts"] == 64.5
+    (picked,) = qbo.rows(f"SELECT CurrentBalance FROM Account WHERE Id = '{ident}'")
+    assert picked["CurrentBalance"] == 64.5
+
+
+def test_foreign_currency_journal_entry_posts_home_amounts(new_company: NewCompany) -> None:
+    """A EUR entry may post to EUR accounts and to home-currency ones."""
+    q = new_company(multicurrency=True)
+    euro_bank = q.create(
+        "Account",
+        {"Name": "Trust EUR", "AccountSubType": "TrustAccounts", "CurrencyRef": {"value": "EUR"}},
+    )
+    c = q.customer("Nice Client", CurrencyRef={"value": "EUR"})
+    body = trust_deposit(q, c["Id"], 100, CurrencyRef={"value": "EUR"}, ExchangeRate=1.2)
+    body["Line"][0]["JournalEntryLineDetail"]["AccountRef"] = {"value": euro_bank["Id"]}
+    je = q.create("JournalEntry", body)
+    assert je["CurrencyRef"]["value"] == "EUR" and je["HomeTotalAmt"] == 120.0
+    assert balance(q, "TrustAccountsLiabilities") == 120.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sandbox.sandbox_support import Qbo, fault
+from tests.sandbox.sandbox_support import Qbo, fault, trust_cheque, trust_deposit
 
 
 def seed(qbo: Qbo) -> list[dict]:
@@ -66,6 +66,49 @@ def test_filter_on_reference_and_metadata(qbo: Qbo) -> None:
         "AND TotalAmt = '12.00'"
     )
     assert inv["Id"] in [r["Id"] for r in rows]
+
+
+def test_journal_entries_since_a_date_page_in_id_order(qbo: Qbo) -> None:
+    """What a client reads to sum a client's trust lines itself: every entry since a date,
+    page by page (STARTPOSITION counts from 1), in Id order across ten and more."""
+    c = qbo.customer()
+    made = [
+        qbo.create(
+            "JournalEntry", trust_deposit(qbo, c["Id"], n + 1, TxnDate=f"2026-03-{n + 1:02d}")
+        )
+        for n in range(12)
+    ]
+    since = "SELECT * FROM JournalEntry WHERE TxnDate >= '2026-03-03'"
+    assert qbo.query(since.replace("*", "count(*)")).json()["QueryResponse"] == {"totalCount": 10}
+    pages = [
+        qbo.rows(f"{since} ORDERBY Id STARTPOSITION {start} MAXRESULTS 4") for start in (1, 5, 9)
+    ]
+    assert [len(p) for p in pages] == [4, 4, 2]
+    ids = [je["Id"] for page in pages for je in page]
+    assert ids == [je["Id"] for je in made[2:]]
+    assert qbo.rows(f"{since} STARTPOSITION 9 MAXRESULTS 4") == pages[2]
+    lines = [ln for page in pages for je in page for ln in je["Line"]]
+    held = sum(
+        ln["Amount"]
+        for ln in lines
+        if ln["JournalEntryLineDetail"]["AccountRef"]["value"]
+        == qbo.accounts["TrustAccountsLiabilities"]
+        and ln["JournalEntryLineDetail"]["Entity"]["EntityRef"]["value"] == c["Id"]
+    )
+    assert held == sum(range(3, 13))
+
+
+def test_cheques_of_one_bank_account_since_a_date(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Query Payee"})
+    early = trust_cheque(qbo, c["Id"], payee["Id"], 5, TxnDate="2026-01-01")
+    late = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 6, TxnDate="2026-02-01"))
+    qbo.create("Purchase", early)
+    rows = qbo.rows(
+        "SELECT * FROM Purchase WHERE PaymentType = 'Check' "
+        f"AND AccountRef = '{qbo.accounts['TrustAccounts']}' AND TxnDate >= '2026-01-15'"
+    )
+    assert [r["Id"] for r in rows] == [late["Id"]]
 
 
 def test_post_query_as_text(qbo: Qbo) -> None:

@@ -22,16 +22,36 @@ from tests.sandbox.sandbox_support import (
     NewCompany,
     Qbo,
     bill_body,
+    client_entity,
     expense_line,
     fault,
+    inactivate,
     je_line,
     purchase,
     sales_line,
+    trust_cheque,
+    trust_deposit,
 )
 
 
 def test_500_tax_codes_are_read_only(new_company: NewCompany) -> None:
     fault(new_company(country="CA").post("taxcode", {"Name": "New"}), 400, "500")
+
+
+def test_500_a_cheque_can_not_be_voided_through_the_api(qbo: Qbo) -> None:
+    """QBO's API voids invoices, payments, sales receipts and bill payments only; a Purchase
+    (a cheque) is deleted instead, or voided by a user in QuickBooks' screens."""
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Court Registry"})
+    cheque = qbo.create("Purchase", trust_cheque(qbo, c["Id"], payee["Id"], 40))
+    ref = {"Id": cheque["Id"], "SyncToken": cheque["SyncToken"]}
+    fault(qbo.post("purchase", ref, operation="void"), 400, "500")
+    fault(
+        qbo.post("purchase", {**ref, "sparse": True}, operation="update", include="void"),
+        400,
+        "500",
+    )
+    assert qbo.read("Purchase", cheque["Id"]) == cheque
 
 
 def test_610_reference_to_inactive_item(qbo: Qbo) -> None:
@@ -50,6 +70,56 @@ def test_610_reference_to_inactive_item(qbo: Qbo) -> None:
     )
     err = fault(r, 400, "610", "Line.SalesItemLineDetail.ItemRef")
     assert "made inactive" in err["Detail"]
+
+
+def test_610_journal_line_on_an_inactive_account(qbo: Qbo) -> None:
+    old = qbo.create(
+        "Account", {"Name": "Old trust liability", "AccountSubType": "TrustAccountsLiabilities"}
+    )
+    inactivate(qbo, "Account", old["Id"])
+    lines = [
+        je_line(5, "Debit", qbo.accounts["TrustAccounts"]),
+        je_line(5, "Credit", old["Id"]),
+    ]
+    err = fault(
+        qbo.post("journalentry", {"Line": lines}),
+        400,
+        "610",
+        "Line.JournalEntryLineDetail.AccountRef",
+    )
+    assert "made inactive" in err["Detail"]
+
+
+def test_610_journal_line_naming_an_inactive_customer(qbo: Qbo) -> None:
+    c = qbo.customer()
+    inactivate(qbo, "Customer", c["Id"])
+    r = qbo.post("journalentry", trust_deposit(qbo, c["Id"], 5))
+    fault(r, 400, "610", "Line.JournalEntryLineDetail.Entity")
+
+
+def test_610_cheque_to_an_inactive_payee(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Closed Courier"})
+    inactivate(qbo, "Vendor", payee["Id"])
+    r = qbo.post("purchase", trust_cheque(qbo, c["Id"], payee["Id"], 5))
+    fault(r, 400, "610", "EntityRef")
+
+
+def test_610_cheque_line_for_an_inactive_customer(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Expert Witness"})
+    inactivate(qbo, "Customer", c["Id"])
+    r = qbo.post("purchase", trust_cheque(qbo, c["Id"], payee["Id"], 5))
+    fault(r, 400, "610", "Line.AccountBasedExpenseLineDetail.CustomerRef")
+
+
+def test_610_cheque_drawn_on_an_inactive_bank_account(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Land Registry"})
+    closed = qbo.create("Account", {"Name": "Closed trust bank", "AccountSubType": "TrustAccounts"})
+    inactivate(qbo, "Account", closed["Id"])
+    body = trust_cheque(qbo, c["Id"], payee["Id"], 5, AccountRef={"value": closed["Id"]})
+    fault(qbo.post("purchase", body), 400, "610", "AccountRef")
 
 
 def test_610_payment_linked_to_unknown_or_deleted_transaction(qbo: Qbo) -> None:
@@ -184,6 +254,32 @@ def test_2020_payment_without_undeposited_funds_account(qbo: Qbo, control: httpx
     )
 
 
+def test_2020_journal_line_without_account(qbo: Qbo) -> None:
+    accountless = {
+        "Amount": 5,
+        "DetailType": "JournalEntryLineDetail",
+        "JournalEntryLineDetail": {"PostingType": "Debit"},
+    }
+    credit = je_line(5, "Credit", qbo.accounts["TrustAccountsLiabilities"])
+    r = qbo.post("journalentry", {"Line": [accountless, credit]})
+    fault(r, 400, "2020", "Line.JournalEntryLineDetail.AccountRef")
+
+
+def test_2020_journal_entity_without_type(qbo: Qbo) -> None:
+    c = qbo.customer()
+    body = trust_deposit(qbo, c["Id"], 5)
+    body["Line"][1]["JournalEntryLineDetail"]["Entity"] = {"EntityRef": {"value": c["Id"]}}
+    fault(qbo.post("journalentry", body), 400, "2020", "Line.JournalEntryLineDetail.Entity.Type")
+
+
+def test_2020_purchase_without_paying_account(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Notary"})
+    body = trust_cheque(qbo, c["Id"], payee["Id"], 5)
+    del body["AccountRef"]
+    fault(qbo.post("purchase", body), 400, "2020", "AccountRef")
+
+
 def test_2050_doc_number_longer_than_21(qbo: Qbo) -> None:
     c = qbo.customer()
     r = qbo.post(
@@ -233,6 +329,35 @@ def test_2170_billable_status_has_been_billed(qbo: Qbo) -> None:
     fault(r, 400, "2170", "Line.AccountBasedExpenseLineDetail.BillableStatus")
 
 
+def test_2170_journal_posting_type_neither_debit_nor_credit(qbo: Qbo) -> None:
+    lines = [
+        je_line(5, "Debit", qbo.accounts["TrustAccounts"]),
+        je_line(5, "Withdrawal", qbo.accounts["TrustAccountsLiabilities"]),
+    ]
+    r = qbo.post("journalentry", {"Line": lines})
+    fault(r, 400, "2170", "Line.JournalEntryLineDetail.PostingType")
+
+
+def test_2170_journal_entity_of_another_type(qbo: Qbo) -> None:
+    c = qbo.customer()
+    body = trust_deposit(qbo, c["Id"], 5)
+    body["Line"][1]["JournalEntryLineDetail"]["Entity"]["Type"] = "Item"
+    fault(qbo.post("journalentry", body), 400, "2170", "Line.JournalEntryLineDetail.Entity.Type")
+
+
+def test_2170_cheque_print_status_not_an_enumeration(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Sheriff"})
+    body = trust_cheque(qbo, c["Id"], payee["Id"], 5, PrintStatus="Printed")
+    fault(qbo.post("purchase", body), 400, "2170", "PrintStatus")
+
+
+def test_2170_payee_of_another_type(qbo: Qbo) -> None:
+    c = qbo.customer()
+    body = trust_cheque(qbo, c["Id"], c["Id"], 5, EntityRef={"value": "2", "type": "Item"})
+    fault(qbo.post("purchase", body), 400, "2170", "EntityRef.type")
+
+
 def test_2200_web_address_without_scheme(qbo: Qbo) -> None:
     err = fault(
         qbo.post("customer", {"DisplayName": "Web", "WebAddr": {"URI": "example.com"}}),
@@ -272,6 +397,21 @@ def test_2260_journal_line_without_posting_type(qbo: Qbo) -> None:
     fault(r, 400, "2260", "Line.JournalEntryLineDetail.PostingType")
 
 
+def test_2290_negative_journal_line(qbo: Qbo) -> None:
+    """A journal line's direction is its PostingType; its Amount is never negative."""
+    c = qbo.customer()
+    body = trust_deposit(qbo, c["Id"], 5)
+    body["Line"].append(je_line(-5, "Debit", qbo.accounts["TrustAccounts"]))
+    body["Line"].append(je_line(-5, "Credit", qbo.accounts["TrustAccountsLiabilities"]))
+    err = fault(qbo.post("journalentry", body), 400, "2290", "Line.Amount")
+    assert "Supplied value:-5" in err["Detail"]
+    body["Line"][2:] = [
+        je_line(0, "Debit", qbo.accounts["TrustAccounts"]),
+        je_line(0, "Credit", qbo.accounts["TrustAccountsLiabilities"]),
+    ]
+    assert qbo.post("journalentry", body).status_code == 200
+
+
 def test_2300_unbalanced_journal_entry(qbo: Qbo) -> None:
     debit = je_line(10, "Debit", qbo.accounts["OfficeExpenses"])
     credit = je_line(9.99, "Credit", qbo.accounts["Checking"])
@@ -283,6 +423,46 @@ def test_2500_unknown_item(qbo: Qbo) -> None:
     r = qbo.post("invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, "583")]})
     err = fault(r, 400, "2500", "Reference Id")
     assert err["Detail"] == "Invalid Reference Id : Items element id 583 not found"
+
+
+def test_2500_journal_line_on_an_unknown_account(qbo: Qbo) -> None:
+    lines = [
+        je_line(5, "Debit", qbo.accounts["TrustAccounts"]),
+        je_line(5, "Credit", "9999"),
+    ]
+    err = fault(qbo.post("journalentry", {"Line": lines}), 400, "2500", "Reference Id")
+    assert err["Detail"] == "Invalid Reference Id : Accounts element id 9999 not found"
+
+
+def test_2500_journal_line_naming_a_merged_away_customer(qbo: Qbo) -> None:
+    """Merging is how a customer disappears from QuickBooks: its id is then not found."""
+    gone = qbo.customer()
+    kept = qbo.customer()
+    merged = qbo.post(
+        "customer",
+        {"Id": gone["Id"], "SyncToken": gone["SyncToken"], "MergeIntoRef": {"value": kept["Id"]}},
+        operation="merge",
+    )
+    assert merged.status_code == 200, merged.text
+    err = fault(
+        qbo.post("journalentry", trust_deposit(qbo, gone["Id"], 5)), 400, "2500", "Reference Id"
+    )
+    assert f"Names element id {gone['Id']} not found" in err["Detail"]
+
+
+def test_2500_cheque_to_an_unknown_payee(qbo: Qbo) -> None:
+    c = qbo.customer()
+    err = fault(
+        qbo.post("purchase", trust_cheque(qbo, c["Id"], "8888", 5)), 400, "2500", "Reference Id"
+    )
+    assert "Names element id 8888 not found" in err["Detail"]
+
+
+def test_2500_cheque_line_for_an_unknown_customer(qbo: Qbo) -> None:
+    payee = qbo.create("Vendor", {"DisplayName": "Translator"})
+    r = qbo.post("purchase", trust_cheque(qbo, "7777", payee["Id"], 5))
+    err = fault(r, 400, "2500", "Reference Id")
+    assert "Names element id 7777 not found" in err["Detail"]
 
 
 def test_2500_unknown_class_uses_klasses(new_company: NewCompany) -> None:
@@ -409,6 +589,33 @@ def test_6000_payable_line_without_vendor(qbo: Qbo) -> None:
     fault(r, 400, "6000", "Line.JournalEntryLineDetail.Entity")
 
 
+def test_6000_receivable_line_naming_a_vendor(qbo: Qbo) -> None:
+    v = qbo.create("Vendor", {"DisplayName": "Not a client"})
+    lines = [
+        je_line(
+            10,
+            "Debit",
+            qbo.accounts["AccountsReceivable"],
+            Entity={"Type": "Vendor", "EntityRef": {"value": v["Id"]}},
+        ),
+        je_line(10, "Credit", qbo.accounts["ServiceFeeIncome"]),
+    ]
+    fault(
+        qbo.post("journalentry", {"Line": lines}), 400, "6000", "Line.JournalEntryLineDetail.Entity"
+    )
+
+
+def test_6000_payable_line_naming_a_customer(qbo: Qbo) -> None:
+    c = qbo.customer()
+    lines = [
+        je_line(10, "Debit", qbo.accounts["OfficeExpenses"]),
+        je_line(10, "Credit", qbo.accounts["AccountsPayable"], Entity=client_entity(c["Id"])),
+    ]
+    fault(
+        qbo.post("journalentry", {"Line": lines}), 400, "6000", "Line.JournalEntryLineDetail.Entity"
+    )
+
+
 def test_6000_payment_without_amount(qbo: Qbo) -> None:
     c = qbo.customer()
     err = fault(qbo.post("payment", {"CustomerRef": {"value": c["Id"]}}), 400, "6000", "TotalAmt")
@@ -470,6 +677,67 @@ def test_6000_currency_differs_from_customer(new_company: NewCompany) -> None:
         "Invoice", {"CustomerRef": {"value": c["Id"]}, "Line": [sales_line(5, item=None)]}
     )
     assert ok["CurrencyRef"]["value"] == "EUR"
+
+
+def test_6000_journal_line_on_an_account_in_another_currency(new_company: NewCompany) -> None:
+    """A journal entry posts to accounts kept in its own currency or in the home currency."""
+    q = new_company(multicurrency=True)
+    euro_bank = q.create(
+        "Account",
+        {"Name": "Trust EUR", "AccountSubType": "TrustAccounts", "CurrencyRef": {"value": "EUR"}},
+    )
+    c = q.customer()
+    body = trust_deposit(q, c["Id"], 5)
+    body["Line"][0]["JournalEntryLineDetail"]["AccountRef"] = {"value": euro_bank["Id"]}
+    err = fault(q.post("journalentry", body), 400, "6000", "Line.JournalEntryLineDetail.AccountRef")
+    assert "EUR" in err["Detail"]
+
+
+def test_6000_journal_line_naming_a_customer_in_another_currency(new_company: NewCompany) -> None:
+    q = new_company(multicurrency=True)
+    c = q.customer("Lyon Client", CurrencyRef={"value": "EUR"})
+    fault(
+        q.post("journalentry", trust_deposit(q, c["Id"], 5)),
+        400,
+        "6000",
+        "Line.JournalEntryLineDetail.Entity",
+    )
+
+
+def test_6000_cheque_from_a_bank_account_in_another_currency(new_company: NewCompany) -> None:
+    """A cheque is in its bank account's currency; its payee must be kept in it too."""
+    q = new_company(multicurrency=True)
+    euro_bank = q.create(
+        "Account",
+        {"Name": "Trust EUR", "AccountSubType": "TrustAccounts", "CurrencyRef": {"value": "EUR"}},
+    )
+    c = q.customer()
+    dollar_payee = q.create("Vendor", {"DisplayName": "Local Court"})
+    body = trust_cheque(q, c["Id"], dollar_payee["Id"], 5, AccountRef={"value": euro_bank["Id"]})
+    err = fault(q.post("purchase", body), 400, "6000", "AccountRef")
+    assert "EUR" in err["Detail"]
+    euro_payee = q.create("Vendor", {"DisplayName": "Paris Court", "CurrencyRef": {"value": "EUR"}})
+    body["EntityRef"] = {"value": euro_payee["Id"], "type": "Vendor"}
+    body["ExchangeRate"] = 1.1
+    ok = q.create("Purchase", body)
+    assert ok["CurrencyRef"]["value"] == "EUR" and ok["HomeTotalAmt"] == 5.5
+
+
+def test_6000_cheque_line_on_an_account_in_another_currency(new_company: NewCompany) -> None:
+    q = new_company(multicurrency=True)
+    euro_liability = q.create(
+        "Account",
+        {
+            "Name": "Trust liability EUR",
+            "AccountSubType": "TrustAccountsLiabilities",
+            "CurrencyRef": {"value": "EUR"},
+        },
+    )
+    c = q.customer()
+    payee = q.create("Vendor", {"DisplayName": "Bailiff"})
+    body = trust_cheque(q, c["Id"], payee["Id"], 5)
+    body["Line"][0]["AccountBasedExpenseLineDetail"]["AccountRef"] = {"value": euro_liability["Id"]}
+    fault(q.post("purchase", body), 400, "6000", "Line.AccountBasedExpenseLineDetail.AccountRef")
 
 
 def test_6000_void_of_an_invoice_with_a_payment(qbo: Qbo) -> None:
@@ -599,6 +867,22 @@ def test_6140_duplicate_cheque_number_only_when_warned(qbo: Qbo) -> None:
     fault(qbo.post("purchase", cheque), 400, "6140", "DocNumber")
 
 
+def test_6140_cheque_number_is_its_bank_accounts_own(qbo: Qbo) -> None:
+    """Each bank account has its own cheque book: the trust account's cheque 501 does not
+    clash with the operating account's."""
+    qbo.patch(warn_duplicate_doc_numbers=True)
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Records Office"})
+    line = expense_line(10, qbo.accounts["OfficeExpenses"])
+    assert (
+        qbo.post("purchase", purchase(qbo, line, pay="Check", DocNumber="501")).status_code == 200
+    )
+    trust = trust_cheque(qbo, c["Id"], payee["Id"], 5, PrintStatus="PrintComplete", DocNumber="501")
+    assert qbo.post("purchase", trust).status_code == 200
+    err = fault(qbo.post("purchase", trust), 400, "6140", "DocNumber")
+    assert "DocNumber=501 is assigned to TxnType=Check" in err["Detail"]
+
+
 def test_6140_journal_number_when_warned(qbo: Qbo) -> None:
     qbo.patch(warn_duplicate_doc_numbers=True)
     body = {
@@ -700,6 +984,14 @@ def test_6430_cheque_paid_from_credit_card(qbo: Qbo) -> None:
     card = {"value": qbo.accounts["CreditCard"]}
     r = qbo.post("purchase", purchase(qbo, line, pay="Check", AccountRef=card))
     fault(r, 400, "6430", "AccountRef")
+
+
+def test_6430_cheque_drawn_on_the_trust_liability_account(qbo: Qbo) -> None:
+    c = qbo.customer()
+    payee = qbo.create("Vendor", {"DisplayName": "Process Server"})
+    liability = {"value": qbo.accounts["TrustAccountsLiabilities"]}
+    body = trust_cheque(qbo, c["Id"], payee["Id"], 5, AccountRef=liability)
+    fault(qbo.post("purchase", body), 400, "6430", "AccountRef")
 
 
 def test_6430_deposit_to_an_income_account(qbo: Qbo) -> None:

@@ -240,9 +240,18 @@ class Sandbox:
                 raise ControlError(404, f"{entity} {ident} is not matched to a bank-feed line")
             return {"entity": entity, "id": ident, "bank_line_id": line}
 
-    def print_cheques(self, realm_id: str, first_number: int | None) -> list[dict[str, Any]]:
+    def print_cheques(
+        self, realm_id: str, first_number: int | None, account_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Print what waits to be printed, as a user does in QuickBooks (Print checks): every
+        cheque with PrintStatus NeedToPrint, of one bank account when ``account_id`` is given,
+        gets its number and PrintComplete."""
         with self.lock:
             c = self.company(realm_id)
+            if account_id is not None:
+                acct = c.get("Account", account_id)
+                if acct is None or acct.data.get("AccountType") != "Bank":
+                    raise ControlError(404, f"no bank account with Id {account_id}")
             ctx = Ctx(company=c, now=self.clock.now())
             ops = Operations(ctx)
             model = MODELS["Purchase"]
@@ -253,6 +262,7 @@ class Sandbox:
                     for r in c.table("Purchase").values()
                     if r.data.get("PaymentType") == "Check"
                     and r.data.get("PrintStatus") == "NeedToPrint"
+                    and account_id in (None, r.data.get("AccountRef", {}).get("value"))
                 ),
                 key=lambda r: int(r.data["Id"]),
             )
@@ -273,6 +283,22 @@ class Sandbox:
                 printed.append({"Id": stored.data["Id"], "DocNumber": number})
             self.emit(realm_id, ctx.events)
             return printed
+
+    def void_cheque(self, realm_id: str, ident: str) -> Record:
+        """Void a cheque as a user does in QuickBooks' screens; the API can't void a Purchase.
+        It stays, with its number, its amounts zero and "Voided" in its memo."""
+        with self.lock:
+            c = self.company(realm_id)
+            rec = c.get("Purchase", ident)
+            if rec is None:
+                raise ControlError(404, f"no Purchase with Id {ident}")
+            if rec.data.get("PaymentType") != "Check":
+                raise ControlError(400, f"Purchase {ident} is not a cheque (PaymentType Check)")
+            ctx = Ctx(company=c, now=self.clock.now())
+            body = {"Id": ident, "SyncToken": rec.data["SyncToken"]}
+            stored = Operations(ctx).void(MODELS["Purchase"], body, in_ui=True)
+            self.emit(realm_id, ctx.events)
+            return stored
 
     def purge(self, realm_id: str) -> None:
         with self.lock:

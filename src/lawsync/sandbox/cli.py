@@ -188,9 +188,21 @@ def deposit(
 
 
 @company_app.command("print-cheques")
-def print_cheques(realm_id: str, url: str = URL) -> None:
+def print_cheques(
+    realm_id: str,
+    account_id: str | None = typer.Option(None, help="Only this bank account's cheques."),
+    first_number: int | None = typer.Option(None, help="Number the first cheque so."),
+    url: str = URL,
+) -> None:
     """Number every cheque waiting to be printed."""
-    _call("POST", url, f"/_sandbox/companies/{realm_id}/print-cheques")
+    body = {"account_id": account_id, "first_number": first_number}
+    _call("POST", url, f"/_sandbox/companies/{realm_id}/print-cheques", body)
+
+
+@company_app.command("void-cheque")
+def void_cheque(realm_id: str, purchase_id: str, url: str = URL) -> None:
+    """Void a cheque as a user does in QuickBooks (the API itself can't void a Purchase)."""
+    _call("POST", url, f"/_sandbox/companies/{realm_id}/cheques/{purchase_id}/void")
 
 
 @company_app.command("purge")

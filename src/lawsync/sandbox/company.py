@@ -56,6 +56,11 @@ class Posting:
     account_id: str
     amount: Decimal  # debit positive, credit negative
     txn_date: str
+    # The name the posting is for, as "Customer:12" (a journal line's Entity, an expense line's
+    # CustomerRef, a cheque's payee), and the line's description: the GeneralLedger report's
+    # Name and Memo columns. Postings saved before these existed read them as None.
+    party: str | None = None
+    memo: str | None = None
 
 
 @dataclass

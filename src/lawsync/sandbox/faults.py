@@ -149,6 +149,11 @@ class MissingPostingType(QboFault):
     message = "MissingPostingType"
 
 
+class NegativeAmount(QboFault):
+    code = "2290"
+    message = "NegativeAmount"
+
+
 class DebitsNotEqualCredits(QboFault):
     code = "2300"
     message = "Amount on debits not equal to credits"

@@ -13,7 +13,7 @@ from ..faults import (
     InvalidReferenceId,
     SubLevelLimit,
 )
-from ..ledger import account_balance
+from ..ledger import account_balance, refresh_account_balance
 from .base import Ctx, EntityModel
 from .names import check_currency
 from .rules import check_lengths, ref_id, require
@@ -278,3 +278,11 @@ class Account(EntityModel):
             old.get("Name") if old else None,
             new.get("Name") if new else None,
         )
+        # A sub-account moved to another parent (or made a top-level account) takes its
+        # balance along: both parents' CurrentBalanceWithSubAccounts follow.
+        old_parent = ((old or {}).get("ParentRef") or {}).get("value")
+        new_parent = ((new or {}).get("ParentRef") or {}).get("value")
+        if old_parent != new_parent:
+            for parent in (old_parent, new_parent):
+                if parent:
+                    refresh_account_balance(ctx.company, parent)

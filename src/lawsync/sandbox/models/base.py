@@ -8,7 +8,7 @@ metadata, ledger postings and change events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -207,8 +207,10 @@ class Operations:
         self.ctx.events.append(Change(model.name, ident, "Delete"))
         return {"status": "Deleted", "domain": "QBO", "Id": ident}
 
-    def void(self, model: EntityModel, body: dict[str, Any]) -> Record:
-        if not model.voidable:
+    def void(self, model: EntityModel, body: dict[str, Any], *, in_ui: bool = False) -> Record:
+        """Void through the API (entities QBO offers it for), or ``in_ui`` as a user does in
+        QuickBooks' own screens, which also void what the API can't (a cheque)."""
+        if not model.voidable and not in_ui:
             raise UnsupportedOperation(f"Operation void is not supported for {model.name}.")
         self._writable()
         rec = self._existing(model, body)
@@ -226,10 +228,10 @@ def in_home_currency(postings: list[Posting], rate: object) -> list[Posting]:
     if rate is None or Decimal(str(rate)) == 1 or not postings:
         return postings
     factor = Decimal(str(rate))
-    out = [Posting(p.account_id, money(p.amount * factor), p.txn_date) for p in postings]
+    out = [replace(p, amount=money(p.amount * factor)) for p in postings]
     residual = sum((p.amount for p in out), Decimal(0))
     if residual:
-        out[0] = Posting(out[0].account_id, out[0].amount - residual, out[0].txn_date)
+        out[0] = replace(out[0], amount=out[0].amount - residual)
     return out
 
 

@@ -76,7 +76,7 @@ class Bill(EntityModel):
                 raise RequiredParamMissing.of("APAccountRef")
             ap = rec.data
         data["APAccountRef"] = named_ref(ap, "Name")
-        currency(ctx, data, vendor if vendor.get("CurrencyRef") else None)
+        code = currency(ctx, data, vendor if vendor.get("CurrencyRef") else None)
         raw = data.get("Line")
         if not isinstance(raw, list) or not raw:
             raise RequiredParamMissing.of("Line")
@@ -89,7 +89,7 @@ class Bill(EntityModel):
                     "Online Plus or Advanced.",
                     "Line.ItemBasedExpenseLineDetail",
                 )
-            lines.append(Purchase()._line(ctx, line))
+            lines.append(Purchase()._line(ctx, line, code))
         assign_line_ids(lines, old)
         for line in lines:
             line.pop("LineNum", None)

@@ -11,12 +11,22 @@ from ..faults import (
     DebitsNotEqualCredits,
     InvalidEnumeration,
     MissingPostingType,
+    NegativeAmount,
     RequiredParamMissing,
 )
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel
 from .rules import check_lengths, named_ref, resolve
-from .txn import assign_line_ids, class_ref, doc_number, index_doc_number, txn_date
+from .txn import (
+    assign_line_ids,
+    class_ref,
+    currency,
+    doc_number,
+    index_doc_number,
+    line_account_currency,
+    line_party_currency,
+    txn_date,
+)
 
 ZERO = Decimal("0")
 ENTITY_TYPES = ("Customer", "Vendor", "Employee")
@@ -44,6 +54,7 @@ class JournalEntry(EntityModel):
             series=series,
             start=1,
         )
+        code = currency(ctx, data, None)
         raw = data.get("Line")
         if not isinstance(raw, list) or not raw:
             raise RequiredParamMissing.of("Line")
@@ -57,8 +68,11 @@ class JournalEntry(EntityModel):
                 raise RequiredParamMissing.of("Amount", "Line.Amount")
             amount = money(to_decimal(line["Amount"], "Line.Amount"))
             if amount < 0:
-                raise BusinessValidation.of(
-                    "Journal entry line amounts can not be negative.", "Line.Amount"
+                # The direction is the PostingType's; an amount is never signed (2290).
+                raise NegativeAmount(
+                    "NegativeAmount : a journal line's Amount can not be negative; post it on "
+                    f"the other side (PostingType) instead. Supplied value:{amount}",
+                    "Line.Amount",
                 )
             line["Amount"] = amount
             line.setdefault("DetailType", "JournalEntryLineDetail")
@@ -79,10 +93,13 @@ class JournalEntry(EntityModel):
                 c, "Account", detail["AccountRef"], "Line.JournalEntryLineDetail.AccountRef"
             )
             detail["AccountRef"] = named_ref(acct, "Name")
+            line_account_currency(ctx, acct, code, "Line.JournalEntryLineDetail.AccountRef")
             entity = detail.get("Entity")
             entity_type = None
             if entity:
                 entity_type = entity.get("Type")
+                if entity_type in (None, ""):
+                    raise RequiredParamMissing.of("Type", "Line.JournalEntryLineDetail.Entity.Type")
                 if entity_type not in ENTITY_TYPES:
                     raise InvalidEnumeration.of(
                         entity_type, "Line.JournalEntryLineDetail.Entity.Type"
@@ -90,6 +107,7 @@ class JournalEntry(EntityModel):
                 party = resolve(
                     c, entity_type, entity.get("EntityRef"), "Line.JournalEntryLineDetail.Entity"
                 )
+                line_party_currency(party, code, "Line.JournalEntryLineDetail.Entity")
                 detail["Entity"] = {"Type": entity_type, "EntityRef": named_ref(party)}
             if acct["AccountType"] == "Accounts Receivable" and entity_type != "Customer":
                 raise BusinessValidation.of(
@@ -128,7 +146,17 @@ class JournalEntry(EntityModel):
             detail = line["JournalEntryLineDetail"]
             amt = Decimal(str(line["Amount"]))
             signed = amt if detail["PostingType"] == "Debit" else -amt
-            out.append(Posting(detail["AccountRef"]["value"], signed, data["TxnDate"]))
+            entity = detail.get("Entity")
+            party = f"{entity['Type']}:{entity['EntityRef']['value']}" if entity else None
+            out.append(
+                Posting(
+                    detail["AccountRef"]["value"],
+                    signed,
+                    data["TxnDate"],
+                    party,
+                    line.get("Description"),
+                )
+            )
         return out
 
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:

@@ -14,7 +14,7 @@ from ..faults import (
     RequiredParamMissing,
 )
 from ..wire import money, to_decimal
-from .base import Ctx, EntityModel
+from .base import Ctx, EntityModel, voided_note, zero_lines
 from .lists import require_plus_feature
 from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
 from .txn import (
@@ -24,6 +24,7 @@ from .txn import (
     currency,
     doc_number,
     index_doc_number,
+    line_account_currency,
     line_tax_rates,
     txn_date,
 )
@@ -74,7 +75,7 @@ class Purchase(EntityModel):
         is_check = pay_type == "Check"
         doc_number(
             ctx,
-            self.name,
+            cheque_numbers(acct["Id"]),
             data,
             old,
             check_duplicates=is_check and c.warn_duplicate_doc_numbers,
@@ -94,11 +95,13 @@ class Purchase(EntityModel):
                 raise InvalidEnumeration.of(etype, "EntityRef.type")
             party = resolve(c, etype, data["EntityRef"], "EntityRef")
             data["EntityRef"] = {**named_ref(party), "type": etype}
-        currency(ctx, data, party if party and party.get("CurrencyRef") else None)
+        code = currency(
+            ctx, data, party if party and party.get("CurrencyRef") else None, account=acct
+        )
         raw = data.get("Line")
         if not isinstance(raw, list) or not raw:
             raise RequiredParamMissing.of("Line")
-        lines = [self._line(ctx, dict(ln)) for ln in raw]
+        lines = [self._line(ctx, dict(ln), code) for ln in raw]
         assign_line_ids(lines, old)
         for line in lines:
             line.pop("LineNum", None)
@@ -106,7 +109,7 @@ class Purchase(EntityModel):
         data["TotalAmt"] = sum((ln["Amount"] for ln in lines), ZERO)
         return data
 
-    def _line(self, ctx: Ctx, line: dict[str, Any]) -> dict[str, Any]:
+    def _line(self, ctx: Ctx, line: dict[str, Any], code: str | None = None) -> dict[str, Any]:
         c = ctx.company
         if line.get("Amount") is None:
             raise RequiredParamMissing.of("Amount", "Line.Amount")
@@ -129,6 +132,8 @@ class Purchase(EntityModel):
                     f"Line.{kind}.AccountRef",
                 )
             acct = resolve(c, "Account", detail["AccountRef"], f"Line.{kind}.AccountRef")
+            if code is not None:
+                line_account_currency(ctx, acct, code, f"Line.{kind}.AccountRef")
             detail["AccountRef"] = named_ref(acct, "Name")
         else:
             if detail.get("ItemRef") is None:
@@ -166,7 +171,13 @@ class Purchase(EntityModel):
             return []
         sign = Decimal(-1) if data.get("Credit") else Decimal(1)
         day = data["TxnDate"]
-        out = [Posting(data["AccountRef"]["value"], -sign * total, day)]
+        payee = data.get("EntityRef")
+        payee_name = f"{payee.get('type') or 'Vendor'}:{payee['value']}" if payee else None
+        out = [
+            Posting(
+                data["AccountRef"]["value"], -sign * total, day, payee_name, data.get("PrivateNote")
+            )
+        ]
         for line in data.get("Line", []):
             kind = line["DetailType"]
             detail = line[kind]
@@ -180,9 +191,43 @@ class Purchase(EntityModel):
                     else None
                 )
                 acct = ref["value"] if ref else data["AccountRef"]["value"]
-            out.append(Posting(acct, sign * Decimal(str(line["Amount"])), day))
+            customer = detail.get("CustomerRef")
+            out.append(
+                Posting(
+                    acct,
+                    sign * Decimal(str(line["Amount"])),
+                    day,
+                    f"Customer:{customer['value']}" if customer else payee_name,
+                    line.get("Description"),
+                )
+            )
         return out
 
+    def voided(self, ctx: Ctx, ident: str, data: dict[str, Any]) -> dict[str, Any]:
+        """A cheque voided in QuickBooks' screens (the API has no void for Purchase): kept,
+        with its number and payee, every amount zero, "Voided" in its memo."""
+        data = dict(data)
+        data["Line"] = zero_lines(data.get("Line", []))
+        data["TotalAmt"] = ZERO
+        data["PrivateNote"] = voided_note(data.get("PrivateNote"))
+        return data
+
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
-        if (new or old or {}).get("PaymentType") == "Check":
-            index_doc_number(ctx, self.name, old, new)
+        # Cheque numbers are a bank account's own: index each under its account.
+        old_group = _cheque_group(old)
+        new_group = _cheque_group(new)
+        if old_group is not None and old_group != new_group:
+            index_doc_number(ctx, old_group, old, None)
+        if new_group is not None:
+            index_doc_number(ctx, new_group, old if old_group == new_group else None, new)
+
+
+def cheque_numbers(account_id: str) -> str:
+    """The number space of one bank account's cheques (6140 names its holder TxnType=Check)."""
+    return f"Purchase:{account_id}"
+
+
+def _cheque_group(data: dict[str, Any] | None) -> str | None:
+    if not data or data.get("PaymentType") != "Check":
+        return None
+    return cheque_numbers(str((data.get("AccountRef") or {}).get("value", "")))

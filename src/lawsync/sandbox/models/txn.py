@@ -144,30 +144,76 @@ def sales_customer(ctx: Ctx, data: dict[str, Any], sales_form: bool = True) -> d
     return cust.data
 
 
-def currency(ctx: Ctx, data: dict[str, Any], party: dict[str, Any] | None) -> None:
+def currency_of(record: dict[str, Any] | None) -> str | None:
+    """The currency a customer, vendor or account is kept in (None for employees)."""
+    return ((record or {}).get("CurrencyRef") or {}).get("value")
+
+
+def currency(
+    ctx: Ctx,
+    data: dict[str, Any],
+    party: dict[str, Any] | None,
+    account: dict[str, Any] | None = None,
+    account_element: str = "AccountRef",
+) -> str:
+    """Settle the transaction's currency: the one it names, else its party's, else the paying
+    ``account``'s, else the home currency. The party and the paying account (a cheque's bank)
+    must be kept in that very currency (6000)."""
     c = ctx.company
     ref = data.get("CurrencyRef")
     code = ref.get("value") if isinstance(ref, dict) else None
     if code is None:
-        code = ((party or {}).get("CurrencyRef") or {}).get("value") or c.home_currency
+        code = currency_of(party) or currency_of(account) or c.home_currency
     elif code not in KNOWN_CURRENCIES or (not c.multicurrency and code != c.home_currency):
         raise InvalidCurrency(f"Invalid Currency Type : {code}", "CurrencyRef")
-    party_code = ((party or {}).get("CurrencyRef") or {}).get("value")
+    party_code = currency_of(party)
     if party_code and party_code != code:
         raise BusinessValidation.of(
             "The transaction's currency differs from the currency of its customer or vendor.",
             "CurrencyRef",
+        )
+    account_code = currency_of(account)
+    if account_code and account_code != code:
+        raise BusinessValidation.of(
+            f"The transaction is in {code} but account {account['Id'] if account else ''} "
+            f"is kept in {account_code}; pay from an account in the transaction's currency.",
+            account_element,
         )
     data["CurrencyRef"] = {"value": code, "name": code}
     if code == c.home_currency:
         data.pop("ExchangeRate", None)
         if c.multicurrency:
             data["ExchangeRate"] = Decimal(1)
-        return
+        return str(code)
     rate = to_decimal(data.get("ExchangeRate") or 1, "ExchangeRate")
     if rate <= 0:
         raise BusinessValidation.of("The exchange rate must be more than zero.", "ExchangeRate")
     data["ExchangeRate"] = rate
+    return str(code)
+
+
+def line_account_currency(ctx: Ctx, account: dict[str, Any], code: str, element: str) -> None:
+    """A line may post to an account kept in the transaction's currency or in the home
+    currency (income and expense accounts always are); any other currency gives 6000."""
+    home = ctx.company.home_currency
+    kept = currency_of(account) or home
+    if kept not in (code, home):
+        raise BusinessValidation.of(
+            f"Account {account['Id']} ({account.get('Name', '')}) is kept in {kept}; a {code} "
+            f"transaction can only post to accounts in {code} or in {home}.",
+            element,
+        )
+
+
+def line_party_currency(party: dict[str, Any], code: str, element: str) -> None:
+    """A name on a line (a journal line's Entity) must be kept in the transaction's currency."""
+    kept = currency_of(party)
+    if kept and kept != code:
+        raise BusinessValidation.of(
+            f"The transaction is in {code} but {party.get('DisplayName', '')} "
+            f"({party['Id']}) is kept in {kept}.",
+            element,
+        )
 
 
 def assign_line_ids(lines: list[dict[str, Any]], old: dict[str, Any] | None) -> None:

@@ -92,6 +92,9 @@ class MatchIn(BaseModel):
 
 class PrintIn(BaseModel):
     first_number: int | None = None
+    account_id: str | None = Field(
+        default=None, description="print only this bank account's cheques"
+    )
 
 
 class ClockIn(BaseModel):
@@ -201,8 +204,19 @@ def unmatch_bank_line(realm_id: str, entity: str, ident: str, request: Request) 
 
 @router.post("/companies/{realm_id}/print-cheques", summary="Number every cheque waiting to print")
 def print_cheques(realm_id: str, request: Request, body: PrintIn | None = None) -> dict[str, Any]:
-    printed = _sb(request).print_cheques(realm_id, body.first_number if body else None)
+    printed = _sb(request).print_cheques(
+        realm_id, body.first_number if body else None, body.account_id if body else None
+    )
     return {"printed": printed}
+
+
+@router.post(
+    "/companies/{realm_id}/cheques/{ident}/void",
+    summary="Void a cheque as a user does in QuickBooks (the API has no void for a Purchase)",
+)
+def void_cheque(realm_id: str, ident: str, request: Request) -> Response:
+    rec = _sb(request).void_cheque(realm_id, ident)
+    return Response(rec.json, media_type="application/json")
 
 
 @router.post("/companies/{realm_id}/purge", summary="Remove every record of a company")
