@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -20,14 +20,17 @@ from sqlalchemy.orm import Session
 from lawsync.practice.services import bill_settings
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.quickbooks import Account, AsyncQuickBooks, Entity, RequestEvent, TaxCode, TaxRate
+from lawsync.sync.client_funds_mapping import Payee, TrustAccounts
 from lawsync.sync.kinds import ItemFor, ItemKey, ItemMap
 from lawsync.sync.models import (
+    ClientFundsMapping,
     ConnectionStatus,
     ItemMapping,
     QuickBooksConnection,
     SyncSettings,
     TaxOptionSetting,
 )
+from lawsync.sync.problems import Problem
 from lawsync.sync.settings import active_connection
 from lawsync.sync.settings import load as load_settings
 
@@ -50,8 +53,13 @@ class PassContext:
     country: str = "US"
     undeposited_account_id: str | None = None
     customers_by_name: dict[str, Entity] | None = None
+    # Client funds: each mapped trust account's bank and liability accounts, and the payees of
+    # cheques found or made this pass (by name).
+    trust_accounts: dict[int, TrustAccounts] = field(default_factory=dict)
+    payees: dict[str, Payee | Problem] = field(default_factory=dict)
     requests: int = 0  # attempts made for this company during the pass (see `counting`)
     spare_requests: bool = False  # also send single requests beside batches
+    looking_only: bool = False  # a preview: plan, but make nothing on either side
 
     def item_for(self, what: ItemFor) -> str | None:
         """The item mapped for this (interest, credits), else the default one for time."""
@@ -106,6 +114,12 @@ def of_connection(
         home_currency=connection.home_currency,
         multicurrency=connection.multicurrency,
         country=connection.country,
+        trust_accounts={
+            m.account_id: TrustAccounts(m.bank_account, m.liability_account)
+            for m in session.execute(
+                select(ClientFundsMapping).where(ClientFundsMapping.connection_id == connection.id)
+            ).scalars()
+        },
     )
 
 

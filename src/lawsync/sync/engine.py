@@ -30,7 +30,7 @@ from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
 from lawsync.sync.export.skeleton import Exporter, Job, Plan
 from lawsync.sync.outcomes import KindReport, Tally, apply, note, recover, refuse, settle
-from lawsync.sync.registry import EXPORTERS, KINDS
+from lawsync.sync.registry import EXPORTERS, IMPORTERS, KINDS
 
 ProgressFn = Callable[[str, int, int], None]  # (kind, done so far, total known so far)
 ReplyHook = Callable[[Sequence[Job]], Awaitable[None] | None]
@@ -118,6 +118,9 @@ def export_all(progress: ProgressFn | None = None, after_reply: ReplyHook | None
 
     async def work(ctx: PassContext, report: PassReport) -> None:
         await context.prepare(ctx)
+        for importer in IMPORTERS:
+            if importer.enabled(ctx):
+                await importer.pull(ctx)
         for _ in range(ROUNDS):
             sent = False
             for exporter in EXPORTERS:

@@ -69,6 +69,8 @@ class AuthorizationAttempt(FirmOwned, Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     # The connecting administrator agrees to share the company if another firm has it.
     share_company: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
 class TaxOptionSetting(enum.StrEnum):
     separate_lines = "separate_lines"
     aggregated = "aggregated"

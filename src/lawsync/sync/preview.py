@@ -82,6 +82,7 @@ async def preview(ledger: Ledger, firm_id: int, qb: AsyncQuickBooks) -> Preview:
     ctx = context.load(ledger, firm_id, qb)
     if isinstance(ctx, NotStarted):
         return Preview(not_started=ctx)
+    ctx.looking_only = True
     await context.prepare(ctx, adopt_tax_rates=False)
     out = Preview()
     for exporter in EXPORTERS:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from lawsync.sync.export.bills import Bills
+from lawsync.sync.export.client_funds import TrustCheques, TrustEntries
 from lawsync.sync.export.credit_applications import CreditApplications
 from lawsync.sync.export.credit_notes import CreditNotes
 from lawsync.sync.export.customers import Customers
@@ -22,6 +23,7 @@ from lawsync.sync.export.interest import InterestCharges
 from lawsync.sync.export.payments import Payments
 from lawsync.sync.export.skeleton import Exporter
 from lawsync.sync.export.timekeepers import Timekeepers
+from lawsync.sync.imports.cheque_numbers import ChequeNumbers
 from lawsync.sync.kinds import Kind
 
 EXPORTERS: tuple[Exporter[Any], ...] = (
@@ -32,6 +34,12 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
     CreditNotes(),  # credit memos, after the invoices they credit
     CreditApplications(),  # after the memo; removed before it
     Payments(),  # after the invoices they pay
+    TrustEntries(),  # client funds as journal entries, after the customers they name
+    TrustCheques(),  # disbursements by cheque to print
+)
+
+IMPORTERS: tuple[ChequeNumbers, ...] = (
+    ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
 )
 
 KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)

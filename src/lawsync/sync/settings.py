@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import StrictBool
+from pydantic import Field, StrictBool
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,8 @@ from lawsync.practice.commands import Command
 from lawsync.practice.fields import Date
 from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
 from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot
-from lawsync.sync import failures
+from lawsync.sync import client_funds_settings, failures
+from lawsync.sync.client_funds_settings import ClientFundsAccountMap, CompanyAccount
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import (
     ItemMapping,
@@ -36,12 +38,24 @@ FIELDS = (
     "reactivate_archived_customers",
     "fast_catch_up",
     "share_company",
+    "export_client_funds",
+    "client_funds_start_date",
+    "cheque_printing",
+    "journal_prefix",
 )
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
     str,
     fields.name(
         20, pattern=r"^[A-Za-z0-9_./#-]*$", says="letters, digits and _ . / # - only, no spaces"
+    ),
+]
+
+# A journal entry's number is the prefix and the transaction's number, within 21 characters.
+JournalPrefix = Annotated[
+    str,
+    fields.name(
+        10, pattern=r"^[A-Za-z0-9_./#-]*$", says="letters, digits and _ . / # - only, no spaces"
     ),
 ]
 
@@ -59,6 +73,11 @@ class SyncSettingsUpdate(Command):
     item_mappings: (
         dict[Annotated[str, fields.name(60)], Annotated[str, fields.name(40, min_length=1)]] | None
     ) = None
+    export_client_funds: StrictBool | None = None
+    client_funds_start_date: Date | None = None
+    cheque_printing: StrictBool | None = None
+    journal_prefix: JournalPrefix | None = None
+    client_funds_accounts: list[ClientFundsAccountMap] | None = Field(default=None, max_length=200)
 
 
 def load(session: Session, firm_id: int) -> SyncSettings:
@@ -95,13 +114,22 @@ def get_settings(ledger: Ledger, actor: Actor) -> SyncSettings:
         return row
 
 
-def update_settings(ledger: Ledger, actor: Actor, cmd: SyncSettingsUpdate) -> SyncSettings:
+def update_settings(
+    ledger: Ledger,
+    actor: Actor,
+    cmd: SyncSettingsUpdate,
+    company_accounts: Sequence[CompanyAccount] | None = None,
+) -> SyncSettings:
+    """``company_accounts``: the company's bank and liability accounts, read by the caller, to
+    check client funds mappings against (see `client_funds_settings.save`)."""
     actor.require_admin("change the sync settings")
     with ledger.uow(actor) as uow:
         s = uow.session
         row = load(s, actor.firm_id)
         before = snapshot(row, FIELDS)
-        values = cmd.model_dump(exclude_none=True, exclude={"item_mappings"})
+        values = cmd.model_dump(
+            exclude_none=True, exclude={"item_mappings", "client_funds_accounts"}
+        )
         if "bill_prefix" in values:
             problem = check_prefix(values["bill_prefix"], _longest_bill_number(s))
             if problem:
@@ -130,8 +158,18 @@ def update_settings(ledger: Ledger, actor: Actor, cmd: SyncSettingsUpdate) -> Sy
             setattr(row, key, value)
         if cmd.item_mappings is not None:
             _save_mappings(s, actor.firm_id, cmd.item_mappings)
+        if cmd.client_funds_accounts is not None:
+            client_funds_settings.save(
+                s,
+                actor.firm_id,
+                active_connection(s),
+                cmd.client_funds_accounts,
+                company_accounts,
+            )
         s.flush()
         changes = diff(before, snapshot(row, FIELDS))
+        if cmd.client_funds_accounts is not None:
+            changes["client_funds_accounts"] = [m.model_dump() for m in cmd.client_funds_accounts]
         audit(s, actor, "sync_settings", row.id, "update", changes)
         failures.retry_resolved_by_settings(
             s, set(changes) | ({"item_mappings"} if cmd.item_mappings else set())
@@ -196,6 +234,23 @@ def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> 
             )
         else:
             row.item_id = item_id
+
+
+def client_funds_accounts(ledger: Ledger, actor: Actor) -> list[dict[str, object]]:
+    """The connection's trust account mappings, as the settings show them."""
+    with ledger.uow(actor) as uow:
+        connection = active_connection(uow.session)
+        if connection is None:
+            return []
+        rows = client_funds_settings.mapped(uow.session, connection.id).values()
+        return [
+            {
+                "account_id": r.account_id,
+                "bank_account": r.bank_account,
+                "liability_account": r.liability_account,
+            }
+            for r in sorted(rows, key=lambda r: r.account_id)
+        ]
 
 
 def item_mappings(ledger: Ledger, actor: Actor) -> dict[str, str]:

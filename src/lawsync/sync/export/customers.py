@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Bill, Contact
@@ -18,6 +18,7 @@ from lawsync.quickbooks import Customer, Entity, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.candidates import exportable_bill
+from lawsync.sync.export.client_funds import clients_with_funds
 from lawsync.sync.export.skeleton import (
     Adopt,
     Chunk,
@@ -46,9 +47,15 @@ class Customers(Exporter[ContactChunk]):
     entity = Customer
     model = Contact
 
+    def enabled(self, ctx: PassContext) -> bool:
+        return bool(ctx.settings.export_bills or ctx.settings.export_client_funds)
+
     def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
-        """Clients with an exported bill."""
-        return Contact.id.in_(select(Bill.client_id).where(*exportable_bill(ctx)))
+        """Clients with an exported bill, or with exported client funds transactions."""
+        return or_(
+            Contact.id.in_(select(Bill.client_id).where(*exportable_bill(ctx))),
+            clients_with_funds(ctx),
+        )
 
     async def prepare(self, ctx: PassContext) -> None:
         await customer_index(ctx)

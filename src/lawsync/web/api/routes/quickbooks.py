@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
-from lawsync.sync import failures, settings
+from lawsync.practice.services.context import Actor, Ledger
+from lawsync.sync import company_lists, failures, settings
 from lawsync.sync.models import SyncFailure, SyncSettings
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId
 
 router = APIRouter(prefix="/quickbooks", tags=["QuickBooks sync"])
 
 
-def _settings(row: SyncSettings, mappings: dict[str, str]) -> dict[str, Any]:
+def _settings(
+    row: SyncSettings, mappings: dict[str, str], trust: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "export_bills": row.export_bills,
         "export_start_date": row.export_start_date.isoformat() if row.export_start_date else None,
@@ -25,6 +29,13 @@ def _settings(row: SyncSettings, mappings: dict[str, str]) -> dict[str, Any]:
         "fast_catch_up": row.fast_catch_up,
         "share_company": row.share_company,
         "item_mappings": mappings,
+        "export_client_funds": row.export_client_funds,
+        "client_funds_start_date": row.client_funds_start_date.isoformat()
+        if row.client_funds_start_date
+        else None,
+        "cheque_printing": row.cheque_printing,
+        "journal_prefix": row.journal_prefix,
+        "client_funds_accounts": trust,
     }
 
 
@@ -50,18 +61,30 @@ def _failure(row: SyncFailure) -> dict[str, Any]:
     }
 
 
+def _answer(ledger: Ledger, actor: Actor, row: SyncSettings) -> dict[str, Any]:
+    return _settings(
+        row, settings.item_mappings(ledger, actor), settings.client_funds_accounts(ledger, actor)
+    )
+
+
 @router.get("/settings")
 def get_settings(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
-    return _settings(settings.get_settings(ledger, actor), settings.item_mappings(ledger, actor))
+    return _answer(ledger, actor, settings.get_settings(ledger, actor))
 
 
 @router.put("/settings")
 @router.patch("/settings")
-def update_settings(
-    ledger: LedgerDep, actor: ActorDep, cmd: settings.SyncSettingsUpdate
+async def update_settings(
+    request: Request, ledger: LedgerDep, actor: ActorDep, cmd: settings.SyncSettingsUpdate
 ) -> dict[str, Any]:
-    row = settings.update_settings(ledger, actor, cmd)
-    return _settings(row, settings.item_mappings(ledger, actor))
+    accounts = None
+    if cmd.client_funds_accounts:
+        actor.require_admin("change the sync settings")
+        accounts = await company_lists.checkable_accounts(
+            ledger, actor.firm_id, request.app.state.settings
+        )
+    row = await run_in_threadpool(settings.update_settings, ledger, actor, cmd, accounts)
+    return _answer(ledger, actor, row)
 
 
 @router.get("/failures")

@@ -1,0 +1,133 @@
+"""Client funds transactions → what they are posted as: pure functions, no I/O.
+
+Money held for clients sits in the trust bank account and is owed to them on the trust
+liability account, so every movement posts to both, the client named on each line:
+
+    money in  (a deposit; the reversal of money out)   Dr bank       Cr liability
+    money out (a disbursement, funds applied to a bill) Dr liability  Cr bank
+
+A cheque to print is a cheque (a Purchase paid by cheque) from the bank account, its one line on
+the liability account for the client: the same postings as money out, printed in QuickBooks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from lawsync.money import format_money
+from lawsync.practice.models import ClientFundsTransaction, TrustTxnKind
+from lawsync.sync.kinds import Kind, marker
+from lawsync.sync.mapping import clean_name
+
+DOC_NUMBER_LIMIT = 21  # QuickBooks' limit on a transaction number
+DESCRIPTION_LIMIT = 4000
+KIND_WORDS = {
+    TrustTxnKind.deposit: "Deposit",
+    TrustTxnKind.disbursement: "Disbursement",
+    TrustTxnKind.payment_applied: "Funds applied to a bill",
+    TrustTxnKind.reversal: "Reversal",
+}
+
+
+@dataclass(frozen=True)
+class TrustAccounts:
+    """The company's two accounts for one trust account."""
+
+    bank: str
+    liability: str
+
+
+@dataclass(frozen=True)
+class Payee:
+    """Whom a cheque is written to: a vendor, or a customer (a client taking back their money)."""
+
+    id: str
+    type: str  # Vendor, Customer or Employee
+
+
+def journal_number(prefix: str, txn_id: int) -> str:
+    return f"{prefix}{txn_id}"
+
+
+def description(txn: ClientFundsTransaction) -> str:
+    words = [KIND_WORDS[txn.kind]]
+    if txn.payee_name and txn.kind != TrustTxnKind.deposit:
+        words.append(f"to {txn.payee_name}")
+    if txn.source and txn.kind == TrustTxnKind.deposit:
+        words.append(f"from {txn.source}")
+    if txn.description:
+        words.append(f"- {txn.description}")
+    return " ".join(words)[:DESCRIPTION_LIMIT]
+
+
+def _line(amount: Decimal, posting: str, account: str, customer: str, text: str) -> dict[str, Any]:
+    return {
+        "DetailType": "JournalEntryLineDetail",
+        "Amount": format_money(amount),
+        "Description": text,
+        "JournalEntryLineDetail": {
+            "PostingType": posting,
+            "AccountRef": {"value": account},
+            "Entity": {"Type": "Customer", "EntityRef": {"value": customer}},
+        },
+    }
+
+
+def journal_entry(
+    txn: ClientFundsTransaction, accounts: TrustAccounts, customer_id: str, prefix: str
+) -> dict[str, Any]:
+    """Money in or out of trust as a journal entry dated the day it moved."""
+    amount = abs(Decimal(txn.amount))
+    money_in = Decimal(txn.amount) > 0
+    debit, credit = (
+        (accounts.bank, accounts.liability) if money_in else (accounts.liability, accounts.bank)
+    )
+    text = description(txn)
+    return {
+        "DocNumber": journal_number(prefix, txn.id),
+        "TxnDate": txn.date.isoformat(),
+        "PrivateNote": marker(Kind.TRUST_ENTRY, txn.id),
+        "Line": [
+            _line(amount, "Debit", debit, customer_id, text),
+            _line(amount, "Credit", credit, customer_id, text),
+        ],
+    }
+
+
+def cheque(
+    txn: ClientFundsTransaction, accounts: TrustAccounts, customer_id: str, payee: Payee
+) -> dict[str, Any]:
+    """A disbursement by cheque as a cheque to print (or, numbered already, a printed one)."""
+    payload: dict[str, Any] = {
+        "PaymentType": "Check",
+        "AccountRef": {"value": accounts.bank},
+        "EntityRef": {"value": payee.id, "type": payee.type},
+        "TxnDate": txn.date.isoformat(),
+        "PrivateNote": marker(Kind.TRUST_CHEQUE, txn.id),
+        "Line": [
+            {
+                "DetailType": "AccountBasedExpenseLineDetail",
+                "Amount": format_money(abs(Decimal(txn.amount))),
+                "Description": description(txn),
+                "AccountBasedExpenseLineDetail": {
+                    "AccountRef": {"value": accounts.liability},
+                    "CustomerRef": {"value": customer_id},
+                },
+            }
+        ],
+    }
+    payload.update(cheque_number(txn))
+    return payload
+
+
+def cheque_number(txn: ClientFundsTransaction) -> dict[str, Any]:
+    """The number a cheque carries: the ledger's, when known (nothing left to print)."""
+    if txn.cheque_number:
+        return {"DocNumber": txn.cheque_number, "PrintStatus": "NotSet"}
+    return {"PrintStatus": "NeedToPrint"}
+
+
+def payee_name(txn: ClientFundsTransaction) -> str:
+    return clean_name(txn.payee_name)[:100]

@@ -1,0 +1,235 @@
+"""Client funds transactions → journal entries, and disbursements by cheque → cheques to print.
+
+Trust records are append-only on both sides: a journal entry, once made, is never changed, and a
+correction is the reversal's own entry. The one exception is a cheque still waiting to be
+printed: reversing it deletes the cheque (QuickBooks' API cannot void a cheque, and an unprinted
+cheque was never paid out), and the reversal posts nothing.
+
+Which way a transaction goes is decided once: by cheque printing being on when it is first sent,
+then by the copy it has (a transaction sent as a journal entry stays one if printing is turned
+on later, and the other way round).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lawsync.practice.models import (
+    ClientFundsTransaction,
+    Contact,
+    DisbursementMethod,
+    TrustTxnKind,
+)
+from lawsync.quickbooks import Customer, DuplicateError, JournalEntry, Purchase, Vendor, sql
+from lawsync.sync import client_funds_mapping as posting
+from lawsync.sync.context import PassContext
+from lawsync.sync.export.skeleton import (
+    Adopt,
+    Chunk,
+    Decision,
+    Exporter,
+    Lookup,
+    Remove,
+    Send,
+    Wait,
+    copy_of,
+)
+from lawsync.sync.kinds import Kind, marker
+from lawsync.sync.models import SyncLink
+from lawsync.sync.problems import Problem
+
+TXN = ClientFundsTransaction
+UNMAPPED = "lawsync:client_funds_unmapped"
+NUMBER_TOO_LONG = "lawsync:journal_number_too_long"
+
+
+def _has_copy(ctx: PassContext, kind: Kind, txn_id: Any) -> ColumnElement[bool]:
+    """Whether a transaction was ever sent as this kind (a link exists, even mid-create)."""
+    return exists().where(
+        SyncLink.connection_id == ctx.connection_id,
+        SyncLink.kind == kind,
+        SyncLink.local_id == txn_id,
+    )
+
+
+def _cheque_now(ctx: PassContext, txn: Any) -> ColumnElement[bool]:
+    """A disbursement by cheque that would be sent as a cheque to print, if sent now."""
+    if not ctx.settings.cheque_printing:
+        return false()
+    return and_(txn.kind == TrustTxnKind.disbursement, txn.method == DisbursementMethod.cheque)
+
+
+def sent_as_cheque(ctx: PassContext, txn: Any) -> ColumnElement[bool]:
+    """The transaction's copy is (or would now be) a cheque rather than a journal entry."""
+    return or_(
+        _has_copy(ctx, Kind.TRUST_CHEQUE, txn.id),
+        and_(not_(_has_copy(ctx, Kind.TRUST_ENTRY, txn.id)), _cheque_now(ctx, txn)),
+    )
+
+
+def _exported(ctx: PassContext) -> list[ColumnElement[bool]]:
+    """Transactions of mapped accounts, dated on or after the client funds start date."""
+    mapped = list(ctx.trust_accounts)
+    rules: list[ColumnElement[bool]] = [TXN.account_id.in_(mapped) if mapped else false()]
+    start = ctx.settings.client_funds_start_date
+    if start is not None:
+        rules.append(TXN.date >= start)
+    return rules
+
+
+def clients_with_funds(ctx: PassContext) -> ColumnElement[bool]:
+    """Contacts with exported client funds transactions: they need a customer even before
+    their first approved bill."""
+    if not ctx.settings.export_client_funds:
+        return false()
+    return Contact.id.in_(select(TXN.client_id).where(*_exported(ctx)))
+
+
+@dataclass
+class FundsChunk(Chunk[ClientFundsTransaction]):
+    customers: dict[int, str]
+
+
+class _ClientFunds(Exporter[FundsChunk]):
+    model = TXN
+
+    def enabled(self, ctx: PassContext) -> bool:
+        return bool(ctx.settings.export_client_funds)
+
+    def gone(self) -> ColumnElement[bool] | None:
+        return None
+
+    def load(self, ctx: PassContext, session: Session, ids: list[int]) -> FundsChunk:
+        records = self.records(session, ids)
+        return FundsChunk(records, self.customers(ctx, session, records))
+
+    @staticmethod
+    def accounts(ctx: PassContext, txn: ClientFundsTransaction) -> posting.TrustAccounts | Problem:
+        found = ctx.trust_accounts.get(txn.account_id)
+        if found is None:
+            return Problem(
+                UNMAPPED,
+                "This client funds account is not mapped to a bank and a liability account in "
+                "the QuickBooks settings.",
+                "AccountRef",
+            )
+        return found
+
+
+class TrustEntries(_ClientFunds):
+    """Deposits, disbursements by transfer (or by cheque, with cheque printing off), funds
+    applied to bills, and reversals → journal entries."""
+
+    kind = Kind.TRUST_ENTRY
+    entity = JournalEntry
+
+    def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
+        original = aliased(TXN)
+        reverses_unprinted_cheque = exists().where(
+            original.id == TXN.reverses_id,
+            original.cheque_number.is_(None),
+            sent_as_cheque(ctx, original),
+        )
+        return and_(
+            *_exported(ctx), not_(sent_as_cheque(ctx, TXN)), not_(reverses_unprinted_cheque)
+        )
+
+    def decide(
+        self, ctx: PassContext, chunk: FundsChunk, record: Any, copy: SyncLink | None
+    ) -> Decision:
+        if copy is not None:
+            # A journal entry is never edited: what changed (the mark that it was reversed, a
+            # cheque number) moves no money. Its copy stands as it is.
+            return Adopt(copy_of(JournalEntry, copy))
+        accounts = self.accounts(ctx, record)
+        if isinstance(accounts, Problem):
+            return accounts
+        customer = chunk.customers.get(record.client_id)
+        if customer is None:
+            return Wait("the client")
+        prefix = ctx.settings.journal_prefix
+        number = posting.journal_number(prefix, record.id)
+        if len(number) > posting.DOC_NUMBER_LIMIT:
+            return Problem(
+                NUMBER_TOO_LONG,
+                f"The journal number {number} is longer than QuickBooks' "
+                f"{posting.DOC_NUMBER_LIMIT} characters; shorten the journal prefix.",
+                "DocNumber",
+            )
+        payload = posting.journal_entry(record, accounts, customer, prefix)
+        find = Lookup(sql("DocNumber = ?", number), marker(self.kind, record.id))
+        return Send(payload, find=find)
+
+
+class TrustCheques(_ClientFunds):
+    """Disbursements by cheque, with cheque printing on → cheques to print in QuickBooks; the
+    number printed there comes back to the disbursement."""
+
+    kind = Kind.TRUST_CHEQUE
+    entity = Purchase
+
+    def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
+        withdrawn = and_(TXN.reversed.is_(True), TXN.cheque_number.is_(None))
+        return and_(*_exported(ctx), sent_as_cheque(ctx, TXN), not_(withdrawn))
+
+    async def prepare(self, ctx: PassContext) -> None:
+        await self._payees(ctx)
+
+    async def _payees(self, ctx: PassContext) -> None:
+        """Find (or make) a vendor for every payee of a cheque to send this pass."""
+        ids = self.pending(ctx)
+        if ids is None:
+            return
+        with ctx.ledger.uow(ctx.firm_id) as uow:
+            names = set(
+                uow.session.execute(
+                    select(TXN.payee_name).where(TXN.id.in_(ids)).distinct()
+                ).scalars()
+            )
+        for name in names:
+            clean = posting.clean_name(name)[:100]
+            if clean and clean not in ctx.payees:
+                ctx.payees[clean] = await _payee(ctx, clean)
+
+    def decide(
+        self, ctx: PassContext, chunk: FundsChunk, record: Any, copy: SyncLink | None
+    ) -> Decision:
+        if copy is not None:
+            if record.reversed and record.cheque_number is None:
+                return Remove("delete")  # never printed: no cheque was paid out
+            return Send(
+                posting.cheque_number(record) | {"PrivateNote": marker(self.kind, record.id)}
+            )
+        accounts = self.accounts(ctx, record)
+        if isinstance(accounts, Problem):
+            return accounts
+        customer = chunk.customers.get(record.client_id)
+        if customer is None:
+            return Wait("the client")
+        payee = ctx.payees.get(posting.payee_name(record))
+        if payee is None:
+            return Wait("its payee")
+        if isinstance(payee, Problem):
+            return payee
+        payload = posting.cheque(record, accounts, customer, payee)
+        find = Lookup(sql("TxnDate = ?", record.date.isoformat()), marker(self.kind, record.id))
+        return Send(payload, find=find)
+
+
+async def _payee(ctx: PassContext, name: str) -> posting.Payee | Problem:
+    """The vendor (or customer) named so; a vendor is made when there is none."""
+    for cls in (Vendor, Customer):
+        found = await ctx.qb.query(ctx.realm, cls, sql("DisplayName = ?", name))
+        if found:
+            return posting.Payee(str(found[0].Id), cls.entity_name)
+    if ctx.looking_only:
+        return posting.Payee("", "Vendor")  # a preview: the vendor would be made when sending
+    try:
+        made = await ctx.qb.create(ctx.realm, Vendor(DisplayName=name))
+    except DuplicateError as taken:  # an employee (or an inactive name) has it
+        return Problem.of(taken)
+    return posting.Payee(str(made.Id), "Vendor")
