@@ -164,7 +164,13 @@ async def connect(request: Request, me: session.Checked) -> Response:
 def confirm_disconnect(request: Request, me: session.Me) -> Response:
     rows = connection.connections(request.app.state.ledger, me.actor)
     active = next((r for r in rows if r.active), None)
-    return render(request, "disconnect.html", section="quickbooks", connection=active)
+    return render(
+        request,
+        "disconnect.html",
+        section="quickbooks",
+        connection=active,
+        admin=me.actor.role.value == "admin",
+    )
 
 
 @router.post(PATH + "/disconnect")
