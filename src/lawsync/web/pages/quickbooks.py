@@ -111,10 +111,11 @@ def _form_values(form: Any) -> dict[str, Any]:
             values[name] = form.get(name)
     if form.get("export_start_date"):
         values["export_start_date"] = form.get("export_start_date")
+    # Every drop-down is sent: one left at "not chosen" takes back an earlier choice.
     mappings = {
-        key.removeprefix("map:"): value
+        key.removeprefix("map:"): value or None
         for key, value in form.items()
-        if key.startswith("map:") and value
+        if key.startswith("map:")
     }
     if mappings:
         values["item_mappings"] = mappings
