@@ -26,6 +26,23 @@ KIND_WORDS = {
 }
 
 
+# The page of a synced record, by its kind (a timekeeper has none).
+RECORD_PAGES = {
+    "contact": "/contacts/{}",
+    "bill": "/bills/{}",
+    "interest_charge": "/interest-charges/{}",
+    "credit_note": "/credit-notes/{}",
+    "credit_application": "/credit-notes/{}",  # the note whose credit is applied
+    "payment": "/payments/{}",
+}
+
+
+def record_page(kind: str, local_id: int) -> str:
+    """The address of a record's own page, or "" when it has none."""
+    page = RECORD_PAGES.get(str(kind))
+    return page.format(local_id) if page else ""
+
+
 def money(value: Decimal | str | None, currency: str = "") -> str:
     """1234.5 → "1,234.50" (with its currency code when given)."""
     if value is None:
@@ -46,6 +63,7 @@ def when(value: dt.datetime | dt.date | None) -> str:
 TEMPLATES.env.filters["money"] = money
 TEMPLATES.env.filters["when"] = when
 TEMPLATES.env.filters["kind"] = lambda k: KIND_WORDS.get(str(k), str(k))
+TEMPLATES.env.globals["record_page"] = record_page
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
