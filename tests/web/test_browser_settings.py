@@ -36,6 +36,8 @@ def test_connect_disconnect_and_reconnect_to_the_same_company_resumes(
     sign_in(page, server_url, with_password(firm))
     page.goto(server_url + "/settings/quickbooks")
     page.click("button:has-text('Connect to QuickBooks')")
+    page.wait_for_selector("text=wants to connect to your company")
+    look(page, "consent")  # the bundled sandbox's stand-in for QuickBooks' own page
     choose_company(page, realm)
     look(page, "connected")
     page.click("a:has-text('Back to the QuickBooks settings')")
@@ -63,10 +65,11 @@ def test_connect_disconnect_and_reconnect_to_the_same_company_resumes(
     )
     assert page.query_selector("button:has-text('Sync now')") is None
     look(page, "dashboard-disconnected")
+    page.click("main article a:has-text('Go to QuickBooks settings')")  # the way back
 
     # Work goes on while disconnected; reconnecting to the same company sends only that.
     _, _, second = builders.billed_client(firm)
-    page.goto(server_url + "/settings/quickbooks")
+    page.wait_for_url(server_url + "/settings/quickbooks")
     page.click("button:has-text('Reconnect to QuickBooks')")
     choose_company(page, realm)
     page.goto(server_url + "/")
