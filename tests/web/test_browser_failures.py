@@ -16,14 +16,8 @@ from tests.web.playwright_support import (
     look,
     ready_to_sync,
     sign_in,
+    sync_now,
 )
-
-
-def _sync_now(page: Any, server_url: str) -> str:
-    page.goto(server_url + "/")
-    page.click("button:has-text('Sync now')")
-    done = page.wait_for_selector("#sync-run p:has-text('Sync finished')", timeout=60_000)
-    return str(done.inner_text())
 
 
 def test_a_refused_client_is_fixed_from_its_failure_and_retried(
@@ -35,7 +29,7 @@ def test_a_refused_client_is_fixed_from_its_failure_and_retried(
     # Someone in QuickBooks already has the client's name, as a supplier: QuickBooks says 6240.
     into_quickbooks(firm, server_url, Vendor(DisplayName=name))
     sign_in(page, server_url, with_password(firm))
-    said = _sync_now(page, server_url)
+    said = sync_now(page, server_url)
     assert "0 synced, 1 failed" in said, said
     page.wait_for_selector("#standing td:has-text('Contact') ~ td a:has-text('1')")
     latest = page.wait_for_selector("#latest ul").inner_text()  # refreshed with the counts
@@ -67,7 +61,7 @@ def test_a_refused_client_is_fixed_from_its_failure_and_retried(
     page.wait_for_url(f"**/settings/quickbooks/failures#failure-{failure_id}")
     page.click(f"#failure-{failure_id} button:has-text('Retry')")
     page.wait_for_selector(f"text=Retry asked for contact {client['id']}")
-    said = _sync_now(page, server_url)
+    said = sync_now(page, server_url)
     assert "2 synced, 0 failed" in said, said  # the customer, then the bill that waited for it
 
     page.goto(server_url + "/settings/quickbooks/failures")

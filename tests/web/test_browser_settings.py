@@ -18,15 +18,8 @@ from tests.web.playwright_support import (
     look,
     new_company,
     sign_in,
+    sync_now,
 )
-
-
-def _sync_now(page: Any, server_url: str) -> str:
-    """Press Sync now on the dashboard; what the finished run says."""
-    page.goto(server_url + "/")
-    page.click("button:has-text('Sync now')")
-    done = page.wait_for_selector("#sync-run p:has-text('Sync finished')", timeout=60_000)
-    return str(done.inner_text())
 
 
 def test_connect_disconnect_and_reconnect_to_the_same_company_resumes(
@@ -48,7 +41,7 @@ def test_connect_disconnect_and_reconnect_to_the_same_company_resumes(
         {"export_bills": True, "item_mappings": {"activity:default": items["Legal Services"]}},
     )
     _, _, first = builders.billed_client(firm)
-    assert "Sync finished: 2 synced, 0 failed" in _sync_now(page, server_url)  # customer, bill
+    assert "Sync finished: 2 synced, 0 failed" in sync_now(page, server_url)  # customer, bill
 
     page.goto(server_url + "/settings/quickbooks")
     page.click("a:has-text('Disconnect…')")
@@ -75,7 +68,7 @@ def test_connect_disconnect_and_reconnect_to_the_same_company_resumes(
     page.goto(server_url + "/")
     page.wait_for_selector("main article h2 .badge.connected")
     assert page.query_selector("text=Previous companies") is None  # the same company, resumed
-    assert "Sync finished: 2 synced, 0 failed" in _sync_now(page, server_url)
+    assert "Sync finished: 2 synced, 0 failed" in sync_now(page, server_url)
     numbers = sorted(i.DocNumber or "" for i in in_quickbooks(firm, server_url, Invoice))
     assert numbers == sorted([first["number"], second["number"]])  # the first one not twice
     assert len(in_quickbooks(firm, server_url, Customer)) == 2
@@ -131,9 +124,10 @@ def test_products_chosen_per_category_are_kept_and_an_unchosen_one_is_flagged(
     assert saved == {key: items[name] for key, name in chosen.items()}
 
     # A choice taken back is no longer kept, and is flagged again.
+    page.goto(server_url + "/settings/quickbooks")
     page.select_option(f"select[name='map:activity:{drafting['id']}']", value="")
     page.click("button:has-text('Save the settings')")
-    page.wait_for_selector("text=Settings saved.")
+    page.wait_for_url("**/settings/quickbooks?said=Settings+saved.")
     select = f"select[name='map:activity:{drafting['id']}']"
     assert page.eval_on_selector(select, "s => s.value") == ""
     assert page.get_attribute(select, "aria-describedby") is not None
