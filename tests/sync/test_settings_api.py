@@ -99,6 +99,16 @@ def test_categories_map_to_products_once_connected(firm: Firm) -> None:
     assert r.status_code == 422
 
 
+def test_a_mapping_given_null_is_taken_back(firm: Firm) -> None:
+    nothing = firm.put("/quickbooks/settings", {"item_mappings": {"tax1": None}})
+    assert nothing["item_mappings"] == {}  # not connected, and nothing to take back: no refusal
+    _connect(firm)
+    firm.put("/quickbooks/settings", {"item_mappings": {"activity:default": "1", "tax1": "3"}})
+    saved = firm.put("/quickbooks/settings", {"item_mappings": {"tax1": None, "interest": None}})
+    assert saved["item_mappings"] == {"activity:default": "1"}
+    assert firm.get("/quickbooks/settings")["item_mappings"] == {"activity:default": "1"}
+
+
 def test_failures_show_cause_and_resolution_and_can_be_retried(firm: Firm) -> None:
     connection_id = _connect(firm)
     _, _, b = builders.billed_client(firm)

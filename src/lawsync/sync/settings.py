@@ -70,8 +70,13 @@ class SyncSettingsUpdate(Command):
     reactivate_archived_customers: StrictBool | None = None
     fast_catch_up: StrictBool | None = None
     share_company: StrictBool | None = None
+    # A key given an item id is mapped to it; a key given null is no longer mapped.
     item_mappings: (
-        dict[Annotated[str, fields.name(60)], Annotated[str, fields.name(40, min_length=1)]] | None
+        dict[
+            Annotated[str, fields.name(60)],
+            Annotated[str, fields.name(40, min_length=1)] | None,
+        ]
+        | None
     ) = None
     export_client_funds: StrictBool | None = None
     client_funds_start_date: Date | None = None
@@ -156,8 +161,9 @@ def update_settings(
                 )
         for key, value in values.items():
             setattr(row, key, value)
-        if cmd.item_mappings is not None:
-            _save_mappings(s, actor.firm_id, cmd.item_mappings)
+        remapped = cmd.item_mappings is not None and _save_mappings(
+            s, actor.firm_id, cmd.item_mappings
+        )
         if cmd.client_funds_accounts is not None:
             client_funds_settings.save(
                 s,
@@ -172,7 +178,7 @@ def update_settings(
             changes["client_funds_accounts"] = [m.model_dump() for m in cmd.client_funds_accounts]
         audit(s, actor, "sync_settings", row.id, "update", changes)
         failures.retry_resolved_by_settings(
-            s, set(changes) | ({"item_mappings"} if cmd.item_mappings else set())
+            s, set(changes) | ({"item_mappings"} if remapped else set())
         )
         uow.commit()
         return row
@@ -202,14 +208,18 @@ def _parse_mapping_key(key: str) -> ItemKey:
     return ItemKey(kind, int(rest))
 
 
-def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> None:
+def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str | None]) -> bool:
+    """Map each key given an item id, unmap each given None; whether anything changed."""
     connection = active_connection(session)
     if connection is None:
+        if not any(mappings.values()):
+            return False  # nothing to map, and nothing is mapped without a connection
         raise InvalidInput(
             "Connect a QuickBooks Online company before mapping categories.",
             field="item_mappings",
             code="not_connected",
         )
+    changed = False
     for key, item_id in mappings.items():
         kind, category_id = _parse_mapping_key(key)
         if category_id:
@@ -222,7 +232,12 @@ def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> 
                 ItemMapping.category_id == category_id,
             )
         ).scalar_one_or_none()
-        if row is None:
+        if item_id is None:
+            if row is not None:
+                session.delete(row)
+                changed = True
+        elif row is None:
+            changed = True
             session.add(
                 ItemMapping(
                     firm_id=firm_id,
@@ -232,8 +247,10 @@ def _save_mappings(session: Session, firm_id: int, mappings: dict[str, str]) -> 
                     item_id=item_id,
                 )
             )
-        else:
+        elif row.item_id != item_id:
+            changed = True
             row.item_id = item_id
+    return changed
 
 
 def client_funds_accounts(ledger: Ledger, actor: Actor) -> list[dict[str, object]]:

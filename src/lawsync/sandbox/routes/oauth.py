@@ -82,7 +82,7 @@ def userinfo(request: Request) -> Response:
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     html = (
-        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)}</title></head><body><main>{body}</main></body></html>"
     )
     return HTMLResponse(html, status_code=status)

@@ -111,10 +111,11 @@ def _form_values(form: Any) -> dict[str, Any]:
             values[name] = form.get(name)
     if form.get("export_start_date"):
         values["export_start_date"] = form.get("export_start_date")
+    # Every drop-down is sent: one left at "not chosen" takes back an earlier choice.
     mappings = {
-        key.removeprefix("map:"): value
+        key.removeprefix("map:"): value or None
         for key, value in form.items()
-        if key.startswith("map:") and value
+        if key.startswith("map:")
     }
     if mappings:
         values["item_mappings"] = mappings
@@ -164,7 +165,13 @@ async def connect(request: Request, me: session.Checked) -> Response:
 def confirm_disconnect(request: Request, me: session.Me) -> Response:
     rows = connection.connections(request.app.state.ledger, me.actor)
     active = next((r for r in rows if r.active), None)
-    return render(request, "disconnect.html", section="quickbooks", connection=active)
+    return render(
+        request,
+        "disconnect.html",
+        section="quickbooks",
+        connection=active,
+        admin=me.actor.role.value == "admin",
+    )
 
 
 @router.post(PATH + "/disconnect")

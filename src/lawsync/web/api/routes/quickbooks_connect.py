@@ -100,10 +100,16 @@ async def callback(request: Request, ledger: LedgerDep) -> Response:
 
 def _page(title: str, paragraphs: list[str], status: int) -> HTMLResponse:
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
+    # A whole page in the app's language and styles (a screen reader needs the `lang`).
     return HTMLResponse(
-        f"<!doctype html><meta charset='utf-8'><title>{escape(title)}</title>"
-        f"<h1>{escape(title)}</h1>{body}<p><a href='/settings/quickbooks'>Back to the QuickBooks "
-        "settings</a></p>",
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)} · lawsync</title>"
+        "<link rel='stylesheet' href='/static/pico/pico.min.css'>"
+        "<link rel='stylesheet' href='/static/app/app.css'></head>"
+        f"<body><main class='container'><h1>{escape(title)}</h1>{body}"
+        "<p><a href='/settings/quickbooks'>Back to the QuickBooks settings</a></p></main>"
+        "</body></html>",
         status_code=status,
     )
 
