@@ -21,6 +21,7 @@ from lawsync.web.pages import (
     failures,
     matters,
     payments,
+    pickers,
     preview,
     quickbooks,
     reports,
@@ -48,5 +49,5 @@ def install(app: FastAPI) -> None:
 
     pages = (auth, dashboard, quickbooks, failures, preview)
     practice = (contacts, matters, entries, bills, payments, adjustments, client_funds, reports)
-    for module in (*pages, *practice):
+    for module in (*pages, *practice, pickers):
         app.include_router(module.router)
