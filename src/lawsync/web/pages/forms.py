@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from lawsync.errors import LawsyncError, NotFound
 from lawsync.practice.fields import control_character
 from lawsync.practice.models import MatterStatus
-from lawsync.practice.services import bills, contacts
+from lawsync.practice.services import bills, contacts, entries
 from lawsync.practice.services.context import Actor, Found, Ledger, Page
 from lawsync.web.api.errors import http_status
 from lawsync.web.pages.render import money
@@ -102,6 +102,15 @@ def every(read: Callable[..., Page], ledger: Ledger, actor: Actor, *filters: Any
         if page.next_cursor is None:
             return out
         after = page.next_cursor
+
+
+def every_category(ledger: Ledger, actor: Actor, kind: str) -> list[Any]:
+    """Every activity (``kind`` "activity") or expense ("expense") category of the firm."""
+
+    def read(ledger: Ledger, actor: Actor, after: int | None, limit: int) -> Page:
+        return entries.list_categories(ledger, actor, kind, after, limit)
+
+    return every(read, ledger, actor)
 
 
 @dataclass(frozen=True)
