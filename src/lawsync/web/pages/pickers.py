@@ -1,6 +1,7 @@
 """`/pick/clients` and `/pick/matters`: the options of a picker that match what is typed in its
 search box, for htmx to put in the select (see `_picker.html`), with the note saying how many match
-as an out-of-band swap. Without JavaScript the page itself narrows its picker (`?client_q=`)."""
+as an out-of-band swap. Without JavaScript the page itself narrows its picker (`?client_q=`).
+`/pick/bills`: the bills a client owes, when a form's client is chosen."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from lawsync.practice.services import contacts
 from lawsync.web.pages import session
-from lawsync.web.pages.forms import Choices, client_choices, matter_choices, query_id
+from lawsync.web.pages.forms import (
+    Choices,
+    client_choices,
+    matter_choices,
+    owing_bill_choices,
+    query_id,
+)
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,4 +56,21 @@ def pick_matters(
     if client is not None:
         contacts.get_contact(ledger, me.actor, client)
     choices = matter_choices(ledger, me.actor, matter_q, client_id=client, open_only=open_only)
+    return _options(request, choices, select_id, blank)
+
+
+@router.get("/pick/bills", response_class=HTMLResponse)
+def pick_bills(
+    request: Request,
+    me: session.Me,
+    select_id: For,
+    blank: Blank = "",
+    client_id: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The approved bills that owe, of the client chosen beside when one is."""
+    ledger = request.app.state.ledger
+    client = query_id(client_id)
+    if client is not None:
+        contacts.get_contact(ledger, me.actor, client)
+    choices = owing_bill_choices(ledger, me.actor, client_id=client)
     return _options(request, choices, select_id, blank)
