@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,8 @@ from lawsync.practice.services.context import Ledger
 from lawsync.web.pages.forms import CHOICES
 from tests import builders
 from tests.conftest import Firm, make_firm
-from tests.web.browser import Browser, person, with_password
+from tests.web.browser import PASSWORD, Browser, person, with_password
+from tests.web.playwright_support import look
 
 CLIENTS = 620  # well past the first page of a picker
 OPTION = re.compile(r'<option value="(\d+)"( selected)?>([^<]*)</option>')
@@ -233,3 +235,40 @@ def test_funds_are_applied_to_a_bill_of_a_client_beyond_the_first_page(
     r = signed_in.submit(f"{page}/apply", form, from_page=page)
     assert r.status_code == 303, r.text[:300]
     assert firm.get(f"/bills/{bill['id']}")["paid_total"] == "10.00"
+
+
+def test_typing_in_the_search_fills_the_select_in_the_browser(
+    crowd: Crowd, page: Any, server_url: str
+) -> None:
+    email = with_password(crowd.firm)
+    page.goto(server_url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(server_url + "/")
+    page.goto(server_url + "/matters/new")
+    page.wait_for_selector(f"text=Showing {CHOICES} of {CLIENTS} — type to search.")
+    look(page, "picker-cut")
+    page.fill("#f-client_id-q", "bulk 0600")
+    page.wait_for_selector("#f-client_id-note:has-text('1 match')")
+    assert page.eval_on_selector("#f-client_id", "s => s.options.length") == 2  # blank + match
+    assert page.input_value("#f-client_id") == str(crowd.client(600))  # the one match, chosen
+    look(page, "picker-found")
+    page.press("#f-client_id-q", "Enter")  # searches in place: the form is not sent
+    page.wait_for_timeout(300)
+    assert page.url == server_url + "/matters/new"
+    page.fill("#f-description", "Found in the browser")
+    page.click("button:has-text('Open matter')")
+    page.wait_for_url("**/matters/*?said=*")
+    assert "Found in the browser" in page.inner_text("main")
+    assert "Bulk 0600" in page.inner_text("main")
+    # The other pages with pickers pass axe-core too.
+    account = builders.trust_account(crowd.firm, "Browser trust")
+    for path, name in (
+        (f"/client-funds/{account['id']}", "picker-client-funds"),
+        ("/time/new", "picker-time"),
+        ("/reports/client-funds-ledger", "picker-report"),
+        ("/payments/new", "picker-payment"),
+    ):
+        page.goto(server_url + path)
+        look(page, name)
