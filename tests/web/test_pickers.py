@@ -80,7 +80,7 @@ def test_the_fragment_finds_the_600th_client_by_name(crowd: Crowd, signed_in: Br
     assert options(r.text) == [(crowd.client(600), True, "Bulk 0600")]  # the one match, chosen
     assert '<option value="">Choose</option>' in r.text
     assert 'id="f-x-note"' in r.text and 'hx-swap-oob="true"' in r.text
-    assert "1 match “bulk 0600”." in r.text
+    assert "1 matches “bulk 0600”." in r.text
     r = signed_in.get("/pick/clients", client_q="Bulk 06", **{"for": "f-x"})
     found = options(r.text)
     assert [words for _, _, words in found] == [f"Bulk 06{i:02d}" for i in range(21)]

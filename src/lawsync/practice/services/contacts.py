@@ -174,12 +174,10 @@ def _contacts_matching(query: str | None) -> list[Any]:
     if not query:
         return []
     pattern = f"%{query.lower()}%"
-    return [
-        or_(
-            Contact.display_name.ilike(pattern),
-            Contact.emails.any(ContactEmail.address.ilike(pattern)),
-        )
-    ]
+    # An IN over the matching addresses, read once: as a correlated EXISTS, SQLite looked each
+    # contact's emails up by firm (every address of the firm per contact), not by contact.
+    emailed = select(ContactEmail.contact_id).where(ContactEmail.address.ilike(pattern))
+    return [or_(Contact.display_name.ilike(pattern), Contact.id.in_(emailed))]
 
 
 def list_contacts(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -124,7 +124,8 @@ class Choices:
     matched: int
     q: str = ""
     chosen: str = ""
-    problem: str = ""  # why the search was not run
+    problem: str = ""  # said instead of the counts: why the search was not run, or none found
+    narrow: str = "type to search"  # how to find one that is not listed
 
     @property
     def note(self) -> str:
@@ -133,11 +134,12 @@ class Choices:
             return self.problem
         if self.total > self.matched:
             cut = f"Showing {self.matched:,} of {self.total:,}"
-            return f"{cut} — type more to narrow." if self.q else f"{cut} — type to search."
+            return f"{cut} — type more to narrow." if self.q else f"{cut} — {self.narrow}."
         if self.q and not self.total:
             return f"Nothing matches “{self.q}”."
         if self.q:
-            return f"{self.total:,} match “{self.q}”."
+            verb = "matches" if self.total == 1 else "match"
+            return f"{self.total:,} {verb} “{self.q}”."
         return ""
 
 
@@ -240,4 +242,6 @@ def owing_bill_choices(
         return None
 
     options = [(b.id, label(b, names[b.client_id])) for b in found.items]
-    return _choices(found, options, chosen, words, "", "")
+    none = "No approved bill of this client owes." if client_id and not found.total else ""
+    choices = _choices(found, options, chosen, words, "", none)
+    return replace(choices, narrow="choose the client to list the bills they owe")
