@@ -272,3 +272,18 @@ def test_typing_in_the_search_fills_the_select_in_the_browser(
     ):
         page.goto(server_url + path)
         look(page, name)
+    # On the apply form, the client found by its search lists their matters and the bills they owe.
+    far = crowd.client(619)
+    m = builders.matter(crowd.firm, far, number="PK-BROWSER")
+    builders.time_entry(crowd.firm, m["id"])
+    bill = builders.bill(crowd.firm, far)
+    page.goto(server_url + f"/client-funds/{account['id']}")
+    page.fill("#apply-client-q", "bulk 0619")
+    page.wait_for_selector("#apply-client-note:has-text('1 matches')")
+    assert page.input_value("#apply-client") == str(far)
+    values = "options => options.map(o => o.value)"
+    page.wait_for_function("document.querySelector('#apply-bill').options.length === 2")
+    assert page.eval_on_selector_all("#apply-bill option", values) == ["", str(bill["id"])]
+    page.wait_for_function("document.querySelector('#apply-matter').options.length === 2")
+    assert page.eval_on_selector_all("#apply-matter option", values) == ["", str(m["id"])]
+    look(page, "picker-apply")
