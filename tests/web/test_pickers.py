@@ -277,7 +277,9 @@ def test_typing_in_the_search_fills_the_select_in_the_browser(
     m = builders.matter(crowd.firm, far, number="PK-BROWSER")
     builders.time_entry(crowd.firm, m["id"])
     bill = builders.bill(crowd.firm, far)
-    builders.billed_client(crowd.firm)  # another client's bill, listed until 0619 is chosen
+    other = builders.matter(crowd.firm, crowd.client(617))  # another client's bill, listed
+    builders.time_entry(crowd.firm, other["id"])  # until "Bulk 0619" is chosen
+    builders.bill(crowd.firm, crowd.client(617))
     page.goto(server_url + f"/client-funds/{account['id']}")
     assert len(page.query_selector_all("#apply-bill option")) > 2
     page.fill("#apply-client-q", "bulk 0619")
