@@ -38,6 +38,7 @@ PAGES = (
     "/settings/quickbooks",
     "/bills",
     "/contacts",
+    "/contacts?q=N00999",
     "/payments",
     "/matters",
     "/matters/new",
