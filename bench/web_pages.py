@@ -39,7 +39,16 @@ PAGES = (
     "/settings/firm",
     "/bills",
     "/contacts",
+    "/contacts?q=N00999",
     "/payments",
+    "/matters",
+    "/matters/new",
+    "/matters/new?client_id=1000",
+    "/bills/new",
+    "/payments/new",
+    "/time/new",
+    "/pick/clients?for=f&client_q=N00999",
+    "/pick/matters?for=f&matter_q=0099",
 )
 TARGET_MS = 100.0
 PASSWORD = "bench password 1"

@@ -43,11 +43,13 @@ from lawsync.practice.models import (
 from lawsync.practice.services import bill_settings
 from lawsync.practice.services.context import (
     Actor,
+    Found,
     Ledger,
     Page,
     audit,
     diff,
     fetch,
+    first_found,
     get,
     list_page,
     matching,
@@ -394,3 +396,12 @@ def list_bills(
 ) -> Page:
     criteria = matching(Bill, client_id=client_id, state=state)
     return list_page(ledger, actor, Bill, cursor, limit, *criteria)
+
+
+def find_owing_bills(
+    ledger: Ledger, actor: Actor, limit: int, client_id: int | None = None
+) -> Found:
+    """Approved bills that still owe (of one client when given), oldest first: the first
+    ``limit``, and how many there are."""
+    criteria = [*matching(Bill, client_id=client_id), Bill.state == BillState.approved]
+    return first_found(ledger, actor, Bill, Bill.id, limit, *criteria, Bill.balance > 0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -27,11 +28,13 @@ from lawsync.practice.models import (
 )
 from lawsync.practice.services.context import (
     Actor,
+    Found,
     Ledger,
     Page,
     audit,
     diff,
     fetch,
+    first_found,
     get,
     list_page,
     matching,
@@ -166,20 +169,28 @@ def get_contact(ledger: Ledger, actor: Actor, contact_id: int) -> Contact:
     return fetch(ledger, actor, Contact, contact_id)
 
 
+def _contacts_matching(query: str | None) -> list[Any]:
+    """Those whose name or one of whose email addresses contains ``query`` (any case)."""
+    if not query:
+        return []
+    pattern = f"%{query.lower()}%"
+    # An IN over the matching addresses, read once: as a correlated EXISTS, SQLite looked each
+    # contact's emails up by firm (every address of the firm per contact), not by contact.
+    emailed = select(ContactEmail.contact_id).where(ContactEmail.address.ilike(pattern))
+    return [or_(Contact.display_name.ilike(pattern), Contact.id.in_(emailed))]
+
+
 def list_contacts(
     ledger: Ledger, actor: Actor, cursor: int | None, limit: int, query: str | None = None
 ) -> Page:
     """Those whose name or one of whose email addresses contains ``query`` (any case)."""
-    criteria = []
-    if query:
-        pattern = f"%{query.lower()}%"
-        criteria.append(
-            or_(
-                Contact.display_name.ilike(pattern),
-                Contact.emails.any(ContactEmail.address.ilike(pattern)),
-            )
-        )
-    return list_page(ledger, actor, Contact, cursor, limit, *criteria)
+    return list_page(ledger, actor, Contact, cursor, limit, *_contacts_matching(query))
+
+
+def find_contacts(ledger: Ledger, actor: Actor, query: str | None, limit: int) -> Found:
+    """The same search as `list_contacts`, by name: the first ``limit``, and how many match."""
+    criteria = _contacts_matching(query)
+    return first_found(ledger, actor, Contact, Contact.display_name, limit, *criteria)
 
 
 def _next_matter_number(session: Session, firm_id: int) -> str:
@@ -266,6 +277,25 @@ def list_matters(
     return list_page(ledger, actor, Matter, cursor, limit, *criteria)
 
 
+def find_matters(
+    ledger: Ledger,
+    actor: Actor,
+    query: str | None,
+    limit: int,
+    client_id: int | None = None,
+    statuses: Collection[MatterStatus] | None = None,
+) -> Found:
+    """Matters whose number or description contains ``query`` (any case), of one client and in
+    these statuses when given, by number: the first ``limit``, and how many match."""
+    criteria = matching(Matter, client_id=client_id)
+    if statuses is not None:
+        criteria.append(Matter.status.in_(list(statuses)))
+    if query:
+        pattern = f"%{query.lower()}%"
+        criteria.append(or_(Matter.number.ilike(pattern), Matter.description.ilike(pattern)))
+    return first_found(ledger, actor, Matter, Matter.number, limit, *criteria)
+
+
 def display_names(ledger: Ledger, actor: Actor, ids: Iterable[int]) -> dict[int, str]:
     """The display names of these contacts of the firm, by id, in one query."""
     wanted = list(ids)
@@ -276,3 +306,13 @@ def display_names(ledger: Ledger, actor: Actor, ids: Iterable[int]) -> dict[int,
             select(Contact.id, Contact.display_name).where(Contact.id.in_(wanted))
         )
         return {contact_id: name for contact_id, name in rows}
+
+
+def matter_numbers(ledger: Ledger, actor: Actor, ids: Iterable[int]) -> dict[int, str]:
+    """The numbers of these matters of the firm, by id, in one query."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    with ledger.uow(actor) as uow:
+        rows = uow.session.execute(select(Matter.id, Matter.number).where(Matter.id.in_(wanted)))
+        return {matter_id: number for matter_id, number in rows}

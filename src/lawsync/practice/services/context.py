@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from lawsync.practice.errors import Forbidden, NotFound
@@ -118,6 +118,27 @@ def list_page(
     """One page of a firm's records of one kind, in id order."""
     with ledger.uow(actor) as uow:
         return paginate(uow.session, select(model).where(*criteria), model, cursor, limit)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The first records of a search in the order asked for, and how many match in all."""
+
+    items: Sequence[Any]
+    total: int
+
+
+def first_found(
+    ledger: Ledger, actor: Actor, model: type[Base], order: Any, limit: int, *criteria: Any
+) -> Found:
+    """The first ``limit`` of a firm's records of one kind that meet ``criteria``, in ``order``
+    (then id order), and their count, in one transaction."""
+    id_col = model.id  # type: ignore[attr-defined]
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        total = s.execute(select(func.count(id_col)).where(*criteria)).scalar_one()
+        stmt = select(model).where(*criteria).order_by(order, id_col).limit(limit)
+        return Found(list(s.execute(stmt).scalars()), int(total))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from lawsync.web.pages import (
     firm_settings,
     matters,
     payments,
+    pickers,
     preview,
     quickbooks,
     record_copy,
@@ -50,5 +51,5 @@ def install(app: FastAPI) -> None:
 
     pages = (auth, dashboard, firm_settings, quickbooks, failures, preview, record_copy)
     practice = (contacts, matters, entries, bills, payments, adjustments, client_funds, reports)
-    for module in (*pages, *practice):
+    for module in (*pages, *practice, pickers):
         app.include_router(module.router)

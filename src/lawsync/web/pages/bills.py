@@ -20,11 +20,13 @@ from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import (
     PAGE,
-    all_clients,
+    client_choices,
     client_names,
     errors_of,
+    every,
     filled,
     ident,
+    query_id,
 )
 from lawsync.web.pages.records import sync_of
 from lawsync.web.pages.render import render
@@ -69,20 +71,19 @@ def _new_page(
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int = 200,
+    client_q: str = "",
 ) -> Response:
     ledger = request.app.state.ledger
     matters: list[Any] = []
     client_id = values.get("client_id")
     if client_id and str(client_id).isdigit():
-        matters = list(
-            contacts.list_matters(ledger, me.actor, None, 500, client_id=int(client_id)).items
-        )
+        matters = every(contacts.list_matters, ledger, me.actor, int(client_id))
     return render(
         request,
         "bill_new.html",
         status,
         section="bills",
-        clients=all_clients(ledger, me.actor),
+        clients=client_choices(ledger, me.actor, client_q, client_id),
         matters=matters,
         values=values,
         discount_kinds=list(DiscountKind),
@@ -91,8 +92,17 @@ def _new_page(
 
 
 @router.get("/bills/new", response_class=HTMLResponse)
-def new_bill_page(request: Request, me: session.Me, client_id: IdParam | None = None) -> Response:
-    return _new_page(request, me, {"client_id": str(client_id) if client_id else ""})
+def new_bill_page(
+    request: Request,
+    me: session.Me,
+    client_id: Annotated[str, Query(max_length=20)] = "",
+    client_q: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    chosen = query_id(client_id)
+    if chosen is not None:  # another firm's client is not found
+        contacts.get_contact(request.app.state.ledger, me.actor, chosen)
+    values = {"client_id": str(chosen) if chosen else ""}
+    return _new_page(request, me, values, client_q=client_q)
 
 
 DATES = ("from_date", "to_date", "issue_date", "due_date")
@@ -131,8 +141,8 @@ def _bill_page(
 ) -> Response:
     ledger = request.app.state.ledger
     bill = bills.get_bill(ledger, me.actor, bill_id)
-    notes = adjustments.list_credit_notes(ledger, me.actor, None, 500, bill.id).items
-    charges = adjustments.list_interest_charges(ledger, me.actor, None, 500, bill.id).items
+    notes = every(adjustments.list_credit_notes, ledger, me.actor, bill.id)
+    charges = every(adjustments.list_interest_charges, ledger, me.actor, bill.id)
     return render(
         request,
         "bill.html",

@@ -25,17 +25,26 @@ from lawsync.practice.commands import (
     TrustReversal,
 )
 from lawsync.practice.fields import IdParam
-from lawsync.practice.models import BillState, PaymentMethod, PaymentSource, TrustTxnKind
-from lawsync.practice.services import bills, client_funds, contacts, payments
+from lawsync.practice.models import PaymentMethod, PaymentSource, TrustTxnKind
+from lawsync.practice.services import client_funds, contacts, payments
 from lawsync.web.api.errors import http_status
 from lawsync.web.pages import session
+from lawsync.web.pages.forms import (
+    Choices,
+    client_choices,
+    client_names,
+    every,
+    matter_choices,
+    owing_bill_choices,
+)
 from lawsync.web.pages.ledger_files import KIND_WORDS
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 PATH = "/client-funds"
 PAGE = 50
-CHOICES = 500  # clients, matters and bills offered in a form's lists
+PARTY_FORMS = ("deposit", "disbursement", "apply")  # the forms that pick a client and a matter
+Search = Annotated[str, Query(max_length=100)]
 
 
 def _account_url(account_id: int, said: str = "") -> str:
@@ -89,7 +98,7 @@ def _accounts(
     ledger = request.app.state.ledger
     accounts = [
         client_funds.get_account_with_balance(ledger, me.actor, a.id)
-        for a in client_funds.list_accounts(ledger, me.actor, None, 100).items
+        for a in every(client_funds.list_accounts, ledger, me.actor)
     ]
     held = client_funds.held_balances(ledger, me.actor)
     return render(
@@ -144,14 +153,32 @@ def _account_page(
     values: dict[str, Any] | None = None,
     flash: str = "",
     status: int = 200,
+    client_q: str = "",
+    matter_q: str = "",
 ) -> Response:
     ledger = request.app.state.ledger
     account, balance = client_funds.get_account_with_balance(ledger, me.actor, account_id)
     page = client_funds.list_transactions(ledger, me.actor, after, PAGE, account_id=account.id)
-    clients = contacts.list_contacts(ledger, me.actor, None, CHOICES).items
-    matters = contacts.list_matters(ledger, me.actor, None, CHOICES).items
-    payable = bills.list_bills(ledger, me.actor, None, CHOICES, state=BillState.approved).items
-    names = {c.id: c.display_name for c in clients}
+    values = values or {}
+    clients: dict[str, Choices] = {}
+    matters: dict[str, Choices] = {}
+    asked: dict[Any, tuple[Choices, Choices]] = {}  # forms sent with the same choices share
+    for form in PARTY_FORMS:  # each form keeps what it was sent with
+        client, matter = values.get(f"{form}.client_id"), values.get(f"{form}.matter_id")
+        if (client, matter) not in asked:
+            client_id = client if isinstance(client, int) else None
+            asked[client, matter] = (
+                client_choices(ledger, me.actor, client_q, client),
+                matter_choices(ledger, me.actor, matter_q, matter, client_id=client_id),
+            )
+        clients[form], matters[form] = asked[client, matter]
+    apply_client = values.get("apply.client_id")
+    payable = owing_bill_choices(
+        ledger,
+        me.actor,
+        values.get("apply.bill_id"),
+        client_id=apply_client if isinstance(apply_client, int) else None,
+    )
     return render(
         request,
         "client_funds_account.html",
@@ -163,12 +190,12 @@ def _account_page(
         transactions=page.items,
         next_cursor=page.next_cursor,
         clients=clients,
-        names=names,
+        names=client_names(ledger, me.actor, (t.client_id for t in page.items)),
         matters=matters,
-        bills=[b for b in payable if b.balance > 0],
+        bills=payable,
         kind_words=KIND_WORDS,
         errors=errors or {},
-        values=values or {},
+        values=values,
         today=me.formats.today().isoformat(),
         flash=flash,
     )
@@ -181,8 +208,12 @@ def account_page(
     account_id: IdParam,
     after: IdParam | None = None,
     said: Annotated[str, Query(max_length=200)] = "",
+    client_q: Search = "",
+    matter_q: Search = "",
 ) -> Response:
-    return _account_page(request, me, account_id, after=after, flash=said)
+    return _account_page(
+        request, me, account_id, after=after, flash=said, client_q=client_q, matter_q=matter_q
+    )
 
 
 def _refused(
@@ -251,10 +282,15 @@ async def disbursement(request: Request, me: session.Checked, account_id: IdPara
 
 @router.post(PATH + "/{account_id}/apply", response_class=HTMLResponse)
 async def apply_to_bill(request: Request, me: session.Checked, account_id: IdParam) -> Response:
-    """Funds applied to a bill: a payment from this account, as POST /payments makes one."""
-    values = _filled(await request.form(), APPLY_FIELDS)
+    """Funds applied to a bill: a payment from this account, as POST /payments makes one.
+    "Show the client's bills" (``pick``) sends the form back with the bills of its client."""
+    form = await request.form()
+    values = _filled(form, APPLY_FIELDS)
     ledger = request.app.state.ledger
     account = client_funds.get_account(ledger, me.actor, account_id)  # another firm's: 404
+    if form.get("pick") is not None:
+        kept = {f"apply.{k}": v for k, v in values.items()}
+        return _account_page(request, me, account_id, values=kept)
     body = {
         "client_id": values.get("client_id"),
         "matter_id": values.get("matter_id"),

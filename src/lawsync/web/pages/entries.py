@@ -3,7 +3,7 @@ deletion of an unbilled one after a confirmation step. Both kinds share one set 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -20,15 +20,17 @@ from lawsync.practice.commands import (
     TimeEntryUpdate,
 )
 from lawsync.practice.fields import IdParam
-from lawsync.practice.models import CostType, MatterStatus
+from lawsync.practice.models import CostType
 from lawsync.practice.services import contacts, entries, firms
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import (
-    CHOICES,
     PAGE,
     an_id,
     drop_none,
     errors_of,
+    every,
+    every_category,
+    matter_choices,
     optional,
     query_id,
     text,
@@ -37,6 +39,7 @@ from lawsync.web.pages.forms import (
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
+Search = Annotated[str, Query(max_length=100)]
 
 
 @dataclass(frozen=True)
@@ -89,26 +92,26 @@ EXPENSES = Spec(
 
 
 def user_names(request: Request, me: Any) -> dict[int, str]:
-    found = firms.list_users(request.app.state.ledger, me.actor, None, CHOICES)
-    return {u.id: u.name for u in found.items}
+    found = every(firms.list_users, request.app.state.ledger, me.actor)
+    return {u.id: u.name for u in found}
 
 
-def matter_numbers(request: Request, me: Any) -> dict[int, str]:
-    found = contacts.list_matters(request.app.state.ledger, me.actor, None, CHOICES)
-    return {m.id: m.number for m in found.items}
+def matter_numbers(request: Request, me: Any, ids: Iterable[int]) -> dict[int, str]:
+    """The numbers of these matters (an unknown id shows as its number)."""
+    wanted = set(ids)
+    found = contacts.matter_numbers(request.app.state.ledger, me.actor, wanted)
+    return {i: found.get(i, str(i)) for i in wanted}
 
 
-def _choices(request: Request, me: Any, spec: Spec) -> dict[str, Any]:
+def _choices(
+    request: Request, me: Any, spec: Spec, shown: dict[str, Any], matter_q: str
+) -> dict[str, Any]:
     ledger = request.app.state.ledger
-    matters = contacts.list_matters(ledger, me.actor, None, CHOICES).items
-    users = firms.list_users(ledger, me.actor, None, CHOICES).items
-    cats = entries.list_categories(ledger, me.actor, spec.category_kind, None, CHOICES).items
+    matters = matter_choices(ledger, me.actor, matter_q, shown.get("matter_id"), open_only=True)
+    users = every(firms.list_users, ledger, me.actor)
+    cats = every_category(ledger, me.actor, spec.category_kind)
     return {
-        "matters": [
-            (m.id, f"{m.number} {m.description[:60]}".strip())
-            for m in matters
-            if m.status != MatterStatus.closed
-        ],
+        "matters": matters,
         "users": [(u.id, u.name) for u in users if u.active],
         "categories": [(c.id, c.name) for c in cats if c.active],
         "cost_types": [(c.value, f"{c.value.capitalize()} cost") for c in CostType],
@@ -142,6 +145,7 @@ def _form(
     shown: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
+    matter_q: str = "",
 ) -> Response:
     return render(
         request,
@@ -153,8 +157,8 @@ def _form(
         shown=shown,
         errors=errors,
         names=user_names(request, me),
-        numbers=matter_numbers(request, me),
-        **_choices(request, me, spec),
+        numbers=matter_numbers(request, me, [entry.matter_id] if entry else []),
+        **_choices(request, me, spec, shown, matter_q),
     )
 
 
@@ -187,9 +191,12 @@ def _routes(spec: Spec) -> None:
         matter: Annotated[str, Query(alias="matter_id", max_length=20)] = "",
         after: IdParam | None = None,
         said: Annotated[str, Query(max_length=200)] = "",
+        matter_q: Search = "",
     ) -> Response:
+        ledger = request.app.state.ledger
         matter_id = query_id(matter)
-        page = spec.list(request.app.state.ledger, me.actor, after, PAGE, matter_id)
+        page = spec.list(ledger, me.actor, after, PAGE, matter_id)
+        shown = [e.matter_id for e in page.items] + ([matter_id] if matter_id else [])
         return render(
             request,
             "entries.html",
@@ -200,16 +207,23 @@ def _routes(spec: Spec) -> None:
             matter_id=matter_id,
             query=f"matter_id={matter_id}" if matter_id else "",
             users=user_names(request, me),
-            numbers=matter_numbers(request, me),
+            numbers=matter_numbers(request, me, shown),
+            matters=matter_choices(ledger, me.actor, matter_q, matter_id),
             flash=said,
         )
 
     @router.get(path + "/new", response_class=HTMLResponse, name=f"{ident}_new")
     def new_page(
-        request: Request, me: session.Me, matter_id: Annotated[str, Query(max_length=20)] = ""
+        request: Request,
+        me: session.Me,
+        matter_id: Annotated[str, Query(max_length=20)] = "",
+        matter_q: Search = "",
     ) -> Response:
+        chosen = query_id(matter_id)
+        if chosen is not None:  # another firm's matter is not found
+            contacts.get_matter(request.app.state.ledger, me.actor, chosen)
         shown = {"matter_id": matter_id, "user_id": me.actor.user_id or ""}
-        return _form(request, me, spec, None, shown, {})
+        return _form(request, me, spec, None, shown, {}, matter_q=matter_q)
 
     @router.post(path + "/new", response_class=HTMLResponse, name=f"{ident}_create")
     async def create(request: Request, me: session.Checked) -> Response:
@@ -253,7 +267,7 @@ def _routes(spec: Spec) -> None:
             spec=spec,
             entry=entry,
             users=user_names(request, me),
-            numbers=matter_numbers(request, me),
+            numbers=matter_numbers(request, me, [entry.matter_id]),
             errors={},
         )
 
@@ -273,7 +287,7 @@ def _routes(spec: Spec) -> None:
                 spec=spec,
                 entry=entry,
                 users=user_names(request, me),
-                numbers=matter_numbers(request, me),
+                numbers=matter_numbers(request, me, [entry.matter_id]),
                 errors=errors,
             )
         return RedirectResponse(f"/matters/{entry.matter_id}?said=The+{spec.one}+is+deleted.", 303)

@@ -1,21 +1,33 @@
 """What the practice pages share: a form's values as a command's input, a refusal as the errors
 shown beside each field (the same rules as the JSON API: the command and the service), and the
-lists a form picks from."""
+lists a form picks from.
+
+Every page asks for its choices here, one of two ways. Clients and matters, which a firm has by
+the thousand, come as `Choices`: the first `CHOICES` that match a search (by the same services
+as the lists and the API), the chosen record even when it is not among them, and how many match
+in all, so the page can say the list is cut. Short lists (timekeepers, accounts, categories, one
+client's matters or bills) come whole, from `every`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
 
-from lawsync.errors import LawsyncError
-from lawsync.practice.services import contacts
-from lawsync.practice.services.context import Actor, Ledger
+from lawsync.errors import LawsyncError, NotFound
+from lawsync.practice.fields import control_character
+from lawsync.practice.models import MatterStatus
+from lawsync.practice.services import bills, contacts, entries
+from lawsync.practice.services.context import Actor, Found, Ledger, Page
 from lawsync.web.api.errors import http_status
+from lawsync.web.pages.render import money
 
 PAGE = 50  # rows per page of a list
-CHOICES = 500  # at most this many options in a select (contacts, matters, timekeepers)
+CHOICES = 50  # options a picker lists at once; a search finds any other
+OPEN = (MatterStatus.open, MatterStatus.pending)  # the matters work is recorded against
 
 
 def text(form: Any, name: str) -> str:
@@ -79,5 +91,157 @@ def client_names(ledger: Ledger, actor: Actor, ids: Iterable[int]) -> dict[int, 
     return {i: found.get(i, f"client {i}") for i in wanted}
 
 
-def all_clients(ledger: Ledger, actor: Actor) -> list[Any]:
-    return list(contacts.list_contacts(ledger, actor, None, CHOICES).items)
+def every(read: Callable[..., Page], ledger: Ledger, actor: Actor, *filters: Any) -> list[Any]:
+    """The whole of a short list, a page at a time: ``read`` is a service's list (ledger, actor,
+    cursor, limit, *filters), such as ``contacts.list_matters``."""
+    out: list[Any] = []
+    after: int | None = None
+    while True:
+        page = read(ledger, actor, after, CHOICES, *filters)
+        out.extend(page.items)
+        if page.next_cursor is None:
+            return out
+        after = page.next_cursor
+
+
+def every_category(ledger: Ledger, actor: Actor, kind: str) -> list[Any]:
+    """Every activity (``kind`` "activity") or expense ("expense") category of the firm."""
+
+    def read(ledger: Ledger, actor: Actor, after: int | None, limit: int) -> Page:
+        return entries.list_categories(ledger, actor, kind, after, limit)
+
+    return every(read, ledger, actor)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What one picker offers: ``options`` are (id, words); ``matched`` of them (the first ones
+    after the chosen one, when it did not match) are the first of ``total`` matching the search
+    ``q``; ``chosen`` is the id selected, as text."""
+
+    options: list[tuple[int, str]]
+    total: int
+    matched: int
+    q: str = ""
+    chosen: str = ""
+    problem: str = ""  # said instead of the counts: why the search was not run, or none found
+    narrow: str = "type to search"  # how to find one that is not listed
+
+    @property
+    def note(self) -> str:
+        """What to tell the bookkeeper about the list, or ""."""
+        if self.problem:
+            return self.problem
+        if self.total > self.matched:
+            cut = f"Showing {self.matched:,} of {self.total:,}"
+            return f"{cut} — type more to narrow." if self.q else f"{cut} — {self.narrow}."
+        if self.q and not self.total:
+            return f"Nothing matches “{self.q}”."
+        if self.q:
+            verb = "matches" if self.total == 1 else "match"
+            return f"{self.total:,} {verb} “{self.q}”."
+        return ""
+
+
+def _search(q: str) -> tuple[str, str]:
+    """The search as the services take it, and why it cannot be run ("" if it can)."""
+    q = q.strip()
+    if control_character(q):  # (the request guard checks queries under /api/ only)
+        return q, "A search is plain text: remove the control character."
+    return q, ""
+
+
+def _choices(
+    found: Found,
+    options: list[tuple[int, str]],
+    chosen: Any,
+    chosen_words: Callable[[int], str | None],
+    q: str,
+    problem: str,
+) -> Choices:
+    """The matches, with the chosen record first when it is the firm's and not among them; one
+    match of a search is chosen when nothing else is."""
+    wanted = query_id(str(chosen or ""))
+    matched = len(options)
+    if wanted is not None and all(value != wanted for value, _ in options):
+        words = chosen_words(wanted)
+        if words is None:
+            wanted = None  # another firm's, or gone: never shown
+        else:
+            options = [(wanted, words), *options]
+    if wanted is None and q and len(options) == 1:
+        wanted = options[0][0]
+    return Choices(options, found.total, matched, q, str(wanted or ""), problem)
+
+
+NOTHING = Found([], 0)
+
+
+def client_choices(ledger: Ledger, actor: Actor, q: str = "", chosen: Any = None) -> Choices:
+    """Clients by name whose name or email contains ``q`` (as the contacts list searches)."""
+    q, problem = _search(q)
+    found = NOTHING if problem else contacts.find_contacts(ledger, actor, q or None, CHOICES)
+    options = [(c.id, c.display_name) for c in found.items]
+
+    def words(client_id: int) -> str | None:
+        return contacts.display_names(ledger, actor, [client_id]).get(client_id)
+
+    return _choices(found, options, chosen, words, q, problem)
+
+
+def matter_choices(
+    ledger: Ledger,
+    actor: Actor,
+    q: str = "",
+    chosen: Any = None,
+    *,
+    client_id: int | None = None,
+    open_only: bool = False,
+) -> Choices:
+    """Matters by number whose number or description contains ``q``, of one client when given,
+    only those open to new work when ``open_only``; each shown with its client's name."""
+    q, problem = _search(q)
+    statuses = OPEN if open_only else None
+    found = (
+        NOTHING
+        if problem
+        else contacts.find_matters(ledger, actor, q or None, CHOICES, client_id, statuses)
+    )
+    names = contacts.display_names(ledger, actor, {m.client_id for m in found.items})
+
+    def label(matter: Any, client: str | None) -> str:
+        return " · ".join(p for p in (matter.number, client, matter.description[:60]) if p)
+
+    def words(matter_id: int) -> str | None:
+        with suppress(NotFound):
+            m = contacts.get_matter(ledger, actor, matter_id)
+            if open_only and m.status not in OPEN:
+                return None
+            return label(m, contacts.display_names(ledger, actor, [m.client_id]).get(m.client_id))
+        return None
+
+    options = [(m.id, label(m, names.get(m.client_id))) for m in found.items]
+    return _choices(found, options, chosen, words, q, problem)
+
+
+def owing_bill_choices(
+    ledger: Ledger, actor: Actor, chosen: Any = None, *, client_id: int | None = None
+) -> Choices:
+    """Approved bills that still owe, oldest first, of one client when given."""
+    found = bills.find_owing_bills(ledger, actor, CHOICES, client_id)
+    names = client_names(ledger, actor, {b.client_id for b in found.items})
+
+    def label(bill: Any, client: str) -> str:
+        return f"Bill {bill.number} · {client} · owes {money(bill.balance, bill.currency)}"
+
+    def words(bill_id: int) -> str | None:
+        with suppress(NotFound):
+            b = bills.get_bill(ledger, actor, bill_id)
+            if b.balance > 0 and (client_id is None or b.client_id == client_id):
+                return label(b, client_names(ledger, actor, [b.client_id])[b.client_id])
+        return None
+
+    options = [(b.id, label(b, names[b.client_id])) for b in found.items]
+    none = "No approved bill of this client owes." if client_id and not found.total else ""
+    choices = _choices(found, options, chosen, words, "", none)
+    return replace(choices, narrow="choose the client to list the bills they owe")

@@ -20,9 +20,10 @@ from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
 from lawsync.web.pages.entries import user_names
 from lawsync.web.pages.forms import (
-    CHOICES,
     PAGE,
     an_id,
+    client_choices,
+    client_names,
     drop_none,
     errors_of,
     optional,
@@ -37,9 +38,7 @@ PATH = "/matters"
 STATUSES = [(s.value, s.value.capitalize()) for s in MatterStatus]
 
 
-def client_choices(request: Request, me: Any) -> list[tuple[int, str]]:
-    found = contacts.list_contacts(request.app.state.ledger, me.actor, None, CHOICES)
-    return [(c.id, c.display_name) for c in found.items]
+Search = Annotated[str, Query(max_length=100)]
 
 
 @router.get(PATH, response_class=HTMLResponse)
@@ -50,20 +49,20 @@ def list_page(
     status_is: Annotated[str, Query(alias="status", max_length=20)] = "",
     after: IdParam | None = None,
     said: Annotated[str, Query(max_length=200)] = "",
+    client_q: Search = "",
 ) -> Response:
     ledger = request.app.state.ledger
     client = query_id(client_id)
     status = MatterStatus(status_is) if status_is in set(MatterStatus) else None
     page = contacts.list_matters(ledger, me.actor, after, PAGE, client, status)
-    clients = client_choices(request, me)
     filters = {"client_id": str(client or ""), "status": status.value if status else ""}
     return render(
         request,
         "matters.html",
         section="matters",
         rows=page.items,
-        names=dict(clients),
-        clients=clients,
+        names=client_names(ledger, me.actor, (m.client_id for m in page.items)),
+        clients=client_choices(ledger, me.actor, client_q, client),
         statuses=STATUSES,
         client_id=client,
         chosen_status=status.value if status else "",
@@ -75,9 +74,16 @@ def list_page(
 
 @router.get(PATH + "/new", response_class=HTMLResponse)
 def new_page(
-    request: Request, me: session.Me, client_id: Annotated[str, Query(max_length=20)] = ""
+    request: Request,
+    me: session.Me,
+    client_id: Annotated[str, Query(max_length=20)] = "",
+    client_q: Search = "",
 ) -> Response:
-    return _new_form(request, me, {"client_id": client_id, "status": "open"}, {})
+    chosen = query_id(client_id)
+    if chosen is not None:  # another firm's client is not found
+        contacts.get_contact(request.app.state.ledger, me.actor, chosen)
+    shown = {"client_id": client_id, "status": "open"}
+    return _new_form(request, me, shown, {}, client_q=client_q)
 
 
 @router.post(PATH + "/new", response_class=HTMLResponse)
@@ -101,15 +107,21 @@ async def create(request: Request, me: session.Checked) -> Response:
 
 
 def _new_form(
-    request: Request, me: Any, shown: dict[str, Any], errors: dict[str, str], status: int = 200
+    request: Request,
+    me: Any,
+    shown: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    client_q: str = "",
 ) -> Response:
+    clients = client_choices(request.app.state.ledger, me.actor, client_q, shown.get("client_id"))
     return render(
         request,
         "matter_new.html",
         status,
         section="matters",
         shown=shown,
-        clients=client_choices(request, me),
+        clients=clients,
         statuses=STATUSES,
         errors=errors,
     )

@@ -21,11 +21,13 @@ from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import (
     PAGE,
-    all_clients,
+    client_choices,
     client_names,
     errors_of,
+    every,
     filled,
     ident,
+    query_id,
 )
 from lawsync.web.pages.records import sync_of
 from lawsync.web.pages.render import render
@@ -61,7 +63,7 @@ def payments_page(
 def _open_bills(request: Request, me: Any, client_id: int, also: list[int]) -> list[Bill]:
     """The client's bills that owe, and those the payment is already on."""
     ledger = request.app.state.ledger
-    found = bills.list_bills(ledger, me.actor, None, 500, client_id, BillState.approved).items
+    found = every(bills.list_bills, ledger, me.actor, client_id, BillState.approved)
     out: list[Bill] = [b for b in found if b.balance > 0]
     for bill_id in also:
         if all(b.id != bill_id for b in out):
@@ -99,6 +101,7 @@ def _form_page(
     payment: Payment | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    client_q: str = "",
 ) -> Response:
     ledger = request.app.state.ledger
     open_bills: list[Bill] = []
@@ -107,7 +110,7 @@ def _form_page(
     if client_id is not None:
         also = [a.bill_id for a in payment.allocations] if payment else []
         open_bills = _open_bills(request, me, client_id, also)
-        matters = list(contacts.list_matters(ledger, me.actor, None, 500, client_id).items)
+        matters = every(contacts.list_matters, ledger, me.actor, client_id)
         client = client_names(ledger, me.actor, [client_id])[client_id]
     return render(
         request,
@@ -117,10 +120,10 @@ def _form_page(
         payment=payment,
         client_id=client_id,
         client=client,
-        clients=all_clients(ledger, me.actor) if client_id is None else [],
+        clients=client_choices(ledger, me.actor, client_q) if client_id is None else None,
         open_bills=open_bills,
         matters=matters,
-        accounts=list(client_funds.list_accounts(ledger, me.actor, None, 500).items),
+        accounts=every(client_funds.list_accounts, ledger, me.actor),
         methods=list(PaymentMethod),
         sources=list(PaymentSource),
         values=values,
@@ -130,11 +133,15 @@ def _form_page(
 
 @router.get("/payments/new", response_class=HTMLResponse)
 def new_payment_page(
-    request: Request, me: session.Me, client_id: IdParam | None = None
+    request: Request,
+    me: session.Me,
+    client_id: Annotated[str, Query(max_length=20)] = "",
+    client_q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    if client_id is not None:  # another firm's client is not found
-        contacts.get_contact(request.app.state.ledger, me.actor, client_id)
-    return _form_page(request, me, client_id=client_id, values={})
+    chosen = query_id(client_id)
+    if chosen is not None:  # another firm's client is not found
+        contacts.get_contact(request.app.state.ledger, me.actor, chosen)
+    return _form_page(request, me, client_id=chosen, values={}, client_q=client_q)
 
 
 @router.post("/payments/new", response_class=HTMLResponse)

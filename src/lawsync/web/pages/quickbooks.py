@@ -9,12 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from lawsync.errors import LawsyncError
-from lawsync.practice.services import entries
 from lawsync.sync import company_lists, connection, mapping, preflight, readiness, settings
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
 from lawsync.web.pages import session
-from lawsync.web.pages.forms import errors_of
+from lawsync.web.pages.forms import errors_of, every_category
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,10 +43,10 @@ def _mapping_rows(request: Request, me: Any, country: str) -> list[tuple[str, st
     """(mapping key, what it is for), for every category the firm has and each fixed use."""
     ledger = request.app.state.ledger
     rows = [(str(ItemKey(ItemFor.ACTIVITY)), "Time: the default for every activity")]
-    for cat in entries.list_categories(ledger, me.actor, "activity", None, 500).items:
+    for cat in every_category(ledger, me.actor, "activity"):
         rows.append((str(ItemKey(ItemFor.ACTIVITY, cat.id)), f"Time: {cat.name}"))
     rows.append((str(ItemKey(ItemFor.EXPENSE)), "Expenses: the default for every category"))
-    for cat in entries.list_categories(ledger, me.actor, "expense", None, 500).items:
+    for cat in every_category(ledger, me.actor, "expense"):
         rows.append((str(ItemKey(ItemFor.EXPENSE, cat.id)), f"Expenses: {cat.name}"))
     rows += [(str(k), words) for k, words in FIXED_MAPPINGS]
     if country != "US":

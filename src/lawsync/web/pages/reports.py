@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lawsync.errors import InvalidInput, LawsyncError
 from lawsync.practice.fields import Date, IdParam
-from lawsync.practice.services import client_funds, contacts, reports
+from lawsync.practice.services import client_funds, reports
 from lawsync.web.api.errors import http_status
 from lawsync.web.pages import ledger_files, session
-from lawsync.web.pages.client_funds import CHOICES, invalid_fields, placed
+from lawsync.web.pages.client_funds import invalid_fields, placed
+from lawsync.web.pages.forms import client_choices, every, matter_choices, query_id
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,13 +50,23 @@ def ledger_report(
     output: Annotated[Literal["html", "csv", "pdf"], Query(alias="format")] = "html",
 ) -> Response:
     ledger = request.app.state.ledger
-    sent = {k: v.strip() for k, v in request.query_params.items() if v.strip() and k != "format"}
-    accounts = client_funds.list_accounts(ledger, me.actor, None, 100).items
+    searches = ("client_q", "matter_q")  # what narrows the pickers, not the report
+    sent = {
+        k: v.strip()
+        for k, v in request.query_params.items()
+        if v.strip() and k != "format" and k not in searches
+    }
+    asked = {k: request.query_params.get(k, "")[:100] for k in searches}
+    accounts = every(client_funds.list_accounts, ledger, me.actor)
+    client, matter = sent.get("client_id", ""), sent.get("matter_id", "")
+    matters_of = query_id(client)
     context: dict[str, Any] = {
         "section": "reports",
         "accounts": accounts,
-        "clients": contacts.list_contacts(ledger, me.actor, None, CHOICES).items,
-        "matters": contacts.list_matters(ledger, me.actor, None, CHOICES).items,
+        "clients": client_choices(ledger, me.actor, asked["client_q"], client),
+        "matters": matter_choices(
+            ledger, me.actor, asked["matter_q"], matter, client_id=matters_of
+        ),
         "values": sent,
         "errors": {},
         "report": None,
