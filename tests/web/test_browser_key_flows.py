@@ -87,7 +87,8 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.click("button:has-text('Open the account')")
     page.wait_for_selector("h1:has-text('IOLTA Trust')")
     account_url = page.url.split("?")[0]
-    page.select_option("#deposit-client", str(contact_id))
+    with page.expect_response(lambda r: "/pick/matters" in r.url):  # its matters follow
+        page.select_option("#deposit-client", str(contact_id))
     page.select_option("#deposit-matter", matter_id)
     page.fill("#deposit-amount", "1000.00")
     page.fill("#deposit-source", "Imogen Achterberg")
@@ -170,7 +171,8 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     assert _money(page, "#account-balance") == Decimal("375.00")
 
     # 7. Disburse what is left to the client by cheque: the account comes to zero.
-    page.select_option("#disbursement-client", str(contact_id))
+    with page.expect_response(lambda r: "/pick/matters" in r.url):  # its matters follow
+        page.select_option("#disbursement-client", str(contact_id))
     page.select_option("#disbursement-matter", matter_id)
     page.fill("#disbursement-amount", "375.00")
     page.fill("#disbursement-payee", "Imogen Achterberg")

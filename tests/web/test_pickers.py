@@ -254,8 +254,8 @@ def test_typing_in_the_search_fills_the_select_in_the_browser(
     assert page.eval_on_selector("#f-client_id", "s => s.options.length") == 2  # blank + match
     assert page.input_value("#f-client_id") == str(crowd.client(600))  # the one match, chosen
     look(page, "picker-found")
-    page.press("#f-client_id-q", "Enter")  # searches in place: the form is not sent
-    page.wait_for_timeout(300)
+    with page.expect_response(lambda r: "/pick/clients" in r.url):
+        page.press("#f-client_id-q", "Enter")  # searches in place: the form is not sent
     assert page.url == server_url + "/matters/new"
     page.fill("#f-description", "Found in the browser")
     page.click("button:has-text('Open matter')")

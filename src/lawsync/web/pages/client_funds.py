@@ -176,6 +176,7 @@ def _account_page(
     payable = owing_bill_choices(
         ledger,
         me.actor,
+        me.formats,
         values.get("apply.bill_id"),
         client_id=apply_client if isinstance(apply_client, int) else None,
     )

@@ -18,12 +18,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from lawsync.errors import LawsyncError, NotFound
+from lawsync.localization import Formats
 from lawsync.practice.fields import control_character
 from lawsync.practice.models import MatterStatus
 from lawsync.practice.services import bills, contacts, entries
 from lawsync.practice.services.context import Actor, Found, Ledger, Page
 from lawsync.web.api.errors import http_status
-from lawsync.web.pages.render import money
 
 PAGE = 50  # rows per page of a list
 CHOICES = 50  # options a picker lists at once; a search finds any other
@@ -225,14 +225,20 @@ def matter_choices(
 
 
 def owing_bill_choices(
-    ledger: Ledger, actor: Actor, chosen: Any = None, *, client_id: int | None = None
+    ledger: Ledger,
+    actor: Actor,
+    formats: Formats,
+    chosen: Any = None,
+    *,
+    client_id: int | None = None,
 ) -> Choices:
-    """Approved bills that still owe, oldest first, of one client when given."""
+    """Approved bills that still owe, oldest first, of one client when given; what each owes
+    in the firm's ``formats``."""
     found = bills.find_owing_bills(ledger, actor, CHOICES, client_id)
     names = client_names(ledger, actor, {b.client_id for b in found.items})
 
     def label(bill: Any, client: str) -> str:
-        return f"Bill {bill.number} · {client} · owes {money(bill.balance, bill.currency)}"
+        return f"Bill {bill.number} · {client} · owes {formats.money(bill.balance, bill.currency)}"
 
     def words(bill_id: int) -> str | None:
         with suppress(NotFound):

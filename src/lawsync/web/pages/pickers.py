@@ -72,5 +72,5 @@ def pick_bills(
     client = query_id(client_id)
     if client is not None:
         contacts.get_contact(ledger, me.actor, client)
-    choices = owing_bill_choices(ledger, me.actor, client_id=client)
+    choices = owing_bill_choices(ledger, me.actor, me.formats, client_id=client)
     return _options(request, choices, select_id, blank)
