@@ -7,13 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from lawsync.errors import LawsyncError
+from lawsync.practice.services import client_funds
 from lawsync.sync import company_lists, connection, mapping, preflight, readiness, settings
+from lawsync.sync.client_funds_settings import BANK, LIABILITY_TYPES, CompanyAccount
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
 from lawsync.web.pages import session
-from lawsync.web.pages.forms import errors_of, every_category
+from lawsync.web.pages.forms import errors_of, every, every_category
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +27,10 @@ FLAGS = (
     "reactivate_archived_customers",
     "fast_catch_up",
     "share_company",
+    "export_client_funds",
+    "cheque_printing",
 )
+TRUST_SIDES = ("bank_account", "liability_account")
 FIXED_MAPPINGS = (
     (ItemKey(ItemFor.TAX1), "First tax (its own line on the invoice)"),
     (ItemKey(ItemFor.TAX2), "Second tax"),
@@ -62,19 +68,24 @@ async def _page(
     flash: str = "",
     refresh: bool = False,
     status: int = 200,
+    typed_values: dict[str, str] | None = None,
 ) -> Response:
     ledger = request.app.state.ledger
     rows = connection.connections(ledger, me.actor)
     active = next((r for r in rows if r.active), None)
     items: list[company_lists.CompanyItem] = []
+    accounts: list[CompanyAccount] = []
     items_error = ""
     if active is not None and active.status.value == "connected":
         try:
             items = await company_lists.items(
                 ledger, me.actor.firm_id, request.app.state.settings, refresh=refresh
             )
+            accounts = await company_lists.accounts(
+                ledger, me.actor.firm_id, request.app.state.settings, refresh=refresh
+            )
         except Exception as error:  # the page still shows; the list says why it is empty
-            items_error = f"The company's products could not be read ({type(error).__name__})."
+            items_error = f"The company's lists could not be read ({type(error).__name__})."
     return render(
         request,
         "quickbooks_settings.html",
@@ -84,6 +95,11 @@ async def _page(
         previous=[r for r in rows if not r.active],
         values=settings.get_settings(ledger, me.actor),
         mappings=settings.item_mappings(ledger, me.actor),
+        trust_accounts=every(client_funds.list_accounts, ledger, me.actor),
+        trust_mapped={m["account_id"]: m for m in settings.client_funds_accounts(ledger, me.actor)},
+        banks=[a for a in accounts if a.type == BANK],
+        liabilities=[a for a in accounts if a.type in LIABILITY_TYPES],
+        typed=typed_values or {},
         mapping_rows=_mapping_rows(request, me, active.country if active else "US"),
         items=items,
         items_error=items_error,
@@ -108,8 +124,14 @@ def _form_values(form: Any) -> dict[str, Any]:
     for name in ("bill_prefix", "tax_option", "name_clash"):
         if form.get(name) is not None:
             values[name] = form.get(name)
-    if form.get("export_start_date"):
-        values["export_start_date"] = form.get("export_start_date")
+    for name in ("export_start_date", "client_funds_start_date"):
+        if form.get(name):
+            values[name] = form.get(name)
+    if form.get("journal_prefix") is not None:
+        values["journal_prefix"] = form.get("journal_prefix")
+    trust = _trust_rows(form)
+    if trust is not None:
+        values["client_funds_accounts"] = [row for _, row in trust]
     # Every drop-down is sent: one left at "not chosen" takes back an earlier choice.
     mappings = {
         key.removeprefix("map:"): value or None
@@ -121,15 +143,63 @@ def _form_values(form: Any) -> dict[str, Any]:
     return values
 
 
+def _trust_rows(form: Any) -> list[tuple[int, dict[str, Any]]] | None:
+    """(trust account id, its mapping) for each row of the client funds table with a choice;
+    None when the form has no such table. A row with one side chosen is sent as it is, to be
+    refused beside the side left empty."""
+    chosen: dict[int, dict[str, Any]] = {}
+    seen = False
+    for key, value in form.items():
+        name, _, rest = key.partition(":")
+        if name != "trust":
+            continue
+        seen = True
+        ident, _, side = rest.partition(":")
+        if ident.isdigit() and side in TRUST_SIDES and value:
+            chosen.setdefault(int(ident), {"account_id": int(ident)})[side] = value
+    if not seen:
+        return None
+    return sorted(chosen.items())
+
+
+def _trust_errors(form: Any, errors: dict[str, str]) -> dict[str, str]:
+    """A refusal of the n-th mapping sent, named by its row (``trust:<id>:<side>``)."""
+    rows = [ident for ident, _ in _trust_rows(form) or []]
+    out: dict[str, str] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if parts[0] == "client_funds_accounts" and len(parts) >= 2 and parts[1].isdigit():
+            ident = rows[int(parts[1])] if int(parts[1]) < len(rows) else None
+            side = parts[2] if len(parts) > 2 else "bank_account"
+            if ident is not None:
+                out[f"trust:{ident}:{side if side in TRUST_SIDES else 'bank_account'}"] = message
+                continue
+        out[key] = message
+    return out
+
+
 @router.post(PATH, response_class=HTMLResponse)
 async def save_settings(request: Request, me: session.Checked) -> Response:
     form = await request.form()
+    ledger, app_settings = request.app.state.ledger, request.app.state.settings
     try:
         cmd = settings.SyncSettingsUpdate.model_validate(_form_values(form))
-        settings.update_settings(request.app.state.ledger, me.actor, cmd)
+        accounts = None
+        if cmd.client_funds_accounts:
+            accounts = await company_lists.checkable_accounts(
+                ledger, me.actor.firm_id, app_settings
+            )
+        await run_in_threadpool(settings.update_settings, ledger, me.actor, cmd, accounts)
     except (ValidationError, LawsyncError) as refused:
         errors, status = errors_of(refused)
-        return await _page(request, me, errors=errors, status=status)
+        typed_values = {k: str(v) for k, v in form.items() if k.startswith("trust:")}
+        return await _page(
+            request,
+            me,
+            errors=_trust_errors(form, errors),
+            status=status,
+            typed_values=typed_values,
+        )
     return RedirectResponse(f"{PATH}?said=Settings+saved.", 303)
 
 
