@@ -3,9 +3,9 @@ sandbox company through its API right after the sync that carries it.
 
 The flows, in the order a matter lives them: add a contact; add client funds; record time;
 draft a bill; approve it; edit the approved bill; pay it from the client funds; disburse what
-is left by cheque. Contacts reach QuickBooks with their first approved bill, drafts never do,
-and client funds stay in the ledger until the client funds export is configured (a later part
-of the product), so those steps check that QuickBooks holds nothing of them yet.
+is left by a cheque printed in QuickBooks, whose number comes back. A contact reaches QuickBooks
+with its first approved bill or its first money in trust; drafts never do. After each step the
+trust bank and liability balances in QuickBooks equal the ledger's.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 
 import httpx
 
-from lawsync.quickbooks import Customer, Invoice, JournalEntry, Payment, Purchase
+from lawsync.quickbooks import Account, Customer, Invoice, JournalEntry, Payment, Purchase
+from lawsync.sync import connection
 from tests.conftest import Firm
 from tests.sync.connect_support import connect, new_realm
 from tests.web.browser import PASSWORD, with_password
-from tests.web.playwright_support import in_quickbooks, look
+from tests.web.playwright_support import in_quickbooks, look, with_company
 
 MAPPINGS = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
 TODAY = dt.date.today().isoformat()
@@ -45,9 +46,36 @@ def _money(page: Any, selector: str) -> Decimal:
     return Decimal(found.group(0).replace(",", ""))
 
 
+def _balance(firm: Firm, server_url: str, name: str) -> Decimal:
+    (found,) = in_quickbooks(firm, server_url, Account, f"Name = '{name}'")
+    return Decimal(found.CurrentBalance or 0)
+
+
+def _trust_agrees(page: Any, firm: Firm, server_url: str, account_url: str) -> Decimal:
+    """The trust account's balance, the same in the ledger and on both sides in QuickBooks."""
+    page.goto(account_url)
+    held = _money(page, "#account-balance")
+    assert _balance(firm, server_url, "IOLTA Bank") == held
+    assert _balance(firm, server_url, "IOLTA Owed to Clients") == held
+    return held
+
+
 def _invoice(firm: Firm, server_url: str, number: str) -> Invoice | None:
     found = in_quickbooks(firm, server_url, Invoice, f"DocNumber = '{number}'")
     return found[0] if found else None
+
+
+def _make_account(firm: Firm, server_url: str, name: str, kind: str) -> None:
+    async def make(qb: Any, realm: str) -> None:
+        await qb.create(realm, Account(Name=name, AccountType=kind))
+
+    with_company(firm, server_url, make)
+
+
+def connected_realm(firm: Firm) -> str:
+    realm = connection.connected_realm(firm.ledger, firm.id)
+    assert realm is not None
+    return realm
 
 
 def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
@@ -62,7 +90,14 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.click("button:has-text('Sign in')")
     page.wait_for_url(server_url + "/")
 
-    # 1. Add a contact: it waits for an approved bill before QuickBooks hears of it.
+    # The company's trust bank and liability accounts, as its accountant keeps them.
+    for name, kind in (
+        ("IOLTA Bank", "Bank"),
+        ("IOLTA Owed to Clients", "Other Current Liability"),
+    ):
+        _make_account(firm, server_url, name, kind)
+
+    # 1. Add a contact: it waits for an approved bill or money in trust.
     page.goto(server_url + "/contacts/new")
     page.fill("[name=first_name]", "Imogen")
     page.fill("[name=last_name]", "Achterberg")
@@ -87,6 +122,19 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.click("button:has-text('Open the account')")
     page.wait_for_selector("h1:has-text('IOLTA Trust')")
     account_url = page.url.split("?")[0]
+    account_id = account_url.rstrip("/").split("/")[-1]
+    # Its postings go to the company's trust bank and liability accounts, cheques printed there.
+    page.goto(server_url + "/settings/quickbooks?refresh=1")
+    page.check("input[name=export_client_funds]")
+    page.check("input[name=cheque_printing]")
+    page.select_option(f"[name='trust:{account_id}:bank_account']", label="IOLTA Bank (USD)")
+    page.select_option(
+        f"[name='trust:{account_id}:liability_account']", label="IOLTA Owed to Clients (USD)"
+    )
+    look(page, "quickbooks-settings-client-funds")
+    page.click("button:has-text('Save the settings')")
+    page.wait_for_selector("text=Settings saved.")
+    page.goto(account_url)
     with page.expect_response(lambda r: "/pick/matters" in r.url):  # its matters follow
         page.select_option("#deposit-client", str(contact_id))
     page.select_option("#deposit-matter", matter_id)
@@ -98,7 +146,11 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     assert _money(page, "#account-balance") == Decimal("1000.00")
     look(page, "flow-2-client-funds")
     _sync_now(page, server_url)
-    assert in_quickbooks(firm, server_url, JournalEntry) == []
+    (deposit,) = in_quickbooks(firm, server_url, JournalEntry)
+    assert deposit.TotalAmt == Decimal("1000.00")
+    # Money in trust makes the client a customer, before any bill.
+    assert len(in_quickbooks(firm, server_url, Customer, "DisplayName = 'Imogen Achterberg'")) == 1
+    assert _trust_agrees(page, firm, server_url, account_url) == Decimal("1000.00")
 
     # Time on the matter: 2 hours at $250.00.
     page.goto(server_url + "/time/new")
@@ -167,8 +219,9 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     assert paid is not None and paid.Balance == Decimal("0")
     payments = in_quickbooks(firm, server_url, Payment)
     assert [p.TotalAmt for p in payments] == [Decimal("625.00")]
-    page.goto(account_url)
-    assert _money(page, "#account-balance") == Decimal("375.00")
+    # The money left trust as a journal entry beside the payment.
+    assert len(in_quickbooks(firm, server_url, JournalEntry)) == 2
+    assert _trust_agrees(page, firm, server_url, account_url) == Decimal("375.00")
 
     # 7. Disburse what is left to the client by cheque: the account comes to zero.
     with page.expect_response(lambda r: "/pick/matters" in r.url):  # its matters follow
@@ -183,4 +236,15 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     assert _money(page, "#account-balance") == Decimal("0.00")
     look(page, "flow-7-disbursement")
     _sync_now(page, server_url)
-    assert in_quickbooks(firm, server_url, Purchase) == []
+    (cheque,) = in_quickbooks(firm, server_url, Purchase)
+    assert cheque.PrintStatus == "NeedToPrint" and cheque.TotalAmt == Decimal("375.00")
+    assert _trust_agrees(page, firm, server_url, account_url) == Decimal("0.00")
+    # The cheque is printed in QuickBooks; its number comes back to the disbursement.
+    printed = control.post(
+        f"/_sandbox/companies/{connected_realm(firm)}/print-cheques", json={"first_number": 3301}
+    )
+    assert printed.status_code == 200, printed.text
+    _sync_now(page, server_url)
+    page.goto(account_url)
+    page.wait_for_selector("td:has-text('3301')")
+    look(page, "flow-8-cheque-printed")
