@@ -238,3 +238,52 @@ def test_a_taken_journal_number_is_a_failure_with_its_fix(
     books.sync()
     assert firm.get("/quickbooks/failures")["data"] == []
     assert {e.DocNumber for e in books.query(JournalEntry)} == {f"J{txn['id']}", f"TR{txn['id']}"}
+
+
+def test_the_reconciliation_shows_both_sides_equal_after_a_pass(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url, cheque_printing=True)
+    ada, bo = builders.client(firm), builders.client(firm)
+    builders.deposit(firm, books.account_id, ada["id"], "700.00")
+    builders.deposit(firm, books.account_id, bo["id"], "300.00")
+    builders.disburse(firm, books.account_id, ada["id"], "200.00", method="cheque")
+    builders.disburse(firm, books.account_id, bo["id"], "50.00", method="eft")
+    books.sync()
+    found = firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
+    assert found["balanced"] is True, found
+    assert found["ledger_balance"] == "750.00"
+    assert (
+        found["quickbooks"]["bank_balance"] == found["quickbooks"]["liability_balance"] == "750.00"
+    )
+    by_client = {c["client_id"]: (c["ledger"], c["quickbooks"]) for c in found["clients"]}
+    assert by_client == {ada["id"]: ("500.00", "500.00"), bo["id"]: ("250.00", "250.00")}
+
+
+def test_the_reconciliation_marks_what_has_not_reached_quickbooks(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url)
+    client = builders.client(firm)
+    builders.deposit(firm, books.account_id, client["id"], "400.00")
+    books.sync()
+    builders.deposit(firm, books.account_id, client["id"], "25.00")  # not synced yet
+    found = firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
+    assert found["balanced"] is False
+    (line,) = found["clients"]
+    assert (line["ledger"], line["quickbooks"], line["difference"]) == (
+        "425.00",
+        "400.00",
+        "-25.00",
+    )
+
+
+def test_an_unmapped_or_another_firms_account_has_no_reconciliation(
+    firm: Firm, other_firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url)
+    unmapped = builders.trust_account(firm, "Unmapped trust")["id"]
+    r = firm.api.get(f"/client-funds-accounts/{unmapped}/reconciliation")
+    assert r.status_code == 404 and "not mapped" in r.json()["error"]["message"]
+    r = other_firm.api.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
+    assert r.status_code == 404

@@ -248,3 +248,6 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.goto(account_url)
     page.wait_for_selector("td:has-text('3301')")
     look(page, "flow-8-cheque-printed")
+    page.click("a:has-text('Reconcile with QuickBooks')")
+    page.wait_for_selector("text=in agreement")
+    look(page, "client-funds-reconciliation")

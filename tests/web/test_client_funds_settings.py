@@ -94,3 +94,49 @@ def test_a_liability_chosen_as_the_bank_is_refused_for_its_type(
     r = browser.submit(PATH, form, from_page=PATH)
     assert r.status_code == 422
     assert f'id="{key}-error"' in r.text and "not Bank" in r.text
+
+
+def test_the_reconciliation_page_sets_both_sides_side_by_side(
+    firm: Firm, control: httpx.Client, server_url: str, browser: Browser
+) -> None:
+    books = trust_books(firm, control, server_url)
+    client = firm.post("/contacts", {"kind": "person", "first_name": "Rae", "last_name": "Moss"})
+    firm.post(
+        "/client-funds-transactions",
+        {
+            "kind": "deposit",
+            "account_id": books.account_id,
+            "client_id": client["id"],
+            "amount": "120.00",
+            "date": "2026-03-02",
+        },
+    )
+    books.sync()
+    browser.sign_in(with_password(firm))
+    account = browser.page(f"/client-funds/{books.account_id}")
+    assert f'href="/client-funds/{books.account_id}/reconciliation"' in account
+    assert "synced · QuickBooks id" in account  # the deposit's journal entry
+    page = browser.page(f"/client-funds/{books.account_id}/reconciliation")
+    assert "in agreement" in page and "Rae Moss" in page and 'class="differs"' not in page
+    firm.post(
+        "/client-funds-transactions",
+        {
+            "kind": "deposit",
+            "account_id": books.account_id,
+            "client_id": client["id"],
+            "amount": "5.00",
+            "date": "2026-03-03",
+        },
+    )
+    page = browser.page(f"/client-funds/{books.account_id}/reconciliation")
+    assert "differences marked below" in page and page.count('class="differs"') == 3
+
+
+def test_an_unmapped_account_says_where_to_map_it(
+    firm: Firm, control: httpx.Client, server_url: str, browser: Browser
+) -> None:
+    trust_books(firm, control, server_url)
+    unmapped = firm.post("/client-funds-accounts", {"name": "Unmapped trust"})["id"]
+    browser.sign_in(with_password(firm))
+    page = browser.page(f"/client-funds/{unmapped}/reconciliation")
+    assert "not mapped" in page and 'href="/settings/quickbooks#client-funds"' in page

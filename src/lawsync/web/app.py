@@ -23,6 +23,7 @@ from lawsync.web.api.routes import (
     people,
     quickbooks,
     quickbooks_connect,
+    reconciliation,
     tokens,
     work,
 )
@@ -88,7 +89,16 @@ def create_app(
         respond=lambda r: JSONResponse(errors.error_body(r.code, r.message, r.field), r.status),
     )
 
-    for module in (people, tokens, work, billing, money_in, quickbooks, quickbooks_connect):
+    for module in (
+        people,
+        tokens,
+        work,
+        billing,
+        money_in,
+        reconciliation,
+        quickbooks,
+        quickbooks_connect,
+    ):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
         app.mount(SANDBOX_PREFIX, sandbox)

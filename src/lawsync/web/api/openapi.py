@@ -60,7 +60,7 @@ def document(app: FastAPI) -> dict[str, Any]:
     reply = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in schema.get("paths", {}).items():
         refusals = dict(REFUSALS)
-        if path.startswith("/api/v1/quickbooks"):
+        if path.startswith("/api/v1/quickbooks") or path.endswith("/reconciliation"):
             refusals["503"] = "QuickBooks Online cannot be reached now (quickbooks_unavailable)."
         for operation in operations.values():
             responses = operation.setdefault("responses", {})

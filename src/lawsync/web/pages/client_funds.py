@@ -27,6 +27,7 @@ from lawsync.practice.commands import (
 from lawsync.practice.fields import IdParam
 from lawsync.practice.models import PaymentMethod, PaymentSource, TrustTxnKind
 from lawsync.practice.services import client_funds, contacts, payments
+from lawsync.sync import trust_reconciliation
 from lawsync.web.api.errors import http_status
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import (
@@ -38,6 +39,7 @@ from lawsync.web.pages.forms import (
     owing_bill_choices,
 )
 from lawsync.web.pages.ledger_files import KIND_WORDS
+from lawsync.web.pages.records import trust_badges
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -195,6 +197,7 @@ def _account_page(
         matters=matters,
         bills=payable,
         kind_words=KIND_WORDS,
+        badges=trust_badges(ledger, me.actor, [t.id for t in page.items]),
         errors=errors or {},
         values=values,
         today=me.formats.today().isoformat(),
@@ -421,3 +424,27 @@ async def number_cheque(
         )
     said = f"Transaction {txn_id} is cheque {cmd.cheque_number}."
     return RedirectResponse(_account_url(account_id, said), 303)
+
+
+@router.get(PATH + "/{account_id}/reconciliation", response_class=HTMLResponse)
+async def reconciliation_page(request: Request, me: session.Me, account_id: IdParam) -> Response:
+    """Both sides of the account, read from QuickBooks now; a refusal is shown on the page."""
+    ledger = request.app.state.ledger
+    account = client_funds.get_account(ledger, me.actor, account_id)  # another firm's: 404
+    found, refused, code = None, "", ""
+    try:
+        found = await trust_reconciliation.reconcile_now(
+            ledger, me.actor, account_id, request.app.state.settings
+        )
+    except LawsyncError as error:
+        refused, code = error.message, error.code
+    return render(
+        request,
+        "reconciliation.html",
+        section="client_funds",
+        account_id=account.id,
+        name=account.name,
+        r=found,
+        refused=refused,
+        refused_code=code,
+    )

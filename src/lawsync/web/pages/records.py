@@ -6,7 +6,7 @@ from typing import Any
 
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.sync.kinds import Kind
-from lawsync.sync.record_status import history, of_records
+from lawsync.sync.record_status import RecordSync, history, of_records
 
 # A credit application is shown on its credit note's page (it carries the note's id).
 _PAGES = {
@@ -17,6 +17,20 @@ _PAGES = {
     Kind.CREDIT_APPLICATION: "/credit-notes",
     Kind.PAYMENT: "/payments",
 }
+
+
+def trust_badges(ledger: Ledger, actor: Actor, ids: list[int]) -> dict[int, tuple[str, RecordSync]]:
+    """Each client funds transaction's kind of copy (journal entry or cheque) and its state."""
+    entries = of_records(ledger, actor, Kind.TRUST_ENTRY, ids)
+    cheques = of_records(ledger, actor, Kind.TRUST_CHEQUE, ids)
+    out: dict[int, tuple[str, RecordSync]] = {}
+    for txn_id in ids:
+        cheque = cheques.get(txn_id)
+        if cheque is not None and cheque.state not in ("pending", "unconnected"):
+            out[txn_id] = (Kind.TRUST_CHEQUE.value, cheque)
+        else:
+            out[txn_id] = (Kind.TRUST_ENTRY.value, entries[txn_id])
+    return out
 
 
 def record_path(kind: str, local_id: int) -> str | None:
