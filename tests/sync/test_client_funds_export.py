@@ -287,3 +287,29 @@ def test_an_unmapped_or_another_firms_account_has_no_reconciliation(
     assert r.status_code == 404 and "not mapped" in r.json()["error"]["message"]
     r = other_firm.api.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
     assert r.status_code == 404
+
+
+def test_money_held_before_the_start_date_is_one_opening_entry_per_client(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    start = DAY + dt.timedelta(days=10)
+    books = trust_books(firm, control, server_url, client_funds_start_date=start.isoformat())
+    ada = builders.client(firm)
+    builders.deposit(firm, books.account_id, ada["id"], "800.00", date=DAY)
+    builders.disburse(firm, books.account_id, ada["id"], "100.00", method="eft", date=DAY)
+    after = builders.deposit(firm, books.account_id, ada["id"], "50.00", date=start)
+    books.sync()
+    entries = {e.DocNumber: e for e in books.query(JournalEntry)}
+    assert set(entries) == {str(after["id"]), *(n for n in entries if n and n.startswith("OB"))}
+    (opening,) = [e for n, e in entries.items() if n and n.startswith("OB")]
+    assert opening.TxnDate == start.isoformat() and opening.TotalAmt == Decimal("700.00")
+    assert books.balance(books.bank) == books.balance(books.liability) == Decimal("750.00")
+    found = firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
+    assert found["balanced"] is True, found
+
+    # A deposit recorded late, dated before the start date, moves the opening balance.
+    builders.deposit(firm, books.account_id, ada["id"], "25.00", date=DAY)
+    books.sync()
+    (moved,) = [e for e in books.query(JournalEntry) if e.DocNumber == opening.DocNumber]
+    assert moved.TotalAmt == Decimal("725.00")
+    assert firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")["balanced"]

@@ -12,6 +12,7 @@ the liability account for the client: the same postings as money out, printed in
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from lawsync.money import format_money
 from lawsync.practice.models import ClientFundsTransaction, TrustTxnKind
 from lawsync.sync.kinds import Kind, marker
 from lawsync.sync.mapping import clean_name
+from lawsync.sync.models import ClientFundsOpening
 
 DOC_NUMBER_LIMIT = 21  # QuickBooks' limit on a transaction number
 DESCRIPTION_LIMIT = 4000
@@ -75,25 +77,64 @@ def _line(amount: Decimal, posting: str, account: str, customer: str, text: str)
     }
 
 
+def _entry(
+    amount: Decimal,
+    date: dt.date,
+    number: str,
+    note: str,
+    accounts: TrustAccounts,
+    customer_id: str,
+    text: str,
+) -> dict[str, Any]:
+    """A journal entry moving ``amount`` into trust (out of it when negative) for a client."""
+    money_in = amount > 0
+    debit, credit = (
+        (accounts.bank, accounts.liability) if money_in else (accounts.liability, accounts.bank)
+    )
+    size = abs(amount)
+    return {
+        "DocNumber": number,
+        "TxnDate": date.isoformat(),
+        "PrivateNote": note,
+        "Line": [
+            _line(size, "Debit", debit, customer_id, text),
+            _line(size, "Credit", credit, customer_id, text),
+        ],
+    }
+
+
 def journal_entry(
     txn: ClientFundsTransaction, accounts: TrustAccounts, customer_id: str, prefix: str
 ) -> dict[str, Any]:
     """Money in or out of trust as a journal entry dated the day it moved."""
-    amount = abs(Decimal(txn.amount))
-    money_in = Decimal(txn.amount) > 0
-    debit, credit = (
-        (accounts.bank, accounts.liability) if money_in else (accounts.liability, accounts.bank)
+    return _entry(
+        Decimal(txn.amount),
+        txn.date,
+        journal_number(prefix, txn.id),
+        marker(Kind.TRUST_ENTRY, txn.id),
+        accounts,
+        customer_id,
+        description(txn),
     )
-    text = description(txn)
-    return {
-        "DocNumber": journal_number(prefix, txn.id),
-        "TxnDate": txn.date.isoformat(),
-        "PrivateNote": marker(Kind.TRUST_ENTRY, txn.id),
-        "Line": [
-            _line(amount, "Debit", debit, customer_id, text),
-            _line(amount, "Credit", credit, customer_id, text),
-        ],
-    }
+
+
+def opening_number(prefix: str, opening_id: int) -> str:
+    return f"{prefix}OB{opening_id}"
+
+
+def opening_entry(
+    opening: ClientFundsOpening, accounts: TrustAccounts, customer_id: str, prefix: str
+) -> dict[str, Any]:
+    """What a client held before the start date, as one entry dated the start date."""
+    return _entry(
+        Decimal(opening.amount),
+        opening.as_of,
+        opening_number(prefix, opening.id),
+        marker(Kind.TRUST_OPENING, opening.id),
+        accounts,
+        customer_id,
+        f"Opening balance held in trust as of {opening.as_of.isoformat()}",
+    )
 
 
 def cheque(

@@ -24,7 +24,7 @@ from typing import Any
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import AsyncQuickBooks, BatchResult, ReconnectNeededError, TransientError
 from lawsync.storage import utcnow
-from lawsync.sync import catalogue, context, failures
+from lawsync.sync import catalogue, client_funds_openings, context, failures
 from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
@@ -121,6 +121,8 @@ def export_all(progress: ProgressFn | None = None, after_reply: ReplyHook | None
         for importer in IMPORTERS:
             if importer.enabled(ctx):
                 await importer.pull(ctx)
+        if ctx.settings.export_client_funds:
+            client_funds_openings.refresh(ctx)
         for _ in range(ROUNDS):
             sent = False
             for exporter in EXPORTERS:

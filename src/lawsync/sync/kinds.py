@@ -27,6 +27,7 @@ class Kind(StrEnum):
     PAYMENT = "payment"  # → a payment
     TRUST_ENTRY = "client_funds_entry"  # a client funds transaction → a journal entry
     TRUST_CHEQUE = "client_funds_cheque"  # a disbursement by cheque → a cheque to print
+    TRUST_OPENING = "client_funds_opening"  # what a client held before the start date
 
 
 def marker(kind: Kind, local_id: int) -> str:

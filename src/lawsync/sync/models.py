@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawsync.storage import Base, FirmOwned, IdType, Timestamped, utcnow
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped, utcnow
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -130,6 +131,25 @@ class ClientFundsMapping(FirmOwned, Base):
     account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
     bank_account: Mapped[str] = mapped_column(String(40))
     liability_account: Mapped[str] = mapped_column(String(40))
+
+
+class ClientFundsOpening(FirmOwned, Revisioned, Base):
+    """What a client held in a trust account before the client funds start date: posted once as
+    an opening journal entry dated the start date, kept current by each pass."""
+
+    __tablename__ = "sync_client_funds_openings"
+    __table_args__ = (
+        UniqueConstraint(
+            "connection_id", "account_id", "client_id", name="uq_sync_client_funds_opening"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
+    as_of: Mapped[dt.date]
+    amount: Mapped[Decimal]
 
 
 class ItemMapping(FirmOwned, Base):

@@ -25,6 +25,7 @@ from lawsync.sync import context
 from lawsync.sync.context import NotStarted
 from lawsync.sync.export.skeleton import Refusal
 from lawsync.sync.kinds import Kind
+from lawsync.sync.models import ClientFundsOpening
 from lawsync.sync.registry import EXPORTERS
 
 AMOUNT_OF: dict[Kind, tuple[Any, str]] = {
@@ -33,6 +34,9 @@ AMOUNT_OF: dict[Kind, tuple[Any, str]] = {
     Kind.CREDIT_NOTE: (m.CreditNote, "amount"),
     Kind.CREDIT_APPLICATION: (m.CreditNote, "amount"),
     Kind.PAYMENT: (m.Payment, "amount"),
+    Kind.TRUST_ENTRY: (m.ClientFundsTransaction, "amount"),
+    Kind.TRUST_CHEQUE: (m.ClientFundsTransaction, "amount"),
+    Kind.TRUST_OPENING: (ClientFundsOpening, "amount"),
 }
 MOST = 2000  # records listed per kind; the counts go on past it
 

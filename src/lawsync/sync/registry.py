@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from lawsync.sync.export.bills import Bills
-from lawsync.sync.export.client_funds import TrustCheques, TrustEntries
+from lawsync.sync.export.client_funds import TrustCheques, TrustEntries, TrustOpenings
 from lawsync.sync.export.credit_applications import CreditApplications
 from lawsync.sync.export.credit_notes import CreditNotes
 from lawsync.sync.export.customers import Customers
@@ -34,6 +34,7 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
     CreditNotes(),  # credit memos, after the invoices they credit
     CreditApplications(),  # after the memo; removed before it
     Payments(),  # after the invoices they pay
+    TrustOpenings(),  # what clients held before the client funds start date
     TrustEntries(),  # client funds as journal entries, after the customers they name
     TrustCheques(),  # disbursements by cheque to print
 )

@@ -13,6 +13,7 @@ on later, and the other way round).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
@@ -39,7 +40,7 @@ from lawsync.sync.export.skeleton import (
     copy_of,
 )
 from lawsync.sync.kinds import Kind, marker
-from lawsync.sync.models import SyncLink
+from lawsync.sync.models import ClientFundsOpening, SyncLink
 from lawsync.sync.problems import Problem
 
 TXN = ClientFundsTransaction
@@ -86,7 +87,11 @@ def clients_with_funds(ctx: PassContext) -> ColumnElement[bool]:
     their first approved bill."""
     if not ctx.settings.export_client_funds:
         return false()
-    return Contact.id.in_(select(TXN.client_id).where(*_exported(ctx)))
+    mapped = list(ctx.trust_accounts)
+    if not mapped:
+        return false()
+    # Any date: money held before the start date is posted too, as an opening balance.
+    return Contact.id.in_(select(TXN.client_id).where(TXN.account_id.in_(mapped)))
 
 
 @dataclass
@@ -108,8 +113,8 @@ class _ClientFunds(Exporter[FundsChunk]):
         return FundsChunk(records, self.customers(ctx, session, records))
 
     @staticmethod
-    def accounts(ctx: PassContext, txn: ClientFundsTransaction) -> posting.TrustAccounts | Problem:
-        found = ctx.trust_accounts.get(txn.account_id)
+    def accounts(ctx: PassContext, account_id: int) -> posting.TrustAccounts | Problem:
+        found = ctx.trust_accounts.get(account_id)
         if found is None:
             return Problem(
                 UNMAPPED,
@@ -145,7 +150,7 @@ class TrustEntries(_ClientFunds):
             # A journal entry is never edited: what changed (the mark that it was reversed, a
             # cheque number) moves no money. Its copy stands as it is.
             return Adopt(copy_of(JournalEntry, copy))
-        accounts = self.accounts(ctx, record)
+        accounts = self.accounts(ctx, record.account_id)
         if isinstance(accounts, Problem):
             return accounts
         customer = chunk.customers.get(record.client_id)
@@ -204,7 +209,7 @@ class TrustCheques(_ClientFunds):
             return Send(
                 posting.cheque_number(record) | {"PrivateNote": marker(self.kind, record.id)}
             )
-        accounts = self.accounts(ctx, record)
+        accounts = self.accounts(ctx, record.account_id)
         if isinstance(accounts, Problem):
             return accounts
         customer = chunk.customers.get(record.client_id)
@@ -233,3 +238,53 @@ async def _payee(ctx: PassContext, name: str) -> posting.Payee | Problem:
     except DuplicateError as taken:  # an employee (or an inactive name) has it
         return Problem.of(taken)
     return posting.Payee(str(made.Id), "Vendor")
+
+
+@dataclass
+class OpeningChunk(Chunk[ClientFundsOpening]):
+    customers: dict[int, str]
+
+
+class TrustOpenings(Exporter[OpeningChunk]):
+    """What each client held before the client funds start date → one opening journal entry
+    per client and trust account, dated the start date (see `client_funds_openings`)."""
+
+    kind = Kind.TRUST_OPENING
+    entity = JournalEntry
+    model = ClientFundsOpening
+
+    def enabled(self, ctx: PassContext) -> bool:
+        return bool(ctx.settings.export_client_funds)
+
+    def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
+        mapped = list(ctx.trust_accounts)
+        return and_(
+            ClientFundsOpening.connection_id == ctx.connection_id,
+            ClientFundsOpening.amount != 0,
+            ClientFundsOpening.account_id.in_(mapped) if mapped else false(),
+        )
+
+    def gone(self) -> ColumnElement[bool] | None:
+        return ClientFundsOpening.amount == 0
+
+    def load(self, ctx: PassContext, session: Session, ids: list[int]) -> OpeningChunk:
+        records = self.records(session, ids)
+        return OpeningChunk(records, self.customers(ctx, session, records))
+
+    def decide(
+        self, ctx: PassContext, chunk: OpeningChunk, record: Any, copy: SyncLink | None
+    ) -> Decision:
+        if Decimal(record.amount) == 0:
+            return Remove("delete")  # nothing held before the start date any more
+        accounts = _ClientFunds.accounts(ctx, record.account_id)
+        if isinstance(accounts, Problem):
+            return accounts
+        customer = chunk.customers.get(record.client_id)
+        if customer is None:
+            return Wait("the client")
+        prefix = ctx.settings.journal_prefix
+        payload = posting.opening_entry(record, accounts, customer, prefix)
+        number = payload["DocNumber"]
+        return Send(
+            payload, find=Lookup(sql("DocNumber = ?", number), marker(self.kind, record.id))
+        )

@@ -42,6 +42,9 @@ KIND_WORDS = {
     "credit_note": "Credit note",
     "credit_application": "Credit applied",
     "payment": "Payment",
+    "client_funds_entry": "Client funds entry",
+    "client_funds_cheque": "Cheque to print",
+    "client_funds_opening": "Opening balance",
 }
 
 
