@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import httpx
 
-from lawsync.quickbooks import Customer, JournalEntry, Purchase, Vendor
+from lawsync.quickbooks import Account, Customer, JournalEntry, Purchase, Vendor
 from tests import builders
 from tests.conftest import Firm
 from tests.sync.client_funds_support import TrustBooks, trust_books
@@ -313,3 +313,30 @@ def test_money_held_before_the_start_date_is_one_opening_entry_per_client(
     (moved,) = [e for e in books.query(JournalEntry) if e.DocNumber == opening.DocNumber]
     assert moved.TotalAmt == Decimal("725.00")
     assert firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")["balanced"]
+
+
+def test_with_a_sub_account_per_client_each_clients_money_posts_to_their_own(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url, trust_subledgers=True, cheque_printing=True)
+    ada, bo = builders.client(firm), builders.client(firm)
+    builders.deposit(firm, books.account_id, ada["id"], "600.00")
+    builders.deposit(firm, books.account_id, bo["id"], "150.00")
+    builders.disburse(firm, books.account_id, ada["id"], "100.00", method="cheque")
+    books.sync()
+    books.sync()  # nothing more: the sub-accounts are found, not made again
+    subs = {
+        a.Name: a
+        for a in books.query(Account)
+        if a.ParentRef is not None and a.ParentRef.value == books.liability
+    }
+    assert set(subs) == {
+        f"{ada['display_name']} ({ada['id']})",
+        f"{bo['display_name']} ({bo['id']})",
+    }
+    assert books.balance(subs[f"{ada['display_name']} ({ada['id']})"].Id or "") == Decimal("500.00")
+    assert books.balance(subs[f"{bo['display_name']} ({bo['id']})"].Id or "") == Decimal("150.00")
+    assert books.balance(books.bank) == Decimal("650.00")
+    found = firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
+    assert found["balanced"] is True, found
+    assert found["quickbooks"]["liability_balance"] == "650.00"

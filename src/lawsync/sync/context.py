@@ -57,6 +57,8 @@ class PassContext:
     # cheques found or made this pass (by name).
     trust_accounts: dict[int, TrustAccounts] = field(default_factory=dict)
     payees: dict[str, Payee | Problem] = field(default_factory=dict)
+    # With a sub-account per client: (trust account, client) → its sub-account's id.
+    subledgers: dict[tuple[int, int], str | Problem] = field(default_factory=dict)
     requests: int = 0  # attempts made for this company during the pass (see `counting`)
     spare_requests: bool = False  # also send single requests beside batches
     looking_only: bool = False  # a preview: plan, but make nothing on either side

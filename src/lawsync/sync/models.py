@@ -116,6 +116,9 @@ class SyncSettings(FirmOwned, Timestamped, Base):
     client_funds_start_date: Mapped[dt.date | None] = mapped_column(default=None)
     cheque_printing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     journal_prefix: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # One sub-account of the trust liability account per client, so QuickBooks shows each
+    # client's balance on its own.
+    trust_subledgers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ClientFundsMapping(FirmOwned, Base):

@@ -42,6 +42,7 @@ FIELDS = (
     "client_funds_start_date",
     "cheque_printing",
     "journal_prefix",
+    "trust_subledgers",
 )
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
@@ -82,6 +83,7 @@ class SyncSettingsUpdate(Command):
     client_funds_start_date: Date | None = None
     cheque_printing: StrictBool | None = None
     journal_prefix: JournalPrefix | None = None
+    trust_subledgers: StrictBool | None = None
     client_funds_accounts: list[ClientFundsAccountMap] | None = Field(default=None, max_length=200)
 
 

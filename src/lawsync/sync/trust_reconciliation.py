@@ -130,18 +130,19 @@ def _ledger_side(ledger: Ledger, actor: Actor, account_id: int) -> _Ledger:
         )
 
 
-def _liability_lines(entity: Any, liability: str) -> list[tuple[str, Decimal]]:
-    """(customer id, what it adds to the liability) for each line of one transaction on it."""
+def _liability_lines(entity: Any, liability: set[str]) -> list[tuple[str, Decimal]]:
+    """(customer id, what it adds to the liability) for each line of one transaction on it
+    (on the account or one of its clients' sub-accounts)."""
     out = []
     for line in entity.Line or []:
         amount = Decimal(line.Amount or 0)
         je = line.JournalEntryLineDetail
-        if je is not None and je.AccountRef.value == liability:
+        if je is not None and je.AccountRef.value in liability:
             who = je.Entity.EntityRef.value if je.Entity and je.Entity.EntityRef else ""
             out.append((str(who), amount if je.PostingType == "Credit" else -amount))
             continue
         spent = line.AccountBasedExpenseLineDetail
-        if spent is not None and spent.AccountRef.value == liability:
+        if spent is not None and spent.AccountRef.value in liability:
             who = spent.CustomerRef.value if spent.CustomerRef else ""
             credit = bool(getattr(entity, "Credit", False))  # a refund puts money back
             out.append((str(who), amount if credit else -amount))
@@ -154,10 +155,15 @@ async def reconcile(
     side = _ledger_side(ledger, actor, account_id)
     bank = await qb.read(side.realm_id, Account, side.bank)
     owed = await qb.read(side.realm_id, Account, side.liability)
+    liability = {side.liability} | {
+        str(a.Id)
+        for a in await qb.query(side.realm_id, Account, "Active IN (true, false)")
+        if a.ParentRef is not None and a.ParentRef.value == side.liability
+    }
     by_customer: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for cls in (JournalEntry, Purchase):
         async for found in qb.iter_query(side.realm_id, cls):
-            for customer, amount in _liability_lines(found, side.liability):
+            for customer, amount in _liability_lines(found, liability):
                 by_customer[customer] += amount
     posted: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
     for customer, amount in by_customer.items():
@@ -181,7 +187,7 @@ async def reconcile(
         liability_account=str(owed.Name or side.liability),
         ledger_balance=side.balance,
         bank_balance=to_cents(Decimal(bank.CurrentBalance or 0)),
-        liability_balance=to_cents(Decimal(owed.CurrentBalance or 0)),
+        liability_balance=to_cents(Decimal(_with_subaccounts(owed))),
         clients=clients,
     )
 
@@ -210,3 +216,9 @@ async def reconcile_now(
             f"QuickBooks refused to show the trust accounts: {error.message}",
             code="quickbooks_refused",
         ) from error
+
+
+def _with_subaccounts(account: Account) -> Any:
+    """An account's balance with its sub-accounts' (the clients' own, when the firm keeps them)."""
+    extra = account.model_extra or {}
+    return extra.get("CurrentBalanceWithSubAccounts", account.CurrentBalance) or 0

@@ -1,4 +1,5 @@
-"""opening balances: what each client held in a trust account before the client funds start date
+"""opening balances: what each client held in a trust account before the client funds start date;
+a sub-account of the trust liability account per client, when the firm asks for them
 
 Revision ID: 0012
 Revises: 0011
@@ -24,6 +25,10 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("sync_settings", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("trust_subledgers", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "sync_client_funds_openings",
         sa.Column("id", ID, nullable=False),
@@ -68,3 +73,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("sync_client_funds_openings")
+    with op.batch_alter_table("sync_settings", schema=None) as batch_op:
+        batch_op.drop_column("trust_subledgers")

@@ -27,6 +27,7 @@ from lawsync.practice.models import (
 )
 from lawsync.quickbooks import Customer, DuplicateError, JournalEntry, Purchase, Vendor, sql
 from lawsync.sync import client_funds_mapping as posting
+from lawsync.sync import trust_subledgers
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.skeleton import (
     Adopt,
@@ -94,6 +95,36 @@ def clients_with_funds(ctx: PassContext) -> ColumnElement[bool]:
     return Contact.id.in_(select(TXN.client_id).where(TXN.account_id.in_(mapped)))
 
 
+def _accounts(ctx: PassContext, record: Any) -> posting.TrustAccounts | Problem | Wait:
+    """Where a record of a trust account posts for its client: the mapped bank and liability
+    accounts (the client's own sub-account of the liability, when the firm keeps them)."""
+    found = ctx.trust_accounts.get(record.account_id)
+    if found is None:
+        return Problem(
+            UNMAPPED,
+            "This client funds account is not mapped to a bank and a liability account in the "
+            "QuickBooks settings.",
+            "AccountRef",
+        )
+    chosen = trust_subledgers.accounts_for(ctx, found, record.account_id, record.client_id)
+    return Wait("the client's sub-account") if chosen is None else chosen
+
+
+async def _subledgers(exporter: Exporter[Any], ctx: PassContext) -> None:
+    """The sub-accounts of the clients of the records to send, found or made beforehand."""
+    if not ctx.settings.trust_subledgers:
+        return
+    ids = exporter.pending(ctx)
+    if ids is None:
+        return
+    model = exporter.model
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        pairs = uow.session.execute(
+            select(model.account_id, model.client_id).where(model.id.in_(ids)).distinct()
+        ).all()
+    await trust_subledgers.prepare(ctx, [(a, c) for a, c in pairs])
+
+
 @dataclass
 class FundsChunk(Chunk[ClientFundsTransaction]):
     customers: dict[int, str]
@@ -112,17 +143,8 @@ class _ClientFunds(Exporter[FundsChunk]):
         records = self.records(session, ids)
         return FundsChunk(records, self.customers(ctx, session, records))
 
-    @staticmethod
-    def accounts(ctx: PassContext, account_id: int) -> posting.TrustAccounts | Problem:
-        found = ctx.trust_accounts.get(account_id)
-        if found is None:
-            return Problem(
-                UNMAPPED,
-                "This client funds account is not mapped to a bank and a liability account in "
-                "the QuickBooks settings.",
-                "AccountRef",
-            )
-        return found
+    async def prepare(self, ctx: PassContext) -> None:
+        await _subledgers(self, ctx)
 
 
 class TrustEntries(_ClientFunds):
@@ -150,8 +172,8 @@ class TrustEntries(_ClientFunds):
             # A journal entry is never edited: what changed (the mark that it was reversed, a
             # cheque number) moves no money. Its copy stands as it is.
             return Adopt(copy_of(JournalEntry, copy))
-        accounts = self.accounts(ctx, record.account_id)
-        if isinstance(accounts, Problem):
+        accounts = _accounts(ctx, record)
+        if not isinstance(accounts, posting.TrustAccounts):
             return accounts
         customer = chunk.customers.get(record.client_id)
         if customer is None:
@@ -183,6 +205,7 @@ class TrustCheques(_ClientFunds):
 
     async def prepare(self, ctx: PassContext) -> None:
         await self._payees(ctx)
+        await _subledgers(self, ctx)
 
     async def _payees(self, ctx: PassContext) -> None:
         """Find (or make) a vendor for every payee of a cheque to send this pass."""
@@ -209,8 +232,8 @@ class TrustCheques(_ClientFunds):
             return Send(
                 posting.cheque_number(record) | {"PrivateNote": marker(self.kind, record.id)}
             )
-        accounts = self.accounts(ctx, record.account_id)
-        if isinstance(accounts, Problem):
+        accounts = _accounts(ctx, record)
+        if not isinstance(accounts, posting.TrustAccounts):
             return accounts
         customer = chunk.customers.get(record.client_id)
         if customer is None:
@@ -267,6 +290,9 @@ class TrustOpenings(Exporter[OpeningChunk]):
     def gone(self) -> ColumnElement[bool] | None:
         return ClientFundsOpening.amount == 0
 
+    async def prepare(self, ctx: PassContext) -> None:
+        await _subledgers(self, ctx)
+
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> OpeningChunk:
         records = self.records(session, ids)
         return OpeningChunk(records, self.customers(ctx, session, records))
@@ -276,8 +302,8 @@ class TrustOpenings(Exporter[OpeningChunk]):
     ) -> Decision:
         if Decimal(record.amount) == 0:
             return Remove("delete")  # nothing held before the start date any more
-        accounts = _ClientFunds.accounts(ctx, record.account_id)
-        if isinstance(accounts, Problem):
+        accounts = _accounts(ctx, record)
+        if not isinstance(accounts, posting.TrustAccounts):
             return accounts
         customer = chunk.customers.get(record.client_id)
         if customer is None:

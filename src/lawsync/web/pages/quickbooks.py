@@ -29,6 +29,7 @@ FLAGS = (
     "share_company",
     "export_client_funds",
     "cheque_printing",
+    "trust_subledgers",
 )
 TRUST_SIDES = ("bank_account", "liability_account")
 FIXED_MAPPINGS = (

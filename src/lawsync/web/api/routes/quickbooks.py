@@ -35,6 +35,7 @@ def _settings(
         else None,
         "cheque_printing": row.cheque_printing,
         "journal_prefix": row.journal_prefix,
+        "trust_subledgers": row.trust_subledgers,
         "client_funds_accounts": trust,
     }
 
