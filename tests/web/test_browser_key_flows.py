@@ -222,6 +222,10 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     # The money left trust as a journal entry beside the payment.
     assert len(in_quickbooks(firm, server_url, JournalEntry)) == 2
     assert _trust_agrees(page, firm, server_url, account_url) == Decimal("375.00")
+    page.click("a:has-text('Reconcile with QuickBooks')")
+    page.wait_for_selector("text=in agreement")
+    look(page, "client-funds-reconciliation")
+    page.goto(account_url)
 
     # 7. Disburse what is left to the client by cheque: the account comes to zero.
     with page.expect_response(lambda r: "/pick/matters" in r.url):  # its matters follow
@@ -248,6 +252,3 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.goto(account_url)
     page.wait_for_selector("td:has-text('3301')")
     look(page, "flow-8-cheque-printed")
-    page.click("a:has-text('Reconcile with QuickBooks')")
-    page.wait_for_selector("text=in agreement")
-    look(page, "client-funds-reconciliation")
