@@ -4,11 +4,13 @@ client and kept for a few minutes so a settings page does not ask QuickBooks eve
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from lawsync.config import Settings
 from lawsync.practice.services.context import Ledger
-from lawsync.quickbooks import Account, Item, QuickBooksError
+from lawsync.quickbooks import Account, Entity, Item, QuickBooksError
 from lawsync.sync.client_funds_settings import BANK, LIABILITY_TYPES, CompanyAccount
 from lawsync.sync.connection import connected_realm, open_client
 
@@ -23,7 +25,55 @@ class CompanyItem:
     active: bool
 
 
-_cache: dict[tuple[int, str], tuple[float, list[CompanyItem]]] = {}
+T = TypeVar("T")
+E = TypeVar("E", bound=Entity)
+# (firm, realm, entity) → when read, and what was read
+_kept: dict[tuple[int, str, str], tuple[float, list[Any]]] = {}
+
+
+async def _read(
+    ledger: Ledger,
+    firm_id: int,
+    settings: Settings,
+    entity: type[E],
+    shown: Callable[[E], T | None],
+    refresh: bool,
+) -> list[T]:
+    """One list of the company's (active and inactive rows), each row as ``shown`` makes it
+    (None: left out), by name; read again after a while or when asked; [] unconnected."""
+    realm = connected_realm(ledger, firm_id)
+    if realm is None:
+        return []
+    key = (firm_id, realm, entity.entity_name)
+    kept = _kept.get(key)
+    if kept is not None and not refresh and time.monotonic() - kept[0] < KEEP_SECONDS:
+        return kept[1]
+    async with open_client(ledger, firm_id, settings) as qb:
+        rows = await qb.query(realm, entity, "Active IN (true, false)")
+    found = [f for f in map(shown, rows) if f is not None]
+    found.sort(key=lambda f: str(getattr(f, "name", "")).lower())
+    _kept[key] = (time.monotonic(), found)
+    return found
+
+
+def _item(r: Item) -> CompanyItem | None:
+    if _type(r) not in SELLABLE:
+        return None
+    return CompanyItem(
+        str(r.Id), str(getattr(r, "Name", "") or r.Id), getattr(r, "Active", True) is not False
+    )
+
+
+def _account(r: Account) -> CompanyAccount | None:
+    if r.AccountType != BANK and r.AccountType not in LIABILITY_TYPES:
+        return None
+    return CompanyAccount(
+        str(r.Id),
+        str(r.FullyQualifiedName or r.Name or r.Id),
+        str(r.AccountType or ""),
+        str((r.CurrencyRef.value if r.CurrencyRef else "") or ""),
+        r.Active is not False,
+    )
 
 
 async def items(
@@ -31,29 +81,7 @@ async def items(
 ) -> list[CompanyItem]:
     """The company's products and services that can go on an invoice line, inactive ones too
     (a mapping may point at one), by name; [] when the firm is not connected."""
-    realm = connected_realm(ledger, firm_id)
-    if realm is None:
-        return []
-    key = (firm_id, realm)
-    kept = _cache.get(key)
-    if kept is not None and not refresh and time.monotonic() - kept[0] < KEEP_SECONDS:
-        return kept[1]
-    async with open_client(ledger, firm_id, settings) as qb:
-        rows = await qb.query(realm, Item, "Active IN (true, false)")
-    found = sorted(
-        (
-            CompanyItem(
-                str(r.Id),
-                str(getattr(r, "Name", "") or r.Id),
-                getattr(r, "Active", True) is not False,
-            )
-            for r in rows
-            if _type(r) in SELLABLE
-        ),
-        key=lambda i: i.name.lower(),
-    )
-    _cache[key] = (time.monotonic(), found)
-    return found
+    return await _read(ledger, firm_id, settings, Item, _item, refresh)
 
 
 def _type(row: Item) -> str:
@@ -61,39 +89,12 @@ def _type(row: Item) -> str:
     return str(value or "")
 
 
-_accounts: dict[tuple[int, str], tuple[float, list[CompanyAccount]]] = {}
-
-
 async def accounts(
     ledger: Ledger, firm_id: int, settings: Settings, *, refresh: bool = False
 ) -> list[CompanyAccount]:
     """The company's bank and liability accounts (where client funds post), inactive ones too,
     by name; [] when the firm is not connected."""
-    realm = connected_realm(ledger, firm_id)
-    if realm is None:
-        return []
-    key = (firm_id, realm)
-    kept = _accounts.get(key)
-    if kept is not None and not refresh and time.monotonic() - kept[0] < KEEP_SECONDS:
-        return kept[1]
-    async with open_client(ledger, firm_id, settings) as qb:
-        rows = await qb.query(realm, Account, "Active IN (true, false)")
-    found = sorted(
-        (
-            CompanyAccount(
-                str(r.Id),
-                str(getattr(r, "FullyQualifiedName", None) or r.Name or r.Id),
-                str(r.AccountType or ""),
-                str((r.CurrencyRef.value if r.CurrencyRef else "") or ""),
-                r.Active is not False,
-            )
-            for r in rows
-            if r.AccountType == BANK or r.AccountType in LIABILITY_TYPES
-        ),
-        key=lambda a: a.name.lower(),
-    )
-    _accounts[key] = (time.monotonic(), found)
-    return found
+    return await _read(ledger, firm_id, settings, Account, _account, refresh)
 
 
 async def checkable_accounts(

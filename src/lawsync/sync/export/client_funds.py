@@ -110,6 +110,17 @@ def _accounts(ctx: PassContext, record: Any) -> posting.TrustAccounts | Problem 
     return Wait("the client's sub-account") if chosen is None else chosen
 
 
+def _ready(
+    ctx: PassContext, customers: dict[int, str], record: Any
+) -> tuple[posting.TrustAccounts, str] | Problem | Wait:
+    """The accounts a record posts to and its client's customer, or why it cannot go yet."""
+    accounts = _accounts(ctx, record)
+    if not isinstance(accounts, posting.TrustAccounts):
+        return accounts
+    customer = customers.get(record.client_id)
+    return Wait("the client") if customer is None else (accounts, customer)
+
+
 async def _subledgers(exporter: Exporter[Any], ctx: PassContext) -> None:
     """The sub-accounts of the clients of the records to send, found or made beforehand."""
     if not ctx.settings.trust_subledgers:
@@ -172,12 +183,10 @@ class TrustEntries(_ClientFunds):
             # A journal entry is never edited: what changed (the mark that it was reversed, a
             # cheque number) moves no money. Its copy stands as it is.
             return Adopt(copy_of(JournalEntry, copy))
-        accounts = _accounts(ctx, record)
-        if not isinstance(accounts, posting.TrustAccounts):
-            return accounts
-        customer = chunk.customers.get(record.client_id)
-        if customer is None:
-            return Wait("the client")
+        ready = _ready(ctx, chunk.customers, record)
+        if not isinstance(ready, tuple):
+            return ready
+        accounts, customer = ready
         prefix = ctx.settings.journal_prefix
         number = posting.journal_number(prefix, record.id)
         if len(number) > posting.DOC_NUMBER_LIMIT:
@@ -232,12 +241,10 @@ class TrustCheques(_ClientFunds):
             return Send(
                 posting.cheque_number(record) | {"PrivateNote": marker(self.kind, record.id)}
             )
-        accounts = _accounts(ctx, record)
-        if not isinstance(accounts, posting.TrustAccounts):
-            return accounts
-        customer = chunk.customers.get(record.client_id)
-        if customer is None:
-            return Wait("the client")
+        ready = _ready(ctx, chunk.customers, record)
+        if not isinstance(ready, tuple):
+            return ready
+        accounts, customer = ready
         payee = ctx.payees.get(posting.payee_name(record))
         if payee is None:
             return Wait("its payee")
@@ -302,12 +309,10 @@ class TrustOpenings(Exporter[OpeningChunk]):
     ) -> Decision:
         if Decimal(record.amount) == 0:
             return Remove("delete")  # nothing held before the start date any more
-        accounts = _accounts(ctx, record)
-        if not isinstance(accounts, posting.TrustAccounts):
-            return accounts
-        customer = chunk.customers.get(record.client_id)
-        if customer is None:
-            return Wait("the client")
+        ready = _ready(ctx, chunk.customers, record)
+        if not isinstance(ready, tuple):
+            return ready
+        accounts, customer = ready
         prefix = ctx.settings.journal_prefix
         payload = posting.opening_entry(record, accounts, customer, prefix)
         number = payload["DocNumber"]
