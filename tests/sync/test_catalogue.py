@@ -73,7 +73,15 @@ def test_closed_books_codes_share_one_guide() -> None:
         ("2500", {"detail": "Invalid Reference Id : Klasses element id 9 not found"}, "class"),
         ("6140", {"kind": "credit_note"}, "credit memo"),
         ("6140", {"kind": "interest_charge"}, "interest charge"),
-        ("6140", {"kind": "client_funds_transaction"}, "journal"),
+        ("6140", {"kind": "client_funds_entry"}, "journal"),
+        ("6140", {"kind": "client_funds_cheque"}, "cheque number"),
+        ("6240", {"kind": "client_funds_cheque"}, "payee"),
+        (
+            "610",
+            {"kind": "client_funds_cheque", "detail": "Another user has deleted this"},
+            "cheque",
+        ),
+        ("6000", {"kind": "client_funds_entry", "element": "CurrencyRef"}, "currency"),
         ("6240", {"kind": "user"}, "class"),
         ("620", {"kind": "payment", "element": "Line.LinkedTxn"}, "another customer"),
         ("620", {"kind": "credit_application"}, "another customer"),
@@ -141,7 +149,7 @@ def test_guides_point_at_pages_that_exist_and_never_say_wait(server_url: str) ->
             "Settings screen",
         ):
             assert phrase not in text, (guide.code, phrase)
-        for page in re.findall(r"(/settings/[a-z/]+)", text):
+        for page in re.findall(r"(/settings/[a-z/]+|/client-funds\b)", text):
             pages.add(page.rstrip("/"))
             pointed += 1
         if "Retry" in text and "press Retry" in text:
@@ -157,10 +165,81 @@ def test_guides_that_name_a_setting_say_saving_it_retries_and_name_real_settings
 
     known = set(SyncSettingsUpdate.model_fields)
     named = [g for g in _every_guide() if g.settings]
-    assert {g.code for g in named} >= {"6140", "6240", "6250", "5020", "6430"}
+    assert {g.code for g in named} >= {"6140", "6240", "6250", "5020", "6430", "2500", "610"}
     for guide in named:
         assert set(guide.settings) <= known, guide.code
         text = " ".join(guide.steps).lower()
         assert "/api/v1/quickbooks/settings" in text and "retries this failure" in text
     # A retry step names the route that exists.
     assert any("/failures/<its id>/retry" in s for s in guide_for("6200").steps)
+
+
+# Every code a client funds transaction can meet, ours included.
+CLIENT_FUNDS_CODES = [
+    "610",
+    "2050",
+    "2500",
+    "6000",
+    "6140",
+    "6200",
+    "6201",
+    "6210",
+    "6430",
+    "lawsync:client_funds_unmapped",
+    "lawsync:journal_number_too_long",
+]
+CLIENT_FUNDS_KINDS = ["client_funds_entry", "client_funds_cheque"]
+FUNDS_SETTINGS = "/settings/quickbooks#client-funds"
+
+
+@pytest.mark.parametrize("kind", CLIENT_FUNDS_KINDS)
+@pytest.mark.parametrize("code", CLIENT_FUNDS_CODES)
+def test_client_funds_failures_have_their_own_cause_and_name_a_page(code: str, kind: str) -> None:
+    guide = guide_for(code, kind=kind)
+    words = f"{guide.title} {guide.cause}".lower()
+    assert "client funds" in words or "cheque" in words or "journal" in words, words
+    if not code.startswith("lawsync:"):
+        assert guide != guide_for(code), "the general guide, not the client funds one"
+    text = " ".join(guide.steps)
+    assert re.search(r"/settings/quickbooks|/client-funds", text), guide.steps
+    if guide.settings:  # a fix in the settings is made in their client funds section
+        assert FUNDS_SETTINGS in text and "/api/v1/quickbooks/settings" in text
+        assert set(guide.settings) <= {"journal_prefix", "client_funds_accounts"}
+
+
+def test_the_duplicate_number_fixes_follow_the_copy() -> None:
+    """A journal entry's number is fixed by the duplicate-number warning or the journal prefix
+    (saving it retries); a cheque's by the other cheque, never by the journal prefix."""
+    entry = guide_for("6140", kind="client_funds_entry")
+    assert entry.settings == ("journal_prefix",)
+    assert "Warn if duplicate journal number is used" in " ".join(entry.steps)
+    cheque = guide_for("6140", kind="client_funds_cheque")
+    assert cheque.settings == () and "journal prefix" not in " ".join(cheque.steps)
+    assert guide_for("lawsync:journal_number_too_long").settings == ("journal_prefix",)
+
+
+def test_a_family_variant_leaves_other_kinds_alone() -> None:
+    for code in ("610", "2050", "2500", "6000", "6140", "6200", "6430"):
+        assert guide_for(code, kind="bill") == guide_for(code)
+    # A cheque's payee clash is the cheque's; a journal entry names no payee.
+    assert guide_for("6240", kind="client_funds_entry") == guide_for("6240")
+    assert guide_for("6240", kind="client_funds_cheque") != guide_for("6240")
+
+
+def test_closed_books_for_client_funds_never_advise_a_new_date_or_a_reversal() -> None:
+    """A client funds transaction is never redated, and reversing one that failed would post
+    the reversal alone."""
+    for code in ("6200", "6201", "6210"):
+        guide = guide_for(code, kind="client_funds_entry")
+        text = " ".join(guide.steps).lower()
+        assert "change the record's date" not in text
+        assert "do not reverse" in text and "close the books" in text
+
+
+def test_the_settings_page_has_the_client_funds_section_guides_point_at() -> None:
+    from pathlib import Path
+
+    import lawsync.web
+
+    template = Path(lawsync.web.__file__).parent / "templates" / "quickbooks_settings.html"
+    assert 'id="client-funds"' in template.read_text()

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import httpx
+import pytest
 
-from lawsync.quickbooks import Account, Customer, JournalEntry, Purchase, Vendor
+from lawsync.quickbooks import (
+    Account,
+    Customer,
+    JournalEntry,
+    Purchase,
+    QuickBooksError,
+    Vendor,
+)
+from lawsync.sync.client_funds_settings import ClientFundsAccountMap
+from lawsync.sync.settings import SyncSettingsUpdate, update_settings
 from tests import builders
 from tests.conftest import Firm
 from tests.sync.client_funds_support import TrustBooks, trust_books
@@ -232,9 +243,15 @@ def test_a_taken_journal_number_is_a_failure_with_its_fix(
     books.sync()
     (failure,) = firm.get("/quickbooks/failures")["data"]
     assert failure["code"] == "6140" and failure["record"]["kind"] == "client_funds_entry"
-    assert failure["record"]["id"] == txn["id"] and failure["resolution"], failure
+    assert failure["record"]["id"] == txn["id"], failure
+    assert "journal" in failure["title"].lower()
+    steps = " ".join(failure["resolution"])
+    assert "Warn if duplicate journal number is used" in steps
+    assert "/settings/quickbooks#client-funds" in steps
+    # The guide names the journal prefix: saving a new one retries the failure by itself.
     firm.put("/quickbooks/settings", {"journal_prefix": "TR"})
-    firm.post(f"/quickbooks/failures/{failure['id']}/retry", None, 200)
+    (waiting,) = firm.get("/quickbooks/failures")["data"]
+    assert waiting["retry_requested_at"] is not None
     books.sync()
     assert firm.get("/quickbooks/failures")["data"] == []
     assert {e.DocNumber for e in books.query(JournalEntry)} == {f"J{txn['id']}", f"TR{txn['id']}"}
@@ -340,3 +357,75 @@ def test_with_a_sub_account_per_client_each_clients_money_posts_to_their_own(
     found = firm.get(f"/client-funds-accounts/{books.account_id}/reconciliation")
     assert found["balanced"] is True, found
     assert found["quickbooks"]["liability_balance"] == "650.00"
+
+
+def test_a_description_too_long_for_quickbooks_is_posted_shortened_with_a_note(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url)
+    client = builders.client(firm)
+    long = "Retainer for the appeal, per the engagement letter. " * 90  # 4,680 characters
+    firm.post(
+        "/client-funds-transactions",
+        {
+            "kind": "deposit",
+            "account_id": books.account_id,
+            "client_id": client["id"],
+            "amount": "5000.00",
+            "date": DAY.isoformat(),
+            "description": long,
+        },
+    )
+    report = books.sync()
+    assert report["kinds"]["client_funds_entry"]["synced"] == 1, report
+    (entry,) = books.query(JournalEntry)
+    for line in entry.Line or []:
+        text = str(line.Description)
+        assert len(text) <= 4000 and text.endswith("(shortened: the full text is in lawsync)")
+    assert books.balance(books.bank) == books.ledger_balance() == Decimal("5000.00")
+    # The company takes no more: the same text unshortened is refused there (2050).
+    line = {"DetailType": "JournalEntryLineDetail", "Amount": "1.00", "Description": long}
+    whole = {
+        "Line": [
+            {**line, "JournalEntryLineDetail": {"PostingType": p, "AccountRef": {"value": a}}}
+            for p, a in (("Debit", books.bank), ("Credit", books.liability))
+        ]
+    }
+    with pytest.raises(QuickBooksError) as refused:
+        books.call(lambda qb: qb.create(books.realm, JournalEntry.model_validate(whole)))
+    assert refused.value.code == "2050"
+
+
+def test_a_trust_account_in_a_currency_the_company_lacks_fails_before_any_call(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    """Mapped while the company's accounts could not be read (so not checked then), a EUR trust
+    account in a USD company without multicurrency is refused by the pre-flight check."""
+    books = trust_books(firm, control, server_url)
+    euro = firm.post("/client-funds-accounts", {"name": "Euro trust", "currency": "EUR"})["id"]
+
+    async def accounts(qb: Any) -> tuple[str, str]:
+        bank = await qb.create(books.realm, Account(Name="Euro Bank", AccountType="Bank"))
+        owed = await qb.create(
+            books.realm, Account(Name="Euro Owed", AccountType="Other Current Liability")
+        )
+        return str(bank.Id), str(owed.Id)
+
+    bank, owed = books.call(accounts)
+    maps = [
+        ClientFundsAccountMap(
+            account_id=books.account_id, bank_account=books.bank, liability_account=books.liability
+        ),
+        ClientFundsAccountMap(account_id=euro, bank_account=bank, liability_account=owed),
+    ]
+    update_settings(firm.ledger, firm.actor, SyncSettingsUpdate(client_funds_accounts=maps))
+    client = builders.client(firm)
+    txn = builders.deposit(firm, euro, client["id"], "100.00")
+    report = books.sync()
+    assert report["kinds"]["client_funds_entry"]["failed"] == 1, report
+    assert books.query(JournalEntry) == []
+    (failure,) = firm.get("/quickbooks/failures")["data"]
+    assert failure["record"] == {"kind": "client_funds_entry", "id": txn["id"], "revision": 1}
+    assert (failure["code"], failure["element"]) == ("6000", "CurrencyRef")
+    assert "currency" in failure["title"]
+    assert any("/settings/quickbooks#client-funds" in step for step in failure["resolution"])

@@ -3,7 +3,9 @@
 A failure row shows QuickBooks Online's code and message next to our cause and resolution. Some
 codes mean different things depending on the field or the record involved (2020 on the lines of an
 invoice versus on a payment's deposit account), so a guide can have variants picked by the fault's
-element, a fragment of its detail text, or the kind of record being synced.
+element, a fragment of its detail text, or the kind of record being synced. A variant's kind may
+also name a family of kinds: `CLIENT_FUNDS` stands for both copies of a client funds transaction
+(its journal entry and its cheque), so advice true of either is written once.
 
 The steps name the page of the web app where the fix is made (the QuickBooks settings, the Sync
 failures table), with the JSON API route or `lawsync` command beside it. A guide also names the
@@ -18,6 +20,8 @@ pause the connection, park the record) is decided by the client's exception clas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from lawsync.sync.kinds import Kind
 
 SETTINGS_PAGE = "/settings/quickbooks"
 FAILURES_PAGE = "/settings/quickbooks/failures"
@@ -41,6 +45,20 @@ RESENT = (
     "`lawsync serve` runs, or run `lawsync sync --firm ID`)."
 )
 SAVING_RETRIES = "saving it retries this failure"
+QBO_ADVANCED = (
+    "In QuickBooks: Settings (gear) → Account and settings → Advanced → Other preferences"
+)
+CLIENT_FUNDS_PAGE = "/client-funds"
+FUNDS_SETTINGS = (
+    f"the client funds section of the QuickBooks settings ({SETTINGS_PAGE}#client-funds, or PUT "
+    "/api/v1/quickbooks/settings)"
+)
+
+# A variant's kind: one kind of record, or a family of them.
+CLIENT_FUNDS = "client_funds"
+_FAMILIES: dict[str, frozenset[str]] = {
+    CLIENT_FUNDS: frozenset({Kind.TRUST_ENTRY, Kind.TRUST_CHEQUE}),
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,166 @@ _NO_TAX_CODE = _g(
     f"In {SETTINGS}, check the tax option and its tax codes (tax_option, item_mappings); "
     f"{SAVING_RETRIES}.",
     settings=("tax_option", "item_mappings"),
+)
+
+# ---- client funds -------------------------------------------------------------------------------
+# A client funds transaction is never edited or redated in lawsync, and every one must reach
+# QuickBooks: the fix is made in QuickBooks or in the settings, and the same record is sent again.
+
+_KEEP_THE_ORIGINAL = (
+    "Do not reverse the transaction in lawsync to clear this failure: the reversal would be "
+    "posted on its own while the original still is not, and QuickBooks would still differ from "
+    "the ledger by the amount."
+)
+_REACTIVATE_ACCOUNT = (
+    "If it is the trust bank or liability account: make it active again in QuickBooks (Chart of "
+    "accounts, include inactive, Make active), or, if it was retired on purpose, map this client "
+    f"funds account to its replacement in {FUNDS_SETTINGS}; {SAVING_RETRIES}. Entries already "
+    "posted stay on the old account: ask the accountant to move its balance."
+)
+_REACTIVATE_NAME = (
+    "If it is the client or the cheque's payee: make the customer or supplier active again in "
+    "QuickBooks (Customers or Suppliers, include inactive, Make active)."
+)
+
+
+def _funds_reference_gone(code: str) -> Guide:
+    """2500 and 610 for client funds: something the transaction names is deleted or inactive."""
+    return _g(
+        code,
+        "Something this client funds transaction posts to was deleted in QuickBooks",
+        "QuickBooks cannot use an account or a name the transaction refers to: the trust bank or "
+        "liability account mapped for its client funds account, the client's customer or, for "
+        "a cheque, its payee. It was deleted there (which makes it inactive), or the company was "
+        "purged. The message names the list (Accounts, Names) and the id.",
+        _REACTIVATE_ACCOUNT,
+        _REACTIVATE_NAME,
+        f"If the whole company was purged, {DISCONNECT}, connect again and map the client funds "
+        "accounts anew.",
+        RETRY,
+        settings=("client_funds_accounts",),
+    )
+
+
+_FUNDS_JOURNAL_NUMBER_TAKEN = _g(
+    "6140",
+    "The journal entry's number is already used in QuickBooks",
+    "A client funds journal entry is numbered with the journal prefix and the transaction's "
+    "number. This company warns about duplicate journal numbers, and another journal entry "
+    "already has this one (the message gives its DocNumber, TxnType and TxnId).",
+    f'{QBO_ADVANCED}: untick "Warn if duplicate journal number is used". lawsync never posts a '
+    "transaction twice: each entry carries the transaction's own marker.",
+    RETRY,
+    "Or change the journal prefix in "
+    f"{FUNDS_SETTINGS}, so lawsync's numbers differ from those typed in QuickBooks; "
+    f"{SAVING_RETRIES}. Entries already posted keep their numbers.",
+    settings=("journal_prefix",),
+)
+_FUNDS_CHEQUE_NUMBER_TAKEN = _g(
+    "6140",
+    "The cheque number is already used in QuickBooks",
+    "A disbursement whose cheque number is known in lawsync goes to QuickBooks as a cheque with "
+    "that number. This company warns about duplicate cheque numbers, and another cheque there "
+    "already has it (the message gives its TxnId).",
+    "In QuickBooks, open the cheque the message names. If it is this same payment entered there "
+    "by hand, delete that copy: lawsync's cheque carries the client on the trust liability "
+    "account, and the trust bank account would otherwise pay it twice.",
+    "If it is another cheque on the trust bank account, one number is wrong: find out which "
+    "with whoever wrote them and correct the other cheque's number in QuickBooks (a cheque "
+    f"number is used once per bank account; this one's is on {CLIENT_FUNDS_PAGE}).",
+    RETRY,
+)
+_FUNDS_CHEQUE_DELETED = _g(
+    "610",
+    "The cheque was deleted in QuickBooks",
+    "lawsync made this cheque in QuickBooks and someone has since deleted it there, so the "
+    "number recorded in lawsync cannot be written onto it. The money left trust in the ledger "
+    "but not in QuickBooks: the trust bank and liability balances there are higher by the "
+    "cheque's amount.",
+    "Do not reverse the disbursement to clear this failure: the reversal would put the money "
+    "back in QuickBooks a second time.",
+    "Ask the accountant to enter the cheque again in QuickBooks as the ledger has it (its date, "
+    f"amount, payee and number are on {CLIENT_FUNDS_PAGE}): drawn on the trust bank account, "
+    "with one line on the trust liability account naming the client.",
+    "This failure then stays listed as the trace of it: lawsync does not make a cheque it "
+    "already made once.",
+)
+_FUNDS_CURRENCY = _g(
+    "6000",
+    "The client funds account's currency does not fit the company",
+    "A client funds transaction is posted in its client funds account's currency. Either this "
+    "company keeps its books in one currency only and the client funds account is in another, "
+    "or a mapped bank or liability account, the client's customer or the cheque's payee is kept "
+    "in another currency (QuickBooks fixes a customer's currency when it is made).",
+    f"Compare the client funds account's currency ({CLIENT_FUNDS_PAGE}) with the company's and "
+    f"with the mapped accounts' in {FUNDS_SETTINGS}; map accounts kept in the client funds "
+    f"account's currency; {SAVING_RETRIES}.",
+    "A client funds account in another currency than a one-currency company's cannot be posted "
+    "there: remove its mapping, so its transactions are no longer sent, and ask the accountant "
+    "how to show that money in QuickBooks.",
+    settings=("client_funds_accounts",),
+)
+_FUNDS_BUSINESS_RULE = _g(
+    "6000",
+    "QuickBooks refused this client funds transaction by one of its rules",
+    "QuickBooks' own checks refused the journal entry or cheque: its message says which rule. "
+    "For client funds it is usually an inactive customer (the client) or supplier (the payee), "
+    "or a currency that differs between the client funds account, the mapped accounts and the "
+    "client's customer.",
+    "If the message says a customer or supplier is inactive, make it active again in QuickBooks.",
+    f"If it is about a currency or an account, check the mapping in {FUNDS_SETTINGS}; "
+    f"{SAVING_RETRIES}.",
+    RETRY,
+    settings=("client_funds_accounts",),
+)
+_FUNDS_BOOKS_CLOSED = _g(
+    "6200",
+    "The books are closed for this client funds transaction's date",
+    "The company's books are closed up to a date on or after this transaction's date (usually by "
+    "the accountant, after reconciling), so QuickBooks refuses to add it or, for a cheque, to "
+    "write its number onto it or remove it. A client funds transaction keeps its date: it is "
+    "never redated or edited in lawsync, and lawsync does not read the closing date beforehand.",
+    "Ask whoever closed the books. To post it in its own period they reopen it (in QuickBooks: "
+    "Settings (gear) → Account and settings → Advanced → Accounting → Close the books), and "
+    "close it again once the transaction is posted.",
+    RETRY,
+    _KEEP_THE_ORIGINAL,
+)
+_FUNDS_TOO_LONG = _g(
+    "2050",
+    "A value of this client funds transaction is longer than QuickBooks takes",
+    "One value sent for this transaction has more characters than its QuickBooks field accepts; "
+    "the message names the field and its limit. lawsync already keeps journal numbers within 21 "
+    "characters and shortens line descriptions to 4,000 (ending them with a note that the full "
+    "text is in lawsync), so this field's limit is lower than documented.",
+    f"If the field is the journal entry's DocNumber, shorten the journal prefix in "
+    f"{FUNDS_SETTINGS}; {SAVING_RETRIES}.",
+    "Otherwise the value cannot be shortened in lawsync (its transactions are never edited): "
+    "contact support with the message, so the limit is applied before sending.",
+    _KEEP_THE_ORIGINAL,
+    settings=("journal_prefix",),
+)
+_FUNDS_ACCOUNT_TYPE = _g(
+    "6430",
+    "A client funds account is mapped to a QuickBooks account of the wrong type",
+    "Client funds post to a Bank account (a cheque can only be drawn on one) and a liability "
+    "account. An account mapped for this client funds account is not of that type in "
+    "QuickBooks: its type may have been changed there after it was mapped.",
+    f"In {FUNDS_SETTINGS}, map this client funds account to a Bank account and a liability "
+    f"account (the lists offer only those); {SAVING_RETRIES}.",
+    f"Or change the account's type back in QuickBooks. {RETRY}",
+    settings=("client_funds_accounts",),
+)
+_FUNDS_PAYEE_NAME_TAKEN = _g(
+    "6240",
+    "The cheque's payee cannot be made a supplier: the name is taken",
+    "A cheque is written to the supplier (or else the customer) with the payee's name, and "
+    "lawsync makes a supplier when there is none. Here QuickBooks refused a new supplier: an "
+    "employee, or an inactive supplier or customer, already has the name.",
+    "If an inactive supplier or customer has the name, make it active again in QuickBooks "
+    "(Suppliers or Customers, include inactive, Make active): the cheque is written to it.",
+    "If an employee has it, rename the employee in QuickBooks (a middle initial is enough).",
+    RETRY,
 )
 
 _CATALOGUE: dict[str, _Entry] = {
@@ -173,6 +351,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "Wait for the new bill to sync.",
         ),
         (
+            (None, "deleted", Kind.TRUST_CHEQUE, _FUNDS_CHEQUE_DELETED),
+            (None, None, CLIENT_FUNDS, _funds_reference_gone("610")),
             (
                 None,
                 "deleted",
@@ -323,6 +503,7 @@ _CATALOGUE: dict[str, _Entry] = {
             RESENT,
         ),
         (
+            (None, None, CLIENT_FUNDS, _FUNDS_TOO_LONG),
             (
                 "DocNumber",
                 None,
@@ -408,6 +589,7 @@ _CATALOGUE: dict[str, _Entry] = {
             RETRY,
         ),
         (
+            (None, None, CLIENT_FUNDS, _funds_reference_gone("2500")),
             (
                 None,
                 "Klasses",
@@ -473,6 +655,9 @@ _CATALOGUE: dict[str, _Entry] = {
             RETRY,
         ),
         (
+            ("CurrencyRef", None, CLIENT_FUNDS, _FUNDS_CURRENCY),
+            (None, "currency", CLIENT_FUNDS, _FUNDS_CURRENCY),
+            (None, None, CLIENT_FUNDS, _FUNDS_BUSINESS_RULE),
             (
                 None,
                 "transaction amount",
@@ -552,6 +737,8 @@ _CATALOGUE: dict[str, _Entry] = {
             settings=("bill_prefix",),
         ),
         (
+            (None, None, Kind.TRUST_ENTRY, _FUNDS_JOURNAL_NUMBER_TAKEN),
+            (None, None, Kind.TRUST_CHEQUE, _FUNDS_CHEQUE_NUMBER_TAKEN),
             (
                 None,
                 None,
@@ -579,20 +766,6 @@ _CATALOGUE: dict[str, _Entry] = {
                     RETRY,
                 ),
             ),
-            (
-                None,
-                None,
-                "client_funds_transaction",
-                _g(
-                    "6140",
-                    "The journal number is already used in QuickBooks",
-                    "QuickBooks is set to warn about duplicate journal numbers and this journal "
-                    "entry's number is taken.",
-                    "In QuickBooks, turn off the warning for duplicate journal numbers "
-                    "(Account and Settings → Advanced), or renumber the other journal entry.",
-                    RETRY,
-                ),
-            ),
         ),
     ),
     "6190": _Entry(
@@ -613,7 +786,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "Ask whoever closed the books; they can reopen the period or agree on a new date.",
             "Or change the record's date in lawsync to after the closing date.",
             RETRY,
-        )
+        ),
+        ((None, None, CLIENT_FUNDS, _FUNDS_BOOKS_CLOSED),),
     ),
     "6240": _Entry(
         _g(
@@ -630,6 +804,7 @@ _CATALOGUE: dict[str, _Entry] = {
             settings=("name_clash",),
         ),
         (
+            (None, None, Kind.TRUST_CHEQUE, _FUNDS_PAYEE_NAME_TAKEN),
             (
                 None,
                 None,
@@ -685,7 +860,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "other current asset account, for instance).",
             f"Pick another account or product in {SETTINGS} (item_mappings); {SAVING_RETRIES}.",
             settings=("item_mappings",),
-        )
+        ),
+        ((None, None, CLIENT_FUNDS, _FUNDS_ACCOUNT_TYPE),),
     ),
     "6470": _Entry(
         _g(
@@ -770,6 +946,29 @@ _CATALOGUE: dict[str, _Entry] = {
             "under Category details. Moving the same line does not help.",
         )
     ),
+    "lawsync:client_funds_unmapped": _Entry(
+        _g(
+            "lawsync:client_funds_unmapped",
+            "This client funds account is not mapped to QuickBooks accounts",
+            "Client funds post to the bank account and the liability account of the company "
+            "chosen for each client funds account, and none are chosen for this one (the mapping "
+            "was removed after the transaction was first sent).",
+            f"In {FUNDS_SETTINGS}, choose the bank account and the liability account for this "
+            f"client funds account (its transactions are on {CLIENT_FUNDS_PAGE}); "
+            f"{SAVING_RETRIES}.",
+            settings=("client_funds_accounts",),
+        )
+    ),
+    "lawsync:journal_number_too_long": _Entry(
+        _g(
+            "lawsync:journal_number_too_long",
+            "The journal entry's number would be longer than QuickBooks allows",
+            "A client funds journal entry is numbered with the journal prefix followed by the "
+            "transaction's number, and QuickBooks takes at most 21 characters.",
+            f"Shorten the journal prefix in {FUNDS_SETTINGS}; {SAVING_RETRIES}.",
+            settings=("journal_prefix",),
+        )
+    ),
     "lawsync:email-conflict": _Entry(
         _g(
             "lawsync:email-conflict",
@@ -804,7 +1003,7 @@ def guide_for(
             continue
         if v_detail is not None and v_detail.lower() not in text:
             continue
-        if v_kind is not None and v_kind != kind:
+        if v_kind is not None and kind not in _FAMILIES.get(v_kind, (v_kind,)):
             continue
         return guide
     return entry.default

@@ -8,6 +8,10 @@ liability account, so every movement posts to both, the client named on each lin
 
 A cheque to print is a cheque (a Purchase paid by cheque) from the bank account, its one line on
 the liability account for the client: the same postings as money out, printed in QuickBooks.
+
+A line's description longer than QuickBooks takes is shortened, not refused: the transaction
+cannot be edited (a refusal could only be cleared by a reversal, which would post alone), the
+ledger keeps the whole text, and the shortened one ends by saying so.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from lawsync.sync.kinds import Kind, marker
 from lawsync.sync.mapping import clean_name
 from lawsync.sync.models import ClientFundsOpening
 
-DOC_NUMBER_LIMIT = 21  # QuickBooks' limit on a transaction number
+# A journal line's description (QuickBooks documents 4,000); a cheque line is held to the same.
 DESCRIPTION_LIMIT = 4000
+SHORTENED = " … (shortened: the full text is in lawsync)"
 KIND_WORDS = {
     TrustTxnKind.deposit: "Deposit",
     TrustTxnKind.disbursement: "Disbursement",
@@ -61,7 +66,15 @@ def description(txn: ClientFundsTransaction) -> str:
         words.append(f"from {txn.source}")
     if txn.description:
         words.append(f"- {txn.description}")
-    return " ".join(words)[:DESCRIPTION_LIMIT]
+    return shortened(" ".join(words), DESCRIPTION_LIMIT)
+
+
+def shortened(text: str, limit: int) -> str:
+    """The text if it fits in ``limit`` characters, else its beginning and a note that it was
+    cut (the whole of it stays in the ledger)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(SHORTENED)].rstrip() + SHORTENED
 
 
 def _line(amount: Decimal, posting: str, account: str, customer: str, text: str) -> dict[str, Any]:

@@ -2,6 +2,11 @@
 
 Each check is a pure function returning a list of problems (never raising), so the exporter can
 record all of them at once and a test can hold each rule to a failing example.
+
+Not every limit is a refusal: a client funds line's description over QuickBooks' 4,000
+characters is shortened by the mapping instead (`client_funds_mapping.shortened`), since a trust
+transaction cannot be edited to fit. The company's closed-books date is not checked here:
+lawsync does not keep it (QuickBooks refuses such a transaction with 6200/6210).
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ import re
 from collections.abc import Sequence
 
 from lawsync.money import is_currency_code
-from lawsync.practice.models import Bill, BillState, Contact
+from lawsync.practice.models import Bill, BillState, ClientFundsTransaction, Contact
+from lawsync.sync.client_funds_mapping import journal_number
 from lawsync.sync.mapping import (
     DOC_NUMBER_LIMIT,
     MEMO_LIMIT,
@@ -22,6 +28,7 @@ from lawsync.sync.mapping import (
 )
 from lawsync.sync.problems import Problem
 
+JOURNAL_NUMBER_TOO_LONG = "lawsync:journal_number_too_long"
 EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\].]+(\.[^@\s,;<>()\[\].]+)+$")
 WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -117,3 +124,37 @@ def check_prefix(prefix: str, longest_number: int) -> Problem | None:
         f"digits would exceed {DOC_NUMBER_LIMIT} characters.",
         "DocNumber",
     )
+
+
+def check_client_funds(
+    txn: ClientFundsTransaction,
+    *,
+    currency: str,
+    home_currency: str,
+    multicurrency: bool,
+    journal_prefix: str | None,
+) -> list[Problem]:
+    """A client funds transaction of an account kept in ``currency``, about to be posted as a
+    journal entry numbered with ``journal_prefix`` or, with None, as a cheque."""
+    problems: list[Problem] = []
+    if journal_prefix is not None:
+        number = journal_number(journal_prefix, txn.id)
+        if len(number) > DOC_NUMBER_LIMIT:
+            problems.append(
+                Problem(
+                    JOURNAL_NUMBER_TOO_LONG,
+                    f"The journal number {number} has {len(number)} characters; QuickBooks takes "
+                    f"at most {DOC_NUMBER_LIMIT}. Shorten the journal prefix.",
+                    "DocNumber",
+                )
+            )
+    if currency != home_currency and not multicurrency:
+        problems.append(
+            Problem(
+                "6000",
+                f"The client funds account's currency is {currency}, but the company keeps its "
+                f"books in {home_currency} only.",
+                "CurrencyRef",
+            )
+        )
+    return problems

@@ -19,15 +19,13 @@ from lawsync.practice.models import BillSettings
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import Account, AsyncQuickBooks, Invoice
 from lawsync.sync import context
+from lawsync.sync.catalogue import QBO_ADVANCED
 from lawsync.sync.company_lists import CompanyItem
 from lawsync.sync.context import NotStarted
 from lawsync.sync.mapping import doc_number
 
 QBO_SALES_SETTINGS = (
     "In QuickBooks: Settings (gear) → Account and settings → Sales → Sales form content"
-)
-QBO_ADVANCED = (
-    "In QuickBooks: Settings (gear) → Account and settings → Advanced → Other preferences"
 )
 SETTINGS_PAGE = "/settings/quickbooks"
 WARN_KEYS = ("WarnDuplicateCheckNumber", "WarnDuplicateJournalNumber")

@@ -76,6 +76,7 @@ class JournalEntry(EntityModel):
                 )
             line["Amount"] = amount
             line.setdefault("DetailType", "JournalEntryLineDetail")
+            check_lengths(line, {"Description": 4000})
             detail = dict(line.get("JournalEntryLineDetail") or {})
             posting = detail.get("PostingType")
             if posting is None:

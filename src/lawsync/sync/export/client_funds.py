@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lawsync.practice.models import (
+    ClientFundsAccount,
     ClientFundsTransaction,
     Contact,
     DisbursementMethod,
@@ -27,7 +28,7 @@ from lawsync.practice.models import (
 )
 from lawsync.quickbooks import Customer, DuplicateError, JournalEntry, Purchase, Vendor, sql
 from lawsync.sync import client_funds_mapping as posting
-from lawsync.sync import trust_subledgers
+from lawsync.sync import preflight, trust_subledgers
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.skeleton import (
     Adopt,
@@ -42,11 +43,11 @@ from lawsync.sync.export.skeleton import (
 )
 from lawsync.sync.kinds import Kind, marker
 from lawsync.sync.models import ClientFundsOpening, SyncLink
-from lawsync.sync.problems import Problem
+from lawsync.sync.problems import Problem, combined
 
 TXN = ClientFundsTransaction
 UNMAPPED = "lawsync:client_funds_unmapped"
-NUMBER_TOO_LONG = "lawsync:journal_number_too_long"
+NUMBER_TOO_LONG = preflight.JOURNAL_NUMBER_TOO_LONG
 
 
 def _has_copy(ctx: PassContext, kind: Kind, txn_id: Any) -> ColumnElement[bool]:
@@ -139,6 +140,7 @@ async def _subledgers(exporter: Exporter[Any], ctx: PassContext) -> None:
 @dataclass
 class FundsChunk(Chunk[ClientFundsTransaction]):
     customers: dict[int, str]
+    currencies: dict[int, str]  # trust account id → the currency it is kept in
 
 
 class _ClientFunds(Exporter[FundsChunk]):
@@ -152,10 +154,32 @@ class _ClientFunds(Exporter[FundsChunk]):
 
     def load(self, ctx: PassContext, session: Session, ids: list[int]) -> FundsChunk:
         records = self.records(session, ids)
-        return FundsChunk(records, self.customers(ctx, session, records))
+        accounts = {r.account_id for r in records}
+        currencies = session.execute(
+            select(ClientFundsAccount.id, ClientFundsAccount.currency).where(
+                ClientFundsAccount.id.in_(accounts)
+            )
+        )
+        return FundsChunk(
+            records, self.customers(ctx, session, records), {i: c for i, c in currencies}
+        )
 
     async def prepare(self, ctx: PassContext) -> None:
         await _subledgers(self, ctx)
+
+    @staticmethod
+    def refused(
+        ctx: PassContext, chunk: FundsChunk, txn: ClientFundsTransaction, prefix: str | None
+    ) -> Problem | None:
+        """What the pre-flight checks refuse before any call (``prefix``: a journal entry's)."""
+        problems = preflight.check_client_funds(
+            txn,
+            currency=chunk.currencies[txn.account_id],
+            home_currency=ctx.home_currency,
+            multicurrency=ctx.multicurrency,
+            journal_prefix=prefix,
+        )
+        return combined(problems) if problems else None
 
 
 class TrustEntries(_ClientFunds):
@@ -188,16 +212,11 @@ class TrustEntries(_ClientFunds):
             return ready
         accounts, customer = ready
         prefix = ctx.settings.journal_prefix
-        number = posting.journal_number(prefix, record.id)
-        if len(number) > posting.DOC_NUMBER_LIMIT:
-            return Problem(
-                NUMBER_TOO_LONG,
-                f"The journal number {number} is longer than QuickBooks' "
-                f"{posting.DOC_NUMBER_LIMIT} characters; shorten the journal prefix.",
-                "DocNumber",
-            )
+        refused = self.refused(ctx, chunk, record, prefix)
+        if refused is not None:
+            return refused
         payload = posting.journal_entry(record, accounts, customer, prefix)
-        find = Lookup(sql("DocNumber = ?", number), marker(self.kind, record.id))
+        find = Lookup(sql("DocNumber = ?", payload["DocNumber"]), marker(self.kind, record.id))
         return Send(payload, find=find)
 
 
@@ -245,6 +264,9 @@ class TrustCheques(_ClientFunds):
         if not isinstance(ready, tuple):
             return ready
         accounts, customer = ready
+        refused = self.refused(ctx, chunk, record, None)
+        if refused is not None:
+            return refused
         payee = ctx.payees.get(posting.payee_name(record))
         if payee is None:
             return Wait("its payee")
