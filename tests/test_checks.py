@@ -182,3 +182,27 @@ def _config(url: str, conn: Connection) -> Config:
     cfg = alembic_config(url)
     cfg.attributes["connection"] = conn
     return cfg
+
+
+def test_migrating_down_and_up_again_keeps_every_firms_records(fresh_database_url: str) -> None:
+    """Down to before the firm's locale and back: no migration may copy a table whose rows
+    other tables cascade from (on SQLite, dropping it would empty every firm's books)."""
+    url = fresh_database_url
+    eng = make_engine(url)
+    upgrade(eng)
+    ledger = Ledger(make_session_factory(eng))
+    server = Server(create_app(Settings(database_url=url), ledger=ledger, mount_sandbox=False))
+    server.start()
+    try:
+        firm = make_firm(ledger, server.url)
+        c = builders.client(firm)
+        acct = builders.trust_account(firm)
+        builders.deposit(firm, acct["id"], c["id"], "100.00")
+        with eng.begin() as conn:
+            command.downgrade(_config(url, conn), "0009")
+        upgrade(eng)
+        assert firm.get(f"/contacts/{c['id']}")["id"] == c["id"]
+        assert firm.get(f"/client-funds-accounts/{acct['id']}")["balance"] == "100.00"
+    finally:
+        server.stop()
+        eng.dispose()

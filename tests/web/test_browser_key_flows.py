@@ -21,20 +21,16 @@ from lawsync.quickbooks import Account, Customer, Invoice, JournalEntry, Payment
 from lawsync.sync import connection
 from tests.conftest import Firm
 from tests.sync.connect_support import connect, new_realm
-from tests.web.browser import PASSWORD, with_password
-from tests.web.playwright_support import in_quickbooks, look, with_company
+from tests.web.browser import with_password
+from tests.web.playwright_support import in_quickbooks, look, sign_in, sync_now, with_company
 
 MAPPINGS = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
 TODAY = dt.date.today().isoformat()
 
 
 def _sync_now(page: Any, server_url: str) -> str:
-    """Press Sync now on the dashboard and wait for this run's end; its summary."""
-    page.goto(server_url + "/")
-    page.evaluate("document.getElementById('sync-run').innerHTML = ''")  # the last run's words
-    page.click("button:has-text('Sync now')")
-    done = page.wait_for_selector("#sync-run:has-text('Sync finished')", timeout=60_000)
-    text = str(done.inner_text())
+    """Sync now, and nothing refused."""
+    text = sync_now(page, server_url)
     assert ", 0 failed" in text, text
     return text
 
@@ -84,11 +80,7 @@ def test_the_key_flows_in_the_browser_each_checked_in_quickbooks(
     page.set_default_timeout(15_000)
     connect(firm, control, new_realm(control))
     firm.put("/quickbooks/settings", {"export_bills": True, "item_mappings": MAPPINGS})
-    page.goto(server_url + "/login")
-    page.fill("#email", with_password(firm))
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url(server_url + "/")
+    sign_in(page, server_url, with_password(firm))
 
     # The company's trust bank and liability accounts, as its accountant keeps them.
     for name, kind in (

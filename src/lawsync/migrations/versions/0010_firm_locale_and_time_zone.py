@@ -33,6 +33,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        # Not by copying the table: dropping `firms` with foreign keys on would cascade to
+        # every row of every firm. SQLite (3.35+) drops a plain column in place.
+        op.execute("ALTER TABLE firms DROP COLUMN time_zone")
+        op.execute("ALTER TABLE firms DROP COLUMN locale")
+        return
     with op.batch_alter_table("firms", schema=None) as batch_op:
         batch_op.drop_column("time_zone")
         batch_op.drop_column("locale")
