@@ -18,6 +18,7 @@ from lawsync.quickbooks import (
     QuickBooksError,
     Vendor,
 )
+from lawsync.sync import preview
 from lawsync.sync.client_funds_settings import ClientFundsAccountMap
 from lawsync.sync.settings import SyncSettingsUpdate, update_settings
 from tests import builders
@@ -429,3 +430,26 @@ def test_a_trust_account_in_a_currency_the_company_lacks_fails_before_any_call(
     assert (failure["code"], failure["element"]) == ("6000", "CurrencyRef")
     assert "currency" in failure["title"]
     assert any("/settings/quickbooks#client-funds" in step for step in failure["resolution"])
+
+
+def test_a_preview_of_cheques_and_sub_accounts_makes_nothing_in_quickbooks(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url, cheque_printing=True, trust_subledgers=True)
+    client = builders.client(firm)
+    builders.deposit(firm, books.account_id, client["id"], "90.00")
+    builders.disburse(
+        firm, books.account_id, client["id"], "40.00", method="cheque", payee_name="Court Office"
+    )
+    accounts_before = len(books.query(Account))
+
+    async def look(qb: Any) -> preview.Preview:
+        return await preview.preview(firm.ledger, firm.id, qb)
+
+    seen = books.call(look)
+    planned = {k.kind: len(k.planned) + len(k.waiting) for k in seen.kinds}
+    assert planned["client_funds_entry"] == 1 and planned["client_funds_cheque"] == 1
+    assert books.query(Vendor, "DisplayName = 'Court Office'") == []
+    assert len(books.query(Account)) == accounts_before
+    books.sync()
+    assert len(books.query(Vendor, "DisplayName = 'Court Office'")) == 1
