@@ -82,7 +82,11 @@ class Bills(Exporter[BillChunk]):
     ) -> Decision:
         bill: Bill = record
         if bill.state in (BillState.void, BillState.deleted):
-            return Remove("void" if bill.state == BillState.void else "delete")
+            number = mapping.doc_number(ctx.settings.bill_prefix, bill.number)
+            return Remove(
+                "void" if bill.state == BillState.void else "delete",
+                find=Lookup(sql("DocNumber = ?", number), marker(self.kind, bill.id)),
+            )
         if bill.state not in LIVE_BILL_STATES and copy is None:
             return SKIP  # back to draft before it ever synced
         customer = chunk.customers.get(bill.client_id)

@@ -57,7 +57,9 @@ class CreditNotes(Exporter[CreditChunk]):
         if record.state == CreditNoteState.void:
             if record.id in chunk.applied:
                 return Wait("its application to be removed")
-            return Remove("delete")
+            number = mapping.doc_number(ctx.settings.bill_prefix, record.number)
+            find = Lookup(sql("DocNumber = ?", number), marker(self.kind, record.id))
+            return Remove("delete", find=find)
         if copy is not None:
             return SKIP  # a credit note does not change once made, only its application
         customer = chunk.customers.get(record.client_id)

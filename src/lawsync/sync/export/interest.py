@@ -47,7 +47,9 @@ class InterestCharges(Exporter[InterestChunk]):
         self, ctx: PassContext, chunk: InterestChunk, record: Any, copy: SyncLink | None
     ) -> Decision:
         if record.state == InterestChargeState.void:
-            return Remove("void")
+            number = mapping.doc_number(ctx.settings.bill_prefix, record.number)
+            find = Lookup(sql("DocNumber = ?", number), marker(self.kind, record.id))
+            return Remove("void", find=find)
         customer = chunk.customers.get(record.client_id)
         if customer is None:
             return Wait("the client")

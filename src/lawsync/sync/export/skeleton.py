@@ -13,7 +13,8 @@ An exporter is one small module per kind of record. It declares:
 The skeleton (`plan`) does the rest the same way for every kind: a ``Send`` becomes an update of
 the live copy if there is one, otherwise a create that knows how to find its own copy again
 (``Lookup``) should the answer be lost; a ``Remove`` becomes a delete or void of the live copy,
-or nothing when there never was one.
+of the copy a create whose answer was lost made (found by the ``Remove``'s ``Lookup``), or
+nothing when there never was one.
 """
 
 from __future__ import annotations
@@ -95,10 +96,12 @@ class Send:
 
 @dataclass(frozen=True)
 class Remove:
-    """The record is gone: delete or void its copy, if it has one."""
+    """The record is gone: delete or void its copy, if it has one. ``find`` finds the copy a
+    create may have made when its answer was lost: such a copy is looked for, and removed."""
 
     op: Literal["delete", "void"]
     recreate: bool = False
+    find: Lookup | None = None
 
 
 @dataclass(frozen=True)
@@ -241,10 +244,14 @@ class Exporter(Generic[C]):
         for record in chunk.records:
             link = found.get(record.id)
             copy = link if links.live_copy(link) else None
-            self._take(out, record, copy, self.decide(ctx, chunk, record, copy))
+            lost = link is not None and link.status == links.CREATING
+            self._take(out, record, copy, self.decide(ctx, chunk, record, copy), lost)
         return out
 
-    def _take(self, out: Plan, record: Any, copy: SyncLink | None, decision: Decision) -> None:
+    def _take(
+        self, out: Plan, record: Any, copy: SyncLink | None, decision: Decision, lost: bool
+    ) -> None:
+        """``lost``: a create was sent for the record and its answer never written down."""
         kind, local_id, revision = self.kind, record.id, record.revision
         if isinstance(decision, Send):
             out.jobs.append(self._send(kind, local_id, revision, copy, decision))
@@ -253,6 +260,11 @@ class Exporter(Generic[C]):
             out.jobs.append(
                 Job(kind, local_id, revision, decision.op, entity, None, decision.recreate)
             )
+        elif isinstance(decision, Remove) and lost and decision.find is not None:
+            # The copy the lost create may have made: looked for before anything is sent
+            # (`outcomes.recover`), removed if found.
+            unknown = self.entity.model_validate({})
+            out.jobs.append(Job(kind, local_id, revision, decision.op, unknown, decision.find))
         elif isinstance(decision, Wait):
             waiting = Problem("lawsync:waiting", f"Waits for {decision.what} to sync first.")
             out.waiting.append(Refusal(kind, local_id, revision, waiting))
