@@ -46,10 +46,11 @@ class TrustBooks:
         after_reply: ReplyHook | None = None,
         spare_requests: bool | None = None,
         progress: ProgressFn | None = None,
+        read_timeout: float = 30.0,
     ) -> PassReport:
         """One pass in this process (not through the API), so a test can stop it after any
-        reply or chunk; the client retries quickly and gives up on a slow answer after half a
-        second (the sandbox's injected late answers take longer)."""
+        reply or chunk. The client retries at once; with a short ``read_timeout`` it gives up
+        on the sandbox's injected late answers (`chaos`), which take longer."""
         fast = RetryPolicy(
             base_seconds=0.02, cap_seconds=0.2, budget_seconds=20, throttle_seconds=0.05
         )
@@ -64,11 +65,12 @@ class TrustBooks:
                 progress=progress,
             )
 
-        report: PassReport = self.call(go, retry=fast, timeouts=Timeouts(read=0.5))
+        report: PassReport = self.call(go, retry=fast, timeouts=Timeouts(read=read_timeout))
         return report
 
-    def chaos(self, rate: float, seed: int = 0, delay_seconds: float = 0.8) -> None:
-        """Fail this share of the company's API calls (see lawsync.sandbox.chaos)."""
+    def chaos(self, rate: float, seed: int = 0, delay_seconds: float = 0.6) -> None:
+        """Fail this share of the company's API calls (see lawsync.sandbox.chaos); a late
+        answer comes after ``delay_seconds``."""
         body = {"rate": rate, "seed": seed, "delay_seconds": delay_seconds}
         r = self.control.patch(f"/_sandbox/companies/{self.realm}", json={"chaos": body})
         assert r.status_code == 200, r.text

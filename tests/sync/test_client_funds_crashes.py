@@ -38,6 +38,7 @@ from tests.sync.client_funds_support import TrustBooks, trust_books
 EXAMPLES = int(os.environ.get("LAWSYNC_TRUST_CRASH_EXAMPLES", "3"))
 SEED = int(os.environ.get("LAWSYNC_TRUST_CRASH_SEED", "20260314"))
 PASSES = 6
+LATE = 0.3  # seconds the client waits for an answer while faults are injected
 CENT = Decimal("0.01")
 PAYEES = ("Land Registry", "Court Fees Office", "Surveyor & Sons")
 
@@ -292,7 +293,7 @@ def test_trust_work_survives_crashes_and_faults_with_every_movement_posted_once(
     for _ in range(PASSES):
         for _ in range(rng.randint(2, 6)):
             trust.step()
-        books.chaos(rng.choice([0.0, 0.1, 0.2]), seed=rng.randint(0, 10**6))
+        books.chaos(rng.choice([0.0, 0.1, 0.2]), rng.randint(0, 10**6), delay_seconds=2 * LATE)
         crash = rng.choice(("after a reply", "after a reply", "while sending", "none"))
         hooks: dict[str, Any] = {}
         if crash == "after a reply":
@@ -300,7 +301,7 @@ def test_trust_work_survives_crashes_and_faults_with_every_movement_posted_once(
         elif crash == "while sending":
             hooks["progress"] = _crash_while_sending(rng.randint(1, 6))
         with contextlib.suppress(Crash):
-            books.run(spare_requests=spare, **hooks)
+            books.run(spare_requests=spare, read_timeout=LATE, **hooks)
     books.chaos(0.0)
     report = books.run()
     assert report.note == "", report.note

@@ -844,6 +844,27 @@ def test_a_lost_create_whose_invoice_moved_to_another_customer_is_not_adopted(
     assert connected.run().synced == 0  # linked: nothing more to send
 
 
+def test_a_lost_create_moved_to_another_customer_is_not_voided_with_its_bill(
+    connected: Connected,
+) -> None:
+    """As it is not linked (620), an invoice a person gave to another customer after its answer
+    was lost is not voided when the bill is: it is not the bill's to remove any more."""
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm, hours="2", rate="150")
+    with pytest.raises(_Lost):
+        connected.run(after_reply=_crash_on("bill"))
+    [invoice] = connected.invoices()
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
+    firm.post(f"/bills/{bill['id']}/void", None, 200)
+    connected.run()
+    [kept] = connected.invoices()
+    assert Decimal(str(kept.TotalAmt)) == Decimal("300.00")
+    assert kept.CustomerRef.value == other["Id"]  # type: ignore[union-attr]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert connected.run().synced == 0
+
+
 def test_a_tax_code_without_a_sales_rate_is_6470_until_a_sales_code_is_chosen(
     firm: Firm, client_sandbox: Sandbox
 ) -> None:

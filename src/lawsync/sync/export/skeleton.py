@@ -26,11 +26,11 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, not_, select
 from sqlalchemy.orm import Session
 
-from lawsync.quickbooks import Entity
+from lawsync.quickbooks import Entity, sql
 from lawsync.sync import links
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.candidates import count, dirty, page, since
-from lawsync.sync.kinds import Kind
+from lawsync.sync.kinds import Kind, marker
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
 
@@ -49,6 +49,16 @@ class Lookup:
 
     def ours(self, row: Entity) -> bool:
         return self.marker is None or field_text(row, self.note_field) == self.marker.lower()
+
+
+def still_ours(kind: Kind, local_id: int, doc_number: str, customer: str | None) -> Lookup | None:
+    """The copy of a numbered invoice or credit memo that a create whose answer was lost made,
+    for a record that wants it removed; only while it still has the record's customer (one a
+    person gave to another customer is not ours to remove, as it is not ours to link: 620)."""
+    if customer is None:
+        return None  # no customer, so no create was ever sent
+    where = sql("DocNumber = ? AND CustomerRef = ?", doc_number, customer)
+    return Lookup(where, marker(kind, local_id))
 
 
 def field_text(entity: Entity, name: str) -> str:
