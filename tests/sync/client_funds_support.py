@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 import httpx
 
 from lawsync.config import Settings
-from lawsync.quickbooks import Account, Entity
+from lawsync.quickbooks import Account, Entity, RetryPolicy, Timeouts
 from lawsync.sync import connection
+from lawsync.sync.engine import PassReport, ProgressFn, ReplyHook, run_pass
 from tests import builders
 from tests.conftest import SANDBOX_CONTROL_SECRET, Firm
 from tests.sync.connect_support import connect, new_realm
@@ -29,16 +30,50 @@ class TrustBooks:
     bank: str  # its bank account in the company
     liability: str  # its liability account in the company
 
-    def call(self, fn: Any) -> Any:
+    def call(self, fn: Any, **overrides: Any) -> Any:
         settings = Settings(database_url="unused", sandbox_control_secret=SANDBOX_CONTROL_SECRET)
 
         async def go() -> Any:
             async with connection.open_client(
-                self.firm.ledger, self.firm.id, settings, self.server_url
+                self.firm.ledger, self.firm.id, settings, self.server_url, **overrides
             ) as qb:
                 return await fn(qb)
 
         return asyncio.run(go())
+
+    def run(
+        self,
+        after_reply: ReplyHook | None = None,
+        spare_requests: bool | None = None,
+        progress: ProgressFn | None = None,
+        read_timeout: float = 30.0,
+    ) -> PassReport:
+        """One pass in this process (not through the API), so a test can stop it after any
+        reply or chunk. The client retries at once; with a short ``read_timeout`` it gives up
+        on the sandbox's injected late answers (`chaos`), which take longer."""
+        fast = RetryPolicy(
+            base_seconds=0.02, cap_seconds=0.2, budget_seconds=20, throttle_seconds=0.05
+        )
+
+        async def go(qb: Any) -> PassReport:
+            return await run_pass(
+                self.firm.ledger,
+                self.firm.id,
+                qb,
+                after_reply=after_reply,
+                spare_requests=spare_requests,
+                progress=progress,
+            )
+
+        report: PassReport = self.call(go, retry=fast, timeouts=Timeouts(read=read_timeout))
+        return report
+
+    def chaos(self, rate: float, seed: int = 0, delay_seconds: float = 0.6) -> None:
+        """Fail this share of the company's API calls (see lawsync.sandbox.chaos); a late
+        answer comes after ``delay_seconds``."""
+        body = {"rate": rate, "seed": seed, "delay_seconds": delay_seconds}
+        r = self.control.patch(f"/_sandbox/companies/{self.realm}", json={"chaos": body})
+        assert r.status_code == 200, r.text
 
     def query(self, entity: type[E], where: str = "") -> list[E]:
         return self.call(lambda qb: qb.query(self.realm, entity, where))  # type: ignore[no-any-return]

@@ -164,6 +164,61 @@ def test_reversing_an_unprinted_cheque_withdraws_it_and_posts_nothing_else(
     assert books.ledger_balance() == Decimal("500.00")
 
 
+class _Lost(Exception):
+    pass
+
+
+def _lose_the_cheque(jobs: Any) -> None:
+    if any(job.kind == "client_funds_cheque" for job in jobs):
+        raise _Lost("the cheque was made; its answer never written down")
+
+
+def test_a_cheque_whose_answer_was_lost_and_then_reversed_is_withdrawn(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    """The cheque to print was made in QuickBooks, the pass died before writing that down, and
+    the disbursement was reversed: the cheque that create made is found and deleted, so the
+    bank does not pay out money the ledger says never left."""
+    books = trust_books(firm, control, server_url, cheque_printing=True)
+    client = builders.client(firm)
+    builders.deposit(firm, books.account_id, client["id"], "500.00")
+    cheque = builders.disburse(firm, books.account_id, client["id"], "200.00", method="cheque")
+    with pytest.raises(_Lost):
+        books.run(after_reply=_lose_the_cheque)
+    assert len(books.query(Purchase)) == 1
+    firm.post(f"/client-funds-transactions/{cheque['id']}/reverse", {"reason": "Wrong payee"})
+    books.sync()
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert books.query(Purchase) == []
+    assert len(books.query(JournalEntry)) == 1  # the deposit only
+    assert books.balance(books.bank) == books.balance(books.liability) == Decimal("500.00")
+    assert books.ledger_balance() == Decimal("500.00")
+
+
+def test_a_cheque_printed_in_quickbooks_then_reversed_before_its_number_came_back(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    """Printing changes the cheque in QuickBooks (a new SyncToken), so deleting it with the
+    token we hold is refused as stale: it is read again and deleted, as an update would be,
+    and not left as a failure whose fix says it needs nothing."""
+    books = trust_books(firm, control, server_url, cheque_printing=True)
+    client = builders.client(firm)
+    builders.deposit(firm, books.account_id, client["id"], "500.00")
+    cheque = builders.disburse(firm, books.account_id, client["id"], "200.00", method="cheque")
+    books.sync()
+    r = control.post(
+        f"/_sandbox/companies/{books.realm}/print-cheques",
+        json={"first_number": 7001, "account_id": books.bank},
+    )
+    assert r.status_code == 200, r.text
+    firm.post(f"/client-funds-transactions/{cheque['id']}/reverse", {"reason": "Never sent"})
+    report = books.sync()
+    assert firm.get("/quickbooks/failures")["data"] == [], report
+    assert books.query(Purchase) == []
+    assert books.balance(books.bank) == books.balance(books.liability) == Decimal("500.00")
+    assert books.ledger_balance() == Decimal("500.00")
+
+
 def test_funds_applied_to_a_bill_leave_trust_and_pay_the_invoice(
     firm: Firm, control: httpx.Client, server_url: str
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from lawsync.quickbooks import Customer, Invoice
+from lawsync.quickbooks import CreditMemo, Customer, Invoice
 from tests import builders
 from tests.conftest import Firm
 from tests.quickbooks.conftest import Sandbox
@@ -285,6 +285,77 @@ def test_crashes_at_random_replies_over_many_passes_leave_one_copy_of_everything
         Decimal(a) for a in payments.values()
     )
     assert len(connected.customers()) == len(bills)
+
+
+def _crash_on(kind: str) -> Any:
+    """A reply hook: the pass dies once QuickBooks has answered this kind's first batch."""
+
+    def hook(jobs: Any) -> None:
+        if any(job.kind == kind for job in jobs):
+            raise _Lost("answered, not recorded")
+
+    return hook
+
+
+class _Lost(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    "withdrawn",
+    ["bill voided", "bill deleted", "payment deleted", "note voided", "interest voided"],
+)
+def test_a_record_withdrawn_after_its_create_lost_its_answer_leaves_no_live_copy(
+    connected: Connected, withdrawn: str
+) -> None:
+    """The create went through but its answer never reached our database; the record is then
+    voided or deleted, so it no longer wants a copy. The next pass finds the copy that create
+    made (it is not to be left behind, counted nowhere) and removes it."""
+    firm = connected.firm
+    client, _, bill = builders.billed_client(firm, hours="2", rate="100")
+    number = bill["number"]
+    if withdrawn.startswith("bill"):
+        lost = "bill"
+    elif withdrawn == "payment deleted":
+        lost = "payment"
+        record = _pay(connected, client["id"], bill["id"], "50.00")
+    elif withdrawn == "note voided":
+        lost = "credit_note"
+        body = {"bill_id": bill["id"], "amount": "20.00", "date": "2026-03-06", "reason": "Kind"}
+        record = firm.post("/credit-notes", body)
+    else:
+        lost = "interest_charge"
+        body = {"bill_id": bill["id"], "rate": "1.5", "charged_on": "2026-12-01"}
+        record = firm.post("/interest-charges", body)
+        number = record["number"]
+    with pytest.raises(_Lost):
+        connected.run(after_reply=_crash_on(lost))
+
+    if withdrawn == "bill voided":
+        firm.post(f"/bills/{bill['id']}/void", None, 200)
+    elif withdrawn == "bill deleted":
+        firm.delete(f"/bills/{bill['id']}")
+    elif withdrawn == "payment deleted":
+        firm.delete(f"/payments/{record['id']}")
+    elif withdrawn == "note voided":
+        firm.post(f"/credit-notes/{record['id']}/void", None, 200)
+    else:
+        firm.post(f"/interest-charges/{record['id']}/void", None, 200)
+    connected.run()
+
+    assert firm.get("/quickbooks/failures")["data"] == []
+    invoices = {i.DocNumber: i for i in connected.invoices()}
+    if withdrawn in ("bill voided", "interest voided"):
+        assert Decimal(str(invoices[number].TotalAmt)) == 0  # voided, kept
+    elif withdrawn == "bill deleted":
+        assert number not in invoices
+    elif withdrawn == "payment deleted":
+        assert connected.payments() == []
+    else:
+        memos = connected.call(lambda qb, realm: qb.query(realm, CreditMemo))
+        assert memos == []
+    again = connected.run()  # settled: nothing left to look for or send
+    assert (again.synced, sum(k.skipped for k in again.kinds.values())) == (0, 0), again
 
 
 def test_a_disabled_authorizing_user_pauses_the_firm(connected: Connected) -> None:
@@ -771,6 +842,27 @@ def test_a_lost_create_whose_invoice_moved_to_another_customer_is_not_adopted(
     assert firm.get("/quickbooks/failures")["data"] == []
     assert [i.Id for i in connected.invoices()] == [invoice.Id]
     assert connected.run().synced == 0  # linked: nothing more to send
+
+
+def test_a_lost_create_moved_to_another_customer_is_not_voided_with_its_bill(
+    connected: Connected,
+) -> None:
+    """As it is not linked (620), an invoice a person gave to another customer after its answer
+    was lost is not voided when the bill is: it is not the bill's to remove any more."""
+    firm = connected.firm
+    _, _, bill = builders.billed_client(firm, hours="2", rate="150")
+    with pytest.raises(_Lost):
+        connected.run(after_reply=_crash_on("bill"))
+    [invoice] = connected.invoices()
+    other = _qbo_post(connected, "customer", {"DisplayName": "Someone Else Entirely"})["Customer"]
+    _set_invoice_customer(connected, invoice.Id, str(other["Id"]))  # type: ignore[index]
+    firm.post(f"/bills/{bill['id']}/void", None, 200)
+    connected.run()
+    [kept] = connected.invoices()
+    assert Decimal(str(kept.TotalAmt)) == Decimal("300.00")
+    assert kept.CustomerRef.value == other["Id"]  # type: ignore[union-attr]
+    assert firm.get("/quickbooks/failures")["data"] == []
+    assert connected.run().synced == 0
 
 
 def test_a_tax_code_without_a_sales_rate_is_6470_until_a_sales_code_is_chosen(

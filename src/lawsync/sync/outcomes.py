@@ -3,8 +3,9 @@
 A create is first written down as `creating`. If its answer never made it into our database,
 the next pass looks for the copy (by its `Lookup`) before creating anything (`recover`). Each
 answer then updates the record's link and failure (`settle`), by the class of the client's
-error only: a stale copy is read again and updated, a copy already gone is as good as removed,
-anything transient is left for the next pass, and a lost connection stops the pass.
+error only: a stale copy is read again and the update (or delete, or void) done again on it, a
+copy already gone is as good as removed, anything transient is left for the next pass, and a
+lost connection stops the pass.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lawsync.quickbooks import (
 )
 from lawsync.sync import failures, links
 from lawsync.sync.context import PassContext
+from lawsync.sync.dispatch import send_single
 from lawsync.sync.export.skeleton import Job, Refusal
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import SyncEvent
@@ -112,7 +114,8 @@ def apply(s: Session, ctx: PassContext, job: Job, entity: Entity | None, tally: 
             link.qbo_id, link.sync_token, link.status = None, None, links.PENDING
         else:
             token = entity.SyncToken if entity else link.sync_token
-            links.mark_synced(link, link.qbo_id, token, job.revision, links.REMOVED)
+            removed = link.qbo_id or job.entity.Id  # a lost create's copy has no id here
+            links.mark_synced(link, removed, token, job.revision, links.REMOVED)
     else:
         assert entity is not None
         links.mark_synced(link, entity.Id, entity.SyncToken, job.revision)
@@ -182,10 +185,24 @@ def _note_attempts(ctx: PassContext, jobs: Sequence[Job]) -> dict[tuple[Kind, in
 
 async def recover(ctx: PassContext, jobs: list[Job], tally: Tally) -> list[Job]:
     """Jobs still to send, after linking the copies of creates whose answer was lost; the
-    creates left are written down as in progress before they go."""
+    creates left are written down as in progress before they go. A record that wants no copy
+    any more, after a create of its lost its answer, has that create's copy removed if it was
+    made, and is settled at once if it was not."""
     states = _note_attempts(ctx, jobs)
     pending: list[Job] = []
+    never_made: list[Job] = []
     for job in jobs:
+        if job.op in ("delete", "void") and not job.entity.Id:
+            # The record wants no copy, and a create sent for it lost its answer.
+            made = await find_copy(ctx, job)
+            if made is None:
+                never_made.append(job)
+            else:
+                job.entity = type(job.entity).model_validate(
+                    {"Id": made.Id, "SyncToken": made.SyncToken}
+                )
+                pending.append(job)
+            continue
         lost = job.op == "create" and states.get((job.kind, job.local_id)) == links.CREATING
         found = await find_copy(ctx, job) if lost and job.find else None
         if found is None:
@@ -197,6 +214,16 @@ async def recover(ctx: PassContext, jobs: list[Job], tally: Tally) -> list[Job]:
             continue
         with ctx.ledger.uow(ctx.firm_id) as uow:
             refuse(uow.session, ctx, Refusal.of(job, refused), tally, look_again=True)
+            uow.commit()
+    if never_made:
+        with ctx.ledger.uow(ctx.firm_id) as uow:
+            for job in never_made:
+                link = links.ensure(
+                    uow.session, ctx.firm_id, ctx.connection_id, job.kind, job.local_id
+                )
+                links.mark_synced(link, None, None, job.revision, links.REMOVED)
+                failures.clear(uow.session, ctx.connection_id, job.kind, job.local_id)
+                tally[job.kind].skipped += 1
             uow.commit()
     creates = [j for j in pending if j.op == "create"]
     if creates:
@@ -231,8 +258,8 @@ async def settle(
                 lost_access = error  # e.g. 120, or 6190: the company takes no changes at all
             elif isinstance(error, TransientError):
                 tally[job.kind].skipped += 1
-            elif isinstance(error, StaleObjectError) and job.op == "update":
-                stale.append(job)
+            elif isinstance(error, StaleObjectError) and job.op != "create":
+                stale.append(job)  # an update, delete or void: done again on the fresh copy
             elif isinstance(error, ObjectNotFoundError) and job.op in ("delete", "void"):
                 apply(s, ctx, job, None, tally)  # already gone on the other side
             else:
@@ -241,24 +268,31 @@ async def settle(
     if lost_access is not None:
         raise lost_access
     for job in stale:
-        await _update_fresh(ctx, job, tally)
+        await _again_on_fresh_copy(ctx, job, tally)
 
 
-async def _update_fresh(ctx: PassContext, job: Job, tally: Tally) -> None:
-    """Someone changed the copy meanwhile: take its current SyncToken and apply ours again."""
-    current = await ctx.qb.read(ctx.realm, type(job.entity), str(job.entity.Id))
-    job.entity.SyncToken = current.SyncToken
+async def _again_on_fresh_copy(ctx: PassContext, job: Job, tally: Tally) -> None:
+    """Someone changed the copy meanwhile (edited it, printed a cheque): take its current
+    SyncToken and do ours again, be it an update or the delete or void of a copy the record no
+    longer wants. A copy gone meanwhile is as good as removed; a transient fault or a lost
+    connection stops the pass (the next one starts over from the link)."""
+    entity: Entity | None = None
     try:
-        updated = await ctx.qb.update(ctx.realm, job.entity, sparse=True)
-    except PermanentError as error:
-        with ctx.ledger.uow(ctx.firm_id) as uow:
-            note(uow.session, ctx, job, "refused", None, error)
-            refuse(uow.session, ctx, Refusal.of(job, Problem.of(error)), tally, error)
-            uow.commit()
-        return
+        current = await ctx.qb.read(ctx.realm, type(job.entity), str(job.entity.Id))
+        job.entity.SyncToken = current.SyncToken
+        result = await send_single(ctx, job)
+        error, entity = result.error, result.entity
+    except ObjectNotFoundError as missing:
+        error = missing
+    if error is not None and not isinstance(error, PermanentError):
+        raise error
+    gone = isinstance(error, ObjectNotFoundError) and job.op in ("delete", "void")
     with ctx.ledger.uow(ctx.firm_id) as uow:
-        note(uow.session, ctx, job, "done", updated)
-        apply(uow.session, ctx, job, updated, tally)
+        note(uow.session, ctx, job, _outcome(job, error), entity, error)
+        if error is None or gone:
+            apply(uow.session, ctx, job, entity, tally)
+        else:
+            refuse(uow.session, ctx, Refusal.of(job, Problem.of(error)), tally, error)
         uow.commit()
 
 

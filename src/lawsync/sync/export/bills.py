@@ -19,7 +19,17 @@ from lawsync.quickbooks import Entity, Invoice, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.candidates import LIVE_BILL_STATES, exportable_bill
-from lawsync.sync.export.skeleton import SKIP, Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
+from lawsync.sync.export.skeleton import (
+    SKIP,
+    Chunk,
+    Decision,
+    Exporter,
+    Lookup,
+    Remove,
+    Send,
+    Wait,
+    still_ours,
+)
 from lawsync.sync.kinds import ItemFor, ItemKey, Kind, marker
 from lawsync.sync.links import qbo_ids
 from lawsync.sync.mapping import InvoiceRefs, TaxOption
@@ -82,7 +92,11 @@ class Bills(Exporter[BillChunk]):
     ) -> Decision:
         bill: Bill = record
         if bill.state in (BillState.void, BillState.deleted):
-            return Remove("void" if bill.state == BillState.void else "delete")
+            number = mapping.doc_number(ctx.settings.bill_prefix, bill.number)
+            return Remove(
+                "void" if bill.state == BillState.void else "delete",
+                find=still_ours(self.kind, bill.id, number, chunk.customers.get(bill.client_id)),
+            )
         if bill.state not in LIVE_BILL_STATES and copy is None:
             return SKIP  # back to draft before it ever synced
         customer = chunk.customers.get(bill.client_id)

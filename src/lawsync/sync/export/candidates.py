@@ -49,8 +49,9 @@ def dirty(
     `wanted_new` says which rows without a copy should get one; rows that have one follow their
     changes. A record whose failure is open at its current revision waits for a change or a
     Retry, so a permanent refusal is not resent on every pass. `settle_failures` says which
-    rows without a copy that want none (voided or deleted since they failed) are returned while
-    a failure of theirs is open, so the planner can close it.
+    rows without a copy want none (voided, deleted, withdrawn): they are returned while a
+    failure of theirs is open, so the planner can close it, and while the outcome of a create
+    sent for them is unknown, so the planner can remove the copy that create may have made.
     """
     link = SyncLink.__table__.alias("l")
     failure = SyncFailure.__table__.alias("f")
@@ -70,7 +71,10 @@ def dirty(
     )
     wanted = or_(and_(no_copy, wanted_new), behind)
     if settle_failures is not None:
-        wanted = or_(wanted, and_(no_copy, settle_failures, exists().where(*open_failure)))
+        # Gone since it failed (its failure is closed), or since a create was sent for it
+        # whose answer was lost (the copy that create may have made is looked for, removed).
+        unsettled = or_(exists().where(*open_failure), link.c.status == CREATING)
+        wanted = or_(wanted, and_(no_copy, settle_failures, unsettled))
     on_link = and_(
         link.c.connection_id == connection_id, link.c.kind == kind, link.c.local_id == model.id
     )

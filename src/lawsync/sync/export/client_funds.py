@@ -47,6 +47,8 @@ from lawsync.sync.problems import Problem, combined
 
 TXN = ClientFundsTransaction
 UNMAPPED = "lawsync:client_funds_unmapped"
+# A cheque reversed before it had a number: never paid out, so it has no cheque in QuickBooks.
+WITHDRAWN = and_(TXN.reversed.is_(True), TXN.cheque_number.is_(None))
 NUMBER_TOO_LONG = preflight.JOURNAL_NUMBER_TOO_LONG
 
 
@@ -228,8 +230,10 @@ class TrustCheques(_ClientFunds):
     entity = Purchase
 
     def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
-        withdrawn = and_(TXN.reversed.is_(True), TXN.cheque_number.is_(None))
-        return and_(*_exported(ctx), sent_as_cheque(ctx, TXN), not_(withdrawn))
+        return and_(*_exported(ctx), sent_as_cheque(ctx, TXN), not_(WITHDRAWN))
+
+    def gone(self) -> ColumnElement[bool] | None:
+        return WITHDRAWN
 
     async def prepare(self, ctx: PassContext) -> None:
         await self._payees(ctx)
@@ -254,9 +258,10 @@ class TrustCheques(_ClientFunds):
     def decide(
         self, ctx: PassContext, chunk: FundsChunk, record: Any, copy: SyncLink | None
     ) -> Decision:
+        withdrawn = record.reversed and record.cheque_number is None
+        if withdrawn:  # never printed: no cheque was paid out
+            return Remove("delete", find=_find(self.kind, record))
         if copy is not None:
-            if record.reversed and record.cheque_number is None:
-                return Remove("delete")  # never printed: no cheque was paid out
             return Send(
                 posting.cheque_number(record) | {"PrivateNote": marker(self.kind, record.id)}
             )
@@ -273,8 +278,12 @@ class TrustCheques(_ClientFunds):
         if isinstance(payee, Problem):
             return payee
         payload = posting.cheque(record, accounts, customer, payee)
-        find = Lookup(sql("TxnDate = ?", record.date.isoformat()), marker(self.kind, record.id))
-        return Send(payload, find=find)
+        return Send(payload, find=_find(self.kind, record))
+
+
+def _find(kind: Kind, txn: ClientFundsTransaction) -> Lookup:
+    """The disbursement's cheque, should a create's answer have been lost."""
+    return Lookup(sql("TxnDate = ?", txn.date.isoformat()), marker(kind, txn.id))
 
 
 async def _payee(ctx: PassContext, name: str) -> posting.Payee | Problem:

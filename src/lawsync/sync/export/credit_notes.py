@@ -16,7 +16,17 @@ from lawsync.quickbooks import CreditMemo, sql
 from lawsync.sync import mapping
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.candidates import bill_numbers
-from lawsync.sync.export.skeleton import SKIP, Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
+from lawsync.sync.export.skeleton import (
+    SKIP,
+    Chunk,
+    Decision,
+    Exporter,
+    Lookup,
+    Remove,
+    Send,
+    Wait,
+    still_ours,
+)
 from lawsync.sync.kinds import ItemFor, Kind, marker
 from lawsync.sync.links import qbo_ids
 from lawsync.sync.models import SyncLink
@@ -57,7 +67,9 @@ class CreditNotes(Exporter[CreditChunk]):
         if record.state == CreditNoteState.void:
             if record.id in chunk.applied:
                 return Wait("its application to be removed")
-            return Remove("delete")
+            number = mapping.doc_number(ctx.settings.bill_prefix, record.number)
+            customer = chunk.customers.get(record.client_id)
+            return Remove("delete", find=still_ours(self.kind, record.id, number, customer))
         if copy is not None:
             return SKIP  # a credit note does not change once made, only its application
         customer = chunk.customers.get(record.client_id)

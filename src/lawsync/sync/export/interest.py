@@ -12,7 +12,16 @@ from lawsync.quickbooks import Invoice, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.candidates import bill_numbers
-from lawsync.sync.export.skeleton import Chunk, Decision, Exporter, Lookup, Remove, Send, Wait
+from lawsync.sync.export.skeleton import (
+    Chunk,
+    Decision,
+    Exporter,
+    Lookup,
+    Remove,
+    Send,
+    Wait,
+    still_ours,
+)
 from lawsync.sync.kinds import ItemFor, Kind, marker
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
@@ -47,7 +56,9 @@ class InterestCharges(Exporter[InterestChunk]):
         self, ctx: PassContext, chunk: InterestChunk, record: Any, copy: SyncLink | None
     ) -> Decision:
         if record.state == InterestChargeState.void:
-            return Remove("void")
+            number = mapping.doc_number(ctx.settings.bill_prefix, record.number)
+            customer = chunk.customers.get(record.client_id)
+            return Remove("void", find=still_ours(self.kind, record.id, number, customer))
         customer = chunk.customers.get(record.client_id)
         if customer is None:
             return Wait("the client")

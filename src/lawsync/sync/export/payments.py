@@ -58,9 +58,11 @@ class Payments(Exporter[PaymentChunk]):
         if copy is not None:
             # Deleted, or edited: either way the copy goes; an edit is created again afterwards.
             return Remove("delete", recreate=active)
-        if not active:
-            return SKIP
         customer = chunk.customers.get(record.client_id)
+        if not active:
+            if customer is None:
+                return SKIP  # no customer, so no copy was ever made
+            return Remove("delete", find=_find(self.kind, record.id, customer))
         if customer is None or any(a.bill_id not in chunk.invoices for a in record.allocations):
             return Wait("the bills it pays")
         if ctx.undeposited_account_id is None:
@@ -68,6 +70,9 @@ class Payments(Exporter[PaymentChunk]):
         payload = mapping.payment(
             record, customer, chunk.invoices, deposit_account_id=ctx.undeposited_account_id
         )
-        return Send(
-            payload, find=Lookup(sql("CustomerRef = ?", customer), marker(self.kind, record.id))
-        )
+        return Send(payload, find=_find(self.kind, record.id, customer))
+
+
+def _find(kind: Kind, payment_id: int, customer: str) -> Lookup:
+    """The payment's copy, should a create's answer have been lost."""
+    return Lookup(sql("CustomerRef = ?", customer), marker(kind, payment_id))

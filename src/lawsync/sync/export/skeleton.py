@@ -13,7 +13,8 @@ An exporter is one small module per kind of record. It declares:
 The skeleton (`plan`) does the rest the same way for every kind: a ``Send`` becomes an update of
 the live copy if there is one, otherwise a create that knows how to find its own copy again
 (``Lookup``) should the answer be lost; a ``Remove`` becomes a delete or void of the live copy,
-or nothing when there never was one.
+of the copy a create whose answer was lost made (found by the ``Remove``'s ``Lookup``), or
+nothing when there never was one.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, not_, select
 from sqlalchemy.orm import Session
 
-from lawsync.quickbooks import Entity
+from lawsync.quickbooks import Entity, sql
 from lawsync.sync import links
 from lawsync.sync.context import PassContext
 from lawsync.sync.export.candidates import count, dirty, page, since
-from lawsync.sync.kinds import Kind
+from lawsync.sync.kinds import Kind, marker
 from lawsync.sync.models import SyncLink
 from lawsync.sync.problems import Problem
 
@@ -48,6 +49,16 @@ class Lookup:
 
     def ours(self, row: Entity) -> bool:
         return self.marker is None or field_text(row, self.note_field) == self.marker.lower()
+
+
+def still_ours(kind: Kind, local_id: int, doc_number: str, customer: str | None) -> Lookup | None:
+    """The copy of a numbered invoice or credit memo that a create whose answer was lost made,
+    for a record that wants it removed; only while it still has the record's customer (one a
+    person gave to another customer is not ours to remove, as it is not ours to link: 620)."""
+    if customer is None:
+        return None  # no customer, so no create was ever sent
+    where = sql("DocNumber = ? AND CustomerRef = ?", doc_number, customer)
+    return Lookup(where, marker(kind, local_id))
 
 
 def field_text(entity: Entity, name: str) -> str:
@@ -95,10 +106,12 @@ class Send:
 
 @dataclass(frozen=True)
 class Remove:
-    """The record is gone: delete or void its copy, if it has one."""
+    """The record is gone: delete or void its copy, if it has one. ``find`` finds the copy a
+    create may have made when its answer was lost: such a copy is looked for, and removed."""
 
     op: Literal["delete", "void"]
     recreate: bool = False
+    find: Lookup | None = None
 
 
 @dataclass(frozen=True)
@@ -241,10 +254,14 @@ class Exporter(Generic[C]):
         for record in chunk.records:
             link = found.get(record.id)
             copy = link if links.live_copy(link) else None
-            self._take(out, record, copy, self.decide(ctx, chunk, record, copy))
+            lost = link is not None and link.status == links.CREATING
+            self._take(out, record, copy, self.decide(ctx, chunk, record, copy), lost)
         return out
 
-    def _take(self, out: Plan, record: Any, copy: SyncLink | None, decision: Decision) -> None:
+    def _take(
+        self, out: Plan, record: Any, copy: SyncLink | None, decision: Decision, lost: bool
+    ) -> None:
+        """``lost``: a create was sent for the record and its answer never written down."""
         kind, local_id, revision = self.kind, record.id, record.revision
         if isinstance(decision, Send):
             out.jobs.append(self._send(kind, local_id, revision, copy, decision))
@@ -253,6 +270,11 @@ class Exporter(Generic[C]):
             out.jobs.append(
                 Job(kind, local_id, revision, decision.op, entity, None, decision.recreate)
             )
+        elif isinstance(decision, Remove) and lost and decision.find is not None:
+            # The copy the lost create may have made: looked for before anything is sent
+            # (`outcomes.recover`), removed if found.
+            unknown = self.entity.model_validate({})
+            out.jobs.append(Job(kind, local_id, revision, decision.op, unknown, decision.find))
         elif isinstance(decision, Wait):
             waiting = Problem("lawsync:waiting", f"Waits for {decision.what} to sync first.")
             out.waiting.append(Refusal(kind, local_id, revision, waiting))
