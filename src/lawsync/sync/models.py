@@ -175,6 +175,9 @@ class SyncLink(FirmOwned, Base):
     __table_args__ = (
         UniqueConstraint("connection_id", "kind", "local_id", name="uq_sync_link"),
         Index("ix_sync_links_qbo", "connection_id", "kind", "qbo_id"),
+        # A record's link under the session's firm scoping: without it SQLite reads every link
+        # of the firm through the firm_id index for each look-up (migration 0013).
+        Index("ix_sync_links_record", "firm_id", "connection_id", "kind", "local_id"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
