@@ -22,20 +22,13 @@ fast catch-up lets it go alone (`--fast-catch-up`).
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 
-from bench.sync_wakeup import cli, free_port
+from bench.sync_wakeup import served
 
 PREFIX = "T-"  # the journal prefix: a deposit's entry is numbered T-<its id>
 
@@ -57,58 +50,16 @@ def main() -> None:
         help="the firm's fast catch-up on: a write may go alone once the batch calls are spent",
     )
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "LAWSYNC_DATABASE_URL": f"sqlite:///{tmp / 'wake.db'}",
-        "LAWSYNC_SANDBOX_DB": ":memory:",
-        "LAWSYNC_PORT": str(port),
-        "LAWSYNC_SYNC_WORKER": "1",
-        "LAWSYNC_SANDBOX_CONTROL_SECRET": secrets.token_urlsafe(32),
-    }
-    cli(env, "migrate")
-    created = cli(env, "firm", "create", "--name", "Wake LLP", "--admin-email", "w@example.com")
-    fields = dict(line.split(": ", 1) for line in created.strip().splitlines())
-    firm_id, token = fields["firm id"].strip(), fields["API token"].strip()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lawsync.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     latencies: list[float] = []
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{url}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        realm = cli(env, "quickbooks", "connect", "--firm", firm_id, "--sandbox", "--url", url)
-        realm = realm.split("realm id:")[1].split()[0]
-        api = httpx.Client(
-            base_url=f"{url}/api/v1", timeout=30, headers={"Authorization": f"Bearer {token}"}
-        )
-        qbo_token = httpx.post(
-            f"{url}/qbo/_sandbox/companies/{realm}/tokens",
-            json={"client_id": "lawsync-local"},
-            headers={"X-Sandbox-Control-Secret": env["LAWSYNC_SANDBOX_CONTROL_SECRET"]},
-        ).json()["access_token"]
+    with served() as served_firm:
+        api, qbo = served_firm.api, served_firm.qbo
         # The benchmark's own polling (every 10 ms) would spend the company's 500 requests a
         # minute and get the engine throttled: the sandbox's limit is lifted for this company.
         # The engine still paces itself to QuickBooks' limits on its side.
-        httpx.patch(
-            f"{url}/qbo/_sandbox/companies/{realm}",
-            json={"limits": {"per_window": 1_000_000}},
-            headers={"X-Sandbox-Control-Secret": env["LAWSYNC_SANDBOX_CONTROL_SECRET"]},
-        ).raise_for_status()
-        qbo = httpx.Client(
-            base_url=f"{url}/qbo/v3/company/{realm}",
-            timeout=30,
-            headers={"Authorization": f"Bearer {qbo_token}", "Accept": "application/json"},
+        lifted = served_firm.control(
+            "PATCH", f"/companies/{served_firm.realm}", {"limits": {"per_window": 1_000_000}}
         )
+        lifted.raise_for_status()
         company_accounts = {}
         for name, kind in (
             ("IOLTA Bank", "Bank"),
@@ -166,9 +117,6 @@ def main() -> None:
                 if time.perf_counter() - started > 90:
                     raise SystemExit(f"deposit {number} did not arrive within 90 s")
                 time.sleep(0.01)
-    finally:
-        server.terminate()
-        server.wait(10)
     first = latencies[0]
     latencies.sort()
     table = Table(title=f"Deposit → journal entry in the sandbox, {len(latencies)} deposits")

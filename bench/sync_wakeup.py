@@ -19,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -43,10 +46,26 @@ def cli(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--bills", type=int, default=20)
-    args = parser.parse_args()
+@dataclass
+class Served:
+    """`lawsync serve` running with a firm connected to a sandbox company of its own."""
+
+    url: str
+    env: dict[str, str]
+    realm: str
+    api: httpx.Client  # the firm's JSON API
+    qbo: httpx.Client  # the company's QuickBooks API in the sandbox
+
+    def control(self, method: str, path: str, body: object) -> httpx.Response:
+        """The sandbox's control API (under /qbo/_sandbox)."""
+        secret = {"X-Sandbox-Control-Secret": self.env["LAWSYNC_SANDBOX_CONTROL_SECRET"]}
+        return httpx.request(method, f"{self.url}/qbo/_sandbox{path}", json=body, headers=secret)
+
+
+@contextmanager
+def served() -> Iterator[Served]:
+    """Run `lawsync serve` as a user would (its own process, SQLite, the bundled sandbox, the
+    worker on), make a firm and connect it with `lawsync quickbooks connect --sandbox`."""
     tmp = Path(tempfile.mkdtemp())
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -68,7 +87,6 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    latencies: list[float] = []
     try:
         for _ in range(300):
             try:
@@ -91,6 +109,19 @@ def main() -> None:
             timeout=30,
             headers={"Authorization": f"Bearer {qbo_token}", "Accept": "application/json"},
         )
+        yield Served(url, env, realm, api, qbo)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bills", type=int, default=20)
+    args = parser.parse_args()
+    latencies: list[float] = []
+    with served() as s:
+        api, qbo = s.api, s.qbo
         mappings = {k: "1" for k in ("activity:default", "expense:default", "tax1", "tax2")}
         api.put("/quickbooks/settings", json={"export_bills": True, "item_mappings": mappings})
         client = api.post(
@@ -124,9 +155,6 @@ def main() -> None:
                 if time.perf_counter() - started > 30:
                     raise SystemExit(f"bill {draft['number']} did not arrive within 30 s")
                 time.sleep(0.01)
-    finally:
-        server.terminate()
-        server.wait(10)
     latencies.sort()
     table = Table(title=f"Approve → invoice in the sandbox, {len(latencies)} bills")
     table.add_column("p50")
