@@ -71,6 +71,50 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def bench_company(url: str, name: str) -> tuple[httpx.Client, str, TokenSet]:
+    """The benchmark's app and a fresh company in the sandbox at ``url``: its control API,
+    the company's realm id, and tokens for it."""
+    control = httpx.Client(base_url=url, timeout=30)
+    control.post(
+        "/_sandbox/apps",
+        json={
+            "name": "bench",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "redirect_uris": ["http://127.0.0.1/cb"],
+        },
+    ).raise_for_status()
+    info = control.post(
+        "/_sandbox/companies", json={"name": name, "edition": "plus", "country": "US"}
+    ).json()
+    realm = str(info["realm_id"])
+    tokens = TokenSet.from_response(
+        realm,
+        control.post(f"/_sandbox/companies/{realm}/tokens", json={"client_id": CLIENT_ID}).json(),
+    )
+    return control, realm, tokens
+
+
+def bench_client(url: str, tokens: TokenSet) -> AsyncQuickBooks:
+    """A client of the sandbox at ``url`` holding ``tokens``, for the set-up calls."""
+    config = QuickBooksConfig(
+        environment=Environment.LOCAL,
+        base_url=url,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    return AsyncQuickBooks(config, MemoryTokenStore(tokens))
+
+
+def set_limits(control: httpx.Client, realm: str, window: float) -> None:
+    """QuickBooks' limits on the company, its window scaled; set after the set-up calls, which
+    also empties the sandbox's window."""
+    limits = {"per_window": 500, "concurrent": 10, "batches_per_window": 40}
+    control.patch(
+        f"/_sandbox/companies/{realm}", json={"limits": {**limits, "window_seconds": window}}
+    ).raise_for_status()
+
+
 def seed(ledger: Ledger, engine: object, contacts: int, bills: int) -> int:
     firm = create_firm(ledger, FirmCreate(name="Backfill LLP", admin_email="b@example.com")).firm
     f = firm.id
@@ -362,35 +406,10 @@ def measure(args: argparse.Namespace) -> None:
     sandbox = start_sandbox(port)
     url = f"http://127.0.0.1:{port}"
     try:
-        control = httpx.Client(base_url=url, timeout=30)
-        control.post(
-            "/_sandbox/apps",
-            json={
-                "name": "bench",
-                "client_id": CLIENT_ID,
-                "client_secret": CLIENT_SECRET,
-                "redirect_uris": ["http://127.0.0.1/cb"],
-            },
-        ).raise_for_status()
-        info = control.post(
-            "/_sandbox/companies", json={"name": "Backfill", "edition": "plus", "country": "US"}
-        ).json()
-        realm = info["realm_id"]
-        tokens = TokenSet.from_response(
-            realm,
-            control.post(
-                f"/_sandbox/companies/{realm}/tokens", json={"client_id": CLIENT_ID}
-            ).json(),
-        )
+        control, realm, tokens = bench_company(url, "Backfill")
 
         async def first_item() -> str:
-            config = QuickBooksConfig(
-                environment=Environment.LOCAL,
-                base_url=url,
-                client_id=CLIENT_ID,
-                client_secret=CLIENT_SECRET,
-            )
-            async with AsyncQuickBooks(config, MemoryTokenStore(tokens)) as qb:
+            async with bench_client(url, tokens) as qb:
                 items = await qb.query(realm, Item)
             return next(
                 str(i.Id)
@@ -401,17 +420,7 @@ def measure(args: argparse.Namespace) -> None:
 
         item = asyncio.run(first_item())
         # The limits go on after the set-up call, which also empties the sandbox's window.
-        control.patch(
-            f"/_sandbox/companies/{realm}",
-            json={
-                "limits": {
-                    "per_window": 500,
-                    "concurrent": 10,
-                    "batches_per_window": 40,
-                    "window_seconds": args.window,
-                }
-            },
-        ).raise_for_status()
+        set_limits(control, realm, args.window)
         with ledger.uow(firm_id) as uow:
             conn = QuickBooksConnection(firm_id=firm_id, realm_id=realm, edition="plus")
             uow.session.add(conn)

@@ -30,12 +30,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert
 
-from bench.sync_backfill import CLIENT_ID, CLIENT_SECRET, free_port, start_sandbox
+from bench.sync_backfill import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    bench_client,
+    bench_company,
+    free_port,
+    set_limits,
+    start_sandbox,
+)
 from lawsync.bootstrap import ledger_on, open_database
 from lawsync.practice.commands import ClientFundsAccountCreate, FirmCreate
 from lawsync.practice.models import (
@@ -303,33 +310,10 @@ async def backfill(
 def connect(ledger: Ledger, firm_id: int, account_id: int, url: str, window: float) -> TokenSet:
     """A fresh sandbox company with a trust bank and a trust liability account, the firm's
     trust account mapped to them, the client funds export on; then QuickBooks' limits."""
-    control = httpx.Client(base_url=url, timeout=30)
-    control.post(
-        "/_sandbox/apps",
-        json={
-            "name": "bench",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "redirect_uris": ["http://127.0.0.1/cb"],
-        },
-    ).raise_for_status()
-    info = control.post(
-        "/_sandbox/companies", json={"name": "Trust Backfill", "edition": "plus", "country": "US"}
-    ).json()
-    realm = info["realm_id"]
-    tokens = TokenSet.from_response(
-        realm,
-        control.post(f"/_sandbox/companies/{realm}/tokens", json={"client_id": CLIENT_ID}).json(),
-    )
+    control, realm, tokens = bench_company(url, "Trust Backfill")
 
     async def accounts() -> tuple[str, str]:
-        config = QuickBooksConfig(
-            environment=Environment.LOCAL,
-            base_url=url,
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-        )
-        async with AsyncQuickBooks(config, MemoryTokenStore(tokens)) as qb:
+        async with bench_client(url, tokens) as qb:
             bank = await qb.create(realm, Account(Name="IOLTA Bank", AccountType="Bank"))
             owed = await qb.create(
                 realm,
@@ -339,17 +323,7 @@ def connect(ledger: Ledger, firm_id: int, account_id: int, url: str, window: flo
 
     bank, liability = asyncio.run(accounts())
     # The limits go on after the set-up calls, which also empties the sandbox's window.
-    control.patch(
-        f"/_sandbox/companies/{realm}",
-        json={
-            "limits": {
-                "per_window": 500,
-                "concurrent": 10,
-                "batches_per_window": 40,
-                "window_seconds": window,
-            }
-        },
-    ).raise_for_status()
+    set_limits(control, realm, window)
     with ledger.uow(firm_id) as uow:
         conn = QuickBooksConnection(firm_id=firm_id, realm_id=realm, edition="plus")
         uow.session.add(conn)
