@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text, update
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from typer.testing import CliRunner
 
 from lawsync.cli import app
@@ -133,10 +135,10 @@ def _has_cheque_index(url: str) -> bool:
     return cheque_numbers.INDEX_NAME in names
 
 
-def test_books_from_before_the_cheque_index_migrate_and_the_check_lists_duplicates(
-    fresh_database_url: str,
-) -> None:
-    url = fresh_database_url
+@contextmanager
+def _books_with_a_deposit(url: str) -> Iterator[tuple[Engine, Ledger, Firm, Any, Any]]:
+    """A migrated database served over HTTP, with a firm whose client has $100.00 in trust:
+    (engine, ledger, firm, the client, the trust account)."""
     eng = make_engine(url)
     upgrade(eng)
     ledger = Ledger(make_session_factory(eng))
@@ -147,6 +149,18 @@ def test_books_from_before_the_cheque_index_migrate_and_the_check_lists_duplicat
         c = builders.client(firm)
         acct = builders.trust_account(firm)
         builders.deposit(firm, acct["id"], c["id"], "100.00")
+        yield eng, ledger, firm, c, acct
+        firm.api.close()
+    finally:
+        server.stop()
+        eng.dispose()
+
+
+def test_books_from_before_the_cheque_index_migrate_and_the_check_lists_duplicates(
+    fresh_database_url: str,
+) -> None:
+    url = fresh_database_url
+    with _books_with_a_deposit(url) as (eng, ledger, firm, c, acct):
         kept = builders.disburse(firm, acct["id"], c["id"], "10.00", cheque_number="777")
         twin = builders.disburse(firm, acct["id"], c["id"], "10.00")
         # Books kept before 0005: no index, and nothing stopped the same number twice.
@@ -172,10 +186,6 @@ def test_books_from_before_the_cheque_index_migrate_and_the_check_lists_duplicat
             assert run_all(uow.session) == []
         upgrade(eng)  # with the duplicate reversed, migrate builds the index
         assert _has_cheque_index(url)
-        firm.api.close()
-    finally:
-        server.stop()
-        eng.dispose()
 
 
 def _config(url: str, conn: Connection) -> Config:
@@ -188,21 +198,9 @@ def test_migrating_down_and_up_again_keeps_every_firms_records(fresh_database_ur
     """Down to before the firm's locale and back: no migration may copy a table whose rows
     other tables cascade from (on SQLite, dropping it would empty every firm's books)."""
     url = fresh_database_url
-    eng = make_engine(url)
-    upgrade(eng)
-    ledger = Ledger(make_session_factory(eng))
-    server = Server(create_app(Settings(database_url=url), ledger=ledger, mount_sandbox=False))
-    server.start()
-    try:
-        firm = make_firm(ledger, server.url)
-        c = builders.client(firm)
-        acct = builders.trust_account(firm)
-        builders.deposit(firm, acct["id"], c["id"], "100.00")
+    with _books_with_a_deposit(url) as (eng, _, firm, c, acct):
         with eng.begin() as conn:
             command.downgrade(_config(url, conn), "0009")
         upgrade(eng)
         assert firm.get(f"/contacts/{c['id']}")["id"] == c["id"]
         assert firm.get(f"/client-funds-accounts/{acct['id']}")["balance"] == "100.00"
-    finally:
-        server.stop()
-        eng.dispose()
