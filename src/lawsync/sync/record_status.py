@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.sync import links
 from lawsync.sync.kinds import Kind
-from lawsync.sync.models import SyncEvent, SyncFailure
+from lawsync.sync.models import QuickBooksConnection, SyncEvent, SyncFailure
 from lawsync.sync.settings import active_connection
 
 
@@ -70,7 +70,12 @@ def history(
         return list(
             uow.session.scalars(
                 select(SyncEvent)
-                .where(SyncEvent.kind == kind, SyncEvent.local_id == local_id)
+                .where(
+                    # every company the firm was connected to, so the index by record serves
+                    SyncEvent.connection_id.in_(select(QuickBooksConnection.id)),
+                    SyncEvent.kind == kind,
+                    SyncEvent.local_id == local_id,
+                )
                 .order_by(SyncEvent.id.desc())
                 .limit(limit)
             )
