@@ -19,6 +19,34 @@ EDITION_SKU = {
 }
 
 
+# QBO numbers the people lists (customers, vendors, employees: one "Names" table) from one
+# sequence, and every transaction from another (a transaction's Id is its TxnId, which is why
+# LinkedTxn needs no separate id space). Other lists (Account, Item, Class, ...) count alone.
+NAME_ENTITIES = ("Customer", "Vendor", "Employee")
+TXN_ENTITIES = (
+    "Invoice",
+    "CreditMemo",
+    "Payment",
+    "JournalEntry",
+    "Purchase",
+    "Deposit",
+    "SalesReceipt",
+    "Transfer",
+    "Bill",
+    "BillPayment",
+    "Estimate",
+    "RefundReceipt",
+    "PurchaseOrder",
+    "CreditCardPayment",
+    "TimeActivity",
+    "RecurringTransaction",
+)
+SEQUENCES: dict[str, str] = {
+    **{e: "names" for e in NAME_ENTITIES},
+    **{e: "txns" for e in TXN_ENTITIES},
+}
+
+
 @dataclass
 class Record:
     """A stored entity: canonical data (never mutated once stored) and its JSON text."""
@@ -112,8 +140,19 @@ class Company:
         return self.records.get(entity, {}).get(ident)
 
     def next_id(self, entity: str) -> str:
-        value = self.counters.get(entity, 0) + 1
-        self.counters[entity] = value
+        """The next Id of ``entity``, from the sequence it shares with its kin (see SEQUENCES)."""
+        group = SEQUENCES.get(entity)
+        if group is None:
+            key = entity
+        else:
+            key = f"seq:{group}"
+            if key not in self.counters:
+                # A company saved before shared sequences: continue after its highest Id.
+                self.counters[key] = max(
+                    (v for e, v in self.counters.items() if SEQUENCES.get(e) == group), default=0
+                )
+        value = self.counters.get(key, 0) + 1
+        self.counters[key] = value
         return str(value)
 
     def next_doc_number(self, series: str, start: int) -> str:
