@@ -18,7 +18,7 @@ from .backend import ControlError, Sandbox
 from .faults import GatewayFault, QboFault, ServiceUnavailable, SystemFault
 from .guard import ControlGuard
 from .persist import Persistence
-from .routes import api, control, oauth
+from .routes import api, control, entities, oauth
 from .throttle import Throttle
 from .webhooks import Dispatcher
 from .wire import response_time
@@ -119,6 +119,7 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
     app.include_router(control.router)
     app.include_router(oauth.router)
     app.include_router(api.router)
+    app.include_router(entities.router)
 
     app.add_middleware(TagTransactions)
     if persistence.enabled:

@@ -69,6 +69,7 @@ class Sandbox:
         home_currency: str | None = None,
         multicurrency: bool = False,
         realm_id: str | None = None,
+        sample_data: bool = False,
     ) -> Company:
         if edition not in EDITIONS:
             raise ControlError(400, f"edition must be one of {', '.join(EDITIONS)}")
@@ -92,7 +93,7 @@ class Sandbox:
                 multicurrency=multicurrency,
                 created=now,
             )
-            seed_company(company, now)
+            seed_company(company, now, sample_data)
             self.companies[realm_id] = company
             return company
 

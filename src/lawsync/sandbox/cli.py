@@ -108,6 +108,12 @@ def create_company(
     country: str = typer.Option("US", help="US|CA"),
     home_currency: str | None = typer.Option(None),
     multicurrency: bool = typer.Option(False),
+    sample_data: bool = typer.Option(
+        False,
+        "--sample-data",
+        help="Fill it like Intuit's sample company (customers, items with stock, invoices, "
+        "bills, ...) instead of the law-firm starting data.",
+    ),
     url: str = URL,
 ) -> None:
     """Create a company with a seeded chart of accounts."""
@@ -121,6 +127,7 @@ def create_company(
             "country": country,
             "home_currency": home_currency,
             "multicurrency": multicurrency,
+            "sample_data": sample_data,
         },
     )
 

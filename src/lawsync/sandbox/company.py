@@ -124,6 +124,11 @@ class Company:
     open_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
     customer_open: dict[str, Decimal] = field(default_factory=dict)
     name_index: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    # Inventory: (entity, id) -> {item id: quantity in (+) or out (-)}; an item's own starting
+    # quantity is kept under ("Item", its id). QtyOnHand is the sum over all of them.
+    stock_moves: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
+    # Attachable files: attachable id -> (download key, content type, bytes).
+    files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
 
     @property
     def tz(self) -> timezone:

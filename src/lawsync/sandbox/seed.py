@@ -180,7 +180,29 @@ def _tax_tables(c: Company, now: float) -> None:
         code("7", "GST on purchases", [], ["1"])
 
 
-def seed_company(c: Company, now: float) -> None:
+def seed_company(c: Company, now: float, sample_data: bool = False) -> None:
+    """Seed a new company: the law-firm starting data, or Intuit-like sample data."""
+    if sample_data:
+        from .sample import build_sample
+
+        agency = MODELS["TaxAgency"]
+        ctx = Ctx(company=c, now=now)
+        ops = Operations(ctx)
+        ops.create(agency, {"DisplayName": "Arizona Dept. of Revenue"})
+        ops.create(agency, {"DisplayName": "Board of Equalization"})
+        for name in ("Net 30", "Net 15", "Due on receipt", "Net 10", "Net 60"):
+            days = 0 if name == "Due on receipt" else int(name.split()[1])
+            ops.create(MODELS["Term"], {"Name": name, "DueDays": days})
+        for method in ("Cash", "Check", "Visa", "MasterCard", "American Express", "Discover"):
+            card = method not in ("Cash", "Check")
+            ops.create(
+                MODELS["PaymentMethod"],
+                {"Name": method, "Type": "CREDIT_CARD" if card else "NON_CREDIT_CARD"},
+            )
+        _tax_tables(c, now)
+        refresh_settings_records(c, now, bump=False)
+        build_sample(c, now)
+        return
     ctx = Ctx(company=c, now=now)
     ops = Operations(ctx)
     accounts = list(ACCOUNTS)

@@ -78,6 +78,9 @@ def write(
     check_shape(body)
     ops = Operations(ctx)
     op = (operation or "").lower()
+    special = model.write(ops, body, op)
+    if special is not None:
+        return special
     if op == "delete":
         return dumps(ops.delete(model, body))
     if op == "merge":

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from .account import Account
+from .attachable import Attachable
 from .base import EntityModel
 from .bill import Bill, BillPayment
+from .card_payment import CreditCardPayment
+from .currency import CompanyCurrency, ExchangeRate
 from .deposit import Deposit
+from .estimate import Estimate
 from .journal import JournalEntry
 from .lists import (
     Class,
@@ -22,8 +26,12 @@ from .names import Customer, Employee, Vendor
 from .payment import Payment
 from .preferences import Preferences
 from .purchase import Purchase
+from .purchase_order import PurchaseOrder
 from .receipt import SalesReceipt, Transfer
+from .recurring import RecurringTransaction
+from .refund import RefundReceipt
 from .sales import CreditMemo, Invoice
+from .time_activity import TimeActivity
 
 MODELS: dict[str, EntityModel] = {
     m.name: m
@@ -52,6 +60,15 @@ MODELS: dict[str, EntityModel] = {
         TaxAgency(),
         Bill(),
         BillPayment(),
+        Estimate(),
+        RefundReceipt(),
+        PurchaseOrder(),
+        CreditCardPayment(),
+        TimeActivity(),
+        CompanyCurrency(),
+        ExchangeRate(),
+        Attachable(),
+        RecurringTransaction(),
     )
 }
 BY_PATH: dict[str, EntityModel] = {name.lower(): model for name, model in MODELS.items()}

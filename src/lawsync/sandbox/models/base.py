@@ -23,7 +23,8 @@ from ..faults import (
     UnsupportedOperation,
 )
 from ..ledger import replace_postings
-from ..wire import money, qbo_time
+from ..wire import dumps, money, qbo_time
+from .inventory import record_moves
 from .rules import check_closed_books
 
 SYSTEM_FIELDS = frozenset({"Id", "SyncToken", "MetaData", "domain", "sparse", "status"})
@@ -38,6 +39,8 @@ class Ctx:
     now: float
     include: frozenset[str] = frozenset()
     events: list[Change] = field(default_factory=list)
+    # The sandbox's own root URL, for links it hands out (an attachable's download link).
+    base_url: str = ""
 
 
 class EntityModel:
@@ -65,6 +68,15 @@ class EntityModel:
 
     def all_queryable(self) -> frozenset[str]:
         return self.queryable | COMMON_QUERYABLE
+
+    def wire(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The record as the API shows it (most entities: exactly as stored)."""
+        return data
+
+    def write(self, ops: Operations, body: dict[str, Any], operation: str) -> str | None:
+        """Entities whose requests are not shaped like the rest handle them here; None means
+        the usual create/update/delete/void path; else the answer's JSON text."""
+        return None
 
 
 class Operations:
@@ -139,9 +151,10 @@ class Operations:
             full["HomeTotalAmt"] = money(Decimal(str(full["TotalAmt"])) * rate)
             if "Balance" in full:
                 full["HomeBalance"] = money(Decimal(str(full["Balance"])) * rate)
-        self.c.table(model.name)[ident] = Record.of(full, created, now)
+        self.c.table(model.name)[ident] = Record(full, dumps(model.wire(full)), created, now)
         postings = in_home_currency(model.postings(self.c, full), full.get("ExchangeRate"))
         replace_postings(self.c, (model.name, ident), postings)
+        record_moves(self.c, model.name, ident, full, now)
         model.after_write(self.ctx, old.data if old else None, full)
         self.ctx.events.append(Change(model.name, ident, op))
         return self.c.table(model.name)[ident]
@@ -203,6 +216,7 @@ class Operations:
         }
         self.c.tombstones.setdefault(model.name, {})[ident] = Record.of(stone, rec.created, now)
         replace_postings(self.c, (model.name, ident), [])
+        record_moves(self.c, model.name, ident, None, now)
         model.after_write(self.ctx, rec.data, None)
         self.ctx.events.append(Change(model.name, ident, "Delete"))
         return {"status": "Deleted", "domain": "QBO", "Id": ident}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from ..company import claim_name, name_owner
+from ..company import Company, Posting, claim_name, name_owner
 from ..faults import (
     BusinessValidation,
     DuplicateName,
@@ -17,6 +17,7 @@ from ..faults import (
 )
 from ..wire import to_decimal
 from .base import Ctx, EntityModel
+from .inventory import prepare_inventory_item, record_start, starting_value
 from .rules import check_enum, check_lengths, named_ref, ref_id, require, resolve
 
 
@@ -52,7 +53,17 @@ class Item(_Named):
     what: ClassVar[str] = "Item"
     read_only: ClassVar[frozenset[str]] = frozenset({"FullyQualifiedName"})
     queryable: ClassVar[frozenset[str]] = frozenset(
-        {"Name", "Type", "Active", "Sku", "FullyQualifiedName", "UnitPrice", "Taxable"}
+        {
+            "Name",
+            "Type",
+            "Active",
+            "Sku",
+            "FullyQualifiedName",
+            "UnitPrice",
+            "Taxable",
+            "QtyOnHand",
+            "TrackQtyOnHand",
+        }
     )
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
@@ -63,7 +74,7 @@ class Item(_Named):
         check_enum(data, "Type", ("Service", "NonInventory", "Inventory", "Category", "Group"))
         if data["Type"] == "Inventory":
             require_plus(c.edition, "Inventory tracking")
-        if data["Type"] in ("Inventory", "Group", "Category"):
+        if data["Type"] in ("Group", "Category"):
             raise UnsupportedOperation(
                 f"Item Type={data['Type']} is not emulated by the sandbox.", "Type"
             )
@@ -72,7 +83,7 @@ class Item(_Named):
             from ..faults import RequiredParamMissing
 
             raise RequiredParamMissing.of("IncomeAccountRef")
-        for key in ("IncomeAccountRef", "ExpenseAccountRef"):
+        for key in ("IncomeAccountRef", "ExpenseAccountRef", "AssetAccountRef"):
             if data.get(key) is not None:
                 acct = resolve(c, "Account", data[key], key)
                 data[key] = named_ref(acct, "Name")
@@ -83,8 +94,19 @@ class Item(_Named):
         data.setdefault("Active", True)
         data.setdefault("Taxable", False)
         data["FullyQualifiedName"] = name
-        data.setdefault("TrackQtyOnHand", False)
+        if data["Type"] == "Inventory":
+            prepare_inventory_item(c, data, old)
+        else:
+            data.setdefault("TrackQtyOnHand", False)
         return data
+
+    def postings(self, c: Company, data: dict[str, Any]) -> list[Posting]:
+        return starting_value(data, c)
+
+    def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
+        super().after_write(ctx, old, new)
+        if new is not None:
+            record_start(ctx.company, new)
 
 
 class Class(_Named):

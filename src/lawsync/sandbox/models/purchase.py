@@ -186,7 +186,11 @@ class Purchase(EntityModel):
             else:
                 item = c.get("Item", ref_id(detail["ItemRef"], "ItemRef"))
                 ref = (
-                    (item.data.get("ExpenseAccountRef") or item.data.get("IncomeAccountRef"))
+                    (
+                        item.data.get("AssetAccountRef")
+                        or item.data.get("ExpenseAccountRef")
+                        or item.data.get("IncomeAccountRef")
+                    )
                     if item
                     else None
                 )

@@ -17,6 +17,7 @@ from ..faults import (
 from ..ledger import applied_total, refresh_open_balance, set_open_item
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel, voided_note, zero_lines
+from .inventory import cost_of_sales
 from .rules import check_email, check_enum, check_lengths, named_ref, resolve
 from .txn import (
     assign_line_ids,
@@ -197,6 +198,8 @@ class SalesForm(EntityModel):
     )
     sign: ClassVar[int] = 1
     needs_customer: ClassVar[bool] = True
+    # The automatic DocNumber series: invoices, credit memos and receipts share one.
+    series: ClassVar[str] = "sales"
 
     def debit_account(self, c: Company, data: dict[str, Any]) -> str | None:
         """The account the total is debited to: Accounts Receivable for sales on credit."""
@@ -208,7 +211,9 @@ class SalesForm(EntityModel):
         cust = sales_customer(ctx, data) if self.needs_customer or data.get("CustomerRef") else None
         txn_date(ctx, data)
         check_lengths(data, {"CustomerMemo.value": 1000, "PrivateNote": 4000})
-        doc_number(ctx, self.name, data, old, check_duplicates=c.custom_txn_numbers, series="sales")
+        doc_number(
+            ctx, self.name, data, old, check_duplicates=c.custom_txn_numbers, series=self.series
+        )
         check_enum(data, "PrintStatus", ("NotSet", "NeedToPrint", "PrintComplete"))
         check_enum(data, "EmailStatus", ("NotSet", "NeedToSend", "EmailSent"))
         check_email(data, "BillEmail")
@@ -281,7 +286,7 @@ class SalesForm(EntityModel):
             )
             if tax_acct:
                 out.append(Posting(tax_acct.data["Id"], -s * rest, day))
-        return out
+        return out + cost_of_sales(c, data, s)
 
     def after_write(self, ctx: Ctx, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         index_doc_number(ctx, self.name, old, new)

@@ -34,12 +34,16 @@ TXN_TYPE_LABEL = {
     "SalesReceipt": "Sales Receipt",
     "Transfer": "Transfer",
     "Bill": "Bill",
+    "RefundReceipt": "Refund",
+    "Estimate": "Estimate",
+    "PurchaseOrder": "Purchase Order",
 }
 
 
 def doc_group(entity: str) -> str:
     """Sales forms share one number space: an invoice can't reuse a credit memo's number."""
-    return "doc:sales" if entity in ("Invoice", "CreditMemo", "SalesReceipt") else f"doc:{entity}"
+    sales = ("Invoice", "CreditMemo", "SalesReceipt", "RefundReceipt")
+    return "doc:sales" if entity in sales else f"doc:{entity}"
 
 
 def txn_date(ctx: Ctx, data: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from ..models import MODELS
 from ..models.base import Ctx
 from ..throttle import Throttle
 from ..wire import dumps, loads, response_time
+from .entities import entity_routes
 
 router = APIRouter(include_in_schema=False)
 JSON = "application/json"
@@ -89,6 +90,9 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
             return '{{"Preferences":{},"time":"{}"}}'.format(service.read(c, model, "1"), stamp)
         text = service.write(ctx, model, _body(raw), "update", ctx.include)
         return f'{{"Preferences":{text},"time":"{stamp}"}}'
+    wider = entity_routes(ctx, method, segments, params, raw, stamp)
+    if wider is not None:
+        return wider
     model = service.model_for_path(head)
     if (
         method == "GET"
@@ -163,7 +167,7 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
                 cached = company.requests.get(replay_key)
                 if cached is not None:
                     return Response(cached[1], cached[0], media_type=JSON)
-            ctx = Ctx(company=company, now=now, include=include)
+            ctx = Ctx(company=company, now=now, include=include, base_url=str(request.base_url))
             try:
                 if requestid is not None and (
                     not requestid or len(requestid) > (36 if is_batch else 50)

@@ -45,6 +45,12 @@ class CompanyIn(BaseModel):
     home_currency: str | None = None
     multicurrency: bool = False
     realm_id: str | None = None
+    sample_data: bool = Field(
+        default=False,
+        description="fill the company like Intuit's sample company (accounts, customers, "
+        "vendors, items with stock, invoices, payments, bills, ...) instead of the law-firm "
+        "starting data",
+    )
 
 
 class TokensIn(BaseModel):
