@@ -349,7 +349,7 @@ def run(c: Company, q: Query) -> tuple[list[Record], int]:
 
             rows.sort(key=key, reverse=desc)
     else:
-        rows.sort(key=lambda r: _sort_key(_field(r, "Id")))
+        rows.sort(key=lambda r: (model.list_rank(r.data), _sort_key(_field(r, "Id"))))
     total = len(rows)
     start = q.start - 1
     return rows[start : start + q.max_results], total

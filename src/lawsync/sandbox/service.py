@@ -73,7 +73,9 @@ def write(
 ) -> str:
     if not isinstance(body, dict):
         raise UnsupportedOperation("Request has invalid or unsupported property", "")
-    if len(body) == 1 and isinstance(body.get(model.name), dict):
+    if len(body) == 1 and isinstance(body.get(model.wire_name), dict):
+        body = body[model.wire_name]
+    elif len(body) == 1 and isinstance(body.get(model.name), dict):
         body = body[model.name]
     check_shape(body)
     ops = Operations(ctx)
@@ -109,7 +111,7 @@ def query(c: Company, text: str) -> str:
         items = ",".join(r.json for r in rows)
     else:
         items = ",".join(dumps(project(r, q.fields)) for r in rows)
-    return page(q.entity, items, q.start, len(rows))
+    return page(MODELS[q.entity].wire_name, items, q.start, len(rows))
 
 
 def batch(ctx: Ctx, body: Any, include: frozenset[str], requestid: str | None) -> str:

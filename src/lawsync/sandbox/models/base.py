@@ -50,6 +50,13 @@ class EntityModel:
     read_only: ClassVar[frozenset[str]] = frozenset()
     queryable: ClassVar[frozenset[str]] = frozenset()
     scalar_fields: ClassVar[frozenset[str]] = frozenset()
+    # The name the entity has in JSON bodies and query answers when it differs from the
+    # endpoint's (CreditCardPayment is CreditCardPaymentTxn on the wire).
+    json_name: ClassVar[str] = ""
+
+    @property
+    def wire_name(self) -> str:
+        return self.json_name or self.name
 
     def prepare(self, ctx: Ctx, data: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         return data
@@ -68,6 +75,10 @@ class EntityModel:
 
     def all_queryable(self) -> frozenset[str]:
         return self.queryable | COMMON_QUERYABLE
+
+    def list_rank(self, data: dict[str, Any]) -> int:
+        """Where a record comes in an unordered query: by this rank, then by Id."""
+        return 0
 
     def wire(self, data: dict[str, Any]) -> dict[str, Any]:
         """The record as the API shows it (most entities: exactly as stored)."""

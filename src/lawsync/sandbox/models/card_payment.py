@@ -33,6 +33,7 @@ def _account(ctx: Ctx, data: dict[str, Any], key: str, wanted: str) -> dict[str,
 
 class CreditCardPayment(EntityModel):
     name: ClassVar[str] = "CreditCardPayment"
+    json_name: ClassVar[str] = "CreditCardPaymentTxn"
     kind: ClassVar[str] = "txn"
     queryable: ClassVar[frozenset[str]] = frozenset(
         {"TxnDate", "Amount", "BankAccountRef", "CreditCardAccountRef", "PrivateNote"}

@@ -182,6 +182,10 @@ class TaxCode(EntityModel):
     kind: ClassVar[str] = "readonly"
     queryable: ClassVar[frozenset[str]] = frozenset({"Name", "Active", "Taxable", "TaxGroup"})
 
+    def list_rank(self, data: dict[str, Any]) -> int:
+        """A US company's system codes TAX and NON are listed before its own tax codes."""
+        return 0 if data.get("Id") in ("TAX", "NON") else 1
+
 
 class TaxRate(EntityModel):
     name: ClassVar[str] = "TaxRate"

@@ -122,7 +122,9 @@ STRINGS = frozenset(
         "CheckNum",
     }
 )
-LISTS = frozenset({"Line", "LinkedTxn", "CustomField", "TaxLine", "NameValue", "TaxRateDetail"})
+LISTS = frozenset(
+    {"Line", "LinkedTxn", "CustomField", "TaxLine", "NameValue", "TaxRateDetail", "AttachableRef"}
+)
 
 
 def _bad(path: str, value: Any) -> InvalidProperty:
@@ -163,6 +165,7 @@ def check_shape(value: Any, path: str = "") -> None:
                     "NameValue",
                     "TaxRateDetail",
                     "CustomField",
+                    "AttachableRef",
                 ):
                     check_shape(element, here)
         elif key.endswith("Ref"):

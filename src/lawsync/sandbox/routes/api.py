@@ -103,10 +103,10 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
         text = service.invoice_link(c, segments[1], "https://sandbox.invalid")
         return f'{{"Invoice":{text},"time":"{stamp}"}}'
     if method == "GET" and len(segments) == 2:
-        return f'{{"{model.name}":{service.read(c, model, segments[1])},"time":"{stamp}"}}'
+        return f'{{"{model.wire_name}":{service.read(c, model, segments[1])},"time":"{stamp}"}}'
     if method == "POST" and len(segments) == 1:
         text = service.write(ctx, model, _body(raw), params.get("operation"), ctx.include)
-        return f'{{"{model.name}":{text},"time":"{stamp}"}}'
+        return f'{{"{model.wire_name}":{text},"time":"{stamp}"}}'
     raise UnsupportedOperation(
         f"Operation Could not find resource for relative : /{'/'.join(segments)} is not supported.",
         "",
