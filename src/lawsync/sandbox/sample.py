@@ -138,7 +138,8 @@ def build_sample(c: Company, now: float) -> None:
     """Fill a freshly created company (settings and tax tables already made) with the sample."""
     b = _Builder(c, now)
     for ident, name, acct_type, subtype in SAMPLE_ACCOUNTS:
-        b.make("Account", {"Name": name, "AccountType": acct_type, "AccountSubType": subtype}, ident)
+        body = {"Name": name, "AccountType": acct_type, "AccountSubType": subtype}
+        b.make("Account", body, ident)
     c.counters["Account"] = max(i for i, *_ in SAMPLE_ACCOUNTS)
     items = _items(b)
     people = _people(b)
@@ -189,8 +190,12 @@ def _people(b: _Builder) -> dict[str, list[dict[str, Any]]]:
             "GivenName": given,
             "FamilyName": family,
             "CompanyName": display if "'" in display or " " in display else None,
-            "BillAddr": {"Line1": "4581 Finch St.", "City": "Bayshore", "CountrySubDivisionCode": "CA",
-                         "PostalCode": "94326"},
+            "BillAddr": {
+                "Line1": "4581 Finch St.",
+                "City": "Bayshore",
+                "CountrySubDivisionCode": "CA",
+                "PostalCode": "94326",
+            },
         }
         if email:
             body["PrimaryEmailAddr"] = {"Address": email}
@@ -457,19 +462,31 @@ def _transactions(
             "Description": "Garden clean-up",
         },
     )
-    b.make("Attachable", {"Note": "Call before the next visit.", "AttachableRef": [
-        {"EntityRef": {"type": "Customer", "value": cust[0]["Id"]}}
-    ]})
-    schedule = {"IntervalType": "Monthly", "NumInterval": 1, "DayOfMonth": 1,
-                "StartDate": date(b.today.year, b.today.month, 1).isoformat()}
+    b.make(
+        "Attachable",
+        {
+            "Note": "Call before the next visit.",
+            "AttachableRef": [{"EntityRef": {"type": "Customer", "value": cust[0]["Id"]}}],
+        },
+    )
+    schedule = {
+        "IntervalType": "Monthly",
+        "NumInterval": 1,
+        "DayOfMonth": 1,
+        "StartDate": date(b.today.year, b.today.month, 1).isoformat(),
+    }
     MODELS["RecurringTransaction"].write(
         b.ops,
         {
             "Invoice": {
                 "CustomerRef": _ref(cust[4]),
                 "Line": [_sale(item["Gardening"], 2, "30")],
-                "RecurringInfo": {"Name": "Monthly gardening", "RecurType": "Automated",
-                                  "Active": True, "ScheduleInfo": schedule},
+                "RecurringInfo": {
+                    "Name": "Monthly gardening",
+                    "RecurType": "Automated",
+                    "Active": True,
+                    "ScheduleInfo": schedule,
+                },
             }
         },
         "",
@@ -480,8 +497,12 @@ def _transactions(
             "Bill": {
                 "VendorRef": _ref(vend[7]),
                 "Line": [_expense(14, "110", "Gas and electric")],
-                "RecurringInfo": {"Name": "Monthly utilities", "RecurType": "Reminded",
-                                  "Active": True, "ScheduleInfo": {**schedule, "DaysBefore": 5}},
+                "RecurringInfo": {
+                    "Name": "Monthly utilities",
+                    "RecurType": "Reminded",
+                    "Active": True,
+                    "ScheduleInfo": {**schedule, "DaysBefore": 5},
+                },
             }
         },
         "",

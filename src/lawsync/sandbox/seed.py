@@ -185,11 +185,10 @@ def seed_company(c: Company, now: float, sample_data: bool = False) -> None:
     if sample_data:
         from .sample import build_sample
 
-        agency = MODELS["TaxAgency"]
         ctx = Ctx(company=c, now=now)
         ops = Operations(ctx)
-        ops.create(agency, {"DisplayName": "Arizona Dept. of Revenue"})
-        ops.create(agency, {"DisplayName": "Board of Equalization"})
+        for name in ("Arizona Dept. of Revenue", "Board of Equalization"):
+            ops.create(MODELS["TaxAgency"], {"DisplayName": name})
         for name in ("Net 30", "Net 15", "Due on receipt", "Net 10", "Net 60"):
             days = 0 if name == "Due on receipt" else int(name.split()[1])
             ops.create(MODELS["Term"], {"Name": name, "DueDays": days})

@@ -9,7 +9,6 @@ must name an existing record; an Attachable needs a note or a file name.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import secrets
 from email.parser import BytesParser
@@ -105,23 +104,20 @@ def split_upload(raw: bytes) -> list[tuple[dict[str, Any], str, bytes]]:
     meta: dict[str, dict[str, Any]] = {}
     files: dict[str, tuple[str, bytes]] = {}
     for part in message.iter_parts():
-        field = part.get_param("name", header="content-disposition") or ""
-        suffix = str(field).rsplit("_", 1)[-1]
-        body = part.get_payload(decode=False)
-        data = body.encode("latin-1") if isinstance(body, str) else bytes(body or b"")
-        if str(field).startswith("file_metadata"):
+        field = str(part.get_param("name", header="content-disposition") or "")
+        suffix = field.rsplit("_", 1)[-1]
+        try:
+            # Undoes a base64 Content-Transfer-Encoding; raw parts come back as they were.
+            payload = part.get_payload(decode=True)
+        except (ValueError, binascii.Error):
+            raise BusinessValidation.of("The file part can not be decoded.", field) from None
+        data = payload if isinstance(payload, bytes) else b""
+        if field.startswith("file_metadata"):
             try:
                 meta[suffix] = loads(data.decode("utf-8").strip())
-            except ValueError:
+            except (ValueError, UnicodeDecodeError):
                 raise BusinessValidation.of("The file's metadata is not JSON.", field) from None
-        elif str(field).startswith("file_content"):
-            if str(part.get("content-transfer-encoding", "")).lower() == "base64":
-                try:
-                    data = base64.b64decode(b"".join(data.split()), validate=True)
-                except binascii.Error:
-                    raise BusinessValidation.of("The file is not valid base64.", field) from None
-            else:
-                data = data.rstrip(b"\r\n")
+        elif field.startswith("file_content"):
             files[suffix] = (part.get_content_type(), data)
     if not files:
         raise RequiredParamMissing.of("file_content_01")

@@ -92,9 +92,9 @@ def rate_on(c: Company, code: str, as_of: str) -> Record | None:
     best: Record | None = None
     for rec in c.table("ExchangeRate").values():
         d = rec.data
-        if d["SourceCurrencyCode"] == code and d["AsOfDate"] <= as_of:
-            if best is None or d["AsOfDate"] > best.data["AsOfDate"]:
-                best = rec
+        later = best is None or d["AsOfDate"] > best.data["AsOfDate"]
+        if d["SourceCurrencyCode"] == code and d["AsOfDate"] <= as_of and later:
+            best = rec
     return best
 
 
