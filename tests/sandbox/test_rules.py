@@ -512,10 +512,12 @@ def test_5020_class_in_essentials(new_company: NewCompany) -> None:
     fault(q.post("class", {"Name": "Litigation"}), 400, "5020", "")
 
 
-def test_5020_inventory_item_below_plus_and_500_where_not_emulated(new_company: NewCompany) -> None:
+def test_5020_inventory_item_below_plus_and_2020_without_its_accounts(
+    new_company: NewCompany,
+) -> None:
     body = {"Name": "Widgets", "Type": "Inventory", "TrackQtyOnHand": True, "QtyOnHand": 1}
     fault(new_company(edition="essentials").post("item", body), 400, "5020")
-    fault(new_company(edition="plus").post("item", body), 400, "500", "Type")
+    fault(new_company(edition="plus").post("item", body), 400, "2020")
 
 
 def test_5020_department_below_plus(qbo: Qbo, new_company: NewCompany) -> None:
