@@ -27,7 +27,7 @@ from .wire import dumps, parse_instant
 MAX_BATCH = 30
 CDC_WINDOW = 30 * 24 * 3600
 CDC_CAP = 1000
-CDC_UNSUPPORTED = ("TaxCode", "TaxRate", "CompanyInfo")
+CDC_UNSUPPORTED = ("TaxCode", "TaxRate", "CompanyInfo", "ExchangeRate")
 
 
 def model_for_path(segment: str) -> EntityModel:
