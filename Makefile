@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
-BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-ledger bench-request-guard bench-web-pages
+BENCHES := bench-sandbox bench-sandbox-cpu bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-ledger bench-request-guard bench-web-pages
 
 .PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
@@ -41,6 +41,9 @@ bench: $(DEV_STAMP)
 
 bench-sandbox: $(DEV_STAMP)
 	$(BIN)/python bench/sandbox_bench.py
+
+bench-sandbox-cpu: $(DEV_STAMP)
+	$(BIN)/python bench/sandbox_cpu.py
 
 bench-client: $(DEV_STAMP)
 	$(BIN)/python -m bench.client_bench
