@@ -133,6 +133,12 @@ def test_uploaded_file_is_downloadable(qbo: Qbo, control: httpx.Client) -> None:
 
 def test_upload_rules(qbo: Qbo) -> None:
     fault(upload(qbo, b"not a multipart body"), 400, "6000")
+    listed = multipart('["not", "an", "object"]', b"x", "text/plain", encode=False)
+    fault(upload(qbo, listed), 400, "6000")
+    not_json = multipart("{nope", b"x", "text/plain", encode=False)
+    fault(upload(qbo, not_json), 400, "6000")
+    badly_typed = multipart('{"FileName": {"a": 1}}', b"x", "text/plain", encode=False)
+    fault(upload(qbo, badly_typed), 400, "2010")
     no_refs_target = multipart(
         '{"FileName": "a.txt", "AttachableRef": [{"EntityRef": {"type": "Bill", "value": "9"}}]}',
         b"x",

@@ -171,6 +171,21 @@ def test_credit_card_payment_moves_money_from_bank_to_card(qbo: Qbo) -> None:
     assert balance(qbo, bank) == -101
 
 
+def test_credit_card_payment_in_a_batch_goes_by_its_json_name(qbo: Qbo) -> None:
+    body = {
+        "CreditCardAccountRef": {"value": qbo.accounts["CreditCard"]},
+        "BankAccountRef": {"value": qbo.accounts["Checking"]},
+        "Amount": 12,
+    }
+    r = qbo.post(
+        "batch",
+        {"BatchItemRequest": [{"bId": "1", "operation": "create", "CreditCardPaymentTxn": body}]},
+    )
+    assert r.status_code == 200, r.text
+    item = r.json()["BatchItemResponse"][0]
+    assert d(item["CreditCardPaymentTxn"]["Amount"]) == 12
+
+
 def test_credit_card_payment_rules(qbo: Qbo) -> None:
     card, bank = qbo.accounts["CreditCard"], qbo.accounts["Checking"]
     good = {"CreditCardAccountRef": {"value": card}, "BankAccountRef": {"value": bank}}

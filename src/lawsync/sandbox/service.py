@@ -25,6 +25,8 @@ from .query import parse, project, run
 from .wire import dumps, parse_instant
 
 MAX_BATCH = 30
+# Entities whose JSON name differs from their path (CreditCardPaymentTxn).
+BY_WIRE_NAME = {m.wire_name: m for m in MODELS.values() if m.wire_name != m.name}
 CDC_WINDOW = 30 * 24 * 3600
 CDC_CAP = 1000
 CDC_UNSUPPORTED = ("TaxCode", "TaxRate", "CompanyInfo", "ExchangeRate")
@@ -152,10 +154,10 @@ def _batch_item(ctx: Ctx, item: dict[str, Any], bid: str, include: frozenset[str
             dumps(bid),
             query(ctx.company, str(item["Query"])),
         )
-    names = [k for k in item if k in MODELS]
+    names = [k for k in item if k in MODELS or k in BY_WIRE_NAME]
     if len(names) != 1:
         raise UnsupportedOperation("A batch item needs exactly one entity or a Query.", "")
-    model = MODELS[names[0]]
+    model = MODELS.get(names[0]) or BY_WIRE_NAME[names[0]]
     operation = str(item.get("operation") or "create").lower()
     if operation not in ("create", "update", "delete", "void"):
         raise UnsupportedOperation(f"Operation {operation} is not supported in batch.", "operation")
@@ -164,13 +166,13 @@ def _batch_item(ctx: Ctx, item: dict[str, Any], bid: str, include: frozenset[str
     old_include = ctx.include
     ctx.include = item_include
     try:
-        body = item[model.name]
+        body = item[names[0]]
         if operation == "create" and isinstance(body, dict) and body.get("Id"):
             operation = "update"
         text = write(ctx, model, body, operation if operation != "create" else None, item_include)
     finally:
         ctx.include = old_include
-    return f'{{"bId":{dumps(bid)},"{model.name}":{text}}}'
+    return f'{{"bId":{dumps(bid)},"{model.wire_name}":{text}}}'
 
 
 def cdc(c: Company, now: float, entities: str | None, changed_since: str | None) -> str:

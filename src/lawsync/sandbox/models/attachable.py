@@ -20,6 +20,7 @@ from ..faults import BusinessValidation, InvalidReferenceId, RequiredParamMissin
 from ..wire import loads
 from .base import Ctx, EntityModel, Operations
 from .rules import check_lengths, ref_id
+from .shape import check_shape
 
 MAX_FILE = 100 * 1024 * 1024
 REFERABLE = (
@@ -93,7 +94,7 @@ class Attachable(EntityModel):
         forget_file(ctx, data)
 
 
-def split_upload(raw: bytes) -> list[tuple[dict[str, Any], str, bytes]]:
+def split_upload(raw: bytes) -> list[tuple[Any, str, bytes]]:
     """Pair each ``file_metadata_NN`` part with its ``file_content_NN`` part."""
     first = raw.lstrip().split(b"\n", 1)[0].strip()
     if not first.startswith(b"--"):
@@ -101,7 +102,7 @@ def split_upload(raw: bytes) -> list[tuple[dict[str, Any], str, bytes]]:
     boundary = first[2:].decode("latin-1")
     head = f'Content-Type: multipart/form-data; boundary="{boundary}"\r\n\r\n'.encode()
     message = BytesParser(policy=HTTP).parsebytes(head + raw.lstrip())
-    meta: dict[str, dict[str, Any]] = {}
+    meta: dict[str, Any] = {}
     files: dict[str, tuple[str, bytes]] = {}
     for part in message.iter_parts():
         field = str(part.get_param("name", header="content-disposition") or "")
@@ -132,6 +133,9 @@ def upload(ops: Operations, raw: bytes, base: str) -> list[Record]:
     model = Attachable()
     made = []
     for meta, ctype, content in split_upload(raw):
+        if not isinstance(meta, dict):
+            raise BusinessValidation.of("The file's metadata must be a JSON object.", "")
+        check_shape(meta)
         if len(content) > MAX_FILE:
             raise BusinessValidation.of("A file can be at most 100 MB.", "file_content")
         body = {**meta, "ContentType": meta.get("ContentType") or ctype}

@@ -1,8 +1,8 @@
 """Estimate: a quote to a customer. It is a sales form that posts nothing and owes nothing.
 
 Its lines, discount and tax are priced exactly as an invoice's; it has its own number series
-and a status (Pending, Accepted, Closed, Rejected). Converting it to an invoice is done by
-linking the invoice to it (LinkedTxn), as QuickBooks does; the estimate then reads Closed.
+and a status (Pending, Accepted, Closed, Rejected), set by the client. Linking an invoice to
+it (converting it) is not emulated.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """PurchaseOrder: an order placed with a vendor. Non-posting: it moves no money and no stock.
 
 Lines are expense lines checked as on a purchase (items, accounts, customers, billable status,
-tax codes). It needs QuickBooks Online Plus or Advanced (5020 below). A bill or purchase that
-receives it links to it; the order then reads Closed.
+tax codes). It needs QuickBooks Online Plus or Advanced (5020 below). Receiving it on a bill
+(a LinkedTxn closing it) is not emulated; the client sets POStatus.
 """
 
 from __future__ import annotations

@@ -67,6 +67,9 @@ NUMBERS = frozenset(
 )
 STRINGS = frozenset(
     {
+        "FileName",
+        "Note",
+        "ContentType",
         "DisplayName",
         "Name",
         "GivenName",
