@@ -163,3 +163,49 @@ def test_a_plain_company_has_no_sample_data(new_company: NewCompany) -> None:
     plain = new_company()
     assert plain.rows("SELECT * FROM Invoice") == []
     assert plain.rows("SELECT * FROM Customer") == []
+
+
+def test_cli_serves_a_sample_company_and_creates_more() -> None:
+    import json
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from typer.testing import CliRunner
+
+    from lawsync.sandbox.cli import app
+    from tests.sandbox.sandbox_support import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lawsync.sandbox", "--port", str(port), "--sample-data"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        assert first.startswith("sample company: realm ")
+        realm = first.split()[-1]
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        made = CliRunner().invoke(
+            app,
+            ["company", "create", "--name", "Second", "--sample-data", "--url", url],
+        )
+        assert made.exit_code == 0, made.output
+        second = json.loads(made.output)
+        assert second["realm_id"] != realm
+        assert second["accounts"]["Inventory"] == "81"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -53,6 +53,12 @@ def main(
         "not a loopback address and none is given).",
         show_default=False,
     ),
+    sample_data: bool = typer.Option(
+        False,
+        "--sample-data",
+        help="Start with a sample company like Intuit's (multicurrency, Plus); its realm id is "
+        "printed. Kept across restarts with --db, not made twice.",
+    ),
 ) -> None:
     """Serve the sandbox when no subcommand is given."""
     if ctx.invoked_subcommand is not None:
@@ -70,7 +76,22 @@ def main(
             f"control commands):\n{secret}",
             err=True,
         )
-    uvicorn.run(create_app(db, control_secret=secret), host=host, port=port, log_level="info")
+    served = create_app(db, control_secret=secret)
+    if sample_data:
+        typer.echo(f"sample company: realm {_sample_company(served.state.sandbox)}", err=True)
+    uvicorn.run(served, host=host, port=port, log_level="info")
+
+
+SAMPLE_NAME = "Sample Company"
+
+
+def _sample_company(sandbox: Any) -> str:
+    """The realm id of the sample company, made now unless a saved one exists."""
+    for company in sandbox.companies.values():
+        if company.name == SAMPLE_NAME:
+            return str(company.realm_id)
+    made = sandbox.create_company(SAMPLE_NAME, "plus", "US", multicurrency=True, sample_data=True)
+    return str(made.realm_id)
 
 
 @app_app.command("register")
