@@ -95,6 +95,9 @@ class Company:
     applied: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
     open_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
     customer_open: dict[str, Decimal] = field(default_factory=dict)
+    # The same for vendors: what each open bill (vendor credit) adds to its vendor's Balance.
+    vendor_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
+    vendor_open: dict[str, Decimal] = field(default_factory=dict)
     name_index: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     @property

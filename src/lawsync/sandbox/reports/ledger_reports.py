@@ -1,30 +1,26 @@
-"""Reports computed from the ledger postings: the TrialBalance (every posting dated on or
-before the end date) and a minimal GeneralLedger (one account's postings, one name's)."""
+"""Reports read straight off the postings: the TrialBalance (every account's balance as of the
+end date), the GeneralLedger (each account's postings with a running balance) and the
+TransactionList (one row per transaction of the period)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .company import Company, Posting
-from .faults import InvalidDateFormat, UnsupportedOperation
-from .ledger import DEBIT_NORMAL
-from .wire import money, response_time
+from ..company import Company
+from ..ledger import DEBIT_NORMAL
+from ..wire import money, response_time
+from . import books
+from .frame import basis, ids, period
 
 ZERO = Decimal("0")
 
 
 def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
-    today = datetime.fromtimestamp(now, c.tz).date()
-    end = params.get("end_date") or today.isoformat()
-    start = params.get("start_date") or f"{end[:4]}-01-01"
-    for text, name in ((end, "end_date"), (start, "start_date")):
-        try:
-            datetime.strptime(text, "%Y-%m-%d")
-        except ValueError:
-            raise InvalidDateFormat(f"Invalid Date Format : {text}", name) from None
-    totals = _balances(c, end)
+    span = period(c, now, params)
+    start, end = span.start, span.end
+    method = basis(c, params)
+    totals = books.balances(c, end, method)
     rows = []
     debit_total = credit_total = ZERO
     accounts = sorted(
@@ -52,7 +48,7 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
             "Time": response_time(now, c.tz),
             "ReportName": "TrialBalance",
             "DateMacro": params.get("date_macro", ""),
-            "ReportBasis": params.get("accounting_method", "Accrual"),
+            "ReportBasis": method,
             "StartPeriod": start,
             "EndPeriod": end,
             "SummarizeColumnsBy": "Total",
@@ -85,54 +81,6 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
     }
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def fiscal_year_start(c: Company, end: str) -> str:
-    prefs = c.get("Preferences", "1")
-    month_name = ((prefs.data if prefs else {}).get("AccountingInfoPrefs") or {}).get(
-        "FirstMonthOfFiscalYear", "January"
-    )
-    month = MONTHS.index(month_name) + 1 if month_name in MONTHS else 1
-    year, end_month = int(end[:4]), int(end[5:7])
-    return f"{year if end_month >= month else year - 1:04d}-{month:02d}-01"
-
-
-def _balances(c: Company, end: str) -> dict[str, Decimal]:
-    """Balances as of ``end``: income and expense accounts count from the start of the
-    fiscal year, earlier years' net income sits in Retained Earnings, as in QBO."""
-    fy_start = fiscal_year_start(c, end)
-    retained = c.account_by_subtype("RetainedEarnings")
-    totals: dict[str, Decimal] = {}
-    for postings in c.postings.values():
-        for p in postings:
-            if p.txn_date > end:
-                continue
-            account = c.get("Account", p.account_id)
-            profit_and_loss = account is not None and account.data.get("Classification") in (
-                "Revenue",
-                "Expense",
-            )
-            target = p.account_id
-            if profit_and_loss and p.txn_date < fy_start and retained is not None:
-                target = retained.data["Id"]
-            totals[target] = totals.get(target, ZERO) + p.amount
-    return totals
-
-
 # GeneralLedger columns the sandbox fills: ColKey -> (ColTitle, ColType). The default set is
 # all of them, in this order; ``columns=`` picks some (unknown keys are left out).
 GL_COLUMNS: dict[str, tuple[str, str]] = {
@@ -145,64 +93,6 @@ GL_COLUMNS: dict[str, tuple[str, str]] = {
     "subt_nat_amount": ("Amount", "Money"),
     "rbal_nat_amount": ("Balance", "Money"),
 }
-TXN_TYPES = {
-    "JournalEntry": "Journal Entry",
-    "Invoice": "Invoice",
-    "CreditMemo": "Credit Memo",
-    "Payment": "Payment",
-    "Deposit": "Deposit",
-    "SalesReceipt": "Sales Receipt",
-    "Transfer": "Transfer",
-    "Bill": "Bill",
-}
-PARTY_REFS = (("CustomerRef", "Customer"), ("VendorRef", "Vendor"))
-
-
-def _dates(c: Company, now: float, params: dict[str, str]) -> tuple[str, str]:
-    today = datetime.fromtimestamp(now, c.tz).date()
-    end = params.get("end_date") or today.isoformat()
-    start = params.get("start_date") or f"{end[:4]}-01-01"
-    for text, name in ((end, "end_date"), (start, "start_date")):
-        try:
-            datetime.strptime(text, "%Y-%m-%d")
-        except ValueError:
-            raise InvalidDateFormat(f"Invalid Date Format : {text}", name) from None
-    return start, end
-
-
-def _ids(params: dict[str, str], name: str) -> set[str] | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    return {part.strip() for part in raw.split(",") if part.strip()}
-
-
-def _txn_type(entity: str, data: dict[str, Any]) -> str:
-    if entity == "Purchase":
-        kind = data.get("PaymentType")
-        if kind == "Check":
-            return "Check"
-        if kind == "CreditCard":
-            return "Credit Card Credit" if data.get("Credit") else "Credit Card Expense"
-        return "Expense"
-    if entity == "BillPayment":
-        return f"Bill Payment ({'Check' if data.get('PayType') == 'Check' else 'Credit Card'})"
-    return TXN_TYPES.get(entity, entity)
-
-
-def _party(posting: Posting, data: dict[str, Any]) -> str | None:
-    """The posting's name: its own (journal Entity, expense line customer, payee), else the
-    transaction's customer or vendor."""
-    if posting.party:
-        return posting.party
-    for field, kind in PARTY_REFS:
-        ref = data.get(field)
-        if isinstance(ref, dict) and ref.get("value"):
-            return f"{kind}:{ref['value']}"
-    ref = data.get("EntityRef")
-    if isinstance(ref, dict) and ref.get("value"):
-        return f"{ref.get('type') or 'Vendor'}:{ref['value']}"
-    return None
 
 
 def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
@@ -210,25 +100,31 @@ def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, 
     beginning balance), each posting a row, amounts signed as the account grows (a credit
     raises a liability). ``account``, ``customer``, ``vendor`` and ``employee`` take
     comma-separated ids and keep only the postings of those accounts and names."""
-    start, end = _dates(c, now, params)
+    span = period(c, now, params)
+    start, end = span.start, span.end
+    method = basis(c, params)
     wanted = [k.strip() for k in (params.get("columns") or "").split(",") if k.strip()]
     keys = [k for k in wanted if k in GL_COLUMNS] or list(GL_COLUMNS)
-    accounts = _ids(params, "account")
+    accounts = ids(params, "account")
     names: set[str] | None = None
     for kind in ("Customer", "Vendor", "Employee"):
-        ids = _ids(params, kind.lower())
-        if ids is not None:
-            names = (names or set()) | {f"{kind}:{i}" for i in ids}
+        chosen = ids(params, kind.lower())
+        if chosen is not None:
+            names = (names or set()) | {f"{kind}:{i}" for i in chosen}
 
     opening: dict[str, Decimal] = {}
     rows: dict[str, list[tuple[tuple[str, str, int], dict[str, Any]]]] = {}
-    for (entity, ident), postings in c.postings.items():
-        rec = c.get(entity, ident)
-        data = rec.data if rec else {}
-        for p in postings:
+    grouped: dict[tuple[str, str], list[books.Entry]] = {}
+    for entry in books.entries(c, method):
+        grouped.setdefault((entry.entity, entry.ident), []).append(entry)
+    for (entity, ident), group in grouped.items():
+        data = group[0].data
+        postings = [e.posting for e in group]
+        for e in group:
+            p = e.posting
             if p.txn_date > end or (accounts is not None and p.account_id not in accounts):
                 continue
-            party = _party(p, data)
+            party = books.party(e)
             if names is not None and party not in names:
                 continue
             account = c.get("Account", p.account_id)
@@ -240,7 +136,7 @@ def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, 
             others = {q.account_id for q in postings if q.account_id != p.account_id}
             cells = {
                 "tx_date": {"value": p.txn_date},
-                "txn_type": {"value": _txn_type(entity, data), "id": ident},
+                "txn_type": {"value": books.txn_type(entity, data), "id": ident},
                 "doc_num": {"value": str(data.get("DocNumber") or "")},
                 "name": _name_cell(c, party),
                 "memo": {"value": p.memo or ""},
@@ -295,7 +191,7 @@ def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, 
             "Time": response_time(now, c.tz),
             "ReportName": "GeneralLedger",
             "DateMacro": params.get("date_macro", ""),
-            "ReportBasis": params.get("accounting_method", "Accrual"),
+            "ReportBasis": method,
             "StartPeriod": start,
             "EndPeriod": end,
             "Currency": c.home_currency,
@@ -331,9 +227,95 @@ def _split_cell(c: Company, others: set[str]) -> dict[str, str]:
     return {"value": str(rec.data["FullyQualifiedName"]) if rec else "", "id": other}
 
 
-def report(c: Company, now: float, name: str, params: dict[str, str]) -> dict[str, Any]:
-    if name == "TrialBalance":
-        return trial_balance(c, now, params)
-    if name == "GeneralLedger":
-        return general_ledger(c, now, params)
-    raise UnsupportedOperation(f"Report {name} is not emulated by the sandbox.", "")
+TL_COLUMNS: dict[str, tuple[str, str]] = {
+    "tx_date": ("Date", "Date"),
+    "txn_type": ("Transaction Type", "String"),
+    "doc_num": ("Num", "String"),
+    "is_no_post": ("Posting", "Boolean"),
+    "name": ("Name", "String"),
+    "memo": ("Memo/Description", "String"),
+    "account_name": ("Account", "String"),
+    "other_account": ("Split", "String"),
+    "subt_nat_amount": ("Amount", "Money"),
+}
+# Entities listed by TransactionList beyond those with postings (they post nothing).
+NON_POSTING = ("Estimate", "PurchaseOrder")
+
+
+def transaction_list(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
+    """One row per transaction dated in the period: its main account (the first posting's:
+    the receivable of an invoice, the bank of a cheque), the other side ("-Split-" when it
+    has several) and its amount, signed as the main account moves."""
+    span = period(c, now, params)
+    wanted = [k.strip() for k in (params.get("columns") or "").split(",") if k.strip()]
+    keys = [k for k in wanted if k in TL_COLUMNS] or list(TL_COLUMNS)
+    names: set[str] | None = None
+    for kind in ("Customer", "Vendor", "Employee"):
+        chosen = ids(params, kind.lower())
+        if chosen is not None:
+            names = (names or set()) | {f"{kind}:{i}" for i in chosen}
+    listed: list[tuple[tuple[str, str, int], dict[str, dict[str, str]]]] = []
+    keys_with_postings = list(c.postings)
+    for entity in NON_POSTING:
+        keys_with_postings.extend((entity, i) for i in c.table(entity))
+    for entity, ident in keys_with_postings:
+        rec = c.get(entity, ident)
+        if rec is None:
+            continue
+        data = rec.data
+        day = str(data.get("TxnDate") or "")
+        if not (span.start <= day <= span.end):
+            continue
+        postings = c.postings.get((entity, ident), [])
+        first = books.Entry(entity, ident, data, postings[0]) if postings else None
+        party = books.party(first) if first else _doc_party(data)
+        if names is not None and party not in names:
+            continue
+        main = postings[0].account_id if postings else None
+        others = {p.account_id for p in postings[1:] if p.account_id != main}
+        amount = postings[0].amount if postings else Decimal(str(data.get("TotalAmt", 0)))
+        if main is not None and not books.debit_normal(c, main):
+            amount = -amount
+        cells = {
+            "tx_date": {"value": day},
+            "txn_type": {"value": books.txn_type(entity, data), "id": ident},
+            "doc_num": {"value": str(data.get("DocNumber") or "")},
+            "is_no_post": {"value": "No" if not postings else "Yes"},
+            "name": _name_cell(c, party),
+            "memo": {"value": str(data.get("PrivateNote") or "")},
+            "account_name": _split_cell(c, {main}) if main else {"value": ""},
+            "other_account": _split_cell(c, others),
+            "subt_nat_amount": {"value": f"{money(amount):.2f}"},
+        }
+        order = (day, entity, int(ident) if ident.isdigit() else 0)
+        listed.append((order, cells))
+    listed.sort(key=lambda item: item[0])
+    rows = [{"ColData": [cells[k] for k in keys], "type": "Data"} for _, cells in listed]
+    head: dict[str, Any] = {"Time": response_time(now, c.tz), "ReportName": "TransactionList"}
+    if span.macro:
+        head["DateMacro"] = span.macro
+    head.update(
+        {
+            "StartPeriod": span.start,
+            "EndPeriod": span.end,
+            "Currency": c.home_currency,
+            "Option": [{"Name": "NoReportData", "Value": "false" if rows else "true"}],
+        }
+    )
+    cols = [
+        {
+            "ColTitle": TL_COLUMNS[k][0],
+            "ColType": TL_COLUMNS[k][1],
+            "MetaData": [{"Name": "ColKey", "Value": k}],
+        }
+        for k in keys
+    ]
+    return {"Header": head, "Columns": {"Column": cols}, "Rows": {"Row": rows}}
+
+
+def _doc_party(data: dict[str, Any]) -> str | None:
+    for field, kind in (("CustomerRef", "Customer"), ("VendorRef", "Vendor")):
+        ref = data.get(field)
+        if isinstance(ref, dict) and ref.get("value"):
+            return f"{kind}:{ref['value']}"
+    return None
