@@ -637,7 +637,7 @@ def test_oauth_answers_and_unknown_paths_carry_an_intuit_tid(control: httpx.Clie
         control.get("/no/such/path"),
         control.post("/v3/company"),
     ]
-    assert [r.status_code for r in answers][0] == 200
+    assert answers[0].status_code == 200
     assert {r.status_code for r in answers[1:]} <= {400, 401, 404, 405}
     assert 404 in {r.status_code for r in answers}
     tids = [r.headers.get("intuit_tid") for r in answers]
