@@ -301,8 +301,9 @@ def _coerce(literal: Any, sample: Any, name: str) -> Any:
         if instant is None:
             raise QueryValidationError(f"QueryValidationError: invalid date value '{literal}'", "")
         return instant
-    if isinstance(sample, bool) and isinstance(literal, str) and literal.lower() in ("true", "false"):
-        return literal.lower() == "true"
+    quoted_bool = isinstance(literal, str) and literal.lower() in ("true", "false")
+    if isinstance(sample, bool) and quoted_bool:
+        return str(literal).lower() == "true"
     if isinstance(sample, bool) or isinstance(literal, bool):
         return literal
     if isinstance(sample, (int, float, Decimal)) and not isinstance(literal, (int, float, Decimal)):
