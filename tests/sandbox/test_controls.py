@@ -382,6 +382,7 @@ def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
         "/_sandbox/companies/{realm_id}/print-cheques",
         "/_sandbox/companies/{realm_id}/cheques/{ident}/void",
         "/_sandbox/companies/{realm_id}/purge",
+        "/_sandbox/companies/{realm_id}/mail",
         "/_sandbox/clock",
     }
     assert control.get("/_sandbox/docs").status_code == 200

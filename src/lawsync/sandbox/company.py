@@ -99,6 +99,8 @@ class Company:
     vendor_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
     vendor_open: dict[str, Decimal] = field(default_factory=dict)
     name_index: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    # Sales forms "e-mailed" through /send, newest last, for the control API to show.
+    outbox: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tz(self) -> timezone:
