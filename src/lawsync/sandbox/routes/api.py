@@ -34,6 +34,8 @@ PDF = "application/pdf"
 
 
 def fault_text(fault: QboFault, c: Company, now: float) -> str:
+    if not fault.timed:
+        return dumps(fault.body())
     return dumps({**fault.body(), "time": response_time(now, c.tz)})
 
 
@@ -159,7 +161,8 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             raise internal_server_error()
         params = request.query_params
         raw = await request.body()
-        requestid = params.get("requestid")
+        # An empty requestid is no requestid: QBO creates as if none was sent (recorded traffic).
+        requestid = params.get("requestid") or None
         include = frozenset(
             part.strip().lower()
             for part in (params.get("include") or "").split(",")
@@ -174,9 +177,7 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
                     return Response(cached[1], cached[0], media_type=JSON)
             ctx = Ctx(company=company, now=now, include=include)
             try:
-                if requestid is not None and (
-                    not requestid or len(requestid) > (36 if is_batch else 50)
-                ):
+                if requestid is not None and len(requestid) > (36 if is_batch else 50):
                     raise InvalidRequestIdFormat(
                         f"Invalid Request Id Format : requestid can be at most "
                         f"{36 if is_batch else 50} characters.",
