@@ -466,7 +466,7 @@ def test_general_ledger_lists_a_clients_postings_on_the_trust_liability(qbo: Qbo
         customer=ana["Id"],
     ).json()
     assert report["Header"]["ReportName"] == "GeneralLedger"
-    keys = [col["MetaData"][0]["Value"] for col in report["Columns"]["Column"]]
+    keys = [col["ColType"] for col in report["Columns"]["Column"]]
     assert keys == [
         "tx_date",
         "txn_type",

@@ -392,3 +392,60 @@ def test_date_macros_and_bad_parameters(books: Books) -> None:
     )
     fault(books.qbo.get("/reports/NoSuchReport"), 400, "500")
     assert books.qbo.get("/reports/balancesheet").json()["Header"]["ReportName"] == "BalanceSheet"
+
+
+def test_an_empty_profit_and_loss_is_shaped_as_qbo_answers_it(qbo: Qbo) -> None:
+    """As recorded from QBO for a period without postings: five groups, empty totals."""
+    pl = qbo.get("/reports/ProfitAndLoss", start_date="2015-01-01", end_date="2015-07-31").json()
+    assert [r["group"] for r in pl["Rows"]["Row"]] == [
+        "Income",
+        "GrossProfit",
+        "Expenses",
+        "NetOperatingIncome",
+        "NetIncome",
+    ]
+    assert all(r["Summary"]["ColData"][1]["value"] == "" for r in pl["Rows"]["Row"])
+    assert pl["Header"]["Option"] == [
+        {"Name": "AccountingStandard", "Value": "GAAP"},
+        {"Name": "NoReportData", "Value": "true"},
+    ]
+    assert "DateMacro" not in pl["Header"]
+    keys = [c["MetaData"][-1]["Value"] for c in pl["Columns"]["Column"]]
+    assert keys == ["account", "total"]
+
+
+def test_default_periods_are_named_in_the_header(qbo: Qbo) -> None:
+    ledger = qbo.get("/reports/GeneralLedger").json()["Header"]
+    assert ledger["DateMacro"] == "this month-to-date"
+    assert ledger["StartPeriod"] == ledger["EndPeriod"][:8] + "01"
+    summary = qbo.get("/reports/ProfitAndLoss").json()["Header"]
+    assert summary["DateMacro"] == "this calendar year-to-date"
+    assert summary["StartPeriod"] == summary["EndPeriod"][:4] + "-01-01"
+
+
+def test_quarters_and_nested_sub_accounts(books: Books) -> None:
+    qbo = books.qbo
+    parent = qbo.accounts["OfficeExpenses"]
+    child = qbo.create(
+        "Account",
+        {
+            "Name": "Postage",
+            "AccountType": "Expense",
+            "SubAccount": True,
+            "ParentRef": {"value": parent},
+        },
+    )
+    qbo.create(
+        "Purchase",
+        purchase(qbo, expense_line(10, child["Id"]), pay="Check", TxnDate="2026-04-02"),
+    )
+    pl = books.report("ProfitAndLoss", summarize_column_by="Quarter", **PERIOD)
+    titles = [c["ColTitle"] for c in pl["Columns"]["Column"]]
+    assert titles == ["", "Q1 2026", "Q2 2026", "Total"]
+    expenses = group(pl, "Expenses")
+    (office,) = [r for r in expenses["Rows"]["Row"] if r.get("type") == "Section"]
+    assert office["Header"]["ColData"][0] == {"value": "Office Expenses", "id": parent}
+    assert office["Summary"]["ColData"][-1]["value"] == "125.00"  # 90 + 25 + the 10 below
+    assert [c["value"] for c in office["Summary"]["ColData"][1:]] == ["115.00", "10.00", "125.00"]
+    sheet = books.report("BalanceSheet", **PERIOD)
+    assert summary(sheet, "TotalAssets") == summary(sheet, "TotalLiabilitiesAndEquity")

@@ -122,9 +122,14 @@ def _check_date(text: str, name: str) -> str:
         raise InvalidDateFormat(f"Invalid Date Format : {text}", name) from None
 
 
-def period(c: Company, now: float, params: dict[str, str]) -> Period:
-    """start_date/end_date win over date_macro; with neither, the fiscal year to date (the
-    report service's default for most reports). A lone end_date starts its fiscal year."""
+YEAR_TO_DATE = "this calendar year-to-date"
+MONTH_TO_DATE = "this month-to-date"
+
+
+def period(c: Company, now: float, params: dict[str, str], default: str = YEAR_TO_DATE) -> Period:
+    """start_date/end_date win over date_macro; with none of them, the ``default`` macro,
+    reported in the header as QBO does (this calendar year to date for summaries, this month
+    to date for the ledgers). A lone end_date starts its fiscal year."""
     day = today(c, now)
     macro = params.get("date_macro") or None
     start = params.get("start_date")
@@ -133,6 +138,8 @@ def period(c: Company, now: float, params: dict[str, str]) -> Period:
         end = _check_date(end, "end_date")
     if start:
         start = _check_date(start, "start_date")
+    if not (macro or start or end):
+        macro = default
     if macro and not (start and end):
         span = macro_period(c, day, macro)
         if span is not None:
@@ -189,6 +196,7 @@ def header(
     report_basis: str | None = None,
     summarize: str | None = None,
     point: bool = False,
+    standard: bool = False,
 ) -> dict[str, Any]:
     head: dict[str, Any] = {"Time": response_time(now, c.tz), "ReportName": name}
     if span.macro:
@@ -208,6 +216,8 @@ def header(
         if params.get(key):
             head[key.capitalize()] = params[key]
     head["Option"] = [{"Name": "NoReportData", "Value": "true" if no_data else "false"}]
+    if standard:
+        head["Option"].insert(0, {"Name": "AccountingStandard", "Value": "GAAP"})
     return head
 
 

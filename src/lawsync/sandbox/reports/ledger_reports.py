@@ -11,7 +11,7 @@ from ..company import Company
 from ..ledger import DEBIT_NORMAL
 from ..wire import money, response_time
 from . import books
-from .frame import basis, ids, period
+from .frame import MONTH_TO_DATE, basis, ids, period
 
 ZERO = Decimal("0")
 
@@ -43,42 +43,51 @@ def trial_balance(c: Company, now: float, params: dict[str, str]) -> dict[str, A
                 ]
             }
         )
-    return {
-        "Header": {
-            "Time": response_time(now, c.tz),
-            "ReportName": "TrialBalance",
-            "DateMacro": params.get("date_macro", ""),
-            "ReportBasis": method,
-            "StartPeriod": start,
-            "EndPeriod": end,
-            "SummarizeColumnsBy": "Total",
-            "Currency": c.home_currency,
-            "Option": [{"Name": "NoReportData", "Value": "false" if rows else "true"}],
-        },
-        "Columns": {
-            "Column": [
-                {"ColTitle": "", "ColType": "Account"},
-                {"ColTitle": "Debit", "ColType": "Money"},
-                {"ColTitle": "Credit", "ColType": "Money"},
-            ]
-        },
-        "Rows": {
-            "Row": [
-                *rows,
-                {
-                    "Summary": {
-                        "ColData": [
-                            {"value": "TOTAL"},
-                            {"value": f"{debit_total:.2f}"},
-                            {"value": f"{credit_total:.2f}"},
-                        ]
+    return _drop_empty_macro(
+        {
+            "Header": {
+                "Time": response_time(now, c.tz),
+                "ReportName": "TrialBalance",
+                "DateMacro": span.macro or "",
+                "ReportBasis": method,
+                "StartPeriod": start,
+                "EndPeriod": end,
+                "SummarizeColumnsBy": "Total",
+                "Currency": c.home_currency,
+                "Option": [{"Name": "NoReportData", "Value": "false" if rows else "true"}],
+            },
+            "Columns": {
+                "Column": [
+                    {"ColTitle": "", "ColType": "Account"},
+                    {"ColTitle": "Debit", "ColType": "Money"},
+                    {"ColTitle": "Credit", "ColType": "Money"},
+                ]
+            },
+            "Rows": {
+                "Row": [
+                    *rows,
+                    {
+                        "Summary": {
+                            "ColData": [
+                                {"value": "TOTAL"},
+                                {"value": f"{debit_total:.2f}"},
+                                {"value": f"{credit_total:.2f}"},
+                            ]
+                        },
+                        "type": "Section",
+                        "group": "GrandTotal",
                     },
-                    "type": "Section",
-                    "group": "GrandTotal",
-                },
-            ]
-        },
-    }
+                ]
+            },
+        }
+    )
+
+
+def _drop_empty_macro(report: dict[str, Any]) -> dict[str, Any]:
+    """The header names a date macro only when one chose the period."""
+    if not report["Header"].get("DateMacro"):
+        report["Header"].pop("DateMacro", None)
+    return report
 
 
 # GeneralLedger columns the sandbox fills: ColKey -> (ColTitle, ColType). The default set is
@@ -100,7 +109,7 @@ def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, 
     beginning balance), each posting a row, amounts signed as the account grows (a credit
     raises a liability). ``account``, ``customer``, ``vendor`` and ``employee`` take
     comma-separated ids and keep only the postings of those accounts and names."""
-    span = period(c, now, params)
+    span = period(c, now, params, MONTH_TO_DATE)
     start, end = span.start, span.end
     method = basis(c, params)
     wanted = [k.strip() for k in (params.get("columns") or "").split(",") if k.strip()]
@@ -173,9 +182,10 @@ def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, 
         fqn = rec.data["FullyQualifiedName"]
         total = {k: {"value": ""} for k in keys}
         total[keys[0]] = {"value": f"Total for {fqn}"}
-        if "subt_nat_amount" in total:
+        # A section with only its beginning balance has an empty total, as QBO answers.
+        if "subt_nat_amount" in total and lines:
             total["subt_nat_amount"] = {"value": f"{change:.2f}"}
-        if "rbal_nat_amount" in total:
+        if "rbal_nat_amount" in total and lines:
             total["rbal_nat_amount"] = {"value": f"{balance:.2f}"}
         header = [{"value": fqn, "id": acct_id}] + [{"value": ""} for _ in keys[1:]]
         sections.append(
@@ -186,29 +196,23 @@ def general_ledger(c: Company, now: float, params: dict[str, str]) -> dict[str, 
                 "type": "Section",
             }
         )
-    return {
-        "Header": {
-            "Time": response_time(now, c.tz),
-            "ReportName": "GeneralLedger",
-            "DateMacro": params.get("date_macro", ""),
-            "ReportBasis": method,
-            "StartPeriod": start,
-            "EndPeriod": end,
-            "Currency": c.home_currency,
-            "Option": [{"Name": "NoReportData", "Value": "false" if sections else "true"}],
-        },
-        "Columns": {
-            "Column": [
-                {
-                    "ColTitle": GL_COLUMNS[k][0],
-                    "ColType": GL_COLUMNS[k][1],
-                    "MetaData": [{"Name": "ColKey", "Value": k}],
-                }
-                for k in keys
-            ]
-        },
-        "Rows": {"Row": sections},
-    }
+    return _drop_empty_macro(
+        {
+            "Header": {
+                "Time": response_time(now, c.tz),
+                "ReportName": "GeneralLedger",
+                "DateMacro": span.macro or "",
+                "ReportBasis": method,
+                "StartPeriod": start,
+                "EndPeriod": end,
+                "Currency": c.home_currency,
+                "Option": [{"Name": "NoReportData", "Value": "false" if sections else "true"}],
+            },
+            # As recorded from QBO: a GeneralLedger column's ColType is its key.
+            "Columns": {"Column": [{"ColTitle": GL_COLUMNS[k][0], "ColType": k} for k in keys]},
+            "Rows": {"Row": sections},
+        }
+    )
 
 
 def _name_cell(c: Company, party: str | None) -> dict[str, str]:
@@ -246,7 +250,7 @@ def transaction_list(c: Company, now: float, params: dict[str, str]) -> dict[str
     """One row per transaction dated in the period: its main account (the first posting's:
     the receivable of an invoice, the bank of a cheque), the other side ("-Split-" when it
     has several) and its amount, signed as the main account moves."""
-    span = period(c, now, params)
+    span = period(c, now, params, MONTH_TO_DATE)
     wanted = [k.strip() for k in (params.get("columns") or "").split(",") if k.strip()]
     keys = [k for k in wanted if k in TL_COLUMNS] or list(TL_COLUMNS)
     names: set[str] | None = None

@@ -227,14 +227,31 @@ def balance_sheet(c: Company, now: float, params: dict[str, str]) -> dict[str, A
             rows.append(sec)
     no_data = all(v == 0 for col in raw for v in col.values())
     head = header(
-        c, now, "BalanceSheet", params, span, no_data=no_data, report_basis=method, summarize=by
+        c,
+        now,
+        "BalanceSheet",
+        params,
+        span,
+        no_data=no_data,
+        report_basis=method,
+        summarize=by,
+        standard=True,
     )
     return report(head, _money_columns(periods), rows)
 
 
 def _money_columns(periods: list[tuple[str, str, str]]) -> dict[str, Any]:
-    spec = [("", "Account")] + [(title, "Money") for title, _, _ in periods]
-    return columns(spec)
+    """The account column and one money column per period, keyed as QBO keys them
+    (``account``, ``total``; a period column also names its dates)."""
+    out: list[dict[str, Any]] = [
+        {"ColTitle": "", "ColType": "Account", "MetaData": [{"Name": "ColKey", "Value": "account"}]}
+    ]
+    for title, start, end in periods:
+        meta = [{"Name": "ColKey", "Value": "total" if title == "Total" else title}]
+        if title != "Total":
+            meta = [{"Name": "StartDate", "Value": start}, {"Name": "EndDate", "Value": end}, *meta]
+        out.append({"ColTitle": title, "ColType": "Money", "MetaData": meta})
+    return {"Column": out}
 
 
 def profit_and_loss(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
@@ -244,24 +261,41 @@ def profit_and_loss(c: Company, now: float, params: dict[str, str]) -> dict[str,
     names = _name_filter(params)
     raw = [_pl_activity(c, start, end, method, names) for _, start, end in periods]
     n = len(periods)
+    no_data = all(v == 0 for col in raw for v in col.values())
     group_totals: dict[str, list[Decimal]] = {}
     rows: list[dict[str, Any]] = []
 
-    def summary_only(title: str, group: str, values: list[Decimal]) -> None:
-        rows.append(section(None, [], [cell(title), *(cell(text(v)) for v in values)], group))
+    def amounts(values: list[Decimal], shown: bool = True) -> list[dict[str, str]]:
+        """Money cells; an empty report (or group) has empty totals, as QBO answers."""
+        return [cell(text(v) if shown and not no_data else "") for v in values]
 
-    for title, group, total_title, acct_type in PROFIT_AND_LOSS:
+    def summary_only(title: str, group: str, values: list[Decimal]) -> None:
+        rows.append(section(None, [], [cell(title), *amounts(values)], group))
+
+    parts = {}
+    for _, group, _, acct_type in PROFIT_AND_LOSS:
         credit = group in CREDIT_SIDE
-        part, sums = account_rows(c, _of_types(c, [acct_type]), _natural(raw, credit))
-        group_totals[group] = sums
-        rows.append(
-            section(
-                [cell(title), *_blank(n)],
-                part,
-                [cell(total_title), *(cell(text(v) if part else "") for v in sums)],
-                group,
+        parts[group] = account_rows(c, _of_types(c, [acct_type]), _natural(raw, credit))
+        group_totals[group] = parts[group][1]
+    # Income and Expenses always show; Cost of Goods Sold and the Other groups only when they
+    # hold something (a recorded empty report has neither).
+    has_other = bool(parts["OtherIncome"][0] or parts["OtherExpenses"][0])
+    shown = {"Income", "Expenses"}
+    if parts["COGS"][0]:
+        shown.add("COGS")
+    if has_other:
+        shown |= {"OtherIncome", "OtherExpenses"}
+    for title, group, total_title, _ in PROFIT_AND_LOSS:
+        part, sums = parts[group]
+        if group in shown:
+            rows.append(
+                section(
+                    [cell(title), *_blank(n)],
+                    part,
+                    [cell(total_title), *amounts(sums, bool(part))],
+                    group,
+                )
             )
-        )
         if group == "COGS":
             gross = [a - b for a, b in zip(group_totals["Income"], sums, strict=True)]
             group_totals["GrossProfit"] = gross
@@ -274,12 +308,20 @@ def profit_and_loss(c: Company, now: float, params: dict[str, str]) -> dict[str,
         a - b
         for a, b in zip(group_totals["OtherIncome"], group_totals["OtherExpenses"], strict=True)
     ]
-    summary_only("Net Other Income", "NetOtherIncome", other)
+    if has_other:
+        summary_only("Net Other Income", "NetOtherIncome", other)
     net = [a + b for a, b in zip(group_totals["NetOperatingIncome"], other, strict=True)]
     summary_only("Net Income", "NetIncome", net)
-    no_data = all(v == 0 for col in raw for v in col.values())
     head = header(
-        c, now, "ProfitAndLoss", params, span, no_data=no_data, report_basis=method, summarize=by
+        c,
+        now,
+        "ProfitAndLoss",
+        params,
+        span,
+        no_data=no_data,
+        report_basis=method,
+        summarize=by,
+        standard=True,
     )
     return report(head, _money_columns(periods), rows)
 
