@@ -28,6 +28,8 @@ TITLES = {
     "RefundReceipt": "REFUND RECEIPT",
     "PurchaseOrder": "PURCHASE ORDER",
 }
+# Where a form keeps the address it is mailed to (a purchase order goes to the vendor).
+EMAIL_FIELD = {"PurchaseOrder": "POEmail"}
 # One address: a local part, an @, a domain with a dot; no blanks, one address only.
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
@@ -117,26 +119,26 @@ def render(c: Company, entity: str, data: dict[str, Any]) -> bytes:
 
 
 def send(ctx: Ctx, model: EntityModel, ident: str, send_to: str | None) -> str:
-    """Mark the form e-mailed to ``send_to`` (which becomes its BillEmail), else to its own
-    BillEmail; no address at all is 6420, a malformed one 2210."""
+    """Mark the form e-mailed to ``send_to`` (which becomes its BillEmail, a purchase order's
+    POEmail), else to its own; no address at all is 6420, a malformed one 2210."""
     c = ctx.company
     read(c, model, ident)
     rec = c.get(model.name, ident)
     assert rec is not None
+    field = EMAIL_FIELD.get(model.name, "BillEmail")
     address = (send_to or "").strip()
     if send_to is not None and not EMAIL.match(address):
         raise InvalidEmailAddress(
             f"Invalid Email Address Format : {send_to} is not a valid e-mail address.", "sendTo"
         )
     if not address:
-        address = str((rec.data.get("BillEmail") or {}).get("Address") or "")
+        address = str((rec.data.get(field) or {}).get("Address") or "")
         if not address:
             raise EmailRequired(
-                "Email address is required : give sendTo or set the form's BillEmail.",
-                "BillEmail",
+                f"Email address is required : give sendTo or set the form's {field}.", field
             )
     data = {k: v for k, v in rec.data.items() if k not in SYSTEM_FIELDS}
-    data["BillEmail"] = {"Address": address}
+    data[field] = {"Address": address}
     data["EmailStatus"] = "EmailSent"
     data["DeliveryInfo"] = {"DeliveryType": "Email", "DeliveryTime": qbo_time(ctx.now, c.tz)}
     stored = Operations(ctx).store(model, ident, data, rec, "Update")
