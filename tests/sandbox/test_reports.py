@@ -449,3 +449,14 @@ def test_quarters_and_nested_sub_accounts(books: Books) -> None:
     assert [c["value"] for c in office["Summary"]["ColData"][1:]] == ["115.00", "10.00", "125.00"]
     sheet = books.report("BalanceSheet", **PERIOD)
     assert summary(sheet, "TotalAssets") == summary(sheet, "TotalLiabilitiesAndEquity")
+
+
+def test_profit_and_loss_by_customer_has_a_column_per_customer(books: Books) -> None:
+    pl = books.report("ProfitAndLoss", summarize_column_by="Customers", **PERIOD)
+    titles = [c["ColTitle"] for c in pl["Columns"]["Column"]]
+    assert titles == ["", "Ana Reports", "Ben Reports", "Not Specified", "TOTAL"]
+    assert pl["Header"]["SummarizeColumnsBy"] == "Customers"
+    income = [money(c["value"]) for c in group(pl, "Income")["Summary"]["ColData"][1:]]
+    assert income == [Decimal("380.00"), Decimal("150.00"), Decimal(0), Decimal("530.00")]
+    net = [money(c["value"]) for c in group(pl, "NetIncome")["Summary"]["ColData"][1:]]
+    assert sum(net[:-1], Decimal(0)) == net[-1] == Decimal("375.00")

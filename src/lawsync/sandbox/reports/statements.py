@@ -11,6 +11,7 @@ from ..company import Company, Record
 from . import books
 from .frame import (
     ZERO,
+    Period,
     basis,
     cell,
     column_periods,
@@ -257,10 +258,15 @@ def _money_columns(periods: list[tuple[str, str, str]]) -> dict[str, Any]:
 def profit_and_loss(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
     span = period(c, now, params)
     method = basis(c, params)
-    by, periods = column_periods(c, span, params)
     names = _name_filter(params)
-    raw = [_pl_activity(c, start, end, method, names) for _, start, end in periods]
-    n = len(periods)
+    party_kind = PARTY_COLUMNS.get((params.get("summarize_column_by") or "").lower())
+    if party_kind is not None:
+        by, raw, cols = _by_party(c, span, method, names, party_kind)
+    else:
+        by, periods = column_periods(c, span, params)
+        raw = [_pl_activity(c, start, end, method, names) for _, start, end in periods]
+        cols = _money_columns(periods)
+    n = len(raw)
     no_data = all(v == 0 for col in raw for v in col.values())
     group_totals: dict[str, list[Decimal]] = {}
     rows: list[dict[str, Any]] = []
@@ -323,7 +329,54 @@ def profit_and_loss(c: Company, now: float, params: dict[str, str]) -> dict[str,
         summarize=by,
         standard=True,
     )
-    return report(head, _money_columns(periods), rows)
+    return report(head, cols, rows)
+
+
+# summarize_column_by values that give a column per name, and the names' entity.
+PARTY_COLUMNS = {"customers": "Customer", "vendors": "Vendor", "employees": "Employee"}
+
+
+def _by_party(
+    c: Company, span: Period, method: str, names: set[str] | None, kind: str
+) -> tuple[str, list[dict[str, Decimal]], dict[str, Any]]:
+    """A column per name with postings in the period (by name), one for postings naming none
+    ("Not Specified") when there are such, and the TOTAL."""
+    per: dict[str, dict[str, Decimal]] = {}
+    total: dict[str, Decimal] = {}
+    for e in books.entries(c, method):
+        p = e.posting
+        if not (span.start <= p.txn_date <= span.end) or not books.is_profit_and_loss(
+            c, p.account_id
+        ):
+            continue
+        who = books.party(e)
+        if names is not None and who not in names:
+            continue
+        key = who.partition(":")[2] if who and who.startswith(f"{kind}:") else ""
+        column = per.setdefault(key, {})
+        column[p.account_id] = column.get(p.account_id, ZERO) + p.amount
+        total[p.account_id] = total.get(p.account_id, ZERO) + p.amount
+    labelled = sorted(
+        ((books.display_name(c, f"{kind}:{k}")[0], k) for k in per if k),
+        key=lambda t: t[0].casefold(),
+    )
+    if "" in per:
+        labelled.append(("Not Specified", ""))
+    raw = [per[k] for _, k in labelled] + [total]
+    out: list[dict[str, Any]] = [
+        {"ColTitle": "", "ColType": "Account", "MetaData": [{"Name": "ColKey", "Value": "account"}]}
+    ]
+    for label, key in labelled:
+        meta = [{"Name": "ColKey", "Value": key or "not_specified"}]
+        out.append({"ColTitle": label, "ColType": "Money", "MetaData": meta})
+    out.append(
+        {
+            "ColTitle": "TOTAL",
+            "ColType": "Money",
+            "MetaData": [{"Name": "ColKey", "Value": "total"}],
+        }
+    )
+    return f"{kind}s", raw, {"Column": out}
 
 
 def _name_filter(params: dict[str, str]) -> set[str] | None:
