@@ -74,3 +74,11 @@ def test_send_faults(qbo: Qbo) -> None:
     after = qbo.control.get(f"/_sandbox/companies/{qbo.realm}/mail").json()
     assert len(after) == before
     fault(qbo.post(f"customer/{form['CustomerRef']['value']}/send", None), 400, "500")
+
+
+def test_purge_empties_the_outbox(qbo: Qbo) -> None:
+    form = make(qbo, "Invoice")
+    qbo.post(f"invoice/{form['Id']}/send", None, sendTo="ana@example.com")
+    assert qbo.control.get(f"/_sandbox/companies/{qbo.realm}/mail").json()
+    assert qbo.control.post(f"/_sandbox/companies/{qbo.realm}/purge").status_code == 200
+    assert qbo.control.get(f"/_sandbox/companies/{qbo.realm}/mail").json() == []
