@@ -90,8 +90,9 @@ def _drop_empty_macro(report: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
-# GeneralLedger columns the sandbox fills: ColKey -> (ColTitle, ColType). The default set is
-# all of them, in this order; ``columns=`` picks some (unknown keys are left out).
+# GeneralLedger columns the sandbox fills: key -> (ColTitle, kind of value); on the wire the
+# key is the column's ColType. The default set is all of them, in this order; ``columns=``
+# picks some (unknown keys are left out).
 GL_COLUMNS: dict[str, tuple[str, str]] = {
     "tx_date": ("Date", "Date"),
     "txn_type": ("Transaction Type", "String"),

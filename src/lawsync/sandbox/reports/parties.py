@@ -9,6 +9,7 @@ documents: invoices (+), credit memos and unapplied payments (-). Vendor documen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ from .frame import (
     today,
 )
 
+Builder = Callable[[Company, float, dict[str, str]], dict[str, Any]]
 SIDES = {
     "Customer": (("Invoice", 1), ("CreditMemo", -1), ("Payment", -1)),
     "Vendor": (("Bill", 1), ("VendorCredit", -1)),
@@ -103,14 +105,11 @@ def _by_name(c: Company, kind: str, items: list[OpenItem]) -> list[tuple[str, st
     return sorted(named, key=lambda t: t[0].casefold())
 
 
-def _total_row(values: list[Decimal], width: int | None = None) -> dict[str, Any]:
-    cells = [cell("TOTAL"), *(cell(text(v)) for v in values)]
-    if width is not None:
-        cells = [cell("TOTAL"), *[cell("") for _ in range(width - 1 - len(values))], *cells[1:]]
-    return section(None, [], cells, "GrandTotal")
+def _total_row(values: list[Decimal]) -> dict[str, Any]:
+    return section(None, [], [cell("TOTAL"), *(cell(text(v)) for v in values)], "GrandTotal")
 
 
-def balance_summary(kind: str, name: str):  # type: ignore[no-untyped-def]
+def balance_summary(kind: str, name: str) -> Builder:
     def build(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
         span = as_of(c, now, params)
         items = open_items(c, kind, span.end, ids(params, kind.lower()))
@@ -148,7 +147,7 @@ def _txn_cells(item: OpenItem) -> list[dict[str, str]]:
     ]
 
 
-def balance_detail(kind: str, name: str):  # type: ignore[no-untyped-def]
+def balance_detail(kind: str, name: str) -> Builder:
     def build(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
         span = as_of(c, now, params)
         items = open_items(c, kind, span.end, ids(params, kind.lower()))
@@ -249,7 +248,7 @@ def aging_day(c: Company, now: float, params: dict[str, str], report_day: str) -
     return report_day
 
 
-def aging_summary(kind: str, name: str):  # type: ignore[no-untyped-def]
+def aging_summary(kind: str, name: str) -> Builder:
     def build(c: Company, now: float, params: dict[str, str]) -> dict[str, Any]:
         span = as_of(c, now, params)
         step, count, titles = buckets(params)
@@ -276,7 +275,7 @@ def aging_summary(kind: str, name: str):  # type: ignore[no-untyped-def]
     return build
 
 
-def aging_detail(kind: str, name: str):  # type: ignore[no-untyped-def]
+def aging_detail(kind: str, name: str) -> Builder:
     name_key = "cust_name" if kind == "Customer" else "vend_name"
     spec = [
         ("Date", "Date", "tx_date"),
