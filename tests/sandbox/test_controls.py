@@ -382,6 +382,7 @@ def test_control_api_has_its_own_openapi_page(control: httpx.Client) -> None:
         "/_sandbox/companies/{realm_id}/print-cheques",
         "/_sandbox/companies/{realm_id}/cheques/{ident}/void",
         "/_sandbox/companies/{realm_id}/purge",
+        "/_sandbox/companies/{realm_id}/mail",
         "/_sandbox/clock",
     }
     assert control.get("/_sandbox/docs").status_code == 200
@@ -465,7 +466,7 @@ def test_general_ledger_lists_a_clients_postings_on_the_trust_liability(qbo: Qbo
         customer=ana["Id"],
     ).json()
     assert report["Header"]["ReportName"] == "GeneralLedger"
-    keys = [col["MetaData"][0]["Value"] for col in report["Columns"]["Column"]]
+    keys = [col["ColType"] for col in report["Columns"]["Column"]]
     assert keys == [
         "tx_date",
         "txn_type",
@@ -625,6 +626,25 @@ def test_every_api_answer_has_an_intuit_tid_of_its_own(qbo: Qbo, control: httpx.
     assert all(tid and len(tid) == 32 for tid in tids), tids
     assert len(set(tids)) == len(tids)
     assert "intuit_tid" not in control.get(f"/_sandbox/companies/{qbo.realm}").headers
+
+
+def test_oauth_answers_and_unknown_paths_carry_an_intuit_tid(control: httpx.Client) -> None:
+    """The OAuth host tags its answers as the API does, errors included; so does a 404."""
+    answers = [
+        control.get("/.well-known/openid_configuration"),
+        control.post("/oauth2/v1/tokens/bearer", data={"grant_type": "refresh_token"}),
+        control.post("/v2/oauth2/tokens/revoke", json={"token": "nothing"}),
+        control.get("/v1/openid_connect/userinfo"),
+        control.get("/no/such/path"),
+        control.post("/v3/company"),
+    ]
+    assert answers[0].status_code == 200
+    assert {r.status_code for r in answers[1:]} <= {400, 401, 404, 405}
+    assert 404 in {r.status_code for r in answers}
+    tids = [r.headers.get("intuit_tid") for r in answers]
+    assert all(tid and len(tid) == 32 for tid in tids), tids
+    assert len(set(tids)) == len(tids)
+    assert "intuit_tid" not in control.get("/").headers
 
 
 def test_the_sandbox_mounted_by_the_web_app_tags_its_answers_too(server_url: str) -> None:

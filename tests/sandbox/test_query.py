@@ -157,3 +157,45 @@ def test_4001_maxresults_over_1000(qbo: Qbo) -> None:
 
 def test_lists_without_an_active_flag_are_listed(qbo: Qbo) -> None:
     assert len(qbo.rows("SELECT * FROM TaxAgency MAXRESULTS 1")) == 1
+
+
+def test_keywords_entities_and_properties_match_in_any_case(qbo: Qbo) -> None:
+    """Real clients write queries in lower case; QBO answers with its own spelling."""
+    qbo.customer("Casey Lower")
+    body = qbo.query(
+        "select * from customer where displayname like 'casey%' orderby displayname desc "
+        "startposition 1 maxresults 5"
+    ).json()["QueryResponse"]
+    assert [c["DisplayName"] for c in body["Customer"]] == ["Casey Lower"]
+    assert body["startPosition"] == 1 and body["maxResults"] == 1
+    counted = qbo.query("Select Count(*) From CUSTOMER Where DisplayName = 'Casey Lower'").json()
+    assert counted["QueryResponse"] == {"totalCount": 1}
+    projected = qbo.query("select displayname from Customer where DisplayName = 'Casey Lower'")
+    assert projected.json()["QueryResponse"]["Customer"][0]["DisplayName"] == "Casey Lower"
+    since = qbo.query(
+        "select * from Customer where metadata.lastupdatedtime > '2000-01-01T00:00:00Z'"
+    )
+    assert since.status_code == 200
+
+
+def test_booleans_may_be_quoted_and_in_lists(qbo: Qbo) -> None:
+    qbo.customer("Quoted Bool")
+    assert qbo.rows("SELECT * FROM Customer WHERE Active = 'true' AND DisplayName = 'Quoted Bool'")
+    assert qbo.rows(
+        "SELECT * FROM Customer WHERE Active IN (true, false) AND DisplayName = 'Quoted Bool'"
+    )
+
+
+def test_strict_where_qbo_is_strict(qbo: Qbo) -> None:
+    """No NOT, no parentheses around conditions, no double-quoted strings: parse errors (4000);
+    an unknown entity and too many results: validation errors (4001)."""
+    for text in (
+        "SELECT * FROM Customer WHERE NOT DisplayName = 'a'",
+        "SELECT * FROM Customer WHERE (DisplayName = 'a')",
+        'SELECT * FROM Customer WHERE DisplayName = "a"',
+        "SELECT * FROM Customer WHERE DisplayName = 'a' or DisplayName = 'b'",
+    ):
+        fault(qbo.query(text), 400, "4000")
+    fault(qbo.query("SELECT * FROM Shoe"), 400, "4001")
+    err = fault(qbo.query("select * from customer maxresults 1500"), 400, "4001")
+    assert "1500 is too large" in err["Detail"]

@@ -16,6 +16,8 @@ queries in test_query.py; bearer and OAuth faults in test_auth.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.sandbox.sandbox_support import (
@@ -1074,3 +1076,26 @@ def test_6540_deleting_a_deposited_sales_receipt(qbo: Qbo) -> None:
         400,
         "6540",
     )
+
+
+def test_2030_an_id_that_is_not_a_number(qbo: Qbo) -> None:
+    """As recorded from QBO: the fault comes without a "time"."""
+    r = qbo.get("/customer/1.5")
+    err = fault_without_time(r, "2030")
+    assert err["Detail"] == "Id should be a valid number. Supplied value:1.5"
+
+
+def test_an_empty_requestid_is_no_requestid(qbo: Qbo) -> None:
+    first = qbo.post("customer", {"DisplayName": "Empty Rid A"}, requestid="")
+    second = qbo.post("customer", {"DisplayName": "Empty Rid B"}, requestid="")
+    assert first.status_code == second.status_code == 200
+    assert first.json()["Customer"]["Id"] != second.json()["Customer"]["Id"]
+
+
+def fault_without_time(r: httpx.Response, code: str) -> dict[str, Any]:
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert "time" not in body
+    err = dict(body["Fault"]["Error"][0])
+    assert err["code"] == code
+    return err

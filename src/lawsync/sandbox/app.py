@@ -42,13 +42,22 @@ class MarkWrites:
             self.persistence.mark("", [])
 
 
-def _is_api(scope: Scope) -> bool:
-    """Under ``/v3/``, counted from where the sandbox is mounted (``lawsync serve`` mounts it
-    under ``/qbo``, and a mounted app sees the whole path with the mount in ``root_path``)."""
+# Paths whose answers carry no intuit_tid: the sandbox's own control API and the pages a
+# person sees (the index and the consent page, which QBO serves from its app center).
+UNTAGGED = ("/_sandbox", "/connect/")
+
+
+def _is_tagged(scope: Scope) -> bool:
+    """Counted from where the sandbox is mounted (``lawsync serve`` mounts it under ``/qbo``,
+    and a mounted app sees the whole path with the mount in ``root_path``). Tagged: every
+    answer QBO's API hosts give: the Accounting API, OAuth (discovery, tokens,
+    revocation, user info), and unknown paths (a 404 is tagged too)."""
     path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
     if root and path.startswith(root):
         path = path[len(root) :]
-    return scope["type"] == "http" and path.startswith("/v3/")
+    if scope["type"] != "http" or path in ("", "/"):
+        return False
+    return not path.startswith(UNTAGGED)
 
 
 def _new_tid() -> str:
@@ -57,7 +66,8 @@ def _new_tid() -> str:
 
 
 class TagTransactions:
-    """Give every answer under ``/v3`` an ``intuit_tid`` header, faults and outages included.
+    """Give every answer of the API and OAuth hosts an ``intuit_tid`` header, faults, 404s and
+    outages included.
 
     A 500 from an unexpected exception is answered outside the middleware, so ``system_fault``
     tags that one itself.
@@ -67,7 +77,7 @@ class TagTransactions:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is_api(scope):
+        if not _is_tagged(scope):
             await self.app(scope, receive, send)
             return
 
@@ -170,7 +180,7 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
         return JSONResponse(
             {**fault.body(), "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z")},
             status_code=500,
-            headers={"intuit_tid": _new_tid()} if _is_api(request.scope) else None,
+            headers={"intuit_tid": _new_tid()} if _is_tagged(request.scope) else None,
         )
 
     @app.exception_handler(ControlError)

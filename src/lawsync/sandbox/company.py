@@ -123,12 +123,17 @@ class Company:
     applied: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
     open_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
     customer_open: dict[str, Decimal] = field(default_factory=dict)
+    # The same for vendors: what each open bill (vendor credit) adds to its vendor's Balance.
+    vendor_items: dict[tuple[str, str], tuple[str, Decimal]] = field(default_factory=dict)
+    vendor_open: dict[str, Decimal] = field(default_factory=dict)
     name_index: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     # Inventory: (entity, id) -> {item id: quantity in (+) or out (-)}; an item's own starting
     # quantity is kept under ("Item", its id). QtyOnHand is the sum over all of them.
     stock_moves: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
     # Attachable files: attachable id -> (download key, content type, bytes).
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
+    # Sales forms "e-mailed" through /send, newest last, for the control API to show.
+    outbox: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tz(self) -> timezone:

@@ -20,6 +20,7 @@ class QboFault(Exception):
     fault_type: ClassVar[str] = "ValidationFault"
     status: ClassVar[int] = 400
     default_detail: ClassVar[str] = ""  # the detail when the raiser gives none
+    timed: ClassVar[bool] = True  # whether the body carries "time" (a few faults come without)
 
     def __init__(self, detail: str = "", element: str = "") -> None:
         detail = detail or self.default_detail
@@ -71,6 +72,12 @@ class TxnCannotBeLinked(QboFault):
 class BatchSizeExceeded(QboFault):
     code = "1040"
     message = "Batch size exceeds allowed limit"
+
+
+class InvalidId(QboFault):
+    code = "2030"
+    message = "Invalid ID"
+    timed = False
 
 
 class InvalidProperty(QboFault):

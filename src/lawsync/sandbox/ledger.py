@@ -91,6 +91,27 @@ def set_open_item(
             _rewrite(c, "Customer", cust, {"Balance": total, "BalanceWithJobs": total}, None)
 
 
+def set_vendor_item(
+    c: Company, key: tuple[str, str], vendor_id: str | None, amount: Decimal
+) -> None:
+    """Record what a bill (or vendor credit) contributes to its vendor's open balance, which
+    the vendor's read-only Balance shows."""
+    previous = c.vendor_items.pop(key, None)
+    affected: set[str] = set()
+    if previous is not None:
+        c.vendor_open[previous[0]] = c.vendor_open.get(previous[0], ZERO) - previous[1]
+        affected.add(previous[0])
+    if vendor_id is not None and amount != ZERO:
+        c.vendor_items[key] = (vendor_id, amount)
+        c.vendor_open[vendor_id] = c.vendor_open.get(vendor_id, ZERO) + amount
+        affected.add(vendor_id)
+    for vendor in affected:
+        total = c.vendor_open.get(vendor, ZERO)
+        rec = c.get("Vendor", vendor)
+        if rec is not None and rec.data.get("Balance") != total:
+            _rewrite(c, "Vendor", vendor, {"Balance": total}, None)
+
+
 def set_applications(
     c: Company, payment_id: str, applications: dict[tuple[str, str], Decimal], now: float
 ) -> set[tuple[str, str]]:
@@ -140,6 +161,10 @@ def refresh_open_balance(c: Company, target: tuple[str, str], now: float) -> Non
         _rewrite(c, entity, ident, changes, now)
     else:
         _rewrite(c, entity, ident, changes, None)
+    sign = Decimal(-1) if entity in ("CreditMemo", "VendorCredit") else Decimal(1)
+    vendor = (rec.data.get("VendorRef") or {}).get("value")
+    if entity in ("Bill", "VendorCredit"):
+        set_vendor_item(c, target, vendor, sign * balance)
+        return
     cust = (rec.data.get("CustomerRef") or {}).get("value")
-    sign = Decimal(-1) if entity == "CreditMemo" else Decimal(1)
     set_open_item(c, target, cust, sign * balance)

@@ -18,6 +18,7 @@ from .faults import QueryParseError, QueryValidationError
 from .models import MODELS
 from .wire import parse_instant
 
+_BY_LOWER = {name.lower(): model for name, model in MODELS.items()}
 MAX_RESULTS = 1000
 DEFAULT_RESULTS = 100
 _TOKEN = re.compile(
@@ -240,20 +241,40 @@ class _Parser:
 
 
 def parse(text: str) -> Query:
+    """Parse and check a query. Entity and property names match in any case, as QBO's do in
+    practice (clients write ``select * from customer where displayname = 'x'``); the answer
+    uses the canonical names."""
     q = _Parser(text).parse()
-    model = MODELS.get(q.entity)
+    model = MODELS.get(q.entity) or _BY_LOWER.get(q.entity.lower())
     if model is None:
         raise QueryValidationError(f"QueryValidationError: Entity {q.entity} not found", "")
+    q.entity = model.name
     allowed = model.all_queryable() | {"Active", "SyncToken"}
-    for name in [c.field for c in q.conditions] + [o[0] for o in q.order] + q.named:
-        if name not in allowed:
+    by_lower = {name.lower(): name for name in allowed}
+
+    def canonical(name: str) -> str:
+        found = name if name in allowed else by_lower.get(name.lower())
+        if found is None:
             raise QueryValidationError(
                 f"QueryValidationError: Property {name} not found for Entity {q.entity}", ""
             )
-    if q.max_results > MAX_RESULTS or q.max_results < 0:
+        return found
+
+    for cond in q.conditions:
+        cond.field = canonical(cond.field)
+    q.order = [(canonical(name), desc) for name, desc in q.order]
+    q.named = [canonical(name) for name in q.named]
+    if q.fields is not None:
+        q.fields = list(q.named)
+    if q.max_results > MAX_RESULTS:
         raise QueryValidationError(
-            f"QueryValidationError: MAXRESULTS {q.max_results} is out of range; the maximum is "
+            f"QueryValidationError: value {q.max_results} is too large. Max allowed value is "
             f"{MAX_RESULTS}",
+            "",
+        )
+    if q.max_results < 0:
+        raise QueryValidationError(
+            f"QueryValidationError: value {q.max_results} is too small. Min allowed value is 0",
             "",
         )
     return q
@@ -280,6 +301,9 @@ def _coerce(literal: Any, sample: Any, name: str) -> Any:
         if instant is None:
             raise QueryValidationError(f"QueryValidationError: invalid date value '{literal}'", "")
         return instant
+    quoted_bool = isinstance(literal, str) and literal.lower() in ("true", "false")
+    if isinstance(sample, bool) and quoted_bool:
+        return str(literal).lower() == "true"
     if isinstance(sample, bool) or isinstance(literal, bool):
         return literal
     if isinstance(sample, (int, float, Decimal)) and not isinstance(literal, (int, float, Decimal)):

@@ -15,7 +15,7 @@ from ..faults import (
     RequiredParamMissing,
     TxnCannotBeLinked,
 )
-from ..ledger import applied_total, refresh_open_balance, set_applications
+from ..ledger import applied_total, refresh_open_balance, set_applications, set_vendor_item
 from ..wire import money, to_decimal
 from .base import Ctx, EntityModel, voided_note
 from .lists import require_plus
@@ -127,6 +127,7 @@ class Bill(EntityModel):
             refresh_open_balance(ctx.company, ("Bill", new["Id"]), ctx.now)
         else:
             ctx.company.applied.pop(("Bill", (old or {}).get("Id", "")), None)
+            set_vendor_item(ctx.company, ("Bill", (old or {}).get("Id", "")), None, ZERO)
 
     def before_delete(self, ctx: Ctx, data: dict[str, Any]) -> None:
         if applied_total(ctx.company, ("Bill", data["Id"])) != 0:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from .. import reports, service
+from .. import forms, reports, service
 from ..backend import Sandbox
 from ..company import Company
 from ..faults import (
@@ -31,9 +31,12 @@ from .entities import entity_routes
 
 router = APIRouter(include_in_schema=False)
 JSON = "application/json"
+PDF = "application/pdf"
 
 
 def fault_text(fault: QboFault, c: Company, now: float) -> str:
+    if not fault.timed:
+        return dumps(fault.body())
     return dumps({**fault.body(), "time": response_time(now, c.tz)})
 
 
@@ -61,7 +64,8 @@ def _body(raw: bytes) -> Any:
         ) from None
 
 
-def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes) -> str:
+def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes) -> str | bytes:
+    """The answer's JSON text, or the bytes of a PDF."""
     c = ctx.company
     head = segments[0] if segments else ""
     now = ctx.now
@@ -90,6 +94,13 @@ def dispatch(ctx: Ctx, method: str, segments: list[str], params: Any, raw: bytes
             return '{{"Preferences":{},"time":"{}"}}'.format(service.read(c, model, "1"), stamp)
         text = service.write(ctx, model, _body(raw), "update", ctx.include)
         return f'{{"Preferences":{text},"time":"{stamp}"}}'
+    if len(segments) == 3 and segments[2] in ("pdf", "send"):
+        form = forms.document_model(head)
+        if form is not None and segments[2] == "pdf" and method == "GET":
+            return forms.pdf(c, form, segments[1])
+        if form is not None and segments[2] == "send" and method == "POST":
+            text = forms.send(ctx, form, segments[1], params.get("sendTo"))
+            return f'{{"{form.name}":{text},"time":"{stamp}"}}'
     wider = entity_routes(ctx, method, segments, params, raw, stamp)
     if wider is not None:
         return wider
@@ -154,7 +165,8 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             raise internal_server_error()
         params = request.query_params
         raw = await request.body()
-        requestid = params.get("requestid")
+        # An empty requestid is no requestid: QBO creates as if none was sent (recorded traffic).
+        requestid = params.get("requestid") or None
         include = frozenset(
             part.strip().lower()
             for part in (params.get("include") or "").split(",")
@@ -169,9 +181,7 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
                     return Response(cached[1], cached[0], media_type=JSON)
             ctx = Ctx(company=company, now=now, include=include, base_url=str(request.base_url))
             try:
-                if requestid is not None and (
-                    not requestid or len(requestid) > (36 if is_batch else 50)
-                ):
+                if requestid is not None and len(requestid) > (36 if is_batch else 50):
                     raise InvalidRequestIdFormat(
                         f"Invalid Request Id Format : requestid can be at most "
                         f"{36 if is_batch else 50} characters.",
@@ -181,13 +191,13 @@ async def company_api(realm: str, rest: str, request: Request) -> Response:
             except QboFault as fault:
                 status, text = fault.status, fault_text(fault, company, now)
                 ctx.events.clear()
-            if replay_key and status == 200:
+            if replay_key and status == 200 and isinstance(text, str):
                 company.requests[replay_key] = (status, text)
             sb.emit(realm, ctx.events)
         if injected == "error_after_commit":
             raise internal_server_error()
         if injected == "timeout_after_commit":
             await asyncio.sleep(company.chaos.delay_seconds)
-        return Response(text, status, media_type=JSON)
+        return Response(text, status, media_type=PDF if isinstance(text, bytes) else JSON)
     finally:
         throttle.leave(realm, grant.client_id)

@@ -231,6 +231,15 @@ def purge(realm_id: str, request: Request) -> dict[str, Any]:
     return {"realm_id": realm_id, "purged": True}
 
 
+@router.get(
+    "/companies/{realm_id}/mail", summary="The sales forms sent through /send, oldest first"
+)
+def sent_mail(realm_id: str, request: Request) -> list[dict[str, Any]]:
+    sb = _sb(request)
+    with sb.lock:
+        return list(sb.company(realm_id).outbox)
+
+
 @router.post("/clock", summary="Set or advance the sandbox clock")
 def clock(body: ClockIn, request: Request) -> dict[str, Any]:
     sb = _sb(request)
