@@ -530,11 +530,15 @@ def test_gateway_faults_can_come_as_xml(qbo: Qbo) -> None:
 def test_latency_makes_the_concurrency_limit_observable(qbo: Qbo) -> None:
     import threading
 
-    qbo.patch(latency_ms=300, limits={"concurrent": 2})
+    # Long enough that all five are in flight together even on a loaded machine, where they
+    # set off at once.
+    qbo.patch(latency_ms=1500, limits={"concurrent": 2})
     statuses: list[int] = []
+    together = threading.Barrier(5)
 
     def call() -> None:
         with httpx.Client(base_url=qbo.http.base_url, headers=qbo.http.headers) as http:
+            together.wait()
             statuses.append(http.get("/preferences").status_code)
 
     threads = [threading.Thread(target=call) for _ in range(5)]
