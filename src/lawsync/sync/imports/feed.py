@@ -446,3 +446,44 @@ async def pull_firm(
             report.note = f"Stopped early, will continue on the next pull: {error}"
         report.requests = ctx.requests
         return report
+
+
+@dataclass(frozen=True)
+class InboundStatus:
+    """What the firm's page says about changes coming back from QuickBooks."""
+
+    webhooks_received: int
+    last_webhook_at: dt.datetime | None
+    last_pull_at: dt.datetime | None
+    last_pull_changes: int
+    last_compare_at: dt.datetime | None
+    cursor_at: dt.datetime | None
+    pull_wanted_since: dt.datetime | None
+
+    @property
+    def pulls_waiting(self) -> int:
+        return 0 if self.pull_wanted_since is None else 1
+
+
+def inbound_status(ledger: Ledger, firm_id: int) -> InboundStatus | None:
+    """The change feed of the firm's active connection (None when it has none)."""
+    with ledger.uow(firm_id) as uow:
+        connection = uow.session.execute(
+            select(QuickBooksConnection.id).where(QuickBooksConnection.active.is_(True))
+        ).scalar_one_or_none()
+        if connection is None:
+            return None
+        row = uow.session.execute(
+            select(InboundCursor).where(InboundCursor.connection_id == connection)
+        ).scalar_one_or_none()
+        if row is None:
+            return InboundStatus(0, None, None, 0, None, None, None)
+        return InboundStatus(
+            row.webhooks_received,
+            row.last_webhook_at,
+            row.last_pull_at,
+            row.last_pull_changes,
+            row.last_compare_at,
+            row.cursor_at,
+            row.pull_wanted_since,
+        )
