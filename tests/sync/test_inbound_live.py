@@ -168,7 +168,8 @@ def test_a_storm_of_notices_makes_one_pull_at_a_time_and_loses_none(
     # The first pull read before the notices came: they still wanted a pull after it. Exactly
     # one more pull followed and found the printed number (whose commit then asked for the
     # pass that sends the ledger's changes); never two runs at once.
-    assert runs == [("pull", 1), ("pull", 0), ("pass", 0)] and most == 1
+    assert runs[:2] == [("pull", 1), ("pull", 0)] and most == 1
+    assert [what for what, _ in runs] == ["pull", "pull", "pass"], runs
     # (the sandbox also tells this server of the writes made here, by its own webhooks)
     assert inbound(firm)["webhooks_received"] >= 1000
     found = firm.get(f"/client-funds-transactions/{cheque['id']}")["cheque_number"]
