@@ -5,6 +5,8 @@ and a storm of notices makes one pull at a time, losing none."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import itertools
 import json
 import threading
 import time
@@ -18,7 +20,8 @@ import uvicorn
 from lawsync.config import Settings
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import Purchase, WebhookEvent, parse_webhook
-from lawsync.sync import webhooks
+from lawsync.storage import utcnow
+from lawsync.sync import connection, webhooks
 from lawsync.sync.imports import feed
 from lawsync.sync.worker import ENV_FLAG, SyncWorker, run_pass_now
 from lawsync.web.app import create_app
@@ -28,10 +31,12 @@ from tests.sandbox.sandbox_support import free_port
 from tests.sync.client_funds_support import trust_books
 from tests.sync.inbound_support import cloud_events, inbound
 
+POLL = 300.0  # the deployment's period: no poll happens during a test, unless asked
+
 
 @pytest.fixture
 def live_server(
-    ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ledger: Ledger, database_url: str, monkeypatch: pytest.MonkeyPatch, request: Any
 ) -> Iterator[tuple[str, SyncWorker]]:
     monkeypatch.setenv(ENV_FLAG, "1")
     port = free_port()
@@ -40,6 +45,7 @@ def live_server(
         port=port,
         sandbox_db=":memory:",
         sandbox_control_secret=SANDBOX_CONTROL_SECRET,
+        cdc_poll_seconds=getattr(request, "param", POLL),
     )
     app = create_app(settings, ledger=ledger)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -178,3 +184,57 @@ def test_a_storm_of_notices_makes_one_pull_at_a_time_and_loses_none(
 
 def _events(realm: str, i: int) -> list[WebhookEvent]:
     return parse_webhook(json.dumps(cloud_events(realm, [str(i)])).encode())
+
+
+@pytest.mark.parametrize("live_server", [0.3], indirect=True)
+def test_without_webhooks_the_poll_brings_the_change_and_asks_once_a_period(
+    ledger: Ledger, live_server: tuple[str, SyncWorker]
+) -> None:
+    """The poll is the safety net: with the sandbox's webhooks off for lawsync's app, a printed
+    cheque still comes back, and a quiet company is asked at most once a period."""
+    url, _ = live_server
+    firm = make_firm(ledger, url)
+    with httpx.Client(base_url=f"{url}/qbo", headers=SANDBOX_CONTROL, timeout=30) as control:
+        books = trust_books(firm, control, url, cheque_printing=True)
+        # From now on the sandbox signs its notices with a token lawsync does not know (and
+        # gives up at the first refusal): none is taken in.
+        port = int(url.rsplit(":", 1)[1])
+        settings = Settings(port=port, sandbox_control_secret=SANDBOX_CONTROL_SECRET)
+        deaf = connection.sandbox_app(connection.qbo_config(settings), settings)
+        deaf.update(verifier_token="not-lawsyncs", webhook_retry_seconds=[])
+        assert control.post("/_sandbox/apps", json=deaf).status_code == 201
+        client = builders.client(firm)
+        builders.deposit(firm, books.account_id, client["id"], "900.00")
+        cheque = builders.disburse(firm, books.account_id, client["id"], "250.00", method="cheque")
+        _until("the cheque in the sandbox", lambda: books.query(Purchase))
+        printed_at = utcnow()
+        r = control.post(
+            f"/_sandbox/companies/{books.realm}/print-cheques",
+            json={"first_number": 9301, "account_id": books.bank},
+        )
+        assert r.status_code == 200, r.text
+        number = _until(
+            "the printed number in lawsync",
+            lambda: firm.get(f"/client-funds-transactions/{cheque['id']}")["cheque_number"],
+        )
+        assert number == "9301"
+    last_notice = inbound(firm)["last_webhook_at"]
+    assert last_notice is None or dt.datetime.fromisoformat(last_notice) < printed_at
+    # Quiet now: pulls are at least a period apart (each one request, see test_inbound_feed).
+    pulls: list[str] = []
+    _until(
+        "five polls",
+        lambda: _note_pull(firm, pulls) and len(pulls) >= 5,
+        seconds=30,
+    )
+    stamps = [dt.datetime.fromisoformat(p) for p in pulls]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(stamps)]
+    assert min(gaps) >= 0.3 * 0.9, gaps
+    firm.api.close()
+
+
+def _note_pull(firm: Firm, pulls: list[str]) -> bool:
+    last = inbound(firm)["last_pull_at"]
+    if last and (not pulls or pulls[-1] != last):
+        pulls.append(last)
+    return True
