@@ -238,3 +238,30 @@ def _note_pull(firm: Firm, pulls: list[str]) -> bool:
     if last and (not pulls or pulls[-1] != last):
         pulls.append(last)
     return True
+
+
+def test_serve_registers_the_webhook_address_with_its_sandbox_as_it_starts(
+    ledger: Ledger, database_url: str
+) -> None:
+    """Before any firm connects (a restart, say), the bundled sandbox already knows where to
+    send lawsync's notices and with which token to sign them."""
+    port = free_port()
+    settings = Settings(
+        database_url=database_url,
+        port=port,
+        sandbox_db=":memory:",
+        sandbox_control_secret=SANDBOX_CONTROL_SECRET,
+    )
+    app = create_app(settings, ledger=ledger, sync_worker=False)
+    mount = next(r for r in app.routes if getattr(r, "path", "") == "/qbo")
+    sandbox = mount.app  # type: ignore[attr-defined]
+    assert connection.LOCAL_CLIENT_ID not in sandbox.state.sandbox.apps
+
+    async def start() -> Any:
+        async with app.router.lifespan_context(app):
+            return sandbox.state.sandbox.apps[connection.LOCAL_CLIENT_ID]
+
+    registered = asyncio.run(start())
+    assert registered.webhook_url == f"http://127.0.0.1:{port}/api/v1/quickbooks/webhooks"
+    assert registered.verifier_token == connection.webhook_token(settings)
+    assert registered.webhook_format == "cloudevents"
