@@ -17,21 +17,30 @@ contents, so a replay returns the first answer (see `outcomes`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lawsync.practice.services.context import Ledger
-from lawsync.quickbooks import AsyncQuickBooks, BatchResult, ReconnectNeededError, TransientError
+from lawsync.quickbooks import (
+    AsyncQuickBooks,
+    BatchResult,
+    PermanentError,
+    ReconnectNeededError,
+    TransientError,
+)
 from lawsync.storage import utcnow
 from lawsync.sync import catalogue, client_funds_openings, context, failures
 from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
 from lawsync.sync.export.skeleton import Exporter, Job, Plan
+from lawsync.sync.imports import feed
 from lawsync.sync.outcomes import KindReport, Tally, apply, note, recover, refuse, settle
-from lawsync.sync.registry import EXPORTERS, IMPORTERS, KINDS
+from lawsync.sync.registry import EXPORTERS, KINDS
 
+log = logging.getLogger("lawsync.sync")
 ProgressFn = Callable[[str, int, int], None]  # (kind, done so far, total known so far)
 ReplyHook = Callable[[Sequence[Job]], Awaitable[None] | None]
 Work = Callable[[PassContext, "PassReport"], Awaitable[None]]
@@ -118,9 +127,10 @@ def export_all(progress: ProgressFn | None = None, after_reply: ReplyHook | None
 
     async def work(ctx: PassContext, report: PassReport) -> None:
         await context.prepare(ctx)
-        for importer in IMPORTERS:
-            if importer.enabled(ctx):
-                await importer.pull(ctx)
+        try:
+            await feed.pull(ctx)  # what changed in the company first (nothing for a preview)
+        except PermanentError as error:  # the changes wait for the next pull; the pass goes on
+            log.warning("firm %s: the pull was refused: %s", ctx.firm_id, error)
         if ctx.settings.export_client_funds:
             client_funds_openings.refresh(ctx)
         for _ in range(ROUNDS):
