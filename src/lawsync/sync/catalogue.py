@@ -972,11 +972,49 @@ _CATALOGUE: dict[str, _Entry] = {
     "lawsync:email-conflict": _Entry(
         _g(
             "lawsync:email-conflict",
-            "A contact change from QuickBooks could not be imported",
-            "The primary email changed in QuickBooks to an address another lawsync contact uses as "
-            "its sign-in address. Other changes keep syncing.",
-            "Change the email address in lawsync, or give the customer another address in "
-            "QuickBooks.",
+            "A contact's edit from QuickBooks could not be taken: its primary email",
+            "The customer's primary email address was changed in QuickBooks to one that belongs "
+            "to another lawsync contact, so it was not copied to this contact. The other changed "
+            "fields were taken, and everything else keeps syncing.",
+            "Change the email address of one of the two contacts in lawsync (Contacts), or give "
+            "the customer another address in QuickBooks.",
+            "Then press Retry on this failure: the customer is read again from QuickBooks.",
+        )
+    ),
+    "lawsync:contact-conflict": _Entry(
+        _g(
+            "lawsync:contact-conflict",
+            "A contact was changed both in lawsync and in QuickBooks",
+            "Since the last sync the same fields were changed on both sides to different values. "
+            "lawsync overwrites neither: fields changed on one side only were merged, these wait "
+            "for you.",
+            "Open the failure (or the contact's page) and choose, for each field or for all at "
+            "once, lawsync's value or QuickBooks' (or POST /api/v1/quickbooks/failures/<its id>/"
+            'resolve with {"choices": {"email": "quickbooks", ...}}).',
+            "The chosen values are written where they are missing; the failure then closes.",
+        )
+    ),
+    "lawsync:contact-import-refused": _Entry(
+        _g(
+            "lawsync:contact-import-refused",
+            "A value changed in QuickBooks is not valid for a lawsync contact",
+            "The customer was edited in QuickBooks, and a changed value breaks a rule of lawsync's "
+            "contacts (for example a web address without a dot). The other fields were taken.",
+            "Correct the value on the customer in QuickBooks, or the contact in lawsync.",
+            "Then press Retry on this failure: the customer is read again from QuickBooks.",
+        )
+    ),
+    "lawsync:customer-inactive": _Entry(
+        _g(
+            "lawsync:customer-inactive",
+            "The contact's customer was made inactive in QuickBooks",
+            "lawsync never deletes a contact because of QuickBooks: the contact, its matters and "
+            "bills stay, linked to the inactive customer. QuickBooks refuses new invoices for an "
+            "inactive customer, and the contact's own edits are held until this is resolved.",
+            "If that was a mistake, make the customer active again in QuickBooks (Customers → "
+            "filter Inactive → Make active), then press Retry on this failure.",
+            "If the client is done with, leave the failure: nothing is lost, and it closes once "
+            "the customer is active again.",
         )
     ),
 }

@@ -249,3 +249,22 @@ class SyncEvent(FirmOwned, Base):
     message: Mapped[str] = mapped_column(Text, default="")
     intuit_tid: Mapped[str] = mapped_column(String(100), default="")
     sent: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ContactSyncBase(FirmOwned, Base):
+    """What a contact and its customer last agreed on, field by field (`sync.contact_fields`):
+    the base of the three-way merge of an edit made in QuickBooks. Written when the exporter's
+    copy is accepted and when an edit from QuickBooks is applied. ``from_quickbooks`` keeps, per
+    field, the value last taken from QuickBooks and when, so the contact can say so."""
+
+    __tablename__ = "sync_contact_bases"
+    __table_args__ = (UniqueConstraint("connection_id", "contact_id", name="uq_sync_contact_base"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))
+    contact_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    from_quickbooks: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,7 @@ from lawsync.sync.export.payments import Payments
 from lawsync.sync.export.skeleton import Exporter
 from lawsync.sync.export.timekeepers import Timekeepers
 from lawsync.sync.imports.cheque_numbers import ChequeNumbers
+from lawsync.sync.imports.contacts import ContactEdits
 from lawsync.sync.kinds import Kind
 
 EXPORTERS: tuple[Exporter[Any], ...] = (
@@ -39,8 +40,9 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
     TrustCheques(),  # disbursements by cheque to print
 )
 
-IMPORTERS: tuple[ChequeNumbers, ...] = (
+IMPORTERS: tuple[ChequeNumbers | ContactEdits, ...] = (
     ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
+    ContactEdits(),  # edits to linked customers, merged into their contacts
 )
 
 KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)
