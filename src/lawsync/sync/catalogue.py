@@ -45,6 +45,12 @@ RESENT = (
     "`lawsync serve` runs, or run `lawsync sync --firm ID`)."
 )
 SAVING_RETRIES = "saving it retries this failure"
+# After a fix to a customer's edit taken from QuickBooks: the customer is read again.
+READ_AGAIN = (
+    f"Then press Retry on this failure's row in {FAILURES_PAGE} (or POST "
+    "/api/v1/quickbooks/failures/<its id>/retry): the next pass reads the customer again from "
+    "QuickBooks."
+)
 QBO_ADVANCED = (
     "In QuickBooks: Settings (gear) → Account and settings → Advanced → Other preferences"
 )
@@ -976,9 +982,9 @@ _CATALOGUE: dict[str, _Entry] = {
             "The customer's primary email address was changed in QuickBooks to one that belongs "
             "to another lawsync contact, so it was not copied to this contact. The other changed "
             "fields were taken, and everything else keeps syncing.",
-            "Change the email address of one of the two contacts in lawsync (Contacts), or give "
+            "Change the email address of one of the two contacts in lawsync (/contacts), or give "
             "the customer another address in QuickBooks.",
-            "Then press Retry on this failure: the customer is read again from QuickBooks.",
+            READ_AGAIN,
         )
     ),
     "lawsync:contact-conflict": _Entry(
@@ -988,9 +994,10 @@ _CATALOGUE: dict[str, _Entry] = {
             "Since the last sync the same fields were changed on both sides to different values. "
             "lawsync overwrites neither: fields changed on one side only were merged, these wait "
             "for you.",
-            "Open the failure (or the contact's page) and choose, for each field or for all at "
-            "once, lawsync's value or QuickBooks' (or POST /api/v1/quickbooks/failures/<its id>/"
-            'resolve with {"choices": {"email": "quickbooks", ...}}).',
+            f"On this failure's row in {FAILURES_PAGE} (or on the contact's page) choose, for "
+            "each field or for all at once, lawsync's value or QuickBooks' (or POST "
+            '/api/v1/quickbooks/failures/<its id>/resolve with {"choices": {"email": '
+            '"quickbooks"}} or {"all": "lawsync"}).',
             "The chosen values are written where they are missing; the failure then closes.",
         )
     ),
@@ -1001,7 +1008,7 @@ _CATALOGUE: dict[str, _Entry] = {
             "The customer was edited in QuickBooks, and a changed value breaks a rule of lawsync's "
             "contacts (for example a web address without a dot). The other fields were taken.",
             "Correct the value on the customer in QuickBooks, or the contact in lawsync.",
-            "Then press Retry on this failure: the customer is read again from QuickBooks.",
+            READ_AGAIN,
         )
     ),
     "lawsync:customer-inactive": _Entry(
@@ -1012,7 +1019,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "bills stay, linked to the inactive customer. QuickBooks refuses new invoices for an "
             "inactive customer, and the contact's own edits are held until this is resolved.",
             "If that was a mistake, make the customer active again in QuickBooks (Customers → "
-            "filter Inactive → Make active), then press Retry on this failure.",
+            "filter Inactive → Make active).",
+            READ_AGAIN,
             "If the client is done with, leave the failure: nothing is lost, and it closes once "
             "the customer is active again.",
         )
