@@ -5,9 +5,10 @@ payment after the invoices it pays), so the order here is the dependency order. 
 write its module under `lawsync/sync/export/` (an `Exporter`, see `export/skeleton.py`), add
 its `Kind`, and put it here after what it needs.
 
-The inbound direction (changes made on the accounting side) will have its importers under
-`lawsync/sync/imports/`, listed in `IMPORTERS` in the same way, keyed by the same `Kind`s and
-links, and run by the same pass before the exporters.
+The inbound direction (changes made on the accounting side) has its importers under
+`lawsync/sync/imports/` (an `Importer`, see `imports/skeleton.py`), listed in `IMPORTERS`, keyed
+by the same `Kind`s and links, and fed by the change feed (`imports/feed.py`) at the start of
+each pass, before the exporters.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lawsync.sync.export.skeleton import Exporter
 from lawsync.sync.export.timekeepers import Timekeepers
 from lawsync.sync.imports.cheque_numbers import ChequeNumbers
 from lawsync.sync.imports.contacts import ContactEdits
+from lawsync.sync.imports.skeleton import Importer
 from lawsync.sync.kinds import Kind
 
 EXPORTERS: tuple[Exporter[Any], ...] = (
@@ -40,7 +42,7 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
     TrustCheques(),  # disbursements by cheque to print
 )
 
-IMPORTERS: tuple[ChequeNumbers | ContactEdits, ...] = (
+IMPORTERS: tuple[Importer, ...] = (
     ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
     ContactEdits(),  # edits to linked customers, merged into their contacts
 )
