@@ -1,27 +1,25 @@
 """A synced client whose customer a bookkeeper edits in QuickBooks, and the pull that follows.
 
 `edit` changes the customer over plain HTTP as another app would (a sparse update with the
-customer's current SyncToken). `pull` reads the company's changes since the test began through
-the client's change data capture, takes out lawsync's own writes coming back (the SyncToken the
-link last recorded) and hands the rest to the contact importer: the inbound feed's job, done
-here the same way until the pass runs the feed itself.
+customer's current SyncToken). `pull` runs the change feed once, as a pass starts with: lawsync's
+own writes coming back are taken out there, the rest handed to the importers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from lawsync.quickbooks import Customer, RequestEvent
+from lawsync.quickbooks import RequestEvent
 from lawsync.sync import context
 from lawsync.sync.context import PassContext
+from lawsync.sync.imports import feed
 from lawsync.sync.imports.contacts import ContactEdits
-from lawsync.sync.imports.skeleton import Change
-from lawsync.sync.models import SyncLink
+from lawsync.sync.models import InboundCursor, SyncLink
 from tests import builders
 from tests.sync.engine_support import Connected
 
@@ -32,7 +30,6 @@ class Synced:
 
     c: Connected
     client: dict[str, Any]
-    since: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def customer_id(self) -> str:
@@ -57,22 +54,21 @@ class Synced:
         return self.c.firm.get(f"/contacts/{contact_id or self.client['id']}")  # type: ignore[no-any-return]
 
     def pull(self) -> int:
-        """What the inbound feed does before a pass: changes since the test began, our own
-        writes taken out, handed to the contact importer."""
+        """A pull of the change feed, as a pass starts with (or a webhook asks for): how many
+        contacts it changed."""
 
         async def go() -> int:
             async with self.c.company.client() as qb:
-                ctx = self._ctx(qb)
-                found = await qb.cdc(ctx.realm, [Customer], self.since)
-                tokens = self._tokens()
-                changes = [
-                    Change("Customer", str(r.Id), r, str(r.SyncToken), None)
-                    for r in found.get("Customer", [])
-                    if tokens.get(str(r.Id)) != str(r.SyncToken)
-                ]
-                return await ContactEdits().take(ctx, changes)
+                return (await feed.pull(self._ctx(qb))).applied
 
         return asyncio.run(go())
+
+    def skip_feed_past_now(self) -> None:
+        """Move the change feed's cursor past every change made so far."""
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+        with self.c.firm.ledger.uow(self.c.firm.actor) as uow:
+            uow.session.execute(update(InboundCursor).values(cursor_at=later))
+            uow.commit()
 
     def compare_all(self) -> tuple[int, list[RequestEvent]]:
         seen: list[RequestEvent] = []

@@ -1,7 +1,7 @@
 """contact sync bases: what a contact and its customer last agreed on, field by field
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 23:00:00.000000
 
 An edit made to a linked customer in QuickBooks is merged three ways against this base: a field
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
