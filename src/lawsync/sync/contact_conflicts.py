@@ -9,10 +9,13 @@ yet stay in the failure; once none is left the failure is closed.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lawsync.errors import InvalidInput, RuleViolation
@@ -22,11 +25,11 @@ from lawsync.practice.services.contacts import change_contact
 from lawsync.practice.services.context import Actor, Ledger, get
 from lawsync.storage import utcnow
 from lawsync.sync import links
-from lawsync.sync.contact_fields import LABELS
+from lawsync.sync.contact_fields import LABELS, conflict_message, contact_fields
 from lawsync.sync.imports.contact_codes import CONFLICT
 from lawsync.sync.imports.contacts import REASON, _command, _email_of_another, agree
 from lawsync.sync.kinds import Kind
-from lawsync.sync.models import SyncFailure
+from lawsync.sync.models import ContactSyncBase, QuickBooksConnection, SyncFailure
 
 
 class Side(StrEnum):
@@ -94,10 +97,7 @@ def resolve(ledger: Ledger, actor: Actor, failure_id: int, raw: Any) -> SyncFail
         left = {k: v for k, v in fields.items() if k not in choices}
         row.context = {**(row.context or {}), "conflicts": left}
         if left:
-            row.message = (
-                f"{', '.join(left)} changed both in lawsync and in QuickBooks since the last "
-                "sync, to different values. Choose which value to keep."
-            )
+            row.message = conflict_message(left)
             row.element = next(iter(left))
         else:
             row.resolved_at = utcnow()
@@ -130,5 +130,59 @@ def _take(s: Session, actor: Actor, row: SyncFailure, theirs: dict[str, str]) ->
         link.synced_revision = contact.revision - 1  # sent again by the next pass
 
 
-def label(name: str) -> str:
-    return LABELS.get(name, name)
+# ---- what the contact's page and the failures page show ----------------------------------
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    name: str
+    label: str
+    lawsync: str
+    quickbooks: str
+
+
+def rows_of(row: SyncFailure) -> list[FieldConflict]:
+    """The conflict's fields, labelled, in the order the contact shows them."""
+    found = conflicts_of(row)
+    return [
+        FieldConflict(name, LABELS[name], found[name]["lawsync"], found[name]["quickbooks"])
+        for name in LABELS
+        if name in found
+    ]
+
+
+def open_conflict(ledger: Ledger, actor: Actor, contact_id: int) -> SyncFailure | None:
+    """The contact's open conflict with its customer (the firm's active connection), if any."""
+    with ledger.uow(actor) as uow:
+        return uow.session.execute(
+            select(SyncFailure)
+            .join(QuickBooksConnection, QuickBooksConnection.id == SyncFailure.connection_id)
+            .where(
+                QuickBooksConnection.active.is_(True),
+                SyncFailure.kind == Kind.CONTACT,
+                SyncFailure.local_id == contact_id,
+                SyncFailure.code == CONFLICT,
+                SyncFailure.resolved_at.is_(None),
+            )
+        ).scalar_one_or_none()
+
+
+def changed_in_quickbooks(ledger: Ledger, actor: Actor, contact_id: int) -> dict[str, dt.datetime]:
+    """The contact's fields whose value is still the one last taken from QuickBooks, and when
+    it was taken."""
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        contact = s.get(Contact, contact_id)
+        base = s.execute(
+            select(ContactSyncBase)
+            .join(QuickBooksConnection, QuickBooksConnection.id == ContactSyncBase.connection_id)
+            .where(QuickBooksConnection.active.is_(True), ContactSyncBase.contact_id == contact_id)
+        ).scalar_one_or_none()
+        if contact is None or base is None:
+            return {}
+        now = contact_fields(contact)
+        out: dict[str, dt.datetime] = {}
+        for name, taken in (base.from_quickbooks or {}).items():
+            if name in now and now[name] == taken.get("value"):
+                out[name] = dt.datetime.fromisoformat(str(taken["at"]))
+        return out

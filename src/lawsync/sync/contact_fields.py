@@ -12,7 +12,7 @@ neither; only a field changed on both sides to different values needs a person.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,3 +123,17 @@ def merge(base: Mapping[str, str] | None, ours: Fields, theirs: Fields) -> Merge
         else:
             out.conflicts[name] = (mine, other)
     return out
+
+
+def named(fields: Iterable[str]) -> str:
+    """Fields as a person reads them: "Last name and primary email"."""
+    words = [LABELS.get(f, f) for f in fields]
+    words = [words[0], *(w[0].lower() + w[1:] for w in words[1:])] if words else []
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def conflict_message(fields: Iterable[str]) -> str:
+    return (
+        f"{named(fields)}: changed both in lawsync and in QuickBooks since the last sync, to "
+        "different values. Choose which value to keep."
+    )

@@ -34,7 +34,13 @@ from lawsync.practice.services.context import Actor
 from lawsync.quickbooks import Customer, Entity, sql
 from lawsync.storage import utcnow
 from lawsync.sync import failures, links
-from lawsync.sync.contact_fields import Fields, contact_fields, entity_fields, merge
+from lawsync.sync.contact_fields import (
+    Fields,
+    conflict_message,
+    contact_fields,
+    entity_fields,
+    merge,
+)
 from lawsync.sync.context import QUIET, PassContext
 from lawsync.sync.imports.contact_codes import (
     CONFLICT,
@@ -357,11 +363,7 @@ def _record_failure(s: Session, ctx: PassContext, contact: Contact, outcome: Out
     context: dict[str, Any] = {}
     if outcome.conflicts:
         code, element = CONFLICT, next(iter(outcome.conflicts))
-        names = ", ".join(outcome.conflicts)
-        message = (
-            f"{names} changed both in lawsync and in QuickBooks since the last sync, to "
-            "different values. Choose which value to keep."
-        )
+        message = conflict_message(outcome.conflicts)
         context["conflicts"] = {
             k: {"lawsync": ours, "quickbooks": theirs}
             for k, (ours, theirs) in outcome.conflicts.items()
