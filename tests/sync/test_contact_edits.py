@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from lawsync.practice.models import AuditEvent
-from lawsync.sync.imports.contact_codes import CONFLICT, EMAIL_TAKEN, INACTIVE
+from lawsync.sync.imports.contact_codes import CONFLICT, EMAIL_TAKEN
 from lawsync.sync.models import ContactSyncBase
 from tests import builders
 from tests.sync.contact_edits_support import Synced, synced_client, writes
 from tests.sync.engine_support import Connected
+from tests.web.browser import Browser, with_password
 
 
 @pytest.fixture
@@ -242,15 +243,16 @@ def test_compare_all_reads_linked_customers_in_pages_and_merges_each(connected: 
     assert writes(first.run_counting()[1]) == []
 
 
-def test_a_customer_made_inactive_keeps_its_contact_and_says_so(synced: Synced) -> None:
+def test_a_customer_made_inactive_keeps_its_contact_untouched(synced: Synced) -> None:
+    before = synced.contact()
     synced.edit(Active=False)
-    synced.pull()
-    [failure] = _failures(synced)
-    assert failure["code"] == INACTIVE
-    assert synced.contact()["id"] == synced.client["id"]
-    synced.edit(Active=True)
-    synced.pull()
-    assert _failures(synced) == []
+    assert synced.pull() == 0
+    assert synced.contact() == before  # never deleted, never changed
+    assert _failures(synced) == []  # billing the client again is what reports it (6250)
+    assert synced.link(synced.client["id"]).qbo_id == synced.customer_id
+    synced.edit(Active=True, FamilyName="Back")
+    assert synced.pull() == 1
+    assert synced.contact()["last_name"] == "Back"
 
 
 def test_the_exporter_writes_the_base_it_agreed_on(synced: Synced) -> None:
@@ -258,3 +260,31 @@ def test_the_exporter_writes_the_base_it_agreed_on(synced: Synced) -> None:
         base = uow.session.execute(select(ContactSyncBase)).scalar_one()
     assert base.fields["phone"] == "555-0100"
     assert base.fields["first_name"] == synced.client["first_name"]
+
+
+def test_the_failures_page_settles_a_conflict_without_javascript(
+    synced: Synced, server_url: str
+) -> None:
+    failure = _conflict(synced)
+    browser = Browser(server_url)
+    try:
+        browser.sign_in(with_password(synced.c.firm))
+        table = browser.page("/settings/quickbooks/failures")
+        assert f'id="conflict-{failure["id"]}"' in table
+        assert "theirs@example.com" in table and "ours@example.com" in table
+        url = f"/settings/quickbooks/failures/{failure['id']}/resolve"
+        page = "/settings/quickbooks/failures"
+        bad = browser.submit(url, {"choice_phone": "quickbooks"}, from_page=page)
+        assert bad.status_code == 422 and "not in conflict" in bad.text
+        assert [f["id"] for f in _failures(synced)] == [failure["id"]]
+        done = browser.submit(url, {"all": "quickbooks", "back": "contact"}, from_page=page)
+        assert done.status_code == 303
+        assert done.headers["location"].startswith(f"/contacts/{synced.client['id']}?said=")
+    finally:
+        browser.close()
+    assert _failures(synced) == []
+    contact = synced.contact()
+    assert (contact["last_name"], contact["primary_email"]) == ("Theirs", "theirs@example.com")
+    synced.c.run()
+    assert synced.customer()["FamilyName"] == "Theirs"
+    assert synced.pull() == 0 and _failures(synced) == []

@@ -1011,20 +1011,6 @@ _CATALOGUE: dict[str, _Entry] = {
             READ_AGAIN,
         )
     ),
-    "lawsync:customer-inactive": _Entry(
-        _g(
-            "lawsync:customer-inactive",
-            "The contact's customer was made inactive in QuickBooks",
-            "lawsync never deletes a contact because of QuickBooks: the contact, its matters and "
-            "bills stay, linked to the inactive customer. QuickBooks refuses new invoices for an "
-            "inactive customer, and the contact's own edits are held until this is resolved.",
-            "If that was a mistake, make the customer active again in QuickBooks (Customers → "
-            "filter Inactive → Make active).",
-            READ_AGAIN,
-            "If the client is done with, leave the failure: nothing is lost, and it closes once "
-            "the customer is active again.",
-        )
-    ),
 }
 
 

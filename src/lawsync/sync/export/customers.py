@@ -60,7 +60,7 @@ class Customers(Exporter[ContactChunk]):
 
     def pending(self, ctx: PassContext) -> Select[Any] | None:
         """As every kind's, less the contacts an edit from QuickBooks holds (a conflict, a
-        taken email, an inactive customer): sending them would overwrite that edit."""
+        taken email, a refused value): sending them would overwrite that edit."""
         ids = super().pending(ctx)
         if ids is None:
             return None

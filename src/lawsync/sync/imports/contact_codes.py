@@ -9,5 +9,4 @@ from __future__ import annotations
 CONFLICT = "lawsync:contact-conflict"  # a field changed on both sides to different values
 EMAIL_TAKEN = "lawsync:email-conflict"  # the new primary email is another contact's
 REFUSED = "lawsync:contact-import-refused"  # the ledger's rules refuse a value
-INACTIVE = "lawsync:customer-inactive"  # made inactive in QuickBooks
-IMPORT_CODES = (CONFLICT, EMAIL_TAKEN, REFUSED, INACTIVE)
+IMPORT_CODES = (CONFLICT, EMAIL_TAKEN, REFUSED)

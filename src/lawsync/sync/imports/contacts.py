@@ -12,7 +12,9 @@ Each customer is written in one transaction with its link: the link takes QuickB
 waiting to be sent, the contact's new revision (so the exporter sends nothing back).
 
 A customer made inactive (QuickBooks does not delete customers) never deletes or changes the
-contact: the link stays, and a failure says so until the customer is active again.
+contact, and the link stays: a bookkeeper does that to a client who is done, not to erase its
+history. Should lawsync bill the client again, the invoice's refusal says the customer is
+inactive and how to fix it (or the firm's "reactivate archived customers" setting does).
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ from lawsync.sync.imports.contact_codes import (
     CONFLICT,
     EMAIL_TAKEN,
     IMPORT_CODES,
-    INACTIVE,
     REFUSED,
 )
 from lawsync.sync.imports.skeleton import Change
@@ -162,7 +163,6 @@ class Outcome:
     conflicts: dict[str, tuple[str, str]]
     email_taken: str | None = None
     refused: dict[str, str] | None = None
-    inactive: bool = False
 
 
 def apply_edit(ctx: PassContext, contact_id: int, found: Entity | None) -> int:
@@ -174,12 +174,9 @@ def apply_edit(ctx: PassContext, contact_id: int, found: Entity | None) -> int:
         link = links.links_for(s, ctx.connection_id, Kind.CONTACT, [contact_id]).get(contact_id)
         if contact is None or link is None:
             return 0
-        inactive = found is None or getattr(found, "Active", None) is False
         if found is None:
-            outcome = Outcome({}, {}, inactive=True)
-        else:
-            outcome = _merge_into(s, ctx, contact, link, found)
-        outcome.inactive = inactive
+            return 0  # gone from QuickBooks: the contact stays as it is (see the docstring)
+        outcome = _merge_into(s, ctx, contact, link, found)
         _record_failure(s, ctx, contact, outcome)
         uow.commit()
         return 1 if outcome.taken else 0
@@ -357,8 +354,8 @@ def _message_of(error: Exception) -> str:
 
 
 def _record_failure(s: Session, ctx: PassContext, contact: Contact, outcome: Outcome) -> None:
-    """One failure row per contact: a conflict first, then a taken email, a refused value, an
-    inactive customer. None of them: the contact's open import failure, if any, is closed."""
+    """One failure row per contact: a conflict first, then a taken email, a refused value.
+    None of them: the contact's open import failure, if any, is closed."""
     code, message, element = "", "", ""
     context: dict[str, Any] = {}
     if outcome.conflicts:
@@ -379,12 +376,6 @@ def _record_failure(s: Session, ctx: PassContext, contact: Contact, outcome: Out
         code, element = REFUSED, next(iter(outcome.refused))
         message = "Not taken from QuickBooks: " + "; ".join(
             f"{k}: {v}" for k, v in outcome.refused.items()
-        )
-    elif outcome.inactive:
-        code, element = INACTIVE, "Active"
-        message = (
-            "The customer was made inactive in QuickBooks. The contact is kept in lawsync, "
-            "linked as before; new bills for it will be refused until the customer is active."
         )
     if outcome.email_taken:
         context["email_taken"] = outcome.email_taken
