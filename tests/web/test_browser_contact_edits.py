@@ -69,10 +69,15 @@ def test_a_conflict_is_shown_and_settled_on_the_contacts_page(
     look(page, "failures-contact-conflict")
 
     page.goto(f"{server_url}/contacts/{client['id']}")
-    page.check("input[name=choice_last_name][value=quickbooks]")
     page.check("input[name=choice_email][value=lawsync]")
     page.click("button:has-text('Keep the chosen values')")
-    page.wait_for_selector("text=Conflict resolved")
+    page.wait_for_selector("text=Choices kept")  # the form again, with the field left
+    assert page.query_selector("input[name=choice_email]") is None
+    page.check("input[name=choice_last_name][value=quickbooks]")
+    page.click("button:has-text('Keep the chosen values')")
+    page.wait_for_selector("text=Conflict resolved")  # the page, loaded anew
+    assert page.query_selector("section.conflict") is None
+    assert "failed" not in page.inner_text("h1")
     look(page, "contact-conflict-resolved")
 
     sync_now(page, server_url)

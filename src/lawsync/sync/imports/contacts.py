@@ -268,11 +268,17 @@ def remember_copy(
     row.updated_at = utcnow()
 
 
-def agree(s: Session, connection_id: int, contact_id: int, values: Fields) -> None:
-    """Fields both sides now hold (a resolved conflict): the new base of these fields."""
+def agree(s: Session, connection_id: int, contact_id: int, taken: Fields) -> None:
+    """Values taken from QuickBooks by a person's choice (a resolved conflict): both sides now
+    hold them, and the contact says where they came from."""
     row = _base(s, connection_id, contact_id)
     if row is not None:
-        row.fields = {**(row.fields or {}), **values}
+        row.fields = {**(row.fields or {}), **taken}
+        at = utcnow().isoformat()
+        row.from_quickbooks = {
+            **(row.from_quickbooks or {}),
+            **{k: {"value": v, "at": at} for k, v in taken.items()},
+        }
         row.updated_at = utcnow()
 
 

@@ -108,10 +108,14 @@ async def resolve(request: Request, me: session.Checked, failure_id: IdParam) ->
         if not left
         else "Choices kept; the fields left still wait for a choice."
     )
-    if request.headers.get("HX-Request"):
-        return _answer(request, row, back, "", 200, said)
     target = f"/contacts/{row.local_id}" if back == "contact" else PATH
-    return RedirectResponse(f"{target}?{urlencode({'said': said})}", 303)
+    then = f"{target}?{urlencode({'said': said})}"
+    if request.headers.get("HX-Request"):
+        if left:  # the form again, with the fields still to choose
+            return _answer(request, row, back, "", 200, said)
+        # Settled: the whole page changes (its badge, the failure gone), so it is loaded anew.
+        return Response(status_code=204, headers={"HX-Redirect": then})
+    return RedirectResponse(then, 303)
 
 
 def _answer(
