@@ -13,6 +13,7 @@ from lawsync.errors import LawsyncError
 from lawsync.practice.services import client_funds
 from lawsync.sync import company_lists, connection, mapping, preflight, readiness, settings
 from lawsync.sync.client_funds_settings import BANK, LIABILITY_TYPES, CompanyAccount
+from lawsync.sync.imports import feed
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
 from lawsync.web.pages import session
@@ -93,6 +94,7 @@ async def _page(
         status,
         section="quickbooks",
         connection=active,
+        inbound=feed.inbound_status(ledger, me.actor.firm_id) if active else None,
         previous=[r for r in rows if not r.active],
         values=settings.get_settings(ledger, me.actor),
         mappings=settings.item_mappings(ledger, me.actor),
