@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lawsync.practice.models import AuditEvent
-from lawsync.sync.imports.contact_codes import CONFLICT, EMAIL_TAKEN
+from lawsync.sync.imports.contact_codes import CONFLICT, EMAIL_TAKEN, REFUSED
 from lawsync.sync.models import ContactSyncBase
 from tests import builders
 from tests.sync.contact_edits_support import Synced, synced_client, writes
@@ -288,3 +288,20 @@ def test_the_failures_page_settles_a_conflict_without_javascript(
     synced.c.run()
     assert synced.customer()["FamilyName"] == "Theirs"
     assert synced.pull() == 0 and _failures(synced) == []
+
+
+def test_a_value_the_contact_rules_refuse_is_left_out_and_the_rest_imports(
+    synced: Synced,
+) -> None:
+    synced.edit(WebAddr={"URI": "https://intranet"}, FamilyName="Kept")
+    assert synced.pull() == 1
+    contact = synced.contact()
+    assert contact["last_name"] == "Kept" and contact["web_address"] == ""
+    [failure] = _failures(synced)
+    assert failure["code"] == REFUSED and failure["element"] == "web_address"
+    assert "intranet" in failure["message"]
+    # Fixed in QuickBooks: the change comes back, the failure closes, the address is taken.
+    synced.edit(WebAddr={"URI": "https://intranet.example"})
+    assert synced.pull() == 1
+    assert _failures(synced) == []
+    assert synced.contact()["web_address"] == "https://intranet.example"
