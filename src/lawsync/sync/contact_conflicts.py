@@ -27,7 +27,7 @@ from lawsync.storage import utcnow
 from lawsync.sync import links
 from lawsync.sync.contact_fields import LABELS, conflict_message, contact_fields
 from lawsync.sync.imports.contact_codes import CONFLICT
-from lawsync.sync.imports.contacts import REASON, _command, _email_of_another, agree
+from lawsync.sync.imports.contacts import REASON, agree, email_of_another, update_for
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import ContactSyncBase, QuickBooksConnection, SyncFailure
 
@@ -112,13 +112,13 @@ def _take(s: Session, actor: Actor, row: SyncFailure, theirs: dict[str, str]) ->
     (a field kept as lawsync's must reach QuickBooks, one taken needs nothing but is harmless)."""
     contact = get(s, Contact, row.local_id)
     if theirs:
-        if theirs.get("email") and _email_of_another(s, contact.id, theirs["email"]):
+        if theirs.get("email") and email_of_another(s, contact.id, theirs["email"]):
             raise Duplicate(
                 f"{theirs['email']} is already another contact's email address.",
                 field="choices.email",
             )
         try:
-            command = _command(contact, theirs)
+            command = update_for(contact, theirs)
         except ValidationError as error:
             raise InvalidInput(
                 "; ".join(str(e["msg"]) for e in error.errors()), field="choices"

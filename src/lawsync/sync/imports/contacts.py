@@ -196,13 +196,15 @@ def _merge_into(
     take = dict(merged.take)
     agreed = dict(merged.agreed)
     outcome = Outcome({}, merged.conflicts)
-    if take.get("email") and _email_of_another(s, contact.id, take["email"]):
+    if take.get("email") and email_of_another(s, contact.id, take["email"]):
         outcome.email_taken = take.pop("email")
         agreed.pop("email", None)
     refused: dict[str, str] = {}
     while take:
         try:
-            change_contact(s, Actor(ctx.firm_id, None), contact.id, _command(contact, take), REASON)
+            change_contact(
+                s, Actor(ctx.firm_id, None), contact.id, update_for(contact, take), REASON
+            )
             break
         except (LawsyncError, ValidationError) as error:
             field = _field_of(error, take)
@@ -282,7 +284,7 @@ def agree(s: Session, connection_id: int, contact_id: int, taken: Fields) -> Non
         row.updated_at = utcnow()
 
 
-def _email_of_another(s: Session, contact_id: int, address: str) -> bool:
+def email_of_another(s: Session, contact_id: int, address: str) -> bool:
     return (
         s.execute(
             select(ContactEmail.id).where(
@@ -294,7 +296,7 @@ def _email_of_another(s: Session, contact_id: int, address: str) -> bool:
     )
 
 
-def _command(contact: Contact, take: Fields) -> ContactUpdate:
+def update_for(contact: Contact, take: Fields) -> ContactUpdate:
     """The contact service's update for the fields taken from QuickBooks."""
     values: dict[str, Any] = {
         k: take[k] for k in ("first_name", "last_name", "company_name") if k in take
