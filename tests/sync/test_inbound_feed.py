@@ -78,9 +78,10 @@ def test_our_own_writes_coming_back_change_nothing_and_send_nothing(
 ) -> None:
     books, cheque = _cheque_waiting(firm, control, server_url)
     (sent,) = books.query(Purchase)
-    # The cheque the pass created is in the change feed: it is ours (same SyncToken), dropped.
+    # The cheque the pass created is in the change feed, and so is its client's customer: both
+    # ours (same SyncToken), dropped.
     report = _pull(books)
-    assert report.own_writes == 1 and report.changes == 0 and report.applied == 0, report
+    assert report.own_writes == 2 and report.changes == 0 and report.applied == 0, report
     assert report.requests == 1
     # The sandbox also told this server about that write by webhook: a pull is wanted, and
     # the pull it asks for finds nothing that is not ours.
@@ -132,8 +133,9 @@ def test_a_cursor_older_than_quickbooks_keeps_makes_the_importers_compare(
     _age_cursor(books, cursor=dt.timedelta(days=31), last_pull=dt.timedelta(days=31))
     report = _pull(books)
     assert report.compared and report.applied == 1, report
-    # The company's time, then the cheques waiting read back by id: no change data capture.
-    assert report.requests == 2
+    # The company's time, then the cheques waiting and the linked customers read back by id:
+    # no change data capture.
+    assert report.requests == 3
     assert _number(firm, cheque) == "8301"
     assert inbound(firm)["last_compare_at"] is not None
     follow = _pull(books)
@@ -150,7 +152,8 @@ def test_a_cursor_quickbooks_refuses_makes_the_importers_compare(
     _age_cursor(books, cursor=dt.timedelta(days=31), last_pull=dt.timedelta(0))
     report = _pull(books)
     assert report.compared and report.applied == 1, report
-    assert report.requests == 3  # the refused change data capture, the time, the comparison
+    # The refused change data capture, the time, the comparison (cheques, customers).
+    assert report.requests == 4
     assert _number(firm, cheque) == "8401"
 
 

@@ -45,6 +45,12 @@ RESENT = (
     "`lawsync serve` runs, or run `lawsync sync --firm ID`)."
 )
 SAVING_RETRIES = "saving it retries this failure"
+# After a fix to a customer's edit taken from QuickBooks: the customer is read again.
+READ_AGAIN = (
+    f"Then press Retry on this failure's row in {FAILURES_PAGE} (or POST "
+    "/api/v1/quickbooks/failures/<its id>/retry): the next pass reads the customer again from "
+    "QuickBooks."
+)
 QBO_ADVANCED = (
     "In QuickBooks: Settings (gear) → Account and settings → Advanced → Other preferences"
 )
@@ -972,11 +978,37 @@ _CATALOGUE: dict[str, _Entry] = {
     "lawsync:email-conflict": _Entry(
         _g(
             "lawsync:email-conflict",
-            "A contact change from QuickBooks could not be imported",
-            "The primary email changed in QuickBooks to an address another lawsync contact uses as "
-            "its sign-in address. Other changes keep syncing.",
-            "Change the email address in lawsync, or give the customer another address in "
-            "QuickBooks.",
+            "A contact's edit from QuickBooks could not be taken: its primary email",
+            "The customer's primary email address was changed in QuickBooks to one that belongs "
+            "to another lawsync contact, so it was not copied to this contact. The other changed "
+            "fields were taken, and everything else keeps syncing.",
+            "Change the email address of one of the two contacts in lawsync (/contacts), or give "
+            "the customer another address in QuickBooks.",
+            READ_AGAIN,
+        )
+    ),
+    "lawsync:contact-conflict": _Entry(
+        _g(
+            "lawsync:contact-conflict",
+            "A contact was changed both in lawsync and in QuickBooks",
+            "Since the last sync the same fields were changed on both sides to different values. "
+            "lawsync overwrites neither: fields changed on one side only were merged, these wait "
+            "for you.",
+            f"On this failure's row in {FAILURES_PAGE} (or on the contact's page) choose, for "
+            "each field or for all at once, lawsync's value or QuickBooks' (or POST "
+            '/api/v1/quickbooks/failures/<its id>/resolve with {"choices": {"email": '
+            '"quickbooks"}} or {"all": "lawsync"}).',
+            "The chosen values are written where they are missing; the failure then closes.",
+        )
+    ),
+    "lawsync:contact-import-refused": _Entry(
+        _g(
+            "lawsync:contact-import-refused",
+            "A value changed in QuickBooks is not valid for a lawsync contact",
+            "The customer was edited in QuickBooks, and a changed value breaks a rule of lawsync's "
+            "contacts (for example a web address without a dot). The other fields were taken.",
+            "Correct the value on the customer in QuickBooks, or the contact in lawsync.",
+            READ_AGAIN,
         )
     ),
 }

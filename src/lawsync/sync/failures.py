@@ -181,6 +181,11 @@ def retry_resolved_by_settings(session: Session, changed: set[str]) -> int:
     return marked
 
 
+def get_failure(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
+    with ledger.uow(actor) as uow:
+        return get(uow.session, SyncFailure, failure_id)
+
+
 def request_retry(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
     """Mark a failure for another attempt on the next pass (which a retry also triggers)."""
     with ledger.uow(actor) as uow:

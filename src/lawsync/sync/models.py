@@ -282,3 +282,22 @@ class WebhookEventSeen(Base):
     event_id: Mapped[str] = mapped_column(String(200), unique=True)
     realm_id: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ContactSyncBase(FirmOwned, Base):
+    """What a contact and its customer last agreed on, field by field (`sync.contact_fields`):
+    the base of the three-way merge of an edit made in QuickBooks. Written when the exporter's
+    copy is accepted and when an edit from QuickBooks is applied. ``from_quickbooks`` keeps, per
+    field, the value last taken from QuickBooks and when, so the contact can say so."""
+
+    __tablename__ = "sync_contact_bases"
+    __table_args__ = (UniqueConstraint("connection_id", "contact_id", name="uq_sync_contact_base"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))
+    contact_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    from_quickbooks: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

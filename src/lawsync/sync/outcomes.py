@@ -29,6 +29,7 @@ from lawsync.sync import failures, links
 from lawsync.sync.context import PassContext
 from lawsync.sync.dispatch import send_single
 from lawsync.sync.export.skeleton import Job, Refusal
+from lawsync.sync.imports.contacts import remember_copy
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import SyncEvent
 from lawsync.sync.problems import Problem
@@ -119,6 +120,8 @@ def apply(s: Session, ctx: PassContext, job: Job, entity: Entity | None, tally: 
     else:
         assert entity is not None
         links.mark_synced(link, entity.Id, entity.SyncToken, job.revision)
+        if job.kind == Kind.CONTACT:  # what both sides now hold: the base of the next merge
+            remember_copy(s, ctx.firm_id, ctx.connection_id, job.local_id, entity)
         problem = job.check(entity) if job.check else None
         if problem:
             refuse(s, ctx, Refusal.of(job, problem), tally)
@@ -257,6 +260,10 @@ async def settle(
             elif isinstance(error, ReconnectNeededError):
                 lost_access = error  # e.g. 120, or 6190: the company takes no changes at all
             elif isinstance(error, TransientError):
+                tally[job.kind].skipped += 1
+            elif isinstance(error, StaleObjectError) and job.kind == Kind.CONTACT:
+                # Edited in QuickBooks meanwhile: never sent over that edit; the next pull
+                # merges it (`imports.contacts`) and the merged contact goes out then.
                 tally[job.kind].skipped += 1
             elif isinstance(error, StaleObjectError) and job.op != "create":
                 stale.append(job)  # an update, delete or void: done again on the fresh copy

@@ -25,6 +25,7 @@ from lawsync.sync.export.payments import Payments
 from lawsync.sync.export.skeleton import Exporter
 from lawsync.sync.export.timekeepers import Timekeepers
 from lawsync.sync.imports.cheque_numbers import ChequeNumbers
+from lawsync.sync.imports.contacts import ContactEdits
 from lawsync.sync.imports.skeleton import Importer
 from lawsync.sync.kinds import Kind
 
@@ -43,6 +44,7 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
 
 IMPORTERS: tuple[Importer, ...] = (
     ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
+    ContactEdits(),  # edits to linked customers, merged into their contacts
 )
 
 KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)

@@ -137,32 +137,42 @@ def create_contact(ledger: Ledger, actor: Actor, cmd: ContactCreate) -> Contact:
 
 def update_contact(ledger: Ledger, actor: Actor, contact_id: int, cmd: ContactUpdate) -> Contact:
     with ledger.uow(actor) as uow:
-        contact = get(uow.session, Contact, contact_id)
-        before = snapshot(contact, CONTACT_FIELDS)
-        before_emails = [e.address for e in contact.emails]
-        for key in ("first_name", "last_name", "company_name"):
-            value = getattr(cmd, key)
-            if value is not None:
-                setattr(contact, key, value)
-        _apply_names(contact)
-        if cmd.web_address is not None:
-            _set_web(contact, cmd.web_address)
-        if cmd.address is not None:
-            for key, value in cmd.address.model_dump().items():
-                setattr(contact, key, value)
-        if cmd.emails is not None:
-            _set_emails(contact, cmd.emails)
-        if cmd.phones is not None:
-            _set_phones(contact, cmd.phones)
-        changes = diff(before, snapshot(contact, CONTACT_FIELDS))
-        if cmd.emails is not None:
-            changes["emails"] = [before_emails, [e.address for e in contact.emails]]
-        # A change to the emails or phones alone must still count as a change of the contact.
-        contact.updated_at = utcnow()
-        uow.flush()
-        audit(uow.session, actor, "contact", contact.id, "update", changes)
+        contact = change_contact(uow.session, actor, contact_id, cmd)
         uow.commit()
         return contact
+
+
+def change_contact(
+    session: Session, actor: Actor, contact_id: int, cmd: ContactUpdate, reason: str = ""
+) -> Contact:
+    """The update inside a caller's transaction (an edit taken from the accounting side is
+    written with its link in one transaction); the same rules and audit trail."""
+    contact = get(session, Contact, contact_id)
+    before = snapshot(contact, CONTACT_FIELDS)
+    before_emails = [e.address for e in contact.emails]
+    for key in ("first_name", "last_name", "company_name"):
+        value = getattr(cmd, key)
+        if value is not None:
+            setattr(contact, key, value)
+    _apply_names(contact)
+    if cmd.web_address is not None:
+        _set_web(contact, cmd.web_address)
+    if cmd.address is not None:
+        for key, value in cmd.address.model_dump().items():
+            setattr(contact, key, value)
+    if cmd.emails is not None:
+        _set_emails(contact, cmd.emails)
+    if cmd.phones is not None:
+        _set_phones(contact, cmd.phones)
+    changes = diff(before, snapshot(contact, CONTACT_FIELDS))
+    if cmd.emails is not None:
+        changes["emails"] = [before_emails, [e.address for e in contact.emails]]
+    # A change to the emails or phones alone must still count as a change of the contact.
+    contact.updated_at = utcnow()
+    session.flush()
+    audit(session, actor, "contact", contact.id, "update", changes, reason)
+    session.flush()
+    return contact
 
 
 def get_contact(ledger: Ledger, actor: Actor, contact_id: int) -> Contact:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from lawsync.practice.models import Bill, Contact
@@ -28,6 +28,7 @@ from lawsync.sync.export.skeleton import (
     Send,
     field_text,
 )
+from lawsync.sync.imports.contact_codes import IMPORT_CODES
 from lawsync.sync.kinds import Kind, marker
 from lawsync.sync.models import NameClashPolicy, SyncFailure, SyncLink
 from lawsync.sync.problems import Problem, combined
@@ -56,6 +57,20 @@ class Customers(Exporter[ContactChunk]):
             Contact.id.in_(select(Bill.client_id).where(*exportable_bill(ctx))),
             clients_with_funds(ctx),
         )
+
+    def pending(self, ctx: PassContext) -> Select[Any] | None:
+        """As every kind's, less the contacts an edit from QuickBooks holds (a conflict, a
+        taken email, a refused value): sending them would overwrite that edit."""
+        ids = super().pending(ctx)
+        if ids is None:
+            return None
+        held = select(SyncFailure.local_id).where(
+            SyncFailure.connection_id == ctx.connection_id,
+            SyncFailure.kind == self.kind,
+            SyncFailure.resolved_at.is_(None),
+            SyncFailure.code.in_(IMPORT_CODES),
+        )
+        return ids.where(Contact.id.not_in(held))
 
     async def prepare(self, ctx: PassContext) -> None:
         await customer_index(ctx)

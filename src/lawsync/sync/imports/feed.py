@@ -317,9 +317,9 @@ def own_writes(ctx: PassContext, changes: Sequence[Change]) -> tuple[list[Change
 async def _hand_out(ctx: PassContext, importers: Sequence[Importer], changes: list[Change]) -> int:
     applied = 0
     for importer in importers:
+        # Also with no changes of its own: an importer may have a Retry to do (a contact's).
         mine = [c for c in changes if c.entity in importer.entities]
-        if mine:
-            applied += await importer.take(ctx, mine)
+        applied += await importer.take(ctx, mine)
     return applied
 
 

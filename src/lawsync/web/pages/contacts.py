@@ -15,6 +15,7 @@ from lawsync.practice.fields import IdParam, control_character
 from lawsync.practice.models import Contact, ContactKind
 from lawsync.practice.services import contacts
 from lawsync.practice.services.context import Page
+from lawsync.sync import contact_conflicts
 from lawsync.sync.kinds import Kind
 from lawsync.sync.record_status import of_records
 from lawsync.web.pages import session
@@ -88,11 +89,15 @@ def view_page(
     ledger = request.app.state.ledger
     contact = contacts.get_contact(ledger, me.actor, contact_id)
     matters = contacts.list_matters(ledger, me.actor, None, PAGE, client_id=contact.id)
+    conflict = contact_conflicts.open_conflict(ledger, me.actor, contact.id)
     return render(
         request,
         "contact.html",
         section="contacts",
         contact=contact,
+        conflict=conflict,
+        conflict_rows=contact_conflicts.rows_of(conflict) if conflict else [],
+        from_quickbooks=contact_conflicts.changed_in_quickbooks(ledger, me.actor, contact.id),
         **sync_of(ledger, me.actor, Kind.CONTACT, contact.id),
         matters=matters.items,
         more_matters=matters.next_cursor is not None,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from lawsync.errors import LawsyncError
 from lawsync.practice.fields import IdParam
-from lawsync.sync import failures
+from lawsync.sync import contact_conflicts, failures
 from lawsync.sync.registry import KINDS
 from lawsync.web.pages import session
 from lawsync.web.pages.render import render
@@ -41,11 +42,13 @@ def failures_page(
         ledger, me.actor, after, PAGE, history, kind=kind or None, code=code or None
     )
     rows = [(row, failures.guide(row)) for row in page.items]
+    conflicts = {row.id: contact_conflicts.rows_of(row) for row in page.items}
     return render(
         request,
         "failures.html",
         section="failures",
         rows=rows,
+        conflicts=conflicts,
         next_cursor=page.next_cursor,
         kinds=KINDS,
         codes=failures.open_codes(ledger, me.actor),
@@ -79,3 +82,52 @@ def retry_code(
     n = failures.request_retry_of_code(request.app.state.ledger, me.actor, code)
     said = f"Retry asked for {n} failure(s) with code {code}."
     return RedirectResponse(_back(kind, code, False, said), 303)
+
+
+@router.post(PATH + "/{failure_id}/resolve", response_class=HTMLResponse)
+async def resolve(request: Request, me: session.Checked, failure_id: IdParam) -> Response:
+    """A contact conflict settled from its form: per field, or all at once (the button)."""
+    form = await request.form()
+    back = str(form.get("back") or "")
+    every = str(form.get("all") or "")
+    raw: Any = every or {
+        str(k).removeprefix("choice_"): str(v)
+        for k, v in form.multi_items()
+        if str(k).startswith("choice_") and v
+    }
+    ledger = request.app.state.ledger
+    try:
+        row = contact_conflicts.resolve(ledger, me.actor, failure_id, raw)
+    except LawsyncError as refused:
+        row = failures.get_failure(ledger, me.actor, failure_id)
+        return _answer(request, row, back, str(refused), 422)
+    left = contact_conflicts.rows_of(row)
+    said = (
+        "Conflict resolved: the chosen values are kept, and the next sync sends what "
+        "QuickBooks is missing."
+        if not left
+        else "Choices kept; the fields left still wait for a choice."
+    )
+    target = f"/contacts/{row.local_id}" if back == "contact" else PATH
+    then = f"{target}?{urlencode({'said': said})}"
+    if request.headers.get("HX-Request"):
+        if left:  # the form again, with the fields still to choose
+            return _answer(request, row, back, "", 200, said)
+        # Settled: the whole page changes (its badge, the failure gone), so it is loaded anew.
+        return Response(status_code=204, headers={"HX-Redirect": then})
+    return RedirectResponse(then, 303)
+
+
+def _answer(
+    request: Request, row: Any, back: str, error: str, status: int, said: str = ""
+) -> Response:
+    return render(
+        request,
+        "_contact_conflict_answer.html",
+        status,
+        failure=row,
+        rows=contact_conflicts.rows_of(row),
+        back=back,
+        error=error,
+        said=said,
+    )

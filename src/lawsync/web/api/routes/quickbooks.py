@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from lawsync.errors import InvalidInput
+from lawsync.practice.commands import Command
 from lawsync.practice.services.context import Actor, Ledger
-from lawsync.sync import company_lists, failures, settings
+from lawsync.sync import company_lists, contact_conflicts, failures, settings
 from lawsync.sync.models import SyncFailure, SyncSettings
 from lawsync.web.api.deps import ActorDep, LedgerDep, PagingDep, PathId
 
@@ -59,6 +62,8 @@ def _failure(row: SyncFailure) -> dict[str, Any]:
         "retry_requested_at": row.retry_requested_at.isoformat()
         if row.retry_requested_at
         else None,
+        # A contact changed on both sides: each field's two values, until a person chooses.
+        "conflicts": contact_conflicts.conflicts_of(row),
     }
 
 
@@ -99,3 +104,38 @@ def list_failures(
 @router.post("/failures/{failure_id}/retry")
 def retry_failure(ledger: LedgerDep, actor: ActorDep, failure_id: PathId) -> dict[str, Any]:
     return _failure(failures.request_retry(ledger, actor, failure_id))
+
+
+ContactField = Literal[
+    "first_name",
+    "last_name",
+    "company_name",
+    "email",
+    "phone",
+    "web_address",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+]
+SideName = Literal["lawsync", "quickbooks"]
+
+
+class ConflictChoices(Command):
+    """Per field, whose value to keep; or ``all`` for every field in conflict."""
+
+    choices: dict[ContactField, SideName] | None = Field(default=None, max_length=11)
+    all: SideName | None = None
+
+
+@router.post("/failures/{failure_id}/resolve")
+def resolve_conflict(
+    ledger: LedgerDep, actor: ActorDep, failure_id: PathId, body: ConflictChoices
+) -> dict[str, Any]:
+    """Settle a contact changed both in lawsync and in QuickBooks: the chosen values are
+    written where they are missing; the failure closes once no field is left."""
+    if (body.choices is None) == (body.all is None):
+        raise InvalidInput("Give either choices (per field) or all.", field="choices")
+    raw: Any = body.all if body.all is not None else dict(body.choices or {})
+    return _failure(contact_conflicts.resolve(ledger, actor, failure_id, raw))
