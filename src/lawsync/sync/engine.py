@@ -119,7 +119,7 @@ def export_all(progress: ProgressFn | None = None, after_reply: ReplyHook | None
     async def work(ctx: PassContext, report: PassReport) -> None:
         await context.prepare(ctx)
         for importer in IMPORTERS:
-            if importer.enabled(ctx):
+            if importer.enabled(ctx) and hasattr(importer, "pull"):
                 await importer.pull(ctx)
         if ctx.settings.export_client_funds:
             client_funds_openings.refresh(ctx)

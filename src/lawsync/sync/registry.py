@@ -24,6 +24,9 @@ from lawsync.sync.export.payments import Payments
 from lawsync.sync.export.skeleton import Exporter
 from lawsync.sync.export.timekeepers import Timekeepers
 from lawsync.sync.imports.cheque_numbers import ChequeNumbers
+from lawsync.sync.imports.hard_costs import HardCosts
+from lawsync.sync.imports.invoices import InvoiceChanges
+from lawsync.sync.imports.payments import ReceivedPayments
 from lawsync.sync.kinds import Kind
 
 EXPORTERS: tuple[Exporter[Any], ...] = (
@@ -39,8 +42,11 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
     TrustCheques(),  # disbursements by cheque to print
 )
 
-IMPORTERS: tuple[ChequeNumbers, ...] = (
+IMPORTERS: tuple[Any, ...] = (
     ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
+    HardCosts(),  # expenses and cheques on the hard-costs account → expense entries
+    ReceivedPayments(),  # payments recorded in QuickBooks → payments on their bills
+    InvoiceChanges(),  # invoices whose amounts were changed there → failures to decide
 )
 
 KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)

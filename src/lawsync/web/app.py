@@ -23,6 +23,7 @@ from lawsync.web.api.routes import (
     people,
     quickbooks,
     quickbooks_connect,
+    quickbooks_inbound,
     reconciliation,
     tokens,
     work,
@@ -98,6 +99,7 @@ def create_app(
         reconciliation,
         quickbooks,
         quickbooks_connect,
+        quickbooks_inbound,
     ):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
