@@ -183,7 +183,9 @@ class HardCosts:
         """Every Purchase since the start date, and every one an entry came from."""
         start = ctx.settings.hard_costs_start_date
         where = sql("TxnDate >= ?", start.isoformat()) if start else ""
-        found = {str(p.Id): p for p in await ctx.qb.query(ctx.realm, Purchase, where)}
+        found: dict[str, Entity | None] = {
+            str(p.Id): p for p in await ctx.qb.query(ctx.realm, Purchase, where)
+        }
         with ctx.ledger.uow(ctx.firm_id) as uow:
             linked = {
                 str(q).split("/")[0]

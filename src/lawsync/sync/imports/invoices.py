@@ -235,7 +235,10 @@ def push_again(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
             link.qbo_id, link.sync_token, link.status = None, None, links.PENDING
         else:
             link.sync_token = str(row.context.get("sync_token") or link.sync_token or "")
-        link.synced_revision = 0  # behind the bill: the next pass sends it
+        # A new revision of the bill: the next pass sends it, under a request id of its own
+        # (QuickBooks answers a repeated one with its first answer: the deleted invoice's).
+        bill = get(s, Bill, row.local_id)
+        bill.updated_at = utcnow()
         now = utcnow()
         row.retry_requested_at = now  # wakes the worker
         row.resolved_at = now
