@@ -137,7 +137,7 @@ def _connect_sandbox(
     if config.base_url is None:
         raise LawsyncError("--sandbox needs LAWSYNC_QBO_ENV=local.", code="not_local")
     secret = sandbox_control.command_line_secret(settings)
-    asyncio.run(connection.register_sandbox_app(config, secret))
+    asyncio.run(connection.register_sandbox_app(config, secret, settings))
     headers = sandbox_control.control_headers(secret)
     with httpx.Client(base_url=config.base_url, headers=headers, timeout=30) as sandbox:
         if realm is None:

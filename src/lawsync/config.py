@@ -51,6 +51,16 @@ def mask_database_url(url: str) -> str:
     return url if parsed.password is None else parsed.render_as_string(hide_password=True)
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"LAWSYNC_CDC_POLL_SECONDS must be a positive number, not {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -65,6 +75,11 @@ class Settings:
     sandbox_db: str = "./var/qbo-sandbox.db"
     sandbox_control_secret: str = field(default="", repr=False)
     public_url: str = ""
+    # The verifier token of the Intuit app's webhooks (its signature key); empty with the
+    # bundled sandbox, where lawsync registers a token of its own (`sync.connection`).
+    qbo_webhook_token: str = field(default="", repr=False)
+    # The change-data-capture poll per company, the safety net under webhooks.
+    cdc_poll_seconds: float = 300.0
 
     @property
     def app_url(self) -> str:
@@ -108,11 +123,18 @@ class Settings:
             sandbox_db=env.get("LAWSYNC_SANDBOX_DB", "./var/qbo-sandbox.db"),
             sandbox_control_secret=env.get("LAWSYNC_SANDBOX_CONTROL_SECRET", ""),
             public_url=public_url,
+            qbo_webhook_token=env.get("LAWSYNC_QBO_WEBHOOK_TOKEN", ""),
+            cdc_poll_seconds=_positive_seconds(env.get("LAWSYNC_CDC_POLL_SECONDS", "300")),
         )
 
     def masked(self) -> dict[str, str]:
         """What `lawsync config show` prints: every setting, secrets replaced by stars."""
-        secret = {"qbo_client_secret", "secret_key", "sandbox_control_secret"}
+        secret = {
+            "qbo_client_secret",
+            "secret_key",
+            "sandbox_control_secret",
+            "qbo_webhook_token",
+        }
         out: dict[str, str] = {}
         for f in fields(self):
             value = str(getattr(self, f.name))

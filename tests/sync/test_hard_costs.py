@@ -10,8 +10,7 @@ from lawsync.sync.imports import hard_costs
 from lawsync.sync.imports.hard_costs import HardCosts
 from lawsync.sync.kinds import Kind
 from tests import builders
-from tests.sync.engine_support import Connected
-from tests.sync.inbound_support import (
+from tests.sync.changes_support import (
     DAY,
     category,
     cheque,
@@ -25,6 +24,7 @@ from tests.sync.inbound_support import (
     set_up_hard_costs,
     take,
 )
+from tests.sync.engine_support import Connected
 
 IMPORTER = HardCosts()
 
@@ -268,3 +268,34 @@ def test_with_hard_costs_on_contacts_with_an_open_matter_become_customers(
     connected.run()
     names = [c.DisplayName for c in connected.customers()]
     assert names == [with_matter["display_name"]]
+
+
+def test_a_pass_brings_in_cheques_written_since_the_last(connected: Connected) -> None:
+    books = set_up_hard_costs(connected)
+    _, [matter], customer = client_with_customer(connected)  # its pass compares everything
+    first = cheque(books, [category(books.account, "31.00", customer, "Process server")])
+    connected.run()  # through the change feed
+    assert [e["amount"] for e in entries_of(connected, matter)] == ["31.00"]
+    lines = list(first.Line or [])
+    lines[0] = lines[0].model_copy(update={"Amount": Decimal("32.00")})
+    edit(connected, first, Line=lines)
+    cheque(books, [category(books.account, "4.00", customer, "Parking")])
+    connected.run()
+    got = sorted(e["amount"] for e in entries_of(connected, matter))
+    assert got == ["32.00", "4.00"]
+    connected.run()  # nothing new: nothing changes
+    assert len(entries_of(connected, matter)) == 2
+
+
+def test_retry_in_a_pass_reads_the_cheque_again(connected: Connected) -> None:
+    books = set_up_hard_costs(connected)
+    _, [matter], customer = client_with_customer(connected)
+    connected.firm.patch(f"/matters/{matter}", {"status": "closed"})
+    cheque(books, [category(books.account, "2.50", customer)])
+    connected.run()
+    [failure] = open_failures(connected)
+    connected.firm.patch(f"/matters/{matter}", {"status": "open"})
+    connected.firm.post(f"/quickbooks/failures/{failure.id}/retry", None, 200)
+    connected.run()
+    assert [e["amount"] for e in entries_of(connected, matter)] == ["2.50"]
+    assert open_failures(connected) == []

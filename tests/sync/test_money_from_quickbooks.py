@@ -12,8 +12,8 @@ from lawsync.sync.imports.invoices import InvoiceChanges
 from lawsync.sync.imports.payments import ReceivedPayments
 from lawsync.sync.kinds import Kind
 from tests import builders
+from tests.sync.changes_support import edit, open_failures, remove, take
 from tests.sync.engine_support import Connected
-from tests.sync.inbound_support import edit, open_failures, remove, take
 
 PAYMENTS = ReceivedPayments()
 INVOICES = InvoiceChanges()

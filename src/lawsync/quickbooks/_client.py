@@ -232,6 +232,14 @@ class AsyncQuickBooks:
 
         Deleted objects come back with ``status == "Deleted"`` among their extra fields.
         """
+        found, _ = await self.cdc_at(realm, entities, changed_since)
+        return found
+
+    async def cdc_at(
+        self, realm: str, entities: Sequence[type[Entity]], changed_since: datetime
+    ) -> tuple[dict[str, list[Entity]], datetime | None]:
+        """`cdc`, with the company's own time of the answer (None if it gave none): where the
+        next call may start, in the company's clock rather than ours."""
         if changed_since.tzinfo is None:
             raise ValueError("changed_since needs a time zone")
         params = {
@@ -244,7 +252,7 @@ class AsyncQuickBooks:
             for response in block.get("QueryResponse") or []:
                 for row in rows_of(response):
                     out.setdefault(type(row).entity_name, []).append(row)
-        return out
+        return out, _instant(doc.get("time"))
 
     # ---- the send path --------------------------------------------------------------------
     async def request(
@@ -258,6 +266,17 @@ class AsyncQuickBooks:
         """
         reply = await self._sender.request(realm, method, path, **options)
         return reply.document
+
+
+def _instant(value: object) -> datetime | None:
+    """An answer's ``time`` (ISO 8601 with an offset), or None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
 
 
 def _new_requestid() -> str:

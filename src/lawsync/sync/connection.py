@@ -142,18 +142,52 @@ def shared_pacer(config: QuickBooksConfig) -> Pacer:
     return found
 
 
-async def register_sandbox_app(config: QuickBooksConfig, control_secret: str | None = None) -> None:
-    """Make sure the bundled sandbox knows lawsync's app and its callback (idempotent).
+WEBHOOK_PATH = "/api/v1/quickbooks/webhooks"
 
-    `control_secret` is the sandbox control API's secret (see `sandbox_control`).
-    """
-    root = (config.base_url or "").rstrip("/")
-    body = {
+
+def webhook_url(settings: Settings, app_url: str | None = None) -> str:
+    """Where QuickBooks posts its change notices to this server."""
+    return f"{(app_url or app_url_for(settings)).rstrip('/')}{WEBHOOK_PATH}"
+
+
+def uses_local_app(settings: Settings) -> bool:
+    """lawsync's own app in the bundled sandbox, not an Intuit app from configuration."""
+    return settings.qbo_env == "local" and not settings.qbo_client_id
+
+
+def webhook_token(settings: Settings) -> str:
+    """The verifier token webhooks are checked with: configured, else (with lawsync's own app
+    in the bundled sandbox) the one lawsync registers there; "" when none is known."""
+    if settings.qbo_webhook_token:
+        return settings.qbo_webhook_token
+    return sandbox_control.local_webhook_token(settings) if uses_local_app(settings) else ""
+
+
+def sandbox_app(config: QuickBooksConfig, settings: Settings | None = None) -> dict[str, Any]:
+    """lawsync's app as the sandbox's control API takes it: with `settings`, its webhooks go to
+    this server's webhook address, signed with lawsync's token."""
+    body: dict[str, Any] = {
         "name": "lawsync",
         "client_id": config.client_id,
         "client_secret": config.client_secret,
         "redirect_uris": [config.redirect_uri],
     }
+    if settings is not None and webhook_token(settings):
+        body["webhook_url"] = webhook_url(settings)
+        body["verifier_token"] = webhook_token(settings)
+    return body
+
+
+async def register_sandbox_app(
+    config: QuickBooksConfig, control_secret: str | None = None, settings: Settings | None = None
+) -> None:
+    """Make sure the bundled sandbox knows lawsync's app, its callback and (with `settings`)
+    its webhook address (idempotent).
+
+    `control_secret` is the sandbox control API's secret (see `sandbox_control`).
+    """
+    root = (config.base_url or "").rstrip("/")
+    body = sandbox_app(config, settings)
     headers = sandbox_control.control_headers(control_secret)
     try:
         await _post_app(root, body, headers)
@@ -305,9 +339,9 @@ async def begin_connect(
     url = await asyncio.to_thread(
         functools.partial(start_connect, ledger, actor, settings, share_company=share_company)
     )
-    if settings.qbo_env == "local" and not settings.qbo_client_id:
+    if uses_local_app(settings):
         secret = control_secret or settings.sandbox_control_secret
-        await register_sandbox_app(qbo_config(settings), secret)
+        await register_sandbox_app(qbo_config(settings), secret, settings)
     return url
 
 

@@ -29,8 +29,9 @@ from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
 from lawsync.sync.export.skeleton import Exporter, Job, Plan
+from lawsync.sync.imports import feed
 from lawsync.sync.outcomes import KindReport, Tally, apply, note, recover, refuse, settle
-from lawsync.sync.registry import EXPORTERS, IMPORTERS, KINDS
+from lawsync.sync.registry import EXPORTERS, KINDS
 
 ProgressFn = Callable[[str, int, int], None]  # (kind, done so far, total known so far)
 ReplyHook = Callable[[Sequence[Job]], Awaitable[None] | None]
@@ -118,9 +119,7 @@ def export_all(progress: ProgressFn | None = None, after_reply: ReplyHook | None
 
     async def work(ctx: PassContext, report: PassReport) -> None:
         await context.prepare(ctx)
-        for importer in IMPORTERS:
-            if importer.enabled(ctx) and hasattr(importer, "pull"):
-                await importer.pull(ctx)
+        await feed.pull(ctx)  # what changed in the company first (nothing for a preview)
         if ctx.settings.export_client_funds:
             client_funds_openings.refresh(ctx)
         for _ in range(ROUNDS):

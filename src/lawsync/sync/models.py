@@ -254,3 +254,36 @@ class SyncEvent(FirmOwned, Base):
     message: Mapped[str] = mapped_column(Text, default="")
     intuit_tid: Mapped[str] = mapped_column(String(100), default="")
     sent: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class InboundCursor(FirmOwned, Base):
+    """Where the change feed of one connection stands: changes up to `cursor_at` (the company's
+    clock) are applied; a pull is wanted since `pull_wanted_since` (a webhook asked) until one
+    that started after that moment finishes."""
+
+    __tablename__ = "sync_inbound_cursors"
+    __table_args__ = (UniqueConstraint("connection_id", name="uq_sync_inbound_cursor"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(IdType, ForeignKey("qbo_connections.id"))
+    cursor_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    entities: Mapped[str] = mapped_column(String(400), default="")  # what the cursor covers
+    last_pull_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_pull_changes: Mapped[int] = mapped_column(Integer, default=0)
+    last_compare_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    pull_wanted_since: Mapped[dt.datetime | None] = mapped_column(default=None)
+    webhooks_received: Mapped[int] = mapped_column(Integer, default=0)
+    last_webhook_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class WebhookEventSeen(Base):
+    """A webhook event id already taken in (QuickBooks retries a delivery it thinks failed):
+    kept for a few days, then pruned. Not a firm's: a realm may serve several firms."""
+
+    __tablename__ = "sync_webhook_events"
+    __table_args__ = (Index("ix_sync_webhook_events_received", "received_at"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    realm_id: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

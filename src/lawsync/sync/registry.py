@@ -5,9 +5,10 @@ payment after the invoices it pays), so the order here is the dependency order. 
 write its module under `lawsync/sync/export/` (an `Exporter`, see `export/skeleton.py`), add
 its `Kind`, and put it here after what it needs.
 
-The inbound direction (changes made on the accounting side) will have its importers under
-`lawsync/sync/imports/`, listed in `IMPORTERS` in the same way, keyed by the same `Kind`s and
-links, and run by the same pass before the exporters.
+The inbound direction (changes made on the accounting side) has its importers under
+`lawsync/sync/imports/` (an `Importer`, see `imports/skeleton.py`), listed in `IMPORTERS`, keyed
+by the same `Kind`s and links, and fed by the change feed (`imports/feed.py`) at the start of
+each pass, before the exporters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from lawsync.sync.imports.cheque_numbers import ChequeNumbers
 from lawsync.sync.imports.hard_costs import HardCosts
 from lawsync.sync.imports.invoices import InvoiceChanges
 from lawsync.sync.imports.payments import ReceivedPayments
+from lawsync.sync.imports.skeleton import Importer
 from lawsync.sync.kinds import Kind
 
 EXPORTERS: tuple[Exporter[Any], ...] = (
@@ -42,7 +44,7 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
     TrustCheques(),  # disbursements by cheque to print
 )
 
-IMPORTERS: tuple[Any, ...] = (
+IMPORTERS: tuple[Importer, ...] = (
     ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
     HardCosts(),  # expenses and cheques on the hard-costs account → expense entries
     ReceivedPayments(),  # payments recorded in QuickBooks → payments on their bills

@@ -64,6 +64,18 @@ def local_client_secret(settings: Settings, fallback: str) -> str:
     return hmac.new(secret.encode("utf-8"), LOCAL_APP_LABEL, hashlib.sha256).hexdigest()
 
 
+WEBHOOK_TOKEN_LABEL = b"lawsync-local webhook verifier token"
+
+
+def local_webhook_token(settings: Settings) -> str:
+    """The verifier token lawsync's own app in the bundled sandbox signs webhooks with: derived
+    from the control secret like the client secret ("" when there is none)."""
+    secret = command_line_secret(settings)
+    if not secret:
+        return ""
+    return hmac.new(secret.encode("utf-8"), WEBHOOK_TOKEN_LABEL, hashlib.sha256).hexdigest()
+
+
 def command_line_secret(settings: Settings) -> str | None:
     """The secret a command sends: configured, else the one a local server wrote down."""
     if settings.sandbox_control_secret:

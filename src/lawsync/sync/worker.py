@@ -1,10 +1,15 @@
-"""Running passes: on demand, and when the books change (a wake-up, not a timer).
+"""Running passes and pulls: on demand, when the books change, when QuickBooks says it changed.
 
-The truth is the state (a record is dirty while its revision is above the synced one), so a
-wake-up only makes the next pass happen sooner; a slow periodic safety pass catches anything a
-lost signal would have left behind. When a transaction that changed a syncable record commits,
-the firm's pass starts after a short debounce. A firm never has two passes at once: changes that
-arrive during a pass cause one more pass after it.
+The truth is the state (a record is dirty while its revision is above the synced one; a pull is
+wanted while the connection's cursor says so), so a wake-up only makes the next run happen
+sooner. When a transaction that changed a syncable record commits, the firm's pass starts after
+a short debounce; when a webhook tells of changes in the company, the firm's pull does
+(`wake_pull`). A firm never has two runs at once: what arrives during one causes exactly one more
+after it, the strongest asked for (a pass includes a pull).
+
+The safety net is a poll per firm every `poll_seconds` (300 by default): a pull, which asks
+QuickBooks once what changed, then a pass only if the ledger has work waiting. A poll right after
+a pull (a pass's, a webhook's) is skipped, so a quiet company is asked at most once per period.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from lawsync.errors import LawsyncError, RuleViolation
 from lawsync.failures_log import describe
 from lawsync.practice.services.context import Ledger
 from lawsync.storage import Revisioned
-from lawsync.sync import engine
+from lawsync.sync import engine, status
 from lawsync.sync.connection import app_url_for, open_client
 from lawsync.sync.context import QUIET
+from lawsync.sync.imports import feed
 from lawsync.sync.lease import pass_lease
 from lawsync.sync.models import ConnectionStatus, QuickBooksConnection, SyncFailure, SyncSettings
 
@@ -34,6 +40,7 @@ log = logging.getLogger("lawsync.sync")
 
 ENV_FLAG = "LAWSYNC_SYNC_WORKER"
 FirmPass = Callable[[int], Awaitable[object]]
+PASS, POLL, PULL = 3, 2, 1  # what a firm's next run is, strongest first
 
 
 # ---- one pass, now -----------------------------------------------------------------------------
@@ -89,7 +96,11 @@ def connected_firms(ledger: Ledger) -> list[int]:
 
 
 class SyncWorker:
-    """Debounced, one-at-a-time passes per firm, woken by commits; start inside an event loop."""
+    """Debounced, one-at-a-time passes and pulls per firm, woken by commits and webhooks, and a
+    poll per firm as the safety net; start inside an event loop.
+
+    `run_pull` (one pull) and `run_poll` (the safety visit) default to `run_firm` (a pass,
+    which starts with a pull)."""
 
     def __init__(
         self,
@@ -99,18 +110,26 @@ class SyncWorker:
         debounce_seconds: float = 0.1,
         safety_seconds: float = 300.0,
         firms: Callable[[], Iterable[int]] | None = None,
+        run_pull: FirmPass | None = None,
+        run_poll: FirmPass | None = None,
     ) -> None:
         self._ledger = ledger
-        self._run_firm = run_firm
+        self._runs: dict[int, FirmPass] = {
+            PASS: run_firm,
+            POLL: run_poll or run_firm,
+            PULL: run_pull or run_firm,
+        }
         self._debounce = debounce_seconds
         self._safety = safety_seconds
         self._firms = firms or (lambda: connected_firms(ledger))
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: dict[int, asyncio.Task[None]] = {}
-        self._again: set[int] = set()
+        self._wanted: dict[int, int] = {}  # firm → the strongest run asked for, not begun
         self._safety_task: asyncio.Task[None] | None = None
         self.requests_taken = 0
-        """Pass requests taken in so far (wake-ups and safety visits), for tests and monitoring."""
+        """Run requests taken in so far (wake-ups and safety visits), for tests and monitoring."""
+        self.runs_started = 0
+        """Runs begun so far (passes, pulls and polls), for tests and monitoring."""
 
     # SQLAlchemy session events, on this ledger's sessions only; they may fire on any thread.
     def _after_flush(self, session: Session, _context: Any) -> None:
@@ -171,6 +190,13 @@ class SyncWorker:
 
     def wake(self, firm_id: int) -> None:
         """Ask for a pass for the firm soon; safe from any thread."""
+        self._ask(firm_id, PASS)
+
+    def wake_pull(self, firm_id: int) -> None:
+        """Ask for a pull for the firm soon (a webhook told of changes); safe from any thread."""
+        self._ask(firm_id, PULL)
+
+    def _ask(self, firm_id: int, what: int) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
@@ -179,45 +205,53 @@ class SyncWorker:
         except RuntimeError:
             running = None
         if running is loop:
-            self._schedule(firm_id)
+            self._schedule(firm_id, what)
         else:
-            loop.call_soon_threadsafe(self._schedule, firm_id)
+            loop.call_soon_threadsafe(self._schedule, firm_id, what)
 
-    def _schedule(self, firm_id: int) -> None:
+    def _schedule(self, firm_id: int, what: int = PASS) -> None:
         self.requests_taken += 1
-        if firm_id in self._tasks:
-            self._again.add(firm_id)
-            return
-        self._tasks[firm_id] = asyncio.create_task(self._drive(firm_id))
+        self._wanted[firm_id] = max(what, self._wanted.get(firm_id, 0))
+        if firm_id not in self._tasks:
+            self._tasks[firm_id] = asyncio.create_task(self._drive(firm_id))
 
     async def _drive(self, firm_id: int) -> None:
         try:
             while True:
                 await asyncio.sleep(self._debounce)
-                self._again.discard(firm_id)
+                what = self._wanted.pop(firm_id, PASS)
+                self.runs_started += 1
                 try:
-                    await self._run_firm(firm_id)
+                    await self._runs[what](firm_id)
                 except asyncio.CancelledError:
                     raise
                 except LawsyncError as error:
-                    log.info("firm %s: no pass (%s)", firm_id, error.code)
+                    log.info("firm %s: no run (%s)", firm_id, error.code)
                 except Exception as error:
-                    log.error("firm %s: the sync pass failed: %s", firm_id, describe(error))
-                if firm_id not in self._again:
+                    log.error("firm %s: the sync run failed: %s", firm_id, describe(error))
+                if firm_id not in self._wanted:
                     return
         finally:
             self._tasks.pop(firm_id, None)
 
     async def _safety_loop(self) -> None:
+        first = True
         while True:
-            await asyncio.sleep(self._safety)
+            if not first:
+                await asyncio.sleep(self._safety)
             try:
                 firms = await asyncio.to_thread(lambda: list(self._firms()))
+                wanted = await asyncio.to_thread(feed.wanted_firms, self._ledger) if first else []
             except Exception as error:
-                log.error("listing firms for the safety pass failed: %s", describe(error))
+                log.error("listing firms for the safety poll failed: %s", describe(error))
+                first = False
                 continue
-            for firm_id in firms:
-                self._schedule(firm_id)
+            for firm_id in wanted:  # webhooks taken in before a restart, not yet pulled
+                self._schedule(firm_id, PULL)
+            if not first:
+                for firm_id in firms:
+                    self._schedule(firm_id, POLL)
+            first = False
 
 
 def worker_enabled(environ: dict[str, str] | None = None) -> bool:
@@ -238,9 +272,46 @@ async def serve_worker(
     async def run_firm(firm_id: int) -> None:
         await run_pass_now(ledger, firm_id, settings, app_url=url)
 
-    worker = SyncWorker(ledger, run_firm)
+    async def run_pull(firm_id: int) -> None:
+        report = await feed.pull_firm(ledger, firm_id, settings, app_url=url)
+        if report.note:
+            log.info("firm %s: pull: %s", firm_id, report.note)
+
+    async def run_poll(firm_id: int) -> None:
+        fresh = await asyncio.to_thread(
+            feed.pulled_within, ledger, firm_id, settings.cdc_poll_seconds * 0.9
+        )
+        if not fresh:
+            await run_pull(firm_id)
+        if await asyncio.to_thread(work_waiting, ledger, firm_id):
+            await run_firm(firm_id)
+
+    worker = SyncWorker(
+        ledger,
+        run_firm,
+        run_pull=run_pull,
+        run_poll=run_poll,
+        safety_seconds=settings.cdc_poll_seconds,
+    )
     await worker.start()
     try:
         yield worker
     finally:
         await worker.stop()
+
+
+def work_waiting(ledger: Ledger, firm_id: int) -> bool:
+    """The ledger has records to send, or a failure someone asked to retry (no requests)."""
+    counts = status.status_counts(ledger, firm_id)
+    if any(c["pending"] for c in counts.values()):
+        return True
+    with ledger.uow(firm_id) as uow:
+        return (
+            uow.session.execute(
+                select(SyncFailure.id)
+                .where(SyncFailure.retry_requested_at.is_not(None))
+                .where(SyncFailure.resolved_at.is_(None))
+                .limit(1)
+            ).first()
+            is not None
+        )

@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from lawsync import __version__, bootstrap
 from lawsync.config import Settings
 from lawsync.practice.services.context import Ledger
-from lawsync.sync import sandbox_control
+from lawsync.sync import connection, sandbox_control
 from lawsync.sync.connection import SANDBOX_PREFIX
 from lawsync.web import pages
 from lawsync.web.api import errors, openapi
@@ -24,6 +25,7 @@ from lawsync.web.api.routes import (
     quickbooks,
     quickbooks_connect,
     quickbooks_inbound,
+    quickbooks_webhooks,
     reconciliation,
     tokens,
     work,
@@ -63,6 +65,7 @@ def create_app(
         async with AsyncExitStack() as stack:
             if sandbox is not None:
                 await stack.enter_async_context(sandbox.router.lifespan_context(sandbox))
+                await _register_local_app(sandbox, settings, control_secret)
             app_.state.sync_worker = await stack.enter_async_context(
                 services.sync_worker(sync_worker)
             )
@@ -100,6 +103,7 @@ def create_app(
         quickbooks,
         quickbooks_connect,
         quickbooks_inbound,
+        quickbooks_webhooks,
     ):
         app.include_router(module.router, prefix="/api/v1")
     if sandbox is not None:
@@ -125,6 +129,24 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+async def _register_local_app(
+    sandbox: FastAPI, settings: Settings, control_secret: str | None
+) -> None:
+    """Tell the bundled sandbox about lawsync's own app as the server starts, webhook address
+    and verifier token included, so a change made in the sandbox reaches this server with no
+    set-up. Through the sandbox's control API, in process (the server is not listening yet)."""
+    if not connection.uses_local_app(settings):
+        return
+    body = connection.sandbox_app(connection.qbo_config(settings), settings)
+    transport = httpx.ASGITransport(app=sandbox)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as http:
+        answer = await http.post(
+            "/_sandbox/apps", json=body, headers=sandbox_control.control_headers(control_secret)
+        )
+    if answer.status_code != 201:
+        raise RuntimeError(f"the bundled sandbox refused lawsync's app: {answer.text[:200]}")
 
 
 def _api_resources(app: FastAPI) -> dict[str, str]:

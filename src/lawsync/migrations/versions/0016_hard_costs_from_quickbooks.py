@@ -1,7 +1,7 @@
 """hard costs recorded in QuickBooks come into the ledger: the settings, and each entry's payee
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 23:00:00.000000
 
 Nothing is imported until an administrator turns the import on and names the company's account
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,13 +1,16 @@
 """Cheques printed in QuickBooks: the number each was printed with, back to its disbursement.
 
-Until the inbound direction reads every change the company makes, each pass reads back its own
-cheques still waiting for a number, in pages of ids; one printed since (PrintComplete, with a
-number) numbers the ledger's disbursement through the same service a person uses.
+An importer fed by the change feed's Purchase changes: a cheque lawsync sent to print that comes
+back printed (PrintComplete, with a number) numbers the ledger's disbursement through the same
+service a person uses. Numbering is idempotent (a cheque already numbered is no longer waiting),
+so a change that arrives twice does nothing the second time. When the feed cannot tell what
+changed (`compare_all`), the cheques still waiting are read back by id, in pages.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from sqlalchemy import and_, select
 
@@ -16,8 +19,9 @@ from lawsync.practice.commands import ChequeNumberIn
 from lawsync.practice.models import ClientFundsTransaction
 from lawsync.practice.services import client_funds
 from lawsync.practice.services.context import Actor
-from lawsync.quickbooks import Purchase, sql
+from lawsync.quickbooks import Entity, Purchase, sql
 from lawsync.sync.context import PassContext
+from lawsync.sync.imports.skeleton import Change
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import SyncLink
 
@@ -27,21 +31,33 @@ PAGE = 500  # ids per query; the query language has no limit this close
 
 
 class ChequeNumbers:
-    kind = Kind.TRUST_CHEQUE
+    kind: Kind = Kind.TRUST_CHEQUE
+    entities: tuple[str, ...] = ("Purchase",)
 
     def enabled(self, ctx: PassContext) -> bool:
         return bool(ctx.settings.export_client_funds)
 
-    async def pull(self, ctx: PassContext) -> int:
-        """Number the disbursements whose cheques were printed; how many were."""
+    async def take(self, ctx: PassContext, changes: Sequence[Change]) -> int:
+        """Number the disbursements whose cheques these changes show printed; how many were."""
+        printed = {c.qbo_id: c.found for c in changes if c.found is not None}
+        if not printed:
+            return 0
+        waiting = self._waiting(ctx)
+        taken = 0
+        for qbo_id, found in printed.items():
+            if qbo_id in waiting:
+                taken += _number_if_printed(ctx, waiting[qbo_id], found)
+        return taken
+
+    async def compare_all(self, ctx: PassContext) -> int:
+        """Read back every cheque still waiting for a number; number those printed since."""
         waiting = self._waiting(ctx)
         ids = list(waiting)
         taken = 0
         for start in range(0, len(ids), PAGE):
             wanted = ", ".join(sql("?", i) for i in ids[start : start + PAGE])
             for found in await ctx.qb.query(ctx.realm, Purchase, f"Id IN ({wanted})"):
-                if found.PrintStatus == "PrintComplete" and found.DocNumber:
-                    taken += _number(ctx, waiting[str(found.Id)], str(found.DocNumber))
+                taken += _number_if_printed(ctx, waiting[str(found.Id)], found)
         return taken
 
     def _waiting(self, ctx: PassContext) -> dict[str, int]:
@@ -64,6 +80,14 @@ class ChequeNumbers:
                 )
             ).all()
         return {str(qbo_id): txn_id for txn_id, qbo_id in rows}
+
+
+def _number_if_printed(ctx: PassContext, txn_id: int, found: Entity) -> int:
+    status = getattr(found, "PrintStatus", None)
+    number = getattr(found, "DocNumber", None)
+    if status != "PrintComplete" or not number:
+        return 0
+    return _number(ctx, txn_id, str(number))
 
 
 def _number(ctx: PassContext, txn_id: int, number: str) -> int:

@@ -152,6 +152,7 @@ class HardCosts:
 
     kind = Kind.HARD_COST
     entities: tuple[str, ...] = ("Purchase",)
+    every_pull = True  # `take` also reads again what a person asked to retry
 
     def enabled(self, ctx: PassContext) -> bool:
         s = ctx.settings

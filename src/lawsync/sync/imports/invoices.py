@@ -67,6 +67,7 @@ class InvoiceChanges:
 
     kind = Kind.BILL
     entities: tuple[str, ...] = ("Invoice",)
+    every_pull = True  # `take` also reads again what a person asked to retry
 
     def enabled(self, ctx: PassContext) -> bool:
         return bool(ctx.settings.export_bills)

@@ -71,6 +71,7 @@ class ReceivedPayments:
 
     kind = Kind.PAYMENT
     entities: tuple[str, ...] = ("Payment",)
+    every_pull = True  # `take` also reads again what a person asked to retry
 
     def enabled(self, ctx: PassContext) -> bool:
         return bool(ctx.settings.export_bills)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lawsync.config import Settings
 from lawsync.errors import LawsyncError
 from lawsync.sync import connection, engine, worker
+from lawsync.sync.imports import feed
 from lawsync.sync.models import QuickBooksConnection
 from lawsync.sync.status import status_counts
 from lawsync.web.api.deps import ActorDep, LedgerDep
@@ -131,6 +132,7 @@ def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
         "last_sync_at": _iso(active.last_sync_at) if active else None,
         "counts": counts,
         "counts_note": counts_note,
+        "inbound": _inbound(feed.inbound_status(ledger, actor.firm_id)),
         "previous_connections": [_connection(r) for r in rows if not r.active],
     }
 
@@ -140,6 +142,21 @@ async def sync(request: Request, ledger: LedgerDep, actor: ActorDep) -> Response
     """Run a pass now and answer with its report."""
     report = await worker.run_pass_now(ledger, actor.firm_id, _settings(request))
     return JSONResponse(_report(report))
+
+
+def _inbound(found: feed.InboundStatus | None) -> dict[str, Any] | None:
+    """Changes from QuickBooks: webhooks taken in, the last pull, the cursor, pulls waiting."""
+    if found is None:
+        return None
+    return {
+        "webhooks_received": found.webhooks_received,
+        "last_webhook_at": _iso(found.last_webhook_at),
+        "last_pull_at": _iso(found.last_pull_at),
+        "last_pull_changes": found.last_pull_changes,
+        "last_compare_at": _iso(found.last_compare_at),
+        "cursor_at": _iso(found.cursor_at),
+        "pulls_waiting": found.pulls_waiting,
+    }
 
 
 def _report(report: engine.PassReport) -> dict[str, Any]:
