@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from lawsync.quickbooks import Customer, Item, Purchase
+from lawsync.quickbooks import Customer, Item, Purchase, Ref
 from lawsync.sync.imports import hard_costs
 from lawsync.sync.imports.hard_costs import HardCosts
 from lawsync.sync.kinds import Kind
@@ -299,3 +299,21 @@ def test_retry_in_a_pass_reads_the_cheque_again(connected: Connected) -> None:
     connected.run()
     assert [e["amount"] for e in entries_of(connected, matter)] == ["2.50"]
     assert open_failures(connected) == []
+
+
+def test_a_line_given_to_another_client_moves_to_that_clients_matter(
+    connected: Connected,
+) -> None:
+    books = set_up_hard_costs(connected)
+    _, [first], customer = client_with_customer(connected)
+    _, [second], other = client_with_customer(connected)
+    paid = cheque(books, [category(books.account, "18.00", customer, "Copies")])
+    _pull(connected, paid)
+    lines = list(paid.Line or [])
+    detail = lines[0].AccountBasedExpenseLineDetail
+    assert detail is not None
+    moved = detail.model_copy(update={"CustomerRef": Ref(value=other)})
+    lines[0] = lines[0].model_copy(update={"AccountBasedExpenseLineDetail": moved})
+    assert _pull(connected, edit(connected, paid, Line=lines)) == 2  # gone here, made there
+    assert entries_of(connected, first) == []
+    assert [e["amount"] for e in entries_of(connected, second)] == ["18.00"]

@@ -191,15 +191,9 @@ def test_a_payment_applied_in_quickbooks_is_no_invoice_change(connected: Connect
     assert open_failures(connected) == []
 
 
-def test_a_deleted_invoice_is_a_failure_and_push_again_sends_the_bill_anew(
-    connected: Connected,
-) -> None:
+def test_a_voided_bill_whose_invoice_is_zeroed_is_no_invoice_change(connected: Connected) -> None:
     made = _synced_bill(connected)
-    remove(connected, made["invoice"])
-    take(connected, INVOICES, Invoice, str(made["invoice"].Id))
-    [failure] = open_failures(connected)
-    assert failure.code == invoices.DELETED
-    connected.firm.post(f"/quickbooks/failures/{failure.id}/push-again", None, 200)
-    report = connected.run()
-    assert report.kinds["bill"].synced == 1, (report, connected.firm.get("/quickbooks/failures"))
-    assert Decimal(str(_invoice_of(connected, made["bill"]["number"]).TotalAmt)) == 300
+    connected.firm.post(f"/bills/{made['bill']['id']}/void", None, 200)
+    connected.run()
+    assert take(connected, INVOICES, Invoice, str(made["invoice"].Id)) == 0
+    assert open_failures(connected) == []

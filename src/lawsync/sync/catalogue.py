@@ -960,8 +960,8 @@ _CATALOGUE: dict[str, _Entry] = {
             "contacts, so it cannot tell whose cost it is. With hard costs imported, every "
             "contact with an open matter is sent to QuickBooks and linked to its customer.",
             "If the client exists in lawsync: give it an open matter (Contacts → the contact → "
-            "New matter), wait for the next sync to link it, and make sure the expense names "
-            "that customer (the one lawsync made or linked, not a look-alike).",
+            "New matter): the next sync sends it as a customer and links it. Make sure the "
+            "expense names that customer (the one lawsync made or linked, not a look-alike).",
             "If it does not: create the contact and a matter in lawsync first.",
             RETRY,
         )
@@ -1048,17 +1048,6 @@ _CATALOGUE: dict[str, _Entry] = {
             "If the change in QuickBooks is right: make the same change to the bill in lawsync "
             "(edit the bill, or void it and bill again); the next sync sends it and this failure "
             "closes.",
-        )
-    ),
-    "lawsync:invoice-deleted": _Entry(
-        _g(
-            "lawsync:invoice-deleted",
-            "A bill's invoice was deleted in QuickBooks",
-            "lawsync is the book of record for bills, and the bill's invoice is gone from "
-            "QuickBooks.",
-            f"To send the bill again: press Push again on this failure's row in {FAILURES_PAGE} "
-            "(or POST /api/v1/quickbooks/failures/<its id>/push-again).",
-            "If the bill should not exist: void it in lawsync.",
         )
     ),
     "lawsync:client_funds_unmapped": _Entry(

@@ -224,6 +224,10 @@ class HardCosts:
                     _refuse_item_line(s, ctx, line, outcome)
                 elif link is None:
                     _import(s, ctx, line, token, outcome)
+                elif _moved_to_another_client(s, ctx, line, link):
+                    _gone(s, ctx, link, False, outcome)
+                    if _entry(s, link) is None:  # it went: the line comes in for its new client
+                        _import(s, ctx, line, token, outcome)
                 else:
                     _follow(s, ctx, line, link, token, outcome)
             for link in existing.values():
@@ -378,6 +382,18 @@ def record_line(
     links.mark_synced(link, line.key, token, entry.revision)
     reasons.resolve(session, connection_id, Kind.HARD_COST_LINE, line.number)
     return entry
+
+
+def _moved_to_another_client(
+    session: Session, ctx: PassContext, line: Line, link: SyncLink
+) -> bool:
+    """The line now names another customer than the client whose matter the entry is on."""
+    entry = _entry(session, link)
+    if entry is None:
+        return False
+    client = _client_of(session, ctx, line.customer_id)
+    owner = session.execute(select(Matter.client_id).where(Matter.id == entry.matter_id)).scalar()
+    return client is None or client.id != owner
 
 
 def _entry(session: Session, link: SyncLink) -> ExpenseEntry | None:

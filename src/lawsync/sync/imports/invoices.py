@@ -27,6 +27,7 @@ from lawsync.quickbooks import Entity, Invoice, sql
 from lawsync.storage import utcnow
 from lawsync.sync import links
 from lawsync.sync.context import QUIET, PassContext
+from lawsync.sync.export.candidates import LIVE_BILL_STATES
 from lawsync.sync.imports import reasons
 from lawsync.sync.imports.skeleton import Change
 from lawsync.sync.kinds import Kind
@@ -34,7 +35,6 @@ from lawsync.sync.models import SyncEvent, SyncFailure, SyncLink
 from lawsync.sync.settings import active_connection
 
 CHANGED = "lawsync:invoice-amounts-changed"
-DELETED = "lawsync:invoice-deleted"
 SKIPPED_DETAILS = ("SubTotalLineDetail",)
 PAGE = 500
 
@@ -172,18 +172,10 @@ def _ledger_version(s: Session, bill: Bill) -> dict[str, Any]:
 def _compare(
     s: Session, ctx: PassContext, bill: Bill, link: SyncLink, found: Entity | None
 ) -> None:
-    if found is None:
-        reasons.fail(
-            s,
-            ctx,
-            Kind.INVOICE_CHANGE,
-            bill.id,
-            DELETED,
-            f"The invoice of bill {bill.number} was deleted in QuickBooks; the bill is unchanged "
-            "in lawsync.",
-            {"qbo_id": link.qbo_id, "bill_number": bill.number, "ledger": _ledger_version(s, bill)},
-            revision=bill.revision,
-        )
+    if found is None or bill.state not in LIVE_BILL_STATES:
+        # Deleted there (the Bills exporter meets it, 610, when the bill next changes), or a
+        # bill no longer sent (void, deleted): nothing to compare.
+        reasons.resolve(s, ctx.connection_id, Kind.INVOICE_CHANGE, bill.id)
         return
     sent = _last_sent(s, ctx, bill.id)
     lines = list(getattr(found, "Line", None) or [])
@@ -214,13 +206,13 @@ def _compare(
 
 
 def push_again(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
-    """Send the bill as the ledger has it over the changed invoice (or again, if deleted): the
-    next pass updates (or re-creates) it, and the failure closes."""
+    """Send the bill as the ledger has it over the changed invoice: the next pass updates it,
+    and the failure closes."""
     actor.require_admin("push a bill to QuickBooks again")
     with ledger.uow(actor) as uow:
         s = uow.session
         row = get(s, SyncFailure, failure_id)
-        if row.resolved_at is not None or row.code not in (CHANGED, DELETED):
+        if row.resolved_at is not None or row.code != CHANGED:
             raise RuleViolation(
                 "This failure is not about an invoice changed in QuickBooks (or is resolved).",
                 code="nothing_to_push",
@@ -232,12 +224,9 @@ def push_again(ledger: Ledger, actor: Actor, failure_id: int) -> SyncFailure:
                 code="not_connected",
             )
         link = links.ensure(s, actor.firm_id, row.connection_id, Kind.BILL, row.local_id)
-        if row.code == DELETED:
-            link.qbo_id, link.sync_token, link.status = None, None, links.PENDING
-        else:
-            link.sync_token = str(row.context.get("sync_token") or link.sync_token or "")
+        link.sync_token = str(row.context.get("sync_token") or link.sync_token or "")
         # A new revision of the bill: the next pass sends it, under a request id of its own
-        # (QuickBooks answers a repeated one with its first answer: the deleted invoice's).
+        # (QuickBooks answers a repeated one with its first answer).
         bill = get(s, Bill, row.local_id)
         bill.updated_at = utcnow()
         now = utcnow()
