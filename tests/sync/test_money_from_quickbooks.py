@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from lawsync.quickbooks import Invoice, Payment
+from lawsync.quickbooks import Customer, Invoice, Payment, Ref
 from lawsync.sync.imports import invoices, payments
 from lawsync.sync.imports.invoices import InvoiceChanges
 from lawsync.sync.imports.payments import ReceivedPayments
@@ -197,3 +197,28 @@ def test_a_voided_bill_whose_invoice_is_zeroed_is_no_invoice_change(connected: C
     connected.run()
     assert take(connected, INVOICES, Invoice, str(made["invoice"].Id)) == 0
     assert open_failures(connected) == []
+
+
+def test_a_payment_of_a_customer_lawsync_does_not_sync_is_left_alone(
+    connected: Connected,
+) -> None:
+    _synced_bill(connected)
+    walk_in = connected.call(lambda qb, realm: qb.create(realm, Customer(DisplayName="Walk-in")))
+    sale = connected.call(
+        lambda qb, realm: qb.create(
+            realm,
+            Invoice(
+                CustomerRef=Ref(value=str(walk_in.Id)),
+                Line=[
+                    {  # type: ignore[list-item]
+                        "Amount": "15.00",
+                        "DetailType": "SalesItemLineDetail",
+                        "SalesItemLineDetail": {"ItemRef": {"value": connected.items[0]}},
+                    }
+                ],
+            ),
+        )
+    )
+    paid = _qbo_payment(connected, sale, "15.00")
+    assert take(connected, PAYMENTS, Payment, str(paid.Id)) == 0
+    assert open_failures(connected) == [] and _live_payments(connected) == []

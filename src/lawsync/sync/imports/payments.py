@@ -7,10 +7,11 @@ leaves it alone, and its later changes and its deletion in QuickBooks follow it.
 applied to invoices is taken (money left unapplied in QuickBooks is a credit there, not a
 payment of a bill).
 
-A payment that names an invoice lawsync does not know, or would pay a bill more than it owes,
-is not taken: it becomes a failure saying what to do. lawsync's own payments coming back (the
-change feed already drops them when their SyncToken is the one the link recorded) change
-nothing here either.
+A payment of one of lawsync's clients that names an invoice lawsync does not know, or that would
+pay a bill more than it owes, is not taken: it becomes a failure saying what to do (payments of
+customers lawsync does not sync are none of the ledger's business and are left alone).
+lawsync's own payments coming back (the change feed already drops them when their SyncToken is
+the one the link recorded) change nothing here either.
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ def _apply(
     pays = applied(found)
     bills = _bills_of(s, ctx, [invoice for invoice, _ in pays])
     unknown = [invoice for invoice, _ in pays if invoice not in bills]
+    if unknown and not _a_clients(s, ctx, found):
+        return 0  # a customer lawsync does not sync for: none of the ledger's business
     if unknown:
         reasons.fail(
             s,
@@ -224,6 +227,23 @@ def _apply(
         links.mark_synced(link, qbo_id, found.SyncToken, record.revision)
     reasons.resolve(s, ctx.connection_id, Kind.RECEIVED_PAYMENT, number)
     return 1
+
+
+def _a_clients(s: Session, ctx: PassContext, found: Payment) -> bool:
+    """The payment's customer is one of lawsync's clients (linked to a contact)."""
+    customer = found.CustomerRef.value if found.CustomerRef else None
+    if not customer:
+        return False
+    return (
+        s.execute(
+            select(SyncLink.id).where(
+                SyncLink.connection_id == ctx.connection_id,
+                SyncLink.kind == Kind.CONTACT,
+                SyncLink.qbo_id == customer,
+            )
+        ).first()
+        is not None
+    )
 
 
 def _bill(bills: dict[str, Bill], bill_id: int) -> Bill:
