@@ -317,3 +317,15 @@ def test_a_line_given_to_another_client_moves_to_that_clients_matter(
     assert _pull(connected, edit(connected, paid, Line=lines)) == 2  # gone here, made there
     assert entries_of(connected, first) == []
     assert [e["amount"] for e in entries_of(connected, second)] == ["18.00"]
+
+
+def test_an_earlier_start_date_brings_in_the_costs_before_it(connected: Connected) -> None:
+    books = set_up_hard_costs(connected, start=DAY)
+    _, [matter], customer = client_with_customer(connected)
+    cheque(books, [category(books.account, "3.00", customer)], date=DAY - dt.timedelta(days=9))
+    connected.run()
+    assert entries_of(connected, matter) == []
+    earlier = (DAY - dt.timedelta(days=30)).isoformat()
+    connected.firm.put("/quickbooks/settings", {"hard_costs_start_date": earlier})
+    connected.run()
+    assert [e["amount"] for e in entries_of(connected, matter)] == ["3.00"]

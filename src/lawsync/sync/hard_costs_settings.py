@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lawsync.errors import InvalidInput, RuleViolation
 from lawsync.practice.models import BillSettings
 from lawsync.sync.client_funds_settings import CompanyAccount
-from lawsync.sync.models import QuickBooksConnection, SyncSettings
+from lawsync.sync.models import InboundCursor, QuickBooksConnection, SyncSettings
 
 EDITIONS_WITHOUT = ("simple_start", "essentials")
 EDITION_NAMES = {"simple_start": "Simple Start", "essentials": "Essentials"}
@@ -81,3 +81,17 @@ def check(
             field="import_hard_costs",
             code="cost_types_disabled",
         )
+
+
+def compare_again(session: Session, connection: QuickBooksConnection | None) -> None:
+    """The import's scope changed (turned on, another start date or account): the next pull
+    compares every expense again rather than only what changed since, so an earlier start
+    date brings in the costs before it."""
+    if connection is None:
+        return
+    session.execute(
+        update(InboundCursor)
+        .where(InboundCursor.connection_id == connection.id)
+        .values(entities="")
+        .execution_options(synchronize_session=False)
+    )

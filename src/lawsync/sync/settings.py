@@ -47,6 +47,7 @@ FIELDS = (
     "hard_costs_start_date",
     "hard_costs_account",
 )
+HARD_COST_FIELDS = ("import_hard_costs", "hard_costs_start_date", "hard_costs_account")
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
     str,
@@ -186,6 +187,8 @@ def update_settings(
             )
         s.flush()
         changes = diff(before, snapshot(row, FIELDS))
+        if row.import_hard_costs and set(changes) & set(HARD_COST_FIELDS):
+            hard_costs_settings.compare_again(s, active_connection(s))
         if cmd.client_funds_accounts is not None:
             changes["client_funds_accounts"] = [m.model_dump() for m in cmd.client_funds_accounts]
         audit(s, actor, "sync_settings", row.id, "update", changes)
