@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
-BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-ledger bench-request-guard bench-web-pages
+BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-sync-inbound bench-ledger bench-request-guard bench-web-pages
 
 .PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
@@ -56,6 +56,9 @@ bench-sync-trust-backfill: $(DEV_STAMP)
 
 bench-sync-trust-wakeup: $(DEV_STAMP)
 	$(BIN)/python -m bench.sync_trust_wakeup
+
+bench-sync-inbound: $(DEV_STAMP)
+	$(BIN)/python -m bench.sync_inbound
 
 bench-web-pages: $(DEV_STAMP)
 	$(BIN)/python -m bench.web_pages

@@ -4,10 +4,15 @@ pull as wanted (the worker is off in this server, so nothing pulls here)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import httpx
+from sqlalchemy import select, update
 
+from lawsync.storage import utcnow
+from lawsync.sync.models import WebhookEventSeen
+from lawsync.sync.webhooks import KEEP
 from tests.conftest import Firm
 from tests.sync.connect_support import connect, new_realm
 from tests.sync.inbound_support import (
@@ -112,3 +117,24 @@ def test_a_company_no_firm_is_connected_to_is_ignored(
     assert r.json() == {"received": 1, "new": 1}
     assert inbound(firm)["webhooks_received"] == 0
     assert post(server_url, cloud_events(realm, ["9"])).json()["new"] == 1
+
+
+def test_event_ids_are_forgotten_after_a_few_days(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    realm = _connected(firm, control)
+    events = cloud_events(realm, ["21"])
+    assert post(server_url, events).json()["new"] == 1
+    with firm.ledger.uow(None) as uow:  # as if it came long ago
+        uow.session.execute(
+            update(WebhookEventSeen)
+            .where(WebhookEventSeen.event_id == events[0]["id"])
+            .values(received_at=utcnow() - KEEP - dt.timedelta(minutes=1))
+        )
+        uow.commit()
+    assert post(server_url, cloud_events(realm, ["22"])).json()["new"] == 1  # prunes
+    with firm.ledger.uow(None) as uow:
+        left = uow.session.execute(
+            select(WebhookEventSeen.event_id).where(WebhookEventSeen.event_id == events[0]["id"])
+        ).all()
+    assert left == []

@@ -246,7 +246,7 @@ class SyncWorker:
                 log.error("listing firms for the safety poll failed: %s", describe(error))
                 first = False
                 continue
-            for firm_id in wanted:  # webhooks taken in before a restart, not yet pulled
+            for firm_id in set(wanted) & set(firms):  # notices taken in before a restart
                 self._schedule(firm_id, PULL)
             if not first:
                 for firm_id in firms:

@@ -20,9 +20,10 @@ from lawsync.practice.models import ClientFundsTransaction
 from lawsync.practice.services import client_funds
 from lawsync.practice.services.context import Actor
 from lawsync.quickbooks import Entity, Purchase, sql
-from lawsync.sync.context import PassContext
+from lawsync.sync.context import QUIET, PassContext
 from lawsync.sync.imports.skeleton import Change
 from lawsync.sync.kinds import Kind
+from lawsync.sync.links import links_for
 from lawsync.sync.models import SyncLink
 
 log = logging.getLogger(__name__)
@@ -87,10 +88,11 @@ def _number_if_printed(ctx: PassContext, txn_id: int, found: Entity) -> int:
     number = getattr(found, "DocNumber", None)
     if status != "PrintComplete" or not number:
         return 0
-    return _number(ctx, txn_id, str(number))
+    return _number(ctx, txn_id, found, str(number))
 
 
-def _number(ctx: PassContext, txn_id: int, number: str) -> int:
+def _number(ctx: PassContext, txn_id: int, found: Entity, number: str) -> int:
+    before = _revision(ctx, txn_id)
     try:
         client_funds.set_cheque_number(
             ctx.ledger, Actor(ctx.firm_id, None), txn_id, ChequeNumberIn(cheque_number=number)
@@ -101,4 +103,25 @@ def _number(ctx: PassContext, txn_id: int, number: str) -> int:
             "cheque of transaction %s printed as %s, not recorded: %s", txn_id, number, refused
         )
         return 0
+    _taken_from_quickbooks(ctx, txn_id, before, found)
     return 1
+
+
+def _revision(ctx: PassContext, txn_id: int) -> int:
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        return int(uow.session.execute(select(TXN.revision).where(TXN.id == txn_id)).scalar_one())
+
+
+def _taken_from_quickbooks(ctx: PassContext, txn_id: int, before: int, found: Entity) -> None:
+    """The number came from QuickBooks' own cheque: its copy is current at the new revision, so
+    the exporter does not send the number back (the ping-pong guard's other half). Only when
+    the copy was current before; a change still waiting to go keeps its place."""
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        uow.session.info[QUIET] = True
+        link = links_for(uow.session, ctx.connection_id, Kind.TRUST_CHEQUE, [txn_id]).get(txn_id)
+        revision = uow.session.execute(select(TXN.revision).where(TXN.id == txn_id)).scalar_one()
+        if link is None or link.synced_revision != before or revision != before + 1:
+            return
+        link.synced_revision = int(revision)
+        link.sync_token = found.SyncToken
+        uow.commit()

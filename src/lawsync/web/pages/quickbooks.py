@@ -21,6 +21,7 @@ from lawsync.sync import (
     settings,
 )
 from lawsync.sync.client_funds_settings import BANK, LIABILITY_TYPES, CompanyAccount
+from lawsync.sync.imports import feed
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import NameClashPolicy, TaxOptionSetting
 from lawsync.web.pages import session
@@ -106,6 +107,7 @@ async def _page(
         status,
         section="quickbooks",
         connection=active,
+        inbound=feed.inbound_status(ledger, me.actor.firm_id) if active else None,
         previous=[r for r in rows if not r.active],
         values=settings.get_settings(ledger, me.actor),
         mappings=settings.item_mappings(ledger, me.actor),
