@@ -255,6 +255,7 @@ class ExpenseEntryCreate(Command):
 
 class ExpenseEntryUpdate(Command):
     date: Date | None = None
+    user_id: Id | None = None
     quantity: QuantityIn | None = None
     unit_price: PriceIn | None = None
     category_id: Id | None = None

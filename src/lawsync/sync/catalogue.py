@@ -945,11 +945,115 @@ _CATALOGUE: dict[str, _Entry] = {
     "lawsync:item-lines": _Entry(
         _g(
             "lawsync:item-lines",
-            "The expense uses product lines, which cannot be imported",
-            "Only lines entered as categories (Category details) are imported as hard costs.",
-            "In QuickBooks, remove the line from Item details and create a new expense with the "
-            "line "
-            "under Category details. Moving the same line does not help.",
+            "A product/service line of an expense cannot be imported as a hard cost",
+            "The expense or cheque has a line under Item details (a product or service) that "
+            "names a customer. Only lines under Category details, on the hard-costs account "
+            "chosen in the settings, become hard costs; the expense's other lines are imported "
+            "as usual.",
+            "In QuickBooks, open the expense and remove the line from Item details.",
+            "Enter the cost under Category details instead, with the hard-costs account (for "
+            "example Reimbursable Expenses) and the customer: on the same expense or on a new "
+            "one. Saving the expense in QuickBooks brings it in and closes this failure.",
+            "If the line is not a client's cost, remove its customer instead.",
+            RETRY,
+        )
+    ),
+    "lawsync:hard-cost-customer-not-linked": _Entry(
+        _g(
+            "lawsync:hard-cost-customer-not-linked",
+            "The hard cost's customer is not a lawsync contact",
+            "The line names a QuickBooks customer that lawsync has not linked to any of its "
+            "contacts, so it cannot tell whose cost it is. With hard costs imported, every "
+            "contact with an open matter is sent to QuickBooks and linked to its customer.",
+            "If the client exists in lawsync: give it an open matter (Contacts → the contact → "
+            "New matter): the next sync sends it as a customer and links it. Make sure the "
+            "expense names that customer (the one lawsync made or linked, not a look-alike).",
+            "If it does not: create the contact and a matter in lawsync first.",
+            RETRY,
+        )
+    ),
+    "lawsync:hard-cost-no-matter": _Entry(
+        _g(
+            "lawsync:hard-cost-no-matter",
+            "The contact associated with the hard cost must also have a matter",
+            "A hard cost is recorded on a matter, and the client has no open matter in lawsync.",
+            "Open a matter for the client in lawsync (or reopen a closed one), then press Retry, "
+            f"or choose the matter on this failure's row in {FAILURES_PAGE} (POST "
+            "/api/v1/quickbooks/failures/<its id>/choose-matter).",
+            RETRY,
+        )
+    ),
+    "lawsync:hard-cost-which-matter": _Entry(
+        _g(
+            "lawsync:hard-cost-which-matter",
+            "Which matter is this hard cost for?",
+            "The client has several open matters and QuickBooks does not say which one the "
+            "cost belongs to.",
+            f"Choose the matter on this failure's row in {FAILURES_PAGE} (or POST "
+            "/api/v1/quickbooks/failures/<its id>/choose-matter with matter_id): the expense "
+            "entry is made on it at once, and later changes in QuickBooks follow it there.",
+        )
+    ),
+    "lawsync:hard-cost-changed-after-billing": _Entry(
+        _g(
+            "lawsync:hard-cost-changed-after-billing",
+            "A billed hard cost was changed or removed in QuickBooks",
+            "The expense entry is on a bill, and the bill is lawsync's book of record: what was "
+            "billed is not changed behind it. The message lists each field that differs.",
+            "If QuickBooks is wrong: put the expense back as it was in QuickBooks; the failure "
+            "closes on the next sync.",
+            "If the bill is wrong: void the bill in lawsync (the entry is freed), then press "
+            "Retry: the entry takes the new values (or goes, if the expense was deleted), and "
+            "you can bill it again.",
+            RETRY,
+        )
+    ),
+    "lawsync:payment-unknown-invoice": _Entry(
+        _g(
+            "lawsync:payment-unknown-invoice",
+            "A payment recorded in QuickBooks pays an invoice lawsync did not send",
+            "Only payments applied to invoices that are lawsync bills are taken in, and this one "
+            "is applied to another invoice (entered in QuickBooks by hand, or the copy of a bill "
+            "that was voided or deleted in lawsync).",
+            "If it pays a lawsync bill: in QuickBooks, apply the payment to that bill's invoice "
+            "(the invoice number is the bill number) instead.",
+            "If it is not a lawsync bill's payment: nothing to do; ignore this failure.",
+            RETRY,
+        )
+    ),
+    "lawsync:payment-overpays": _Entry(
+        _g(
+            "lawsync:payment-overpays",
+            "A payment recorded in QuickBooks would overpay the bill",
+            "The payment applies more to an invoice than its bill still owes in lawsync (the "
+            "bill was paid or credited in lawsync already, or it is not awaiting payment).",
+            "Compare the bill's payments in lawsync with the invoice's in QuickBooks: delete the "
+            "payment entered twice (in lawsync, or in QuickBooks), or reduce the amount applied "
+            "in QuickBooks to what the bill owes.",
+            RETRY,
+        )
+    ),
+    "lawsync:payment-refused": _Entry(
+        _g(
+            "lawsync:payment-refused",
+            "A payment recorded in QuickBooks was not taken in",
+            "The ledger refused the payment; its reason is in the message.",
+            "Correct what the message names in lawsync or in QuickBooks.",
+            RETRY,
+        )
+    ),
+    "lawsync:invoice-amounts-changed": _Entry(
+        _g(
+            "lawsync:invoice-amounts-changed",
+            "A bill's invoice was changed in QuickBooks",
+            "lawsync is the book of record for bills, and the invoice's lines or total no longer "
+            "match the bill. Both versions are shown with this failure.",
+            f"To keep the bill as lawsync has it: press Push again on this failure's row in "
+            f"{FAILURES_PAGE} (or POST /api/v1/quickbooks/failures/<its id>/push-again); the "
+            "next sync replaces the invoice's lines with the bill's.",
+            "If the change in QuickBooks is right: make the same change to the bill in lawsync "
+            "(edit the bill, or void it and bill again); the next sync sends it and this failure "
+            "closes.",
         )
     ),
     "lawsync:client_funds_unmapped": _Entry(

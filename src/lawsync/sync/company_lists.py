@@ -38,13 +38,14 @@ async def _read(
     entity: type[E],
     shown: Callable[[E], T | None],
     refresh: bool,
+    list_name: str = "",
 ) -> list[T]:
     """One list of the company's (active and inactive rows), each row as ``shown`` makes it
     (None: left out), by name; read again after a while or when asked; [] unconnected."""
     realm = connected_realm(ledger, firm_id)
     if realm is None:
         return []
-    key = (firm_id, realm, entity.entity_name)
+    key = (firm_id, realm, list_name or entity.entity_name)
     kept = _kept.get(key)
     if kept is not None and not refresh and time.monotonic() - kept[0] < KEEP_SECONDS:
         return kept[1]
@@ -95,6 +96,41 @@ async def accounts(
     """The company's bank and liability accounts (where client funds post), inactive ones too,
     by name; [] when the firm is not connected."""
     return await _read(ledger, firm_id, settings, Account, _account, refresh)
+
+
+EXPENSE_TYPES = ("Expense", "Other Expense", "Cost of Goods Sold")
+
+
+def _expense_account(r: Account) -> CompanyAccount | None:
+    if r.AccountType not in EXPENSE_TYPES:
+        return None
+    return CompanyAccount(
+        str(r.Id),
+        str(r.FullyQualifiedName or r.Name or r.Id),
+        str(r.AccountType or ""),
+        str((r.CurrencyRef.value if r.CurrencyRef else "") or ""),
+        r.Active is not False,
+    )
+
+
+async def expense_accounts(
+    ledger: Ledger, firm_id: int, settings: Settings, *, refresh: bool = False
+) -> list[CompanyAccount]:
+    """The company's expense-type accounts (where hard costs may be recorded), inactive ones
+    too, by name; [] when the firm is not connected."""
+    return await _read(
+        ledger, firm_id, settings, Account, _expense_account, refresh, "expense_accounts"
+    )
+
+
+async def checkable_expense_accounts(
+    ledger: Ledger, firm_id: int, settings: Settings
+) -> list[CompanyAccount] | None:
+    """The expense accounts fresh from the company, or None when it cannot be asked now."""
+    try:
+        return await expense_accounts(ledger, firm_id, settings, refresh=True)
+    except QuickBooksError:
+        return None
 
 
 async def checkable_accounts(

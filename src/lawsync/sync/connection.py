@@ -585,6 +585,7 @@ def _edition_note(session: Session, firm_id: int, facts: CompanyFacts) -> str:
     if facts.edition == "essentials":
         prefs = sync_settings.load(session, firm_id)
         prefs.track_timekeepers = False
+        prefs.import_hard_costs = False  # not on Essentials either (5030)
         return ESSENTIALS_NOTE
     if not facts.edition:
         return (

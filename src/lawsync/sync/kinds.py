@@ -28,6 +28,11 @@ class Kind(StrEnum):
     TRUST_ENTRY = "client_funds_entry"  # a client funds transaction → a journal entry
     TRUST_CHEQUE = "client_funds_cheque"  # a disbursement by cheque → a cheque to print
     TRUST_OPENING = "client_funds_opening"  # what a client held before the start date
+    # Inbound: what the accounting side recorded, kept in the ledger.
+    HARD_COST = "hard_cost"  # an expense entry ← one category line of an expense or cheque
+    HARD_COST_LINE = "hard_cost_line"  # such a line not imported (yet): its failures only
+    RECEIVED_PAYMENT = "received_payment"  # a payment recorded there not taken: failures only
+    INVOICE_CHANGE = "invoice_change"  # a bill whose invoice was changed there: failures only
 
 
 def marker(kind: Kind, local_id: int) -> str:

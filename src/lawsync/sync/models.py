@@ -119,6 +119,11 @@ class SyncSettings(FirmOwned, Timestamped, Base):
     # One sub-account of the trust liability account per client, so QuickBooks shows each
     # client's balance on its own.
     trust_subledgers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Hard costs: each line of an expense or cheque on this company account (its id) with a
+    # customer, dated on or after the start date, becomes an expense entry on the client's matter.
+    import_hard_costs: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hard_costs_start_date: Mapped[dt.date | None] = mapped_column(default=None)
+    hard_costs_account: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class ClientFundsMapping(FirmOwned, Base):

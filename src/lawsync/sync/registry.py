@@ -26,6 +26,9 @@ from lawsync.sync.export.skeleton import Exporter
 from lawsync.sync.export.timekeepers import Timekeepers
 from lawsync.sync.imports.cheque_numbers import ChequeNumbers
 from lawsync.sync.imports.contacts import ContactEdits
+from lawsync.sync.imports.hard_costs import HardCosts
+from lawsync.sync.imports.invoices import InvoiceChanges
+from lawsync.sync.imports.payments import ReceivedPayments
 from lawsync.sync.imports.skeleton import Importer
 from lawsync.sync.kinds import Kind
 
@@ -45,6 +48,9 @@ EXPORTERS: tuple[Exporter[Any], ...] = (
 IMPORTERS: tuple[Importer, ...] = (
     ChequeNumbers(),  # numbers of cheques printed in QuickBooks, back to their disbursements
     ContactEdits(),  # edits to linked customers, merged into their contacts
+    HardCosts(),  # expenses and cheques on the hard-costs account → expense entries
+    ReceivedPayments(),  # payments recorded in QuickBooks → payments on their bills
+    InvoiceChanges(),  # invoices whose amounts were changed there → failures to decide
 )
 
 KINDS: tuple[Kind, ...] = tuple(e.kind for e in EXPORTERS)

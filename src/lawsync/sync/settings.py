@@ -16,7 +16,7 @@ from lawsync.practice.commands import Command
 from lawsync.practice.fields import Date
 from lawsync.practice.models import ActivityCategory, Bill, BillSettings, ExpenseCategory
 from lawsync.practice.services.context import Actor, Ledger, audit, diff, get, snapshot
-from lawsync.sync import client_funds_settings, failures
+from lawsync.sync import client_funds_settings, failures, hard_costs_settings
 from lawsync.sync.client_funds_settings import ClientFundsAccountMap, CompanyAccount
 from lawsync.sync.kinds import ItemFor, ItemKey
 from lawsync.sync.models import (
@@ -43,7 +43,11 @@ FIELDS = (
     "cheque_printing",
     "journal_prefix",
     "trust_subledgers",
+    "import_hard_costs",
+    "hard_costs_start_date",
+    "hard_costs_account",
 )
+HARD_COST_FIELDS = ("import_hard_costs", "hard_costs_start_date", "hard_costs_account")
 # A QuickBooks name cannot hold a colon; keep prefixes to characters safe in any document number.
 Prefix = Annotated[
     str,
@@ -85,6 +89,9 @@ class SyncSettingsUpdate(Command):
     journal_prefix: JournalPrefix | None = None
     trust_subledgers: StrictBool | None = None
     client_funds_accounts: list[ClientFundsAccountMap] | None = Field(default=None, max_length=200)
+    import_hard_costs: StrictBool | None = None
+    hard_costs_start_date: Date | None = None
+    hard_costs_account: Annotated[str, fields.name(40, min_length=1)] | None = None
 
 
 def load(session: Session, firm_id: int) -> SyncSettings:
@@ -126,9 +133,11 @@ def update_settings(
     actor: Actor,
     cmd: SyncSettingsUpdate,
     company_accounts: Sequence[CompanyAccount] | None = None,
+    expense_accounts: Sequence[CompanyAccount] | None = None,
 ) -> SyncSettings:
     """``company_accounts``: the company's bank and liability accounts, read by the caller, to
-    check client funds mappings against (see `client_funds_settings.save`)."""
+    check client funds mappings against (see `client_funds_settings.save`);
+    ``expense_accounts``: its expense accounts, to check the hard-costs account against."""
     actor.require_admin("change the sync settings")
     with ledger.uow(actor) as uow:
         s = uow.session
@@ -163,6 +172,8 @@ def update_settings(
                 )
         for key, value in values.items():
             setattr(row, key, value)
+        if "import_hard_costs" in values or "hard_costs_account" in values:
+            hard_costs_settings.check(s, row, values, expense_accounts, active_connection(s))
         remapped = cmd.item_mappings is not None and _save_mappings(
             s, actor.firm_id, cmd.item_mappings
         )
@@ -176,6 +187,8 @@ def update_settings(
             )
         s.flush()
         changes = diff(before, snapshot(row, FIELDS))
+        if row.import_hard_costs and set(changes) & set(HARD_COST_FIELDS):
+            hard_costs_settings.compare_again(s, active_connection(s))
         if cmd.client_funds_accounts is not None:
             changes["client_funds_accounts"] = [m.model_dump() for m in cmd.client_funds_accounts]
         audit(s, actor, "sync_settings", row.id, "update", changes)

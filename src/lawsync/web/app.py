@@ -24,6 +24,7 @@ from lawsync.web.api.routes import (
     people,
     quickbooks,
     quickbooks_connect,
+    quickbooks_inbound,
     quickbooks_webhooks,
     reconciliation,
     tokens,
@@ -101,6 +102,7 @@ def create_app(
         reconciliation,
         quickbooks,
         quickbooks_connect,
+        quickbooks_inbound,
         quickbooks_webhooks,
     ):
         app.include_router(module.router, prefix="/api/v1")

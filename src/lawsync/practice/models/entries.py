@@ -79,6 +79,8 @@ class ExpenseEntry(FirmOwned, Timestamped, Revisioned, Base):
     # Where the entry came from: typed in here, or imported from an accounting system.
     source: Mapped[str] = mapped_column(String(30), default="manual")
     external_ref: Mapped[str | None] = mapped_column(String(100), default=None)
+    # Who was paid for the cost (the vendor of an imported one); empty for one typed in here.
+    payee: Mapped[str] = mapped_column(String(200), default="", server_default="")
     bill_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("bills.id"), default=None, index=True
     )

@@ -238,14 +238,14 @@ def _delete_entry(
     with ledger.uow(actor) as uow:
         entry = get(uow.session, model, entry_id)
         _unbilled(entry)
-        released = _release_from_closed_bills(uow.session, model, entry.id)
+        released = release_from_closed_bills(uow.session, model, entry.id)
         record = {**snapshot(entry, fields), "released_bill_lines": released}
         audit(uow.session, actor, entity, entry.id, "delete", record)
         uow.session.delete(entry)
         uow.commit()
 
 
-def _release_from_closed_bills(
+def release_from_closed_bills(
     session: Session, model: type[TimeEntry] | type[ExpenseEntry], entry_id: int
 ) -> list[int]:
     """A void (or deleted) bill's lines keep their own copy of the entry, so their link to it is
@@ -324,6 +324,8 @@ def update_expense_entry(
         if cmd.cost_type is not None:
             _check_cost_type(s, cmd.cost_type)
             entry.cost_type = cmd.cost_type
+        if cmd.user_id is not None:
+            entry.user_id = _timekeeper(s, actor, cmd.user_id).id
         for key in ("date", "quantity", "unit_price", "description"):
             value = getattr(cmd, key)
             if value is not None:

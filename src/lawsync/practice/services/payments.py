@@ -146,53 +146,59 @@ def _unallocate(session: Session, actor: Actor, payment: Payment, reason: str) -
 
 def create_payment(ledger: Ledger, actor: Actor, cmd: PaymentCreate) -> Payment:
     with ledger.uow(actor) as uow:
-        s = uow.session
-        get(s, Contact, cmd.client_id, field="client_id")
-        if cmd.source == PaymentSource.client_funds and cmd.client_funds_account_id is None:
-            raise InvalidInput(
-                "Name the client funds account the money comes from.",
-                field="client_funds_account_id",
-            )
-        if cmd.source == PaymentSource.operating and cmd.client_funds_account_id is not None:
-            raise InvalidInput(
-                "A payment from operating funds names no client funds account.",
-                field="client_funds_account_id",
-            )
-        if cmd.matter_id is not None:
-            matter = get(s, Matter, cmd.matter_id, field="matter_id")
-            if matter.client_id != cmd.client_id:
-                raise InvalidInput("That matter belongs to another client.", field="matter_id")
-        method = cmd.method
-        if cmd.source == PaymentSource.client_funds:
-            method = PaymentMethod.trust_transfer
-        payment = Payment(
-            firm_id=actor.firm_id,
-            client_id=cmd.client_id,
-            date=cmd.date,
-            amount=cmd.amount,
-            method=method,
-            reference=cmd.reference,
-            source=cmd.source,
-            client_funds_account_id=cmd.client_funds_account_id,
-            matter_id=cmd.matter_id,
-        )
-        s.add(payment)
-        s.flush()
-        _allocate(s, actor, payment, cmd.allocations)
-        s.flush()
-        audit(
-            s,
-            actor,
-            "payment",
-            payment.id,
-            "create",
-            {
-                **snapshot(payment, PAYMENT_FIELDS),
-                "allocations": {str(a.bill_id): str(a.amount) for a in cmd.allocations},
-            },
-        )
+        payment = record_payment(uow.session, actor, cmd)
         uow.commit()
         return payment
+
+
+def record_payment(s: Session, actor: Actor, cmd: PaymentCreate) -> Payment:
+    """`create_payment` inside the caller's transaction (a payment taken in from the accounting
+    side is linked in the same one)."""
+    get(s, Contact, cmd.client_id, field="client_id")
+    if cmd.source == PaymentSource.client_funds and cmd.client_funds_account_id is None:
+        raise InvalidInput(
+            "Name the client funds account the money comes from.",
+            field="client_funds_account_id",
+        )
+    if cmd.source == PaymentSource.operating and cmd.client_funds_account_id is not None:
+        raise InvalidInput(
+            "A payment from operating funds names no client funds account.",
+            field="client_funds_account_id",
+        )
+    if cmd.matter_id is not None:
+        matter = get(s, Matter, cmd.matter_id, field="matter_id")
+        if matter.client_id != cmd.client_id:
+            raise InvalidInput("That matter belongs to another client.", field="matter_id")
+    method = cmd.method
+    if cmd.source == PaymentSource.client_funds:
+        method = PaymentMethod.trust_transfer
+    payment = Payment(
+        firm_id=actor.firm_id,
+        client_id=cmd.client_id,
+        date=cmd.date,
+        amount=cmd.amount,
+        method=method,
+        reference=cmd.reference,
+        source=cmd.source,
+        client_funds_account_id=cmd.client_funds_account_id,
+        matter_id=cmd.matter_id,
+    )
+    s.add(payment)
+    s.flush()
+    _allocate(s, actor, payment, cmd.allocations)
+    s.flush()
+    audit(
+        s,
+        actor,
+        "payment",
+        payment.id,
+        "create",
+        {
+            **snapshot(payment, PAYMENT_FIELDS),
+            "allocations": {str(a.bill_id): str(a.amount) for a in cmd.allocations},
+        },
+    )
+    return payment
 
 
 def _active(payment: Payment) -> None:
@@ -241,17 +247,47 @@ def update_payment(ledger: Ledger, actor: Actor, payment_id: int, cmd: PaymentUp
         return payment
 
 
+def revise_payment(
+    s: Session,
+    actor: Actor,
+    payment: Payment,
+    cmd: PaymentUpdate,
+    allocations: Sequence[AllocationIn],
+) -> Payment:
+    """Make an operating-funds payment say what ``cmd`` and ``allocations`` do, inside the
+    caller's transaction (a payment changed on the accounting side)."""
+    _active(payment)
+    before = snapshot(payment, PAYMENT_FIELDS)
+    old = {str(a.bill_id): str(a.amount) for a in payment.allocations}
+    _unallocate(s, actor, payment, cmd.reason or "payment changed")
+    for key in ("date", "amount", "method", "reference"):
+        value = getattr(cmd, key)
+        if value is not None:
+            setattr(payment, key, value)
+    payment.updated_at = utcnow()
+    _allocate(s, actor, payment, allocations)
+    s.flush()
+    changes = diff(before, snapshot(payment, PAYMENT_FIELDS))
+    changes["allocations"] = [old, {str(a.bill_id): str(a.amount) for a in allocations}]
+    audit(s, actor, "payment", payment.id, "update", changes, cmd.reason)
+    return payment
+
+
 def delete_payment(ledger: Ledger, actor: Actor, payment_id: int, reason: str = "") -> Payment:
     with ledger.uow(actor) as uow:
-        s = uow.session
-        payment = get(s, Payment, payment_id)
-        _active(payment)
-        _unallocate(s, actor, payment, reason or "payment deleted")
-        payment.state = PaymentState.deleted
-        s.flush()
-        audit(s, actor, "payment", payment.id, "delete", snapshot(payment, PAYMENT_FIELDS), reason)
+        payment = remove_payment(uow.session, actor, get(uow.session, Payment, payment_id), reason)
         uow.commit()
         return payment
+
+
+def remove_payment(s: Session, actor: Actor, payment: Payment, reason: str = "") -> Payment:
+    """`delete_payment` inside the caller's transaction."""
+    _active(payment)
+    _unallocate(s, actor, payment, reason or "payment deleted")
+    payment.state = PaymentState.deleted
+    s.flush()
+    audit(s, actor, "payment", payment.id, "delete", snapshot(payment, PAYMENT_FIELDS), reason)
+    return payment
 
 
 def get_payment(ledger: Ledger, actor: Actor, payment_id: int) -> Payment:

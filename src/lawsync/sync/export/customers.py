@@ -1,4 +1,5 @@
-"""Contacts → customers: only clients with an exported bill; never a silent duplicate.
+"""Contacts → customers: clients with an exported bill (or, with hard costs imported, with an
+open matter); never a silent duplicate.
 
 Before a client's customer is made, the company's customers are searched by name. One that is
 the client's own (our marker, or the same name and email) is linked instead; another customer
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.models import Bill, Contact
+from lawsync.practice.models import Bill, Contact, Matter, MatterStatus
 from lawsync.quickbooks import Customer, Entity, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
@@ -49,13 +50,16 @@ class Customers(Exporter[ContactChunk]):
     model = Contact
 
     def enabled(self, ctx: PassContext) -> bool:
-        return bool(ctx.settings.export_bills or ctx.settings.export_client_funds)
+        s = ctx.settings
+        return bool(s.export_bills or s.export_client_funds or s.import_hard_costs)
 
     def wanted(self, ctx: PassContext) -> ColumnElement[bool]:
-        """Clients with an exported bill, or with exported client funds transactions."""
+        """Clients with an exported bill, or with exported client funds transactions; with hard
+        costs imported, also every contact with an open matter, so a cost can name it."""
         return or_(
             Contact.id.in_(select(Bill.client_id).where(*exportable_bill(ctx))),
             clients_with_funds(ctx),
+            *([with_open_matter()] if ctx.settings.import_hard_costs else []),
         )
 
     def pending(self, ctx: PassContext) -> Select[Any] | None:
@@ -118,6 +122,10 @@ class Customers(Exporter[ContactChunk]):
             payload,
             find=Lookup(sql("DisplayName = ?", name), marker(self.kind, record.id), "Notes"),
         )
+
+
+def with_open_matter() -> ColumnElement[bool]:
+    return Contact.id.in_(select(Matter.client_id).where(Matter.status == MatterStatus.open))
 
 
 def _suffix(contact: Contact) -> str:

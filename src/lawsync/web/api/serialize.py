@@ -98,7 +98,8 @@ def time_entry(e: m.TimeEntry) -> dict[str, Any]:
 def expense_entry(e: m.ExpenseEntry) -> dict[str, Any]:
     return {
         **_pick(e, "id", "user_id", "matter_id", "category_id", "date", "description", "bill_id"),
-        **_pick(e, "cost_type", "source"),
+        **_pick(e, "cost_type", "source", "payee"),
+        "from_quickbooks": e.source == "quickbooks",
         "quantity": _exact(e.quantity),
         "unit_price": _exact(e.unit_price),
         "amount": format_money(e.amount),

@@ -130,6 +130,8 @@ def _values(spec: Spec, form: Any, *, new: bool) -> dict[str, Any]:
     }
     if spec is EXPENSES:
         values["cost_type"] = optional(form, "cost_type")
+        if not new:  # an expense's user may change (an imported cost's is the firm's owner)
+            values["user_id"] = an_id(form, "user_id")
     if new:
         values |= {"matter_id": an_id(form, "matter_id"), "user_id": an_id(form, "user_id")}
         required = {"matter_id": values["matter_id"], "date": values["date"]}
@@ -178,6 +180,7 @@ def _stored(spec: Spec, entry: Any) -> dict[str, Any]:
     }
     if spec is EXPENSES:
         shown["cost_type"] = entry.cost_type.value if entry.cost_type else ""
+        shown["user_id"] = entry.user_id
     return shown
 
 

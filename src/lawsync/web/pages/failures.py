@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lawsync.errors import LawsyncError
 from lawsync.practice.fields import IdParam
 from lawsync.sync import contact_conflicts, failures
+from lawsync.sync.imports import hard_costs, invoices
+from lawsync.sync.kinds import Kind
 from lawsync.sync.registry import KINDS
 from lawsync.web.pages import session
 from lawsync.web.pages.render import render
@@ -18,6 +20,7 @@ from lawsync.web.pages.render import render
 router = APIRouter(include_in_schema=False)
 PATH = "/settings/quickbooks/failures"
 PAGE = 50
+INBOUND_KINDS = (Kind.HARD_COST, Kind.HARD_COST_LINE, Kind.RECEIVED_PAYMENT, Kind.INVOICE_CHANGE)
 
 
 def _back(kind: str, code: str, history: bool, said: str) -> str:
@@ -50,7 +53,7 @@ def failures_page(
         rows=rows,
         conflicts=conflicts,
         next_cursor=page.next_cursor,
-        kinds=KINDS,
+        kinds=(*KINDS, *INBOUND_KINDS),
         codes=failures.open_codes(ledger, me.actor),
         kind=kind,
         code=code,
@@ -131,3 +134,24 @@ def _answer(
         error=error,
         said=said,
     )
+
+
+@router.post(PATH + "/{failure_id}/choose-matter")
+def choose_matter(
+    request: Request,
+    me: session.Checked,
+    failure_id: IdParam,
+    matter_id: Annotated[int, Form(ge=1)],
+) -> Response:
+    """The matter of a hard cost imported from QuickBooks: the entry is made on it now."""
+    entry = hard_costs.choose_matter(request.app.state.ledger, me.actor, failure_id, matter_id)
+    said = f"The cost of {entry.amount:.2f} is now an expense entry on the matter chosen."
+    return RedirectResponse(_back("", "", False, said), 303)
+
+
+@router.post(PATH + "/{failure_id}/push-again")
+def push_again(request: Request, me: session.Checked, failure_id: IdParam) -> Response:
+    """Send the bill as lawsync has it over its invoice changed in QuickBooks."""
+    invoices.push_again(request.app.state.ledger, me.actor, failure_id)
+    said = "The bill will be sent again as lawsync has it on the next sync."
+    return RedirectResponse(_back("", "", False, said), 303)

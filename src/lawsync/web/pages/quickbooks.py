@@ -11,7 +11,15 @@ from starlette.concurrency import run_in_threadpool
 
 from lawsync.errors import LawsyncError
 from lawsync.practice.services import client_funds
-from lawsync.sync import company_lists, connection, mapping, preflight, readiness, settings
+from lawsync.sync import (
+    company_lists,
+    connection,
+    hard_costs_settings,
+    mapping,
+    preflight,
+    readiness,
+    settings,
+)
 from lawsync.sync.client_funds_settings import BANK, LIABILITY_TYPES, CompanyAccount
 from lawsync.sync.imports import feed
 from lawsync.sync.kinds import ItemFor, ItemKey
@@ -31,6 +39,7 @@ FLAGS = (
     "export_client_funds",
     "cheque_printing",
     "trust_subledgers",
+    "import_hard_costs",
 )
 TRUST_SIDES = ("bank_account", "liability_account")
 FIXED_MAPPINGS = (
@@ -77,6 +86,7 @@ async def _page(
     active = next((r for r in rows if r.active), None)
     items: list[company_lists.CompanyItem] = []
     accounts: list[CompanyAccount] = []
+    expense_accounts: list[CompanyAccount] = []
     items_error = ""
     if active is not None and active.status.value == "connected":
         try:
@@ -84,6 +94,9 @@ async def _page(
                 ledger, me.actor.firm_id, request.app.state.settings, refresh=refresh
             )
             accounts = await company_lists.accounts(
+                ledger, me.actor.firm_id, request.app.state.settings, refresh=refresh
+            )
+            expense_accounts = await company_lists.expense_accounts(
                 ledger, me.actor.firm_id, request.app.state.settings, refresh=refresh
             )
         except Exception as error:  # the page still shows; the list says why it is empty
@@ -102,6 +115,8 @@ async def _page(
         trust_mapped={m["account_id"]: m for m in settings.client_funds_accounts(ledger, me.actor)},
         banks=[a for a in accounts if a.type == BANK],
         liabilities=[a for a in accounts if a.type in LIABILITY_TYPES],
+        expense_accounts=expense_accounts,
+        hard_costs_refused=hard_costs_settings.refused_edition(active),
         typed=typed_values or {},
         mapping_rows=_mapping_rows(request, me, active.country if active else "US"),
         items=items,
@@ -127,9 +142,11 @@ def _form_values(form: Any) -> dict[str, Any]:
     for name in ("bill_prefix", "tax_option", "name_clash"):
         if form.get(name) is not None:
             values[name] = form.get(name)
-    for name in ("export_start_date", "client_funds_start_date"):
+    for name in ("export_start_date", "client_funds_start_date", "hard_costs_start_date"):
         if form.get(name):
             values[name] = form.get(name)
+    if form.get("hard_costs_account"):
+        values["hard_costs_account"] = form.get("hard_costs_account")
     if form.get("journal_prefix") is not None:
         values["journal_prefix"] = form.get("journal_prefix")
     trust = _trust_rows(form)
@@ -192,7 +209,14 @@ async def save_settings(request: Request, me: session.Checked) -> Response:
             accounts = await company_lists.checkable_accounts(
                 ledger, me.actor.firm_id, app_settings
             )
-        await run_in_threadpool(settings.update_settings, ledger, me.actor, cmd, accounts)
+        expense_accounts = None
+        if cmd.hard_costs_account:
+            expense_accounts = await company_lists.checkable_expense_accounts(
+                ledger, me.actor.firm_id, app_settings
+            )
+        await run_in_threadpool(
+            settings.update_settings, ledger, me.actor, cmd, accounts, expense_accounts
+        )
     except (ValidationError, LawsyncError) as refused:
         errors, status = errors_of(refused)
         typed_values = {k: str(v) for k, v in form.items() if k.startswith("trust:")}

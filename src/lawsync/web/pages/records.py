@@ -16,6 +16,7 @@ _PAGES = {
     Kind.CREDIT_NOTE: "/credit-notes",
     Kind.CREDIT_APPLICATION: "/credit-notes",
     Kind.PAYMENT: "/payments",
+    Kind.INVOICE_CHANGE: "/bills",
 }
 
 

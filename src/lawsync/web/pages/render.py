@@ -45,6 +45,10 @@ KIND_WORDS = {
     "client_funds_entry": "Client funds entry",
     "client_funds_cheque": "Cheque to print",
     "client_funds_opening": "Opening balance",
+    "hard_cost": "Hard cost",
+    "hard_cost_line": "Expense line in QuickBooks",
+    "received_payment": "Payment in QuickBooks",
+    "invoice_change": "Bill's invoice",
 }
 
 

@@ -40,6 +40,11 @@ def _settings(
         "journal_prefix": row.journal_prefix,
         "trust_subledgers": row.trust_subledgers,
         "client_funds_accounts": trust,
+        "import_hard_costs": row.import_hard_costs,
+        "hard_costs_start_date": row.hard_costs_start_date.isoformat()
+        if row.hard_costs_start_date
+        else None,
+        "hard_costs_account": row.hard_costs_account,
     }
 
 
@@ -52,6 +57,7 @@ def _failure(row: SyncFailure) -> dict[str, Any]:
         "message": row.message,
         "detail": row.detail,
         "element": row.element,
+        "context": row.context,
         "title": g.title,
         "cause": g.cause,
         "resolution": list(g.steps),
@@ -89,7 +95,15 @@ async def update_settings(
         accounts = await company_lists.checkable_accounts(
             ledger, actor.firm_id, request.app.state.settings
         )
-    row = await run_in_threadpool(settings.update_settings, ledger, actor, cmd, accounts)
+    expense_accounts = None
+    if cmd.hard_costs_account:
+        actor.require_admin("change the sync settings")
+        expense_accounts = await company_lists.checkable_expense_accounts(
+            ledger, actor.firm_id, request.app.state.settings
+        )
+    row = await run_in_threadpool(
+        settings.update_settings, ledger, actor, cmd, accounts, expense_accounts
+    )
     return _answer(ledger, actor, row)
 
 
