@@ -79,6 +79,18 @@ def test_cdc_answers_a_changed_since_older_than_30_days(qbo: Qbo) -> None:
     assert customer["Id"] in {row["Id"] for row in rows}
 
 
+def test_a_company_keeping_the_documented_window_refuses_an_older_changed_since(qbo: Qbo) -> None:
+    qbo.customer("Recent Change")
+    assert qbo.patch(cdc_window_days=30)["cdc_window_days"] == 30
+    old = (datetime.now(UTC) - timedelta(days=31)).isoformat()
+    r = qbo.get("/cdc", entities="Customer", changedSince=old)
+    assert r.status_code == 400, r.text
+    (error,) = r.json()["Fault"]["Error"]
+    assert (error["code"], error["element"]) == ("2190", "changedSince")
+    recent = (datetime.now(UTC) - timedelta(days=29)).isoformat()
+    assert qbo.get("/cdc", entities="Customer", changedSince=recent).status_code == 200
+
+
 def test_cdc_caps_at_1000_objects(qbo: Qbo) -> None:
     since = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     for chunk in range(34):

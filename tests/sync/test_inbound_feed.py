@@ -148,6 +148,10 @@ def test_a_cursor_quickbooks_refuses_makes_the_importers_compare(
     """Our clock said the last pull was recent, but the cursor is past QuickBooks' 30 days: its
     refusal (2190) is answered by comparing, not by a failure."""
     books, cheque = _cheque_waiting(firm, control, server_url)
+    # The company keeps QuickBooks' documented window (recorded companies answer in full).
+    control.patch(
+        f"/_sandbox/companies/{books.realm}", json={"cdc_window_days": 30}
+    ).raise_for_status()
     _print(books, 8401)
     _age_cursor(books, cursor=dt.timedelta(days=31), last_pull=dt.timedelta(0))
     report = _pull(books)

@@ -178,6 +178,9 @@ class Sandbox:
                     raise ControlError(400, str(exc)) from None
             if "latency_ms" in changes:
                 c.latency_ms = max(0, int(changes["latency_ms"] or 0))
+            if "cdc_window_days" in changes:
+                days = changes["cdc_window_days"]
+                c.cdc_window_days = max(1, int(days)) if days else None
             if "gateway_fault_format" in changes:
                 if changes["gateway_fault_format"] not in ("json", "xml"):
                     raise ControlError(400, "gateway_fault_format must be json or xml")

@@ -106,6 +106,9 @@ class Company:
     outage: str = "none"
     gateway_fault_format: str = "json"
     latency_ms: int = 0
+    # Refuse a changedSince older than this many days (2190), as documented; None answers in
+    # full, as recorded traffic shows real companies doing.
+    cdc_window_days: int | None = None
     chaos: Chaos = field(default_factory=Chaos)
     custom_txn_numbers: bool = False
     warn_duplicate_doc_numbers: bool = False

@@ -11,6 +11,7 @@ from typing import Any
 from .company import Company
 from .faults import (
     BatchSizeExceeded,
+    InvalidDateRange,
     InvalidId,
     ObjectNotFound,
     QboFault,
@@ -187,7 +188,14 @@ def cdc(c: Company, now: float, entities: str | None, changed_since: str | None)
 
         raise InvalidDateFormat(f"Invalid Date Format : {changed_since}", "changedSince")
     # Intuit documents a 30-day window, but recorded traffic shows a changedSince years back
-    # answered in full (200, with records changed years before): the sandbox does the same.
+    # answered in full (200, with records changed years before): the sandbox does the same
+    # unless the company is told to keep the documented window (`cdc_window_days`).
+    if c.cdc_window_days is not None and since < now - c.cdc_window_days * 24 * 3600:
+        raise InvalidDateRange(
+            f"Invalid Date Range : changedSince can not be more than {c.cdc_window_days} days"
+            " in the past.",
+            "changedSince",
+        )
     names = [n.strip() for n in entities.split(",") if n.strip()]
     found: list[tuple[float, str, str]] = []
     for name in names:

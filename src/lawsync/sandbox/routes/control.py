@@ -83,6 +83,7 @@ class CompanyPatch(BaseModel):
     limits: LimitsIn | None = None
     gateway_fault_format: Literal["json", "xml"] | None = None
     latency_ms: int | None = None
+    cdc_window_days: int | None = Field(default=None, ge=1)
     chaos: ChaosIn | None = None
 
 
@@ -127,6 +128,7 @@ def describe(c: Company) -> dict[str, Any]:
         "outage": c.outage,
         "gateway_fault_format": c.gateway_fault_format,
         "latency_ms": c.latency_ms,
+        "cdc_window_days": c.cdc_window_days,
         "chaos": {
             "rate": c.chaos.rate,
             "kinds": list(c.chaos.kinds),
