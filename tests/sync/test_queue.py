@@ -1,0 +1,337 @@
+"""The queued sync mode on PostgreSQL: commits defer passes, `lawsync worker` processes run them.
+
+Everything is real: the ledger's commits write procrastinate jobs in their own transactions,
+worker processes (`lawsync worker`) run the passes against the test sandbox over HTTP, and they
+are stopped with SIGTERM or killed with SIGKILL. The judge of "exactly once" is the sandbox
+company: each client has one customer there, whatever died on the way.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from lawsync.practice.commands import ContactCreate, ContactUpdate
+from lawsync.practice.services import contacts
+from lawsync.practice.services.context import Ledger
+from lawsync.sync.status import status_counts
+from tests import builders
+from tests.conftest import Firm
+from tests.quickbooks.conftest import Sandbox
+from tests.sync.queue_support import (
+    ROOT,
+    connect_firm,
+    deferring,
+    env_for,
+    needs_postgresql,
+    pace,
+    pass_jobs,
+    start_worker,
+    wait_for,
+    workers,
+)
+
+SEED = 20261206
+
+
+@pytest.fixture
+def queued(database_url: str, ledger: Ledger, engine: Engine) -> Engine:
+    needs_postgresql(database_url)
+    with deferring(ledger, engine):
+        yield engine
+
+
+def _customers(sandbox: Sandbox, realm: str) -> Counter[str]:
+    """How many customers the company holds under each display name."""
+    token = sandbox.control.post(
+        f"/_sandbox/companies/{realm}/tokens", json={"client_id": "lawsync-local"}
+    )
+    if token.status_code >= 400:  # the app the CLI registered for the test sandbox
+        token = sandbox.control.post(
+            f"/_sandbox/companies/{realm}/tokens", json={"client_id": "test-app"}
+        )
+    headers = {
+        "Authorization": f"Bearer {token.json()['access_token']}",
+        "Accept": "application/json",
+    }
+    found: Counter[str] = Counter()
+    start = 1
+    while True:
+        query = f"SELECT * FROM Customer STARTPOSITION {start} MAXRESULTS 1000"
+        got = (
+            sandbox.control.get(
+                f"/v3/company/{realm}/query", params={"query": query}, headers=headers
+            )
+            .json()["QueryResponse"]
+            .get("Customer", [])
+        )
+        found.update(c["DisplayName"] for c in got)
+        if len(got) < 1000:
+            return found
+        start += 1000
+
+
+def _pending(firm: Firm) -> int:
+    return sum(c["pending"] for c in status_counts(firm.ledger, firm.id).values())
+
+
+def _add_clients(firm: Firm, count: int, prefix: str) -> list[str]:
+    names = []
+    for i in range(count):
+        made = contacts.create_contact(
+            firm.ledger,
+            firm.actor,
+            ContactCreate(kind="person", first_name=prefix, last_name=f"{i:04d}"),
+        )
+        names.append(made.display_name)
+    return names
+
+
+# ---- deferring --------------------------------------------------------------------------------
+
+
+def test_a_commit_defers_one_pass_and_a_burst_collapses_into_it(
+    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox
+) -> None:
+    assert pass_jobs(queued, firm.id) == []
+    builders.client(firm)  # not connected yet: an idle firm costs no job
+    assert pass_jobs(queued, firm.id) == []
+
+    realm = connect_firm(firm.id, database_url, client_sandbox)
+    for _ in range(5):  # a burst of changes, through the API (the web app's commits)
+        builders.client(firm)
+    [job] = pass_jobs(queued, firm.id)
+    assert job["status"] == "todo" and job["task_name"] == "lawsync.sync_firm"
+    assert job["lock"] == f"company:{realm}" and job["args"] == {"firm_id": firm.id, "attempt": 0}
+
+    # A change rolled back defers nothing; a commit of nothing syncable neither.
+    with queued.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs"))
+    with firm.ledger.uow(firm.actor) as uow:
+        contacts_before = uow.session.info.get("firm_id")
+        assert contacts_before == firm.id
+    with pytest.raises(RuntimeError), firm.ledger.uow(firm.actor) as uow:
+        from lawsync.practice.models import Contact
+
+        uow.session.add(
+            Contact(
+                firm_id=firm.id,
+                kind="person",
+                first_name="Rolled",
+                last_name="Back",
+                display_name="Rolled Back",
+            )
+        )
+        uow.session.flush()
+        raise RuntimeError("the request failed after the flush")
+    assert pass_jobs(queued, firm.id) == []
+    builders.client(firm)
+    assert len(pass_jobs(queued, firm.id)) == 1
+
+
+def test_the_job_is_committed_with_the_change_even_if_the_process_dies_right_after(
+    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox
+) -> None:
+    """A process makes a change and is killed (SIGKILL, by itself) the moment its commit
+    returns, before anything else can run: the job is there all the same. Killed just before
+    the commit instead, neither the change nor a job exists."""
+    connect_firm(firm.id, database_url, client_sandbox)
+    script = textwrap.dedent(
+        """
+        import os, signal, sys
+        from sqlalchemy import event
+        from lawsync.bootstrap import ledger_on, open_database
+        from lawsync.practice.commands import ContactCreate
+        from lawsync.practice.services import contacts
+        from lawsync.practice.services.context import Actor
+        from lawsync.sync import enqueue
+
+        url, firm, admin, when, name = sys.argv[1:]
+        ledger = ledger_on(open_database(url))
+        enqueue.install(ledger)
+
+        def die(*_args):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        event.listen(ledger.factory, "after_commit" if when == "after" else "before_commit", die)
+        contacts.create_contact(
+            ledger, Actor(int(firm), int(admin)),
+            ContactCreate(kind="person", first_name="Killed", last_name=name),
+        )
+        """
+    )
+    for when in ("after", "before"):
+        with queued.begin() as conn:
+            conn.execute(text("DELETE FROM procrastinate_jobs"))
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                script,
+                database_url,
+                str(firm.id),
+                str(firm.admin_id),
+                when,
+                when,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == -9, done.stderr.decode()[-2000:]
+        with queued.connect() as conn:
+            made = conn.execute(
+                text("SELECT count(*) FROM contacts WHERE firm_id = :f AND last_name = :n"),
+                {"f": firm.id, "n": when},
+            ).scalar_one()
+        if when == "after":
+            assert made == 1
+            assert [j["status"] for j in pass_jobs(queued, firm.id)] == ["todo"]
+        else:
+            assert made == 0
+            assert pass_jobs(queued, firm.id) == []
+
+
+def test_queue_mode_is_refused_on_sqlite_with_a_clear_error() -> None:
+    from lawsync.config import Settings
+
+    with pytest.raises(ValueError, match="needs PostgreSQL"):
+        Settings.from_env({"LAWSYNC_SYNC_MODE": "queue", "LAWSYNC_DATABASE_URL": "sqlite:///x.db"})
+    with pytest.raises(ValueError, match="embedded or queue"):
+        Settings.from_env({"LAWSYNC_SYNC_MODE": "cluster"})
+    assert Settings.from_env({}).sync_mode == "embedded"
+    done = subprocess.run(
+        [sys.executable, "-m", "lawsync.cli", "worker"],
+        env={"LAWSYNC_DATABASE_URL": "sqlite:///./never.db", "PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "needs PostgreSQL" in done.stdout + done.stderr
+
+
+# ---- workers --------------------------------------------------------------------------------
+
+
+def test_two_workers_run_one_pass_per_company_at_a_time(
+    queued: Engine, ledger: Ledger, server_url: str, database_url: str, client_sandbox: Sandbox
+) -> None:
+    from tests.conftest import make_firm
+
+    firms = [make_firm(ledger, server_url, f"Queue Firm {i}") for i in range(3)]
+    realms = {f.id: connect_firm(f.id, database_url, client_sandbox) for f in firms}
+    for realm in realms.values():
+        pace(client_sandbox, realm, batches=2, window=1.0)
+    seen_doing: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def watch() -> None:  # no two jobs of one company ever run at once
+        while not stop.is_set():
+            with queued.connect() as conn:
+                seen_doing.extend(
+                    (str(r[0]), int(r[1]))
+                    for r in conn.execute(
+                        text(
+                            "SELECT lock, count(*) FROM procrastinate_jobs WHERE status = 'doing'"
+                            " GROUP BY lock"
+                        )
+                    )
+                )
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    names: dict[int, list[str]] = {f.id: [] for f in firms}
+    with workers(env_for(database_url, client_sandbox), "a", "b") as (a, b):
+        for round_ in range(4):  # changes keep arriving while passes run
+            for f in firms:
+                names[f.id] += _add_clients(f, 40, f"R{round_}F{f.id}")
+            time.sleep(0.4)
+        for f in firms:
+            wait_for(lambda f=f: _pending(f) == 0 and not pass_jobs(queued, f.id), 90, "the passes")
+        stop.set()
+        watcher.join(5)
+        logged = a.passes() + b.passes()
+    assert seen_doing and max(n for _, n in seen_doing) == 1, seen_doing
+    assert a.passes() and b.passes(), "both workers ran passes"
+    assert {p[0] for p in logged} == set(realms), "every firm had passes"
+    for f in firms:
+        held = _customers(client_sandbox, realms[f.id])
+        assert all(held[n] == 1 for n in names[f.id]), "each client once"
+        f.api.close()
+
+
+def test_a_worker_killed_mid_pass_is_finished_by_another_and_nothing_is_sent_twice(
+    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox
+) -> None:
+    """Randomized: rounds of new and edited clients, each pass's worker killed (SIGKILL) at a
+    random moment while it sends; a worker started afterwards finds the dead one's job (stalled
+    job recovery), waits out its lease, and finishes. Every client is in the company once."""
+    rng = random.Random(SEED)
+    realm = connect_firm(firm.id, database_url, client_sandbox)
+    pace(client_sandbox, realm, batches=2, window=1.0)
+    env = env_for(database_url, client_sandbox)
+    names: list[str] = []
+    ids: list[int] = []
+    for round_ in range(3):
+        made = _add_clients(firm, rng.randint(40, 90), f"Crash{round_}")
+        names += made
+        with firm.ledger.uow(firm.actor) as uow:
+
+            ids = list(
+                uow.session.execute(
+                    text("SELECT id FROM contacts WHERE firm_id = :f"), {"f": firm.id}
+                ).scalars()
+            )
+        for cid in rng.sample(ids, min(5, len(ids))):  # edits of clients maybe already sent
+            contacts.update_contact(
+                firm.ledger,
+                firm.actor,
+                cid,
+                ContactUpdate(web_address=f"https://r{round_}.example.com"),
+            )
+        with workers(env, f"doomed{round_}") as (doomed,):
+            before = sum(_customers(client_sandbox, realm).values())
+            wait_for(
+                lambda b=before: sum(_customers(client_sandbox, realm).values()) > b,
+                60,
+                "the pass to start sending",
+            )
+            time.sleep(rng.uniform(0.0, 1.2))
+            doomed.kill()
+        assert [j["status"] for j in pass_jobs(queued, firm.id, "doing")] in ([], ["doing"])
+    with workers(env, "survivor") as (survivor,):
+        wait_for(lambda: _pending(firm) == 0 and not pass_jobs(queued, firm.id), 120, "recovery")
+        assert survivor.passes()
+    held = _customers(client_sandbox, realm)
+    assert sorted(n for n in held if n.startswith("Crash")) == sorted(names)
+    assert all(held[n] == 1 for n in names), [n for n in names if held[n] != 1]
+
+
+def test_sigterm_hands_the_pass_in_flight_back_and_the_next_worker_finishes_it(
+    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox
+) -> None:
+    realm = connect_firm(firm.id, database_url, client_sandbox)
+    pace(client_sandbox, realm, batches=1, window=1.0)
+    env = env_for(database_url, client_sandbox)
+    names = _add_clients(firm, 150, "Term")  # at 30 a second, a pass of some 5 s
+    worker = start_worker(env, "short-grace", "--grace", "0.5")
+    wait_for(lambda: bool(pass_jobs(queued, firm.id, "doing")), 60, "a pass to run")
+    code = worker.terminate(30)
+    assert code == 0, worker.log()
+    assert "handed back" in worker.log(), worker.log()
+    assert [j["status"] for j in pass_jobs(queued, firm.id, "todo")] == ["todo"]
+    with workers(env, "next") as _:
+        wait_for(lambda: _pending(firm) == 0 and not pass_jobs(queued, firm.id), 120, "the rest")
+    held = _customers(client_sandbox, realm)
+    assert all(held[n] == 1 for n in names)
