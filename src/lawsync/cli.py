@@ -362,7 +362,7 @@ def worker(
         name=name or None,
         grace_seconds=grace,
         stalled_seconds=stalled_after,
-        heartbeat_seconds=max(0.5, min(10.0, stalled_after / 3)),
+        heartbeat_seconds=max(0.5, min(10.0, stalled_after / 5)),
         lease_seconds=lease_seconds,
     )
     asyncio.run(run_worker(services.ledger, settings, options, app_url=services.app_url))

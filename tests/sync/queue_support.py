@@ -150,7 +150,7 @@ def start_worker(env: dict[str, str], name: str, *extra: str, concurrency: int =
             "--name",
             name,
             "--stalled-after",
-            "2",
+            "6",
             "--lease-seconds",
             "3",
             *extra,
