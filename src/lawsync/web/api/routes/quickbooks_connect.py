@@ -20,6 +20,7 @@ from lawsync.config import Settings
 from lawsync.errors import LawsyncError
 from lawsync.sync import connection, engine, worker
 from lawsync.sync.models import QuickBooksConnection
+from lawsync.sync.pass_state import pass_state
 from lawsync.sync.status import status_counts
 from lawsync.web.api.deps import ActorDep, LedgerDep
 from lawsync.web.api.errors import http_status
@@ -121,12 +122,14 @@ async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> di
 
 
 @router.get("/status")
-def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
+def status(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
     rows = connection.connections(ledger, actor)
     active = next((r for r in rows if r.active), None)
     counts = status_counts(ledger, actor.firm_id) if active else None
     counts_note = "" if active else "Not connected."
+    passes = pass_state(ledger, actor.firm_id, _settings(request).sync_mode)
     return {
+        "passes": asdict(passes),
         "connection": _connection(active) if active else None,
         "last_sync_at": _iso(active.last_sync_at) if active else None,
         "counts": counts,
