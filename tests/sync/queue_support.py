@@ -100,11 +100,10 @@ def connect_firm(firm_id: int, database_url: str, sandbox: Sandbox) -> str:
     return found.group(1)
 
 
-def pace(sandbox: Sandbox, realm: str, batches: int, window: float) -> None:
-    """A company slow enough that a pass takes a while: ``batches`` per ``window`` seconds."""
-    limits = {"per_window": 500, "concurrent": 10, "batches_per_window": batches}
+def slow(sandbox: Sandbox, realm: str, latency_ms: int) -> None:
+    """A company that answers each request after ``latency_ms``, so a pass takes a while."""
     sandbox.control.patch(
-        f"/_sandbox/companies/{realm}", json={"limits": {**limits, "window_seconds": window}}
+        f"/_sandbox/companies/{realm}", json={"latency_ms": latency_ms}
     ).raise_for_status()
 
 

@@ -38,8 +38,8 @@ from tests.sync.queue_support import (
     deferring,
     env_for,
     needs_postgresql,
-    pace,
     pass_jobs,
+    slow,
     start_worker,
     wait_for,
     workers,
@@ -253,7 +253,7 @@ def test_two_workers_run_one_pass_per_company_at_a_time(
     realms = {f.id: connect_firm(f.id, database_url, client_sandbox) for f in firms}
     for f in firms:
         _export_bills(f)
-        pace(client_sandbox, realms[f.id], batches=2, window=1.0)
+        slow(client_sandbox, realms[f.id], 150)
     doing: list[int] = []
     stop = threading.Event()
 
@@ -304,12 +304,12 @@ def test_a_worker_killed_mid_pass_is_finished_by_another_and_nothing_is_sent_twi
     rng = random.Random(SEED)
     realm = connect_firm(firm.id, database_url, client_sandbox)
     _export_bills(firm)
-    pace(client_sandbox, realm, batches=2, window=1.0)
+    slow(client_sandbox, realm, 300)
     env = env_for(database_url, client_sandbox)
     numbers: list[str] = []
     killed_mid_pass = 0
     for round_ in range(3):
-        numbers += _bills(firm, rng.randint(40, 80), f"Crash{round_}")
+        numbers += _bills(firm, rng.randint(30, 60), f"Crash{round_}")
         with workers(env, f"doomed{round_}") as (doomed,):
             before = sum(_invoices(client_sandbox, realm).values())
             wait_for(
@@ -334,12 +334,17 @@ def test_sigterm_hands_the_pass_in_flight_back_and_the_next_worker_finishes_it(
 ) -> None:
     realm = connect_firm(firm.id, database_url, client_sandbox)
     _export_bills(firm)
-    pace(client_sandbox, realm, batches=1, window=1.0)
+    slow(client_sandbox, realm, 700)  # some ten requests: a pass of 7 s or more
     env = env_for(database_url, client_sandbox)
-    numbers = _bills(firm, 120, "Term")  # 30 a second: a pass of several seconds
+    numbers = _bills(firm, 80, "Term")
     worker = start_worker(env, "short-grace", "--grace", "0.5")
-    wait_for(lambda: sum(_invoices(client_sandbox, realm).values()) > 0, 90, "sending")
-    assert worker.terminate(30) == 0, worker.log()
+    try:
+        wait_for(lambda: bool(pass_jobs(queued, firm.id, "doing")), 90, "a pass to run")
+        time.sleep(1.0)
+        assert worker.terminate(30) == 0, worker.log()
+    finally:
+        if worker.alive():
+            worker.kill()
     assert "handed back" in worker.log(), worker.log()
     assert [j["status"] for j in pass_jobs(queued, firm.id, "todo")] == ["todo"]
     assert _pending(firm) > 0
