@@ -195,7 +195,11 @@ def stop(workers: list[Worker]) -> None:
     for w in workers:
         w.process.terminate()
     for w in workers:
-        w.process.wait(60)
+        try:
+            w.process.wait(120)
+        except subprocess.TimeoutExpired:
+            w.process.kill()
+            w.process.wait(10)
 
 
 def waiting(ledger: Ledger) -> int:

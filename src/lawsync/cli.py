@@ -355,7 +355,8 @@ def worker(
         console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    for noisy in ("procrastinate", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     services = open_services(settings, existing=False)
     options = WorkerOptions(
         concurrency=concurrency,

@@ -159,7 +159,7 @@ def start_worker(env: dict[str, str], name: str, *extra: str, concurrency: int =
         stderr=subprocess.STDOUT,
     )
     worker = Worker(process, log_path, name, out)
-    wait_for(lambda: "up to" in worker.log() or not worker.alive(), 30, "the worker to start")
+    wait_for(lambda: "up to" in worker.log() or not worker.alive(), 120, "the worker to start")
     assert worker.alive(), worker.log()
     return worker
 

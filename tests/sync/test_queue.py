@@ -28,6 +28,7 @@ from lawsync.practice.commands import (
 )
 from lawsync.practice.services import bills, contacts, entries
 from lawsync.practice.services.context import Ledger
+from lawsync.sync.pass_state import PassState, pass_state
 from lawsync.sync.status import status_counts
 from tests import builders
 from tests.conftest import Firm, make_firm
@@ -135,6 +136,12 @@ def test_a_commit_defers_one_pass_and_a_burst_collapses_into_it(
     [job] = pass_jobs(queued, firm.id)
     assert job["status"] == "todo" and job["task_name"] == "lawsync.sync_firm"
     assert job["lock"] == f"company:{realm}" and job["args"] == {"firm_id": firm.id, "attempt": 0}
+    assert pass_state(firm.ledger, firm.id, "queue") == PassState("queue", queued=1, running=0)
+    assert firm.get("/quickbooks/status")["passes"] == {
+        "mode": "embedded",
+        "queued": 0,
+        "running": 0,
+    }
 
     # A change rolled back defers nothing; a commit of nothing syncable neither.
     with queued.begin() as conn:
