@@ -358,3 +358,39 @@ def test_sigterm_hands_the_pass_in_flight_back_and_the_next_worker_finishes_it(
     with workers(env, "next"):
         wait_for(lambda: _pending(firm) == 0 and not pass_jobs(queued, firm.id), 180, "the rest")
     assert sorted(_invoices(client_sandbox, realm).elements()) == sorted(numbers)
+
+
+def test_in_the_queued_mode_the_web_app_runs_no_pass_it_queues_one(
+    queued: Engine, firm: Firm, ledger: Ledger, database_url: str, client_sandbox: Sandbox
+) -> None:
+    """`Sync now` (API and dashboard) hands the pass to the workers: 202, one pass waiting."""
+    import httpx
+
+    from lawsync.config import Settings
+    from lawsync.web.app import create_app
+    from tests.sandbox.sandbox_support import Server, free_port
+
+    port = free_port()
+    settings = Settings(database_url=database_url, port=port, sync_mode="queue")
+    server = Server(create_app(settings, ledger=ledger), port=port).start()
+    try:
+        api = httpx.Client(
+            base_url=f"{server.url}/api/v1",
+            headers={"Authorization": f"Bearer {firm.token}"},
+            timeout=30,
+        )
+        refused = api.post("/quickbooks/sync")
+        assert refused.status_code == 409 or refused.status_code == 422, refused.text
+        assert refused.json()["error"]["code"] == "not_connected"
+        connect_firm(firm.id, database_url, client_sandbox)
+        queued_now = api.post("/quickbooks/sync")
+        assert queued_now.status_code == 202, queued_now.text
+        assert queued_now.json() == {
+            "queued": True,
+            "passes": {"mode": "queue", "queued": 1, "running": 0},
+        }
+        assert api.get("/quickbooks/status").json()["passes"]["queued"] == 1
+        assert len(pass_jobs(queued, firm.id)) == 1
+        api.close()
+    finally:
+        server.stop()
