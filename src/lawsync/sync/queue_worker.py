@@ -14,9 +14,11 @@ re-create, so a pass that dies mid-flight is simply finished by the next one.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import procrastinate
@@ -61,6 +63,11 @@ async def run_worker(
     """Run jobs until stopped (by a signal, or with ``wait=False`` once the queue is empty)."""
     if options.concurrency < 1:
         raise ValueError("--concurrency must be at least 1")
+    # Passes hand their short database calls (lease, tokens) to threads: with the default pool
+    # (six threads on two cores) a hundred passes would queue behind each other there.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=options.concurrency + 4, thread_name_prefix="pass")
+    )
     jobs.set_runtime(
         jobs.Runtime(
             ledger=ledger,
