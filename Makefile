@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
-BENCHES := bench-sandbox bench-sandbox-cpu bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-sync-inbound bench-ledger bench-request-guard bench-web-pages
+BENCHES := bench-sandbox bench-sandbox-cpu bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-sync-inbound bench-ledger bench-request-guard bench-web-pages bench-sync-scale
 
 .PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
@@ -53,6 +53,9 @@ bench-sync-backfill: $(DEV_STAMP)
 
 bench-sync-wakeup: $(DEV_STAMP)
 	$(BIN)/python -m bench.sync_wakeup
+
+bench-sync-scale: $(DEV_STAMP)
+	$(BIN)/python -m bench.sync_scale
 
 bench-sync-trust-backfill: $(DEV_STAMP)
 	$(BIN)/python -m bench.sync_trust_backfill

@@ -10,12 +10,13 @@ Nothing else builds a `Ledger` or a session factory (tests may).
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from lawsync.config import Settings
+from lawsync.config import Settings, check_sync_mode
 from lawsync.practice.services.context import Ledger
 from lawsync.quickbooks import QuickBooksConfig
 from lawsync.storage import make_engine, make_session_factory
@@ -39,8 +40,20 @@ class Services:
     def sync_worker(
         self, enabled: bool | None = None
     ) -> AbstractAsyncContextManager[SyncWorker | None]:
-        """The wake-up worker for the server's lifetime, when on (`LAWSYNC_SYNC_WORKER`)."""
+        """The wake-up worker for the server's lifetime, when on (`LAWSYNC_SYNC_WORKER`); in
+        the queued mode none: commits defer jobs for `lawsync worker` instead."""
+        if self.settings.sync_mode == "queue":
+            return queued(self.ledger)
         return serve_worker(self.ledger, self.settings, enabled)
+
+
+@asynccontextmanager
+async def queued(ledger: Ledger) -> AsyncIterator[None]:
+    """`LAWSYNC_SYNC_MODE=queue`: no pass runs here; commits defer them (`sync.enqueue`)."""
+    from lawsync.sync import enqueue
+
+    enqueue.install(ledger)
+    yield None
 
 
 def open_database(url: str) -> Engine:
@@ -67,4 +80,9 @@ def compose(
     settings = settings or Settings.from_env()
     if ledger is None:
         ledger = ledger_on(open_database(settings.database_url))
+    if settings.sync_mode == "queue":
+        from lawsync.sync import enqueue
+
+        check_sync_mode(settings.sync_mode, str(ledger.factory.kw["bind"].url))
+        enqueue.install(ledger)  # every entry point's commits defer their passes
     return Services(settings, ledger, (app_url or settings.app_url).rstrip("/"))

@@ -324,6 +324,51 @@ def serve(
     uvicorn.run(create_app(settings, ledger=ledger), host=host, port=port, log_level="warning")
 
 
+@app.command()
+def worker(
+    concurrency: int = typer.Option(
+        20, "--concurrency", min=1, max=1000, help="Passes (companies) run at once."
+    ),
+    name: str = typer.Option("", "--name", help="Shown in the jobs table and the log."),
+    grace: float = typer.Option(
+        30.0, "--grace", min=0, help="Seconds a stopping worker lets its passes finish."
+    ),
+    stalled_after: float = typer.Option(
+        30.0, "--stalled-after", min=1, help="Seconds of silence before a worker counts as dead."
+    ),
+    lease_seconds: float = typer.Option(
+        60.0, "--lease-seconds", min=1, help="Life of a pass lease not renewed (a dead holder's)."
+    ),
+) -> None:
+    """Run queued sync jobs (LAWSYNC_SYNC_MODE=queue, PostgreSQL): passes for many companies."""
+    import asyncio
+    import dataclasses
+    import logging
+
+    from lawsync.config import check_sync_mode
+    from lawsync.sync.queue_worker import WorkerOptions, run_worker
+
+    try:
+        settings = dataclasses.replace(Settings.from_env(), sync_mode="queue")
+        check_sync_mode(settings.sync_mode, settings.database_url)
+    except ValueError as error:
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for noisy in ("procrastinate", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    services = open_services(settings, existing=False)
+    options = WorkerOptions(
+        concurrency=concurrency,
+        name=name or None,
+        grace_seconds=grace,
+        stalled_seconds=stalled_after,
+        heartbeat_seconds=max(0.5, min(10.0, stalled_after / 5)),
+        lease_seconds=lease_seconds,
+    )
+    asyncio.run(run_worker(services.ledger, settings, options, app_url=services.app_url))
+
+
 def main() -> None:
     app()
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 QboEnvironment = Literal["local", "intuit-sandbox", "production"]
+SyncMode = Literal["embedded", "queue"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/lawsync.db"
 
@@ -30,6 +31,22 @@ def sqlite_path(url: str) -> str | None:
     if database.startswith("file:") or parsed.query.get("uri") == "true":
         return None
     return database
+
+
+def is_postgresql(url: str) -> bool:
+    try:
+        return make_url(url).get_backend_name() == "postgresql"
+    except ArgumentError:
+        return False
+
+
+def check_sync_mode(sync_mode: str, database_url: str) -> None:
+    """The queued mode keeps its jobs in PostgreSQL: refuse it on any other database."""
+    if sync_mode == "queue" and not is_postgresql(database_url):
+        raise ValueError(
+            "LAWSYNC_SYNC_MODE=queue needs PostgreSQL (its jobs live in the database); "
+            "LAWSYNC_DATABASE_URL is not a postgresql:// URL. Use embedded with SQLite."
+        )
 
 
 def resolve_database_url(url: str, cwd: Path | None = None) -> str:
@@ -80,6 +97,9 @@ class Settings:
     qbo_webhook_token: str = field(default="", repr=False)
     # The change-data-capture poll per company, the safety net under webhooks.
     cdc_poll_seconds: float = 300.0
+    sync_mode: SyncMode = "embedded"
+    """`embedded`: passes run in `lawsync serve`; `queue`: commits defer jobs that `lawsync
+    worker` processes run (PostgreSQL only)."""
 
     @property
     def app_url(self) -> str:
@@ -108,10 +128,13 @@ class Settings:
             raise ValueError(
                 f"LAWSYNC_PUBLIC_URL must be an http:// or https:// address, not {public_url!r}"
             )
+        database_url = resolve_database_url(env.get("LAWSYNC_DATABASE_URL", DEFAULT_DATABASE_URL))
+        sync_mode = env.get("LAWSYNC_SYNC_MODE", "embedded").strip().lower() or "embedded"
+        if sync_mode not in ("embedded", "queue"):
+            raise ValueError(f"LAWSYNC_SYNC_MODE must be embedded or queue, not {sync_mode!r}")
+        check_sync_mode(sync_mode, database_url)
         return cls(
-            database_url=resolve_database_url(
-                env.get("LAWSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
-            ),
+            database_url=database_url,
             qbo_env=qbo_env,  # type: ignore[arg-type]
             qbo_base_url=env.get("LAWSYNC_QBO_BASE_URL", ""),
             qbo_client_id=env.get("LAWSYNC_QBO_CLIENT_ID", ""),
@@ -125,6 +148,7 @@ class Settings:
             public_url=public_url,
             qbo_webhook_token=env.get("LAWSYNC_QBO_WEBHOOK_TOKEN", ""),
             cdc_poll_seconds=_positive_seconds(env.get("LAWSYNC_CDC_POLL_SECONDS", "300")),
+            sync_mode=sync_mode,  # type: ignore[arg-type]
         )
 
     def masked(self) -> dict[str, str]:

@@ -56,6 +56,7 @@ class PassReport:
     reconnect_needed: bool = False
     note: str = ""
     not_started: NotStarted | None = None  # why the pass did not run at all
+    stopped_early: bool = False  # transient trouble (throttled, outage): the next pass goes on
 
     @property
     def synced(self) -> int:
@@ -181,6 +182,7 @@ async def run_pass(
     except ReconnectNeededError as error:
         report.reconnect_needed, report.note = True, _paused(error)
     except TransientError as error:
+        report.stopped_early = True
         report.note = f"Stopped early, will continue on the next pass: {error}"
     finally:
         report.requests = ctx.requests

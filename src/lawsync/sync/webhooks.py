@@ -33,6 +33,7 @@ class Taken:
     received: int = 0  # events in the body
     new: int = 0  # not seen before
     firms: list[int] = field(default_factory=list)  # firms now wanting a pull
+    realms: list[str] = field(default_factory=list)  # the companies they are connected to
 
 
 def event_key(event: WebhookEvent) -> str:
@@ -90,6 +91,9 @@ def take_in(ledger: Ledger, events: Sequence[WebhookEvent]) -> Taken:
     taken.new = len(fresh)
     firms: set[int] = set()
     for realm, count in Counter(e.realm_id for e in fresh).items():
-        firms.update(feed.request_pull(ledger, realm, count))
+        wanting = feed.request_pull(ledger, realm, count)
+        firms.update(wanting)
+        if wanting:
+            taken.realms.append(realm)
     taken.firms = sorted(firms)
     return taken

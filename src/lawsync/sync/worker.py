@@ -76,7 +76,9 @@ async def run_pass_now(
 _WAKE = "sync_wake"
 
 
-def _syncable(obj: object) -> bool:
+def syncable(obj: object) -> bool:
+    """A change that makes the firm's pass due: a revisioned record, the sync settings, or a
+    Retry asked for on a failure."""
     if isinstance(obj, Revisioned | SyncSettings):
         return True
     return isinstance(obj, SyncFailure) and obj.retry_requested_at is not None
@@ -135,7 +137,7 @@ class SyncWorker:
     def _after_flush(self, session: Session, _context: Any) -> None:
         if session.info.get("firm_id") is None or session.info.get(QUIET):
             return
-        if any(_syncable(o) for o in (*session.new, *session.dirty, *session.deleted)):
+        if any(syncable(o) for o in (*session.new, *session.dirty, *session.deleted)):
             session.info[_WAKE] = True
 
     def _after_commit(self, session: Session) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawsync.errors import LawsyncError
-from lawsync.sync import connection, engine, failures, worker
+from lawsync.sync import connection, engine, failures, jobs, worker
 from lawsync.sync.status import status_counts
 from lawsync.web.pages import session
 from lawsync.web.pages.render import render
@@ -25,11 +25,12 @@ class SyncRun:
     done: dict[str, int] = field(default_factory=dict)
     report: engine.PassReport | None = None
     refused: str = ""
+    queued: str = ""  # the queued mode: the pass was handed to the workers
     task: asyncio.Task[None] | None = None
 
     @property
     def finished(self) -> bool:
-        return self.report is not None or bool(self.refused)
+        return self.report is not None or bool(self.refused) or bool(self.queued)
 
 
 def _runs(request: Request) -> dict[int, SyncRun]:
@@ -59,6 +60,13 @@ async def _run(request: Request, firm_id: int, run: SyncRun) -> None:
     def progress(kind: str, done: int, _total: int) -> None:
         run.done[kind] = done
 
+    if request.app.state.settings.sync_mode == "queue":  # the web app runs no pass itself
+        waiting = await asyncio.to_thread(jobs.enqueue_pass, request.app.state.ledger, firm_id)
+        if waiting:
+            run.queued = "Sync queued: a worker runs it in a moment."
+        else:
+            run.refused = "This firm is not connected to QuickBooks Online."
+        return
     try:
         run.report = await worker.run_pass_now(
             request.app.state.ledger, firm_id, request.app.state.settings, progress=progress

@@ -8,6 +8,7 @@ from the request's Host header.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from html import escape
 from typing import Annotated, Any
@@ -17,10 +18,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from lawsync.config import Settings
-from lawsync.errors import LawsyncError
-from lawsync.sync import connection, engine, worker
+from lawsync.errors import LawsyncError, RuleViolation
+from lawsync.sync import connection, engine, jobs, worker
 from lawsync.sync.imports import feed
 from lawsync.sync.models import QuickBooksConnection
+from lawsync.sync.pass_state import pass_state
 from lawsync.sync.status import status_counts
 from lawsync.web.api.deps import ActorDep, LedgerDep
 from lawsync.web.api.errors import http_status
@@ -122,12 +124,14 @@ async def disconnect(request: Request, ledger: LedgerDep, actor: ActorDep) -> di
 
 
 @router.get("/status")
-def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
+def status(request: Request, ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
     rows = connection.connections(ledger, actor)
     active = next((r for r in rows if r.active), None)
     counts = status_counts(ledger, actor.firm_id) if active else None
     counts_note = "" if active else "Not connected."
+    passes = pass_state(ledger, actor.firm_id, _settings(request).sync_mode)
     return {
+        "passes": asdict(passes),
         "connection": _connection(active) if active else None,
         "last_sync_at": _iso(active.last_sync_at) if active else None,
         "counts": counts,
@@ -139,8 +143,17 @@ def status(ledger: LedgerDep, actor: ActorDep) -> dict[str, Any]:
 
 @router.post("/sync", response_model=None)
 async def sync(request: Request, ledger: LedgerDep, actor: ActorDep) -> Response:
-    """Run a pass now and answer with its report."""
-    report = await worker.run_pass_now(ledger, actor.firm_id, _settings(request))
+    """Run a pass now and answer with its report; in the queued mode, hand it to the workers
+    and answer 202 with the firm's passes waiting and running."""
+    settings = _settings(request)
+    if settings.sync_mode == "queue":
+        if not await asyncio.to_thread(jobs.enqueue_pass, ledger, actor.firm_id):
+            raise RuleViolation(
+                "The firm is not connected to QuickBooks Online.", code="not_connected"
+            )
+        state = await asyncio.to_thread(pass_state, ledger, actor.firm_id, settings.sync_mode)
+        return JSONResponse({"queued": True, "passes": asdict(state)}, status_code=202)
+    report = await worker.run_pass_now(ledger, actor.firm_id, settings)
     return JSONResponse(_report(report))
 
 

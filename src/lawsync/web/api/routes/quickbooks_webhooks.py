@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from lawsync.config import Settings
 from lawsync.errors import InvalidInput, Unauthenticated
 from lawsync.quickbooks import WebhookError, parse_webhook, verify_signature
-from lawsync.sync import webhooks
+from lawsync.sync import jobs, webhooks
 from lawsync.sync.connection import webhook_token
 from lawsync.web.api.deps import LedgerDep
 
@@ -48,6 +48,9 @@ async def receive(request: Request, ledger: LedgerDep) -> dict[str, Any]:
     except WebhookError as error:
         raise InvalidInput(error.message) from None
     taken = await run_in_threadpool(webhooks.take_in, ledger, events)
+    if settings.sync_mode == "queue":  # a worker pulls; should this process stop first, the
+        for realm in taken.realms:  # pull stays wanted and the next poll makes it
+            await run_in_threadpool(jobs.enqueue_pull, ledger, realm)
     worker = getattr(request.app.state, "sync_worker", None)
     if worker is not None:
         for firm_id in taken.firms:
