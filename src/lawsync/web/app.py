@@ -25,6 +25,7 @@ from lawsync.web.api.routes import (
     quickbooks_connect,
     reconciliation,
     tokens,
+    trust_records,
     work,
 )
 from lawsync.web.docs import install_docs
@@ -96,6 +97,7 @@ def create_app(
         billing,
         money_in,
         reconciliation,
+        trust_records,
         quickbooks,
         quickbooks_connect,
     ):
