@@ -241,6 +241,8 @@ def as_pdf(record: Record) -> bytes:
 
     for section in record.sections:
         start(section.heading)
+        for total in section.before:
+            table.total(total)
         for row in section.rows:
             table.row(row)
         for total in section.totals:

@@ -43,11 +43,13 @@ class Total:
 
 @dataclass
 class Section:
-    """A run of rows under one heading (a client's matter, an account), with its own totals."""
+    """A run of rows under one heading (a client's matter, an account), with its own totals:
+    `before` the rows (an opening balance) and after them."""
 
     heading: str
     rows: list[tuple[Cell, ...]] = field(default_factory=list)
     totals: list[Total] = field(default_factory=list)
+    before: list[Total] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def as_json(record: Record) -> dict[str, Any]:
         "sections": [
             {
                 "heading": s.heading,
+                "before": [_total(record, t) for t in s.before],
                 "rows": [
                     {k: _json_cell(v) for k, v in zip(keys, row, strict=True)} for row in s.rows
                 ],
@@ -100,6 +101,8 @@ def as_csv(record: Record) -> str:
         return [_guarded(f"{heading}: {total.label}" if heading else total.label), *values]
 
     for section in record.sections:
+        for total in section.before:
+            writer.writerow(total_row(section.heading, total))
         for row in section.rows:
             writer.writerow([_guarded(section.heading), *cells(row)])
         for total in section.totals:

@@ -118,8 +118,8 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 "balance": balance,
             }
             section.rows.append(tuple(values[k] for k in keys))
+        section.before = [Total("Opening balance", {"balance": opening})]
         section.totals = [
-            Total("Opening balance", {"balance": opening}),
             Total("Received and paid out", {"received": received, "paid": paid}),
             Total("Closing balance", {"balance": balance}),
         ]

@@ -69,7 +69,7 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
 
     cols = columns(rules)
     keys = [c.key for c in cols]
-    section = Section(heading="")
+    section = Section(heading="", before=[Total("Opening balance", {"balance": opening})])
     balance = opening
     receipts = disbursements = ZERO
     for r in rows:
