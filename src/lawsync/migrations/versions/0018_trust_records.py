@@ -77,9 +77,44 @@ def upgrade() -> None:
         "ix_trust_refusals_account", "trust_refusals", ["firm_id", "account_id", "date"]
     )
     op.create_index(op.f("ix_trust_refusals_firm_id"), "trust_refusals", ["firm_id"])
+    op.create_table(
+        "sync_quickbooks_comparisons",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("connection_id", ID, nullable=False),
+        sa.Column("subject", sa.String(length=40), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("agrees", sa.Boolean(), nullable=False),
+        sa.Column("differences", sa.Integer(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("firm_id", ID, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["connection_id"],
+            ["qbo_connections.id"],
+            name=op.f("fk_sync_quickbooks_comparisons_connection_id_qbo_connections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["firm_id"],
+            ["firms.id"],
+            name=op.f("fk_sync_quickbooks_comparisons_firm_id_firms"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_quickbooks_comparisons")),
+        sa.UniqueConstraint("connection_id", "subject", name="uq_sync_quickbooks_comparison"),
+    )
+    op.create_index(
+        op.f("ix_sync_quickbooks_comparisons_firm_id"),
+        "sync_quickbooks_comparisons",
+        ["firm_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f("ix_sync_quickbooks_comparisons_firm_id"), table_name="sync_quickbooks_comparisons"
+    )
+    op.drop_table("sync_quickbooks_comparisons")
     op.drop_index(op.f("ix_trust_refusals_firm_id"), table_name="trust_refusals")
     op.drop_index("ix_trust_refusals_account", table_name="trust_refusals")
     op.drop_table("trust_refusals")
