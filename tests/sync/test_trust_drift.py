@@ -13,6 +13,7 @@ from lawsync.quickbooks import Customer, Invoice, Item, JournalEntry
 from tests import builders
 from tests.conftest import Firm
 from tests.sync.client_funds_support import TrustBooks, trust_books
+from tests.web.browser import Browser, with_password
 
 
 def _open(firm: Firm, kind: str) -> list[dict[str, Any]]:
@@ -58,6 +59,15 @@ def test_a_journal_entry_edited_in_quickbooks_is_caught_by_the_next_pass(
     assert f"Journal Entry {entry.DocNumber}" in row["detail"] and "Different" in row["detail"]
     assert "QuickBooks 650.00, ledger 700.00" in row["detail"]
     assert row["resolution"] and row["title"].startswith("A client's trust balance differs")
+    browser = Browser(server_url)
+    try:
+        browser.sign_in(with_password(firm))
+        dashboard = browser.page("/")
+    finally:
+        browser.close()
+    shown = dashboard[dashboard.index('id="comparisons"') :]
+    assert 'class="differs"' in shown and "(2 clients)" in shown
+    assert "kind=trust_client_balance" in shown
     (account_row,) = _open(firm, "trust_account_balance")
     assert "holds 1000.00 in the ledger" in account_row["message"]
     assert "950.00" in account_row["message"]
