@@ -4,6 +4,7 @@ downloads, and the report set chosen in the firm's settings."""
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,39 @@ def test_the_firm_chooses_the_ontario_set(page: Any, firm: Firm, server_url: str
     heads = page.eval_on_selector_all("table.record thead th", "t => t.map(x => x.innerText)")
     assert "Method" in heads and "Identifier" in heads
     look(page, "record-trust-journal-ontario")
+
+
+def test_a_drift_shows_on_the_dashboard_and_in_the_failures(
+    page: Any, firm: Firm, server_url: str, control: Any
+) -> None:
+    from lawsync.quickbooks import Customer
+
+    from tests.sync.client_funds_support import trust_books
+    from tests.sync.test_trust_drift import _entry_of
+
+    def drift() -> None:
+        """Synced, then an entry edited in QuickBooks, then synced again (off the page's loop:
+        the pass runs its own)."""
+        books = trust_books(firm, control, server_url)
+        ada = builders.client(firm, first_name="Ada", last_name="Lovelace")
+        builders.client(firm)
+        builders.deposit(firm, books.account_id, ada["id"], "700.00")
+        books.run()
+        (customer,) = books.query(Customer, "DisplayName = 'Ada Lovelace'")
+        entry = _entry_of(books, str(customer.Id))
+        for line in entry.Line or []:
+            line.Amount = Decimal("650.00")
+        books.call(lambda qb: qb.update(books.realm, entry))
+        books.run()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(drift).result()
+    sign_in(page, server_url, with_password(firm))
+    page.goto(f"{server_url}/")
+    page.wait_for_selector("#comparisons tr.differs")
+    look(page, "dashboard-trust-drift")
+    page.click("#comparisons a:has-text('2')")
+    page.wait_for_selector("text=Ada Lovelace's trust balance")
+    explained = page.inner_text("ul.explained")
+    assert "Different" in explained and "QuickBooks 650.00, ledger 700.00" in explained
+    look(page, "failures-trust-drift")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
@@ -41,16 +42,25 @@ def money(value: Decimal) -> str:
     return f"{to_cents(value):,.2f}"
 
 
+def _moment(value: dt.datetime) -> str:
+    return value.isoformat(sep=" ", timespec="seconds")[:19]
+
+
+# How each type of cell is written, looked up by its exact type (the cells of 50,000 rows).
+_SHOWN: dict[type, Any] = {
+    str: str,
+    int: str,
+    Decimal: money,
+    dt.date: dt.date.isoformat,
+    dt.datetime: _moment,
+}
+
+
 def shown(value: Cell) -> str:
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return money(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    write = _SHOWN.get(type(value))
+    return str(write(value)) if write is not None else str(value)
 
 
 class _Glyphs(dict[int, str | None]):
