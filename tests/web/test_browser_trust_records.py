@@ -100,7 +100,6 @@ def test_a_drift_shows_on_the_dashboard_and_in_the_failures(
     page: Any, firm: Firm, server_url: str, control: Any
 ) -> None:
     from lawsync.quickbooks import Customer
-
     from tests.sync.client_funds_support import trust_books
     from tests.sync.test_trust_drift import _entry_of
 
