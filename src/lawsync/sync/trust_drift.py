@@ -31,7 +31,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lawsync.money import ZERO, to_cents
-from lawsync.practice.models import Bill, ClientFundsAccount, ClientFundsTransaction, Contact
+from lawsync.practice.models import (
+    Bill,
+    ClientFundsAccount,
+    ClientFundsTransaction,
+    Contact,
+    Payment,
+    PaymentAllocation,
+)
 from lawsync.quickbooks import Account, Invoice
 from lawsync.storage import utcnow
 from lawsync.sync import failures
@@ -531,8 +538,58 @@ def _account_name(session: Session, account_id: int) -> str:
 # ---- invoices ---------------------------------------------------------------------------------
 
 
+def _settled_bills(session: Session, ctx: PassContext, bill_ids: list[int]) -> dict[int, bool]:
+    """Bills whose copy is current and has no open failure, each with whether its balance can
+    be compared too: no credit applied, and every payment allocated to it synced as it is now.
+    (Whatever is not settled yet has its own failure, or goes on the next pass.)"""
+    out: dict[int, bool] = {}
+    for chunk in range(0, len(bill_ids), 500):
+        ids = bill_ids[chunk : chunk + 500]
+        failed = set(
+            session.execute(
+                select(SyncFailure.local_id).where(
+                    SyncFailure.connection_id == ctx.connection_id,
+                    SyncFailure.kind == Kind.BILL,
+                    SyncFailure.local_id.in_(ids),
+                    SyncFailure.resolved_at.is_(None),
+                )
+            ).scalars()
+        )
+        unsent_payment = set(
+            session.execute(
+                select(PaymentAllocation.bill_id)
+                .join(Payment, Payment.id == PaymentAllocation.payment_id)
+                .outerjoin(
+                    SyncLink,
+                    (SyncLink.connection_id == ctx.connection_id)
+                    & (SyncLink.kind == Kind.PAYMENT)
+                    & (SyncLink.local_id == Payment.id),
+                )
+                .where(
+                    PaymentAllocation.bill_id.in_(ids),
+                    (SyncLink.id.is_(None)) | (SyncLink.synced_revision < Payment.revision),
+                )
+            ).scalars()
+        )
+        for ident, revision, synced, credited in session.execute(
+            select(Bill.id, Bill.revision, SyncLink.synced_revision, Bill.credited_total)
+            .join(
+                SyncLink,
+                (SyncLink.connection_id == ctx.connection_id)
+                & (SyncLink.kind == Kind.BILL)
+                & (SyncLink.local_id == Bill.id),
+            )
+            .where(Bill.id.in_(ids))
+        ):
+            if ident in failed or synced < revision:
+                continue
+            out[ident] = ident not in unsent_payment and Decimal(credited) == 0
+    return out
+
+
 async def _invoices(ctx: PassContext, outcome: Outcome) -> None:
-    """Each synced bill's total and balance against its invoice."""
+    """Each synced bill's total (and balance, when its payments are all synced) against its
+    invoice. An invoice missing from the company is the export's to report (it fails there)."""
     with ctx.ledger.uow(ctx.firm_id) as uow:
         links = {
             str(qbo_id): local_id
@@ -559,27 +616,27 @@ async def _invoices(ctx: PassContext, outcome: Outcome) -> None:
     differing: dict[int, str] = {}
     with ctx.ledger.uow(ctx.firm_id) as uow:
         s = uow.session
-        bill_ids = sorted(links.values())
+        settled = _settled_bills(s, ctx, sorted(found))
         mine: dict[int, tuple[Decimal, Decimal, str]] = {}
-        for chunk in range(0, len(bill_ids), 500):
+        ids = sorted(settled)
+        for chunk in range(0, len(ids), 500):
             for ident, total, balance, number in s.execute(
                 select(Bill.id, Bill.total, Bill.balance, Bill.number).where(
-                    Bill.id.in_(bill_ids[chunk : chunk + 500])
+                    Bill.id.in_(ids[chunk : chunk + 500])
                 )
             ):
                 mine[ident] = (to_cents(Decimal(total)), to_cents(Decimal(balance)), str(number))
         for bill_id, (total, balance, number) in mine.items():
-            theirs = found.get(bill_id)
-            if theirs is None:
-                problem = f"The invoice of bill {number} is no longer in QuickBooks."
-            elif theirs[:2] != (total, balance):
-                problem = (
-                    f"Bill {number}: total {_m(total)} and balance {_m(balance)} in the ledger, "
-                    f"but invoice {theirs[2]} has total {_m(theirs[0])} and balance "
-                    f"{_m(theirs[1])} in QuickBooks."
-                )
-            else:
+            theirs = found[bill_id]
+            same_total = theirs[0] == total
+            same_balance = theirs[1] == balance or not settled[bill_id]
+            if same_total and same_balance:
                 continue
+            problem = (
+                f"Bill {number}: total {_m(total)} and balance {_m(balance)} in the ledger, "
+                f"but invoice {theirs[2]} has total {_m(theirs[0])} and balance "
+                f"{_m(theirs[1])} in QuickBooks."
+            )
             differing[bill_id] = problem
             failures.record(
                 s,
@@ -592,12 +649,10 @@ async def _invoices(ctx: PassContext, outcome: Outcome) -> None:
                 message=problem,
                 context={
                     "ledger": {"total": _m(total), "balance": _m(balance)},
-                    "quickbooks": (
-                        {"total": _m(theirs[0]), "balance": _m(theirs[1])} if theirs else None
-                    ),
+                    "quickbooks": {"total": _m(theirs[0]), "balance": _m(theirs[1])},
                 },
             )
-        _settle(s, ctx, INVOICE, differing, set(mine))
+        _settle(s, ctx, INVOICE, differing, set(links.values()))
         _remember(
             s,
             ctx,
@@ -612,12 +667,15 @@ async def _invoices(ctx: PassContext, outcome: Outcome) -> None:
 
 
 async def compare(ctx: PassContext) -> Outcome:
-    """Both comparisons, after a pass; their requests count as the pass's."""
+    """Both comparisons, after a pass; their requests are counted in `Outcome.requests`."""
     outcome = Outcome()
     before = ctx.requests
-    await _trust(ctx, outcome)
-    await _invoices(ctx, outcome)
-    outcome.requests = ctx.requests - before
+    try:
+        await _trust(ctx, outcome)
+        await _invoices(ctx, outcome)
+    finally:
+        # Reported apart: the pass's own count stays what it sent.
+        outcome.requests, ctx.requests = ctx.requests - before, before
     return outcome
 
 
