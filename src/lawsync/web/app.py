@@ -28,6 +28,7 @@ from lawsync.web.api.routes import (
     quickbooks_webhooks,
     reconciliation,
     tokens,
+    trust_records,
     work,
 )
 from lawsync.web.docs import install_docs
@@ -100,6 +101,7 @@ def create_app(
         billing,
         money_in,
         reconciliation,
+        trust_records,
         quickbooks,
         quickbooks_connect,
         quickbooks_inbound,

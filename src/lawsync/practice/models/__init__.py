@@ -49,6 +49,7 @@ from lawsync.practice.models.trust import (
     ClientFundsBalance,
     ClientFundsTransaction,
     DisbursementMethod,
+    TrustRefusal,
     TrustTxnKind,
 )
 
@@ -89,6 +90,7 @@ __all__ = [
     "PaymentState",
     "Role",
     "TimeEntry",
+    "TrustRefusal",
     "TrustTxnKind",
     "User",
     "bill_matters",

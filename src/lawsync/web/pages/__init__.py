@@ -27,6 +27,7 @@ from lawsync.web.pages import (
     quickbooks,
     record_copy,
     reports,
+    trust_records,
 )
 from lawsync.web.pages.render import render
 from lawsync.web.pages.session import NeedsSignIn, SignInLimit, current, login_url
@@ -50,6 +51,16 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(login_url(exc.next_path), 303)
 
     pages = (auth, dashboard, firm_settings, quickbooks, failures, preview, record_copy)
-    practice = (contacts, matters, entries, bills, payments, adjustments, client_funds, reports)
+    practice = (
+        contacts,
+        matters,
+        entries,
+        bills,
+        payments,
+        adjustments,
+        client_funds,
+        reports,
+        trust_records,
+    )
     for module in (*pages, *practice, pickers):
         app.include_router(module.router)

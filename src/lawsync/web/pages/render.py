@@ -49,6 +49,9 @@ KIND_WORDS = {
     "hard_cost_line": "Expense line in QuickBooks",
     "received_payment": "Payment in QuickBooks",
     "invoice_change": "Bill's invoice",
+    "trust_client_balance": "Client trust balance",
+    "trust_account_balance": "Trust account balance",
+    "invoice_balance": "Invoice total and balance",
 }
 
 
