@@ -25,6 +25,7 @@ from lawsync.web.api.routes import (
     quickbooks_connect,
     reconciliation,
     tokens,
+    trust_ledger,
     work,
 )
 from lawsync.web.docs import install_docs
@@ -95,6 +96,7 @@ def create_app(
         work,
         billing,
         money_in,
+        trust_ledger,
         reconciliation,
         quickbooks,
         quickbooks_connect,
