@@ -27,6 +27,7 @@ from lawsync.web.pages import (
     quickbooks,
     record_copy,
     reports,
+    trust_ledger,
 )
 from lawsync.web.pages.render import render
 from lawsync.web.pages.session import NeedsSignIn, SignInLimit, current, login_url
@@ -50,6 +51,17 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(login_url(exc.next_path), 303)
 
     pages = (auth, dashboard, firm_settings, quickbooks, failures, preview, record_copy)
-    practice = (contacts, matters, entries, bills, payments, adjustments, client_funds, reports)
+    # The trust ledger's fixed paths (/client-funds/transfers…) before an account's own.
+    practice = (
+        contacts,
+        matters,
+        entries,
+        bills,
+        payments,
+        adjustments,
+        trust_ledger,
+        client_funds,
+        reports,
+    )
     for module in (*pages, *practice, pickers):
         app.include_router(module.router)
