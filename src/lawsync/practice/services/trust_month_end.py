@@ -128,7 +128,11 @@ class ThreeWay:
 
     @property
     def balanced(self) -> bool:
-        return self.adjusted_bank_balance == self.journal_balance == self.client_ledgers_total
+        """The three sides agree (against a statement: without one there is no bank side)."""
+        return (
+            self.statement_id is not None
+            and self.adjusted_bank_balance == self.journal_balance == self.client_ledgers_total
+        )
 
 
 def _statement_for(

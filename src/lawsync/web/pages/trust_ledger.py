@@ -460,9 +460,9 @@ async def prepare(request: Request, me: session.Checked, account_id: IdParam) ->
         return _month_end_page(
             request, me, account_id, shown, errors=errors, values=values, status=status
         )
-    return _to(
-        f"{PATH}/{account_id}/month-end",
-        f"{month} prepared; another administrator approves it to close the month.",
+    said = f"{month} prepared; another administrator approves it to close the month."
+    return RedirectResponse(
+        f"{PATH}/{account_id}/month-end?{urlencode({'month': month, 'said': said})}", 303
     )
 
 
