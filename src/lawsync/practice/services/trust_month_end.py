@@ -23,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import ReconciliationPrepare, ReconciliationReopen
 from lawsync.practice.errors import Forbidden, InvalidInput, RuleViolation
@@ -32,6 +32,7 @@ from lawsync.practice.models import (
     BankStatement,
     BankStatementLine,
     ClientFundsAccount,
+    ClientFundsBalance,
     ClientFundsTransaction,
     Contact,
     Matter,
@@ -175,74 +176,13 @@ def compute(
         statement_date=statement.statement_date if statement else None,
         statement_balance=_cents(statement.closing_balance) if statement else Decimal("0.00"),
     )
+    cleared_by = result.statement_date or dt.date.min
     in_account = and_(TXN.account_id == account_id, TXN.date <= end)
-
-    # The client ledgers, each one summed on its own, and the journal as one sum.
-    matter = aliased(Matter)
-    ledgers = session.execute(
-        select(
-            TXN.client_id, Contact.display_name, TXN.matter_id, matter.number, func.sum(TXN.amount)
-        )
-        .join(Contact, Contact.id == TXN.client_id)
-        .outerjoin(matter, matter.id == TXN.matter_id)
-        .where(in_account)
-        .group_by(TXN.client_id, Contact.display_name, TXN.matter_id, matter.number)
-        .order_by(Contact.display_name, TXN.client_id, TXN.matter_id)
-    )
-    result.clients = [
-        ClientLedger(cid, name, mid, number, _cents(total))
-        for cid, name, mid, number, total in ledgers
-        if _cents(total) != 0
-    ]
     result.journal_balance = _cents(
         session.execute(select(func.sum(TXN.amount)).where(in_account)).scalar_one()
     )
-
-    # What the bank had not shown by the statement's date.
-    cleared_by = result.statement_date or dt.date.min
-    line = aliased(BankStatementLine)
-    inside = session.execute(
-        select(TrustTransfer.out_txn_id, TrustTransfer.in_txn_id).where(
-            TrustTransfer.from_account_id == account_id,
-            TrustTransfer.to_account_id == account_id,
-            TrustTransfer.date <= end,
-        )
-    )
-    skip = {i for pair in inside for i in pair}
-    rows = session.execute(
-        select(
-            TXN.id,
-            TXN.date,
-            TXN.kind,
-            TXN.amount,
-            TXN.cheque_number,
-            TXN.reverses_id,
-            Contact.display_name,
-            TXN.description,
-            TXN.payee_name,
-        )
-        .join(Contact, Contact.id == TXN.client_id)
-        .outerjoin(line, line.matched_txn_id == TXN.id)
-        .where(in_account, (line.id.is_(None)) | (line.date > cleared_by))
-        .order_by(TXN.date, TXN.id)
-    ).all()
-    pending = {r.id: r for r in rows if r.id not in skip and r.reverses_id not in skip}
-    for r in list(pending.values()):
-        if r.kind == TrustTxnKind.reversal and r.reverses_id in pending:
-            del pending[r.reverses_id]  # never reached the bank, nor did its reversal
-            del pending[r.id]
-    result.outstanding = [
-        Outstanding(
-            r.id,
-            r.date,
-            str(r.kind),
-            _cents(r.amount),
-            r.cheque_number,
-            r.display_name,
-            r.payee_name or r.description,
-        )
-        for r in pending.values()
-    ]
+    result.clients = _client_ledgers(session, account_id, end)
+    result.outstanding = _outstanding(session, account_id, end, result.statement_date)
     if statement is not None:
         result.bank_only = [
             BankOnly(i, d, _cents(a), text)
@@ -262,6 +202,101 @@ def compute(
             )
         ]
     return result
+
+
+def _client_ledgers(session: Session, account_id: int, end: dt.date) -> list[ClientLedger]:
+    """Each client's (and matter's) balance at the month's end, from the running balances the
+    ledger keeps (not from the journal, so the two sides are counted apart), less what moved
+    after the month."""
+    b = ClientFundsBalance
+    held: dict[tuple[int, int], Decimal] = {
+        (client, key): Decimal(balance)
+        for client, key, balance in session.execute(
+            select(b.client_id, b.matter_key, b.balance).where(b.account_id == account_id)
+        )
+    }
+    later = session.execute(
+        select(TXN.client_id, TXN.matter_id, func.sum(TXN.amount))
+        .where(TXN.account_id == account_id, TXN.date > end)
+        .group_by(TXN.client_id, TXN.matter_id)
+    )
+    for client, matter_id, moved in later:
+        key = (client, matter_id or 0)
+        held[key] = held.get(key, Decimal(0)) - Decimal(moved)
+    nonzero = {k: _cents(v) for k, v in held.items() if _cents(v) != 0}
+    who = select(Contact.id, Contact.display_name).where(Contact.id.in_({c for c, _ in nonzero}))
+    names: dict[int, str] = {i: name for i, name in session.execute(who)}
+    which = select(Matter.id, Matter.number).where(Matter.id.in_({m for _, m in nonzero if m}))
+    numbers: dict[int, str] = {i: number for i, number in session.execute(which)}
+    rows = [
+        ClientLedger(c, names.get(c, ""), m or None, numbers.get(m) if m else None, v)
+        for (c, m), v in nonzero.items()
+    ]
+    rows.sort(key=lambda r: (r.client_name, r.client_id, r.matter_id or 0))
+    return rows
+
+
+def _outstanding(
+    session: Session, account_id: int, end: dt.date, statement_date: dt.date | None
+) -> list[Outstanding]:
+    """The transactions up to the month's end that no statement line up to the statement's
+    date matches: first their ids (a narrow scan), then the details of those only."""
+    cleared_by = statement_date or dt.date.min
+    inside = session.execute(
+        select(TrustTransfer.out_txn_id, TrustTransfer.in_txn_id).where(
+            TrustTransfer.from_account_id == account_id,
+            TrustTransfer.to_account_id == account_id,
+            TrustTransfer.date <= end,
+        )
+    )
+    skip = {i for pair in inside for i in pair}
+    cleared = exists().where(
+        BankStatementLine.matched_txn_id == TXN.id, BankStatementLine.date <= cleared_by
+    )
+    pending: dict[int, tuple[str, int | None]] = {
+        ident: (kind, reverses)
+        for ident, kind, reverses in session.execute(
+            select(TXN.id, TXN.kind, TXN.reverses_id).where(
+                TXN.account_id == account_id, TXN.date <= end, ~cleared
+            )
+        )
+        if ident not in skip and reverses not in skip
+    }
+    for ident, (kind, reverses) in list(pending.items()):
+        if kind == TrustTxnKind.reversal and reverses in pending:
+            del pending[reverses]  # never reached the bank, nor did its reversal
+            del pending[ident]
+    found: list[Outstanding] = []
+    ids = sorted(pending)
+    for start in range(0, len(ids), 5000):
+        rows = session.execute(
+            select(
+                TXN.id,
+                TXN.date,
+                TXN.kind,
+                TXN.amount,
+                TXN.cheque_number,
+                Contact.display_name,
+                TXN.description,
+                TXN.payee_name,
+            )
+            .join(Contact, Contact.id == TXN.client_id)
+            .where(TXN.id.in_(ids[start : start + 5000]))
+        )
+        found += [
+            Outstanding(
+                r.id,
+                r.date,
+                str(r.kind),
+                _cents(r.amount),
+                r.cheque_number,
+                r.display_name,
+                r.payee_name or r.description,
+            )
+            for r in rows
+        ]
+    found.sort(key=lambda o: (o.date, o.txn_id))
+    return found
 
 
 def three_way(ledger: Ledger, actor: Actor, account_id: int, month: str | dt.date) -> ThreeWay:
