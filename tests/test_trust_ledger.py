@@ -215,7 +215,7 @@ def _march_books(firm: Firm) -> tuple[dict[str, Any], dict[str, Any], dict[str, 
 def test_an_ofx_statement_is_imported_and_matched_automatically(firm: Firm) -> None:
     acct, dep, chq = _march_books(firm)
     done = firm.post(
-        "/client-funds/statements/import",
+        "/client-funds/statement-imports",
         {
             "account_id": acct["id"],
             "format": "ofx",
@@ -227,7 +227,7 @@ def test_an_ofx_statement_is_imported_and_matched_automatically(firm: Firm) -> N
     assert (done["lines"], done["matched"]) == (2, 2)
     lines = firm.get(f"/client-funds/statements/{done['id']}")["lines"]
     assert {line["matched_txn_id"] for line in lines} == {dep["id"], chq["id"]}
-    three = firm.get("/client-funds/reconciliations/three-way", account_id=acct["id"], month=MARCH)
+    three = firm.get("/client-funds/three-way", account_id=acct["id"], month=MARCH)
     assert three["outstanding"] == [] and three["balanced"] is True
     assert three["adjusted_bank_balance"] == three["journal_balance"] == "750.00"
 
@@ -247,18 +247,18 @@ def test_a_csv_statement_with_debit_and_credit_columns(firm: Firm) -> None:
         "description_column": "Details",
         "cheque_column": "Cheque",
     }
-    done = firm.post("/client-funds/statements/import", body)
+    done = firm.post("/client-funds/statement-imports", body)
     assert (done["lines"], done["matched"]) == (2, 2)
     # A column the file does not have is named in the refusal.
-    r = firm.api.post("/client-funds/statements/import", json=body | {"date_column": "When"})
+    r = firm.api.post("/client-funds/statement-imports", json=body | {"date_column": "When"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "date_column"
     assert "When" in r.json()["error"]["message"]
     # A line that is not a date says which line.
     bad = body | {"content": "Posted,Details,Cheque,Withdrawals,Deposits\n31/31/2026,x,,1.00,\n"}
-    r = firm.api.post("/client-funds/statements/import", json=bad)
+    r = firm.api.post("/client-funds/statement-imports", json=bad)
     assert r.status_code == 422 and "Line 2" in r.json()["error"]["message"]
     r = firm.api.post(
-        "/client-funds/statements/import",
+        "/client-funds/statement-imports",
         json={"account_id": acct["id"], "format": "ofx", "content": "not an ofx file"},
     )
     assert r.status_code == 422 and r.json()["error"]["field"] == "content"
@@ -269,7 +269,7 @@ def test_outstanding_items_follow_from_the_matching_and_hand_matching(firm: Firm
     # The bank shows the deposit only, and a line with no cheque number.
     csv_text = "Date,Amount,Memo\n2026-03-04,1000.00,Deposit\n"
     statement = firm.post(
-        "/client-funds/statements/import",
+        "/client-funds/statement-imports",
         {
             "account_id": acct["id"],
             "format": "csv",
@@ -281,7 +281,7 @@ def test_outstanding_items_follow_from_the_matching_and_hand_matching(firm: Firm
         },
     )
     assert statement["matched"] == 1
-    three = firm.get("/client-funds/reconciliations/three-way", account_id=acct["id"], month=MARCH)
+    three = firm.get("/client-funds/three-way", account_id=acct["id"], month=MARCH)
     assert [o["txn_id"] for o in three["outstanding"]] == [chq["id"]]
     assert three["outstanding_cheques"] == "-250.00" and three["deposits_in_transit"] == "0.00"
     assert three["adjusted_bank_balance"] == "750.00" == three["journal_balance"]
@@ -289,7 +289,7 @@ def test_outstanding_items_follow_from_the_matching_and_hand_matching(firm: Firm
     # Unmatch by hand, then match again by hand.
     line = firm.get(f"/client-funds/statements/{statement['id']}")["lines"][0]
     firm.post(f"/client-funds/statement-lines/{line['id']}/unmatch", None, 200)
-    three = firm.get("/client-funds/reconciliations/three-way", account_id=acct["id"], month=MARCH)
+    three = firm.get("/client-funds/three-way", account_id=acct["id"], month=MARCH)
     assert (
         three["deposits_in_transit"] == "1000.00" and three["bank_only"][0]["amount"] == "1000.00"
     )
@@ -313,7 +313,7 @@ def _reconciled_march(firm: Firm) -> tuple[dict[str, Any], dict[str, Any]]:
         {"account_id": acct["id"], "statement_date": "2026-03-31", "closing_balance": "750.00"},
     )
     firm.post(
-        "/client-funds/statements/import",
+        "/client-funds/statement-imports",
         {
             "account_id": acct["id"],
             "format": "ofx",

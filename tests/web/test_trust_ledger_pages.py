@@ -114,7 +114,7 @@ def test_month_end_is_prepared_then_approved_by_another_admin_through_the_pages(
         firm, acct["id"], c["id"], "250.00", date=builders.DAY.replace(day=10), cheque_number="101"
     )
     firm.post(
-        "/client-funds/statements/import",
+        "/client-funds/statement-imports",
         {
             "account_id": acct["id"],
             "format": "ofx",

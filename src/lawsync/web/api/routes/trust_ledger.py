@@ -72,7 +72,7 @@ def enter_statement(ledger: LedgerDep, actor: ActorDep, cmd: BankStatementEntry)
     return serialize.bank_statement(bank_statements.enter_statement(ledger, actor, cmd))
 
 
-@router.post("/client-funds/statements/import", status_code=201)
+@router.post("/client-funds/statement-imports", status_code=201)
 def import_statement(
     ledger: LedgerDep, actor: ActorDep, cmd: BankStatementImport
 ) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def unmatch_line(ledger: LedgerDep, actor: ActorDep, line_id: PathId) -> dict[st
     return serialize.bank_statement_line(bank_statements.unmatch_line(ledger, actor, line_id))
 
 
-@router.get("/client-funds/reconciliations/three-way")
+@router.get("/client-funds/three-way")
 def three_way(
     ledger: LedgerDep,
     actor: ActorDep,
