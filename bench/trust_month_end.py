@@ -35,6 +35,7 @@ from lawsync.practice.commands import ClientFundsAccountCreate, ReconciliationPr
 from lawsync.practice.models import (
     BankStatement,
     BankStatementLine,
+    ClientFundsBalance,
     ClientFundsTransaction,
     DisbursementMethod,
     ReconciliationState,
@@ -101,6 +102,17 @@ def setup(
                 }
             )
     _bulk(engine, ClientFundsTransaction, rows)
+    held: dict[int, Decimal] = {}
+    for row in rows:
+        held[row["client_id"]] = held.get(row["client_id"], Decimal(0)) + row["amount"]
+    _bulk(
+        engine,
+        ClientFundsBalance,
+        [
+            base | {"client_id": client, "matter_key": 0, "balance": balance}
+            for client, balance in held.items()
+        ],
+    )
     with engine.connect() as conn:
         t = ClientFundsTransaction.__table__
         txns = conn.execute(

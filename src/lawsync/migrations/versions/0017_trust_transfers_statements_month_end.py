@@ -156,7 +156,15 @@ def upgrade() -> None:
     )
     _firm_index(t)
     op.create_index(op.f("ix_bank_statement_lines_statement_id"), t, ["statement_id"], unique=False)
-    op.create_index("ix_bank_statement_lines_account_date", t, ["account_id", "date"], unique=False)
+    op.create_index(
+        "ix_bank_statement_lines_account_date",
+        t,
+        ["account_id", "date", "matched_txn_id", "firm_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_bank_statement_lines_cleared", t, ["matched_txn_id", "date", "firm_id"], unique=False
+    )
 
     t = "trust_reconciliations"
     op.create_table(
@@ -205,8 +213,16 @@ def upgrade() -> None:
         "ix_trust_reconciliations_month", t, ["account_id", "month", "state"], unique=False
     )
 
+    op.create_index(
+        "ix_cft_reconcile",
+        "client_funds_transactions",
+        ["account_id", "date", "firm_id", "amount", "kind", "reverses_id"],
+        unique=False,
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_cft_reconcile", table_name="client_funds_transactions")
     for table in (
         "trust_reconciliations",
         "bank_statement_lines",

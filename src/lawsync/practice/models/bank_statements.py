@@ -44,7 +44,17 @@ class BankStatementLine(FirmOwned, Base):
     """One movement on a statement; `amount` is signed (money into the account positive)."""
 
     __tablename__ = "bank_statement_lines"
-    __table_args__ = (Index("ix_bank_statement_lines_account_date", "account_id", "date"),)
+    __table_args__ = (
+        Index(
+            "ix_bank_statement_lines_account_date",
+            "account_id",
+            "date",
+            "matched_txn_id",
+            "firm_id",
+        ),
+        # Whether a transaction had cleared by a date, answered from the index alone.
+        Index("ix_bank_statement_lines_cleared", "matched_txn_id", "date", "firm_id"),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     statement_id: Mapped[int] = mapped_column(IdType, ForeignKey("bank_statements.id"), index=True)

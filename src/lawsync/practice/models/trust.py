@@ -62,6 +62,8 @@ class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
     __table_args__ = (
         Index("ix_cft_ledger", "account_id", "client_id", "matter_id", "date", "id"),
         Index("ix_cft_account_date", "account_id", "date", "id"),
+        # Covers a month end's scans (the journal's sum, what is outstanding) within the firm.
+        Index("ix_cft_reconcile", "account_id", "date", "firm_id", "amount", "kind", "reverses_id"),
         # One live cheque per number and account (lawsync.practice.cheque_numbers).
         Index(
             "uq_cft_cheque_number",
