@@ -240,7 +240,7 @@ def _outstanding(
     session: Session, account_id: int, end: dt.date, statement_date: dt.date | None
 ) -> list[Outstanding]:
     """The transactions up to the month's end that no statement line up to the statement's
-    date matches: first their ids (a narrow scan), then the details of those only."""
+    date matches, with their clients' names."""
     cleared_by = statement_date or dt.date.min
     inside = session.execute(
         select(TrustTransfer.out_txn_id, TrustTransfer.in_txn_id).where(
@@ -253,48 +253,46 @@ def _outstanding(
     cleared = exists().where(
         BankStatementLine.matched_txn_id == TXN.id, BankStatementLine.date <= cleared_by
     )
-    pending: dict[int, tuple[str, int | None]] = {
-        ident: (kind, reverses)
-        for ident, kind, reverses in session.execute(
-            select(TXN.id, TXN.kind, TXN.reverses_id).where(
-                TXN.account_id == account_id, TXN.date <= end, ~cleared
-            )
-        )
-        if ident not in skip and reverses not in skip
-    }
-    for ident, (kind, reverses) in list(pending.items()):
-        if kind == TrustTxnKind.reversal and reverses in pending:
-            del pending[reverses]  # never reached the bank, nor did its reversal
-            del pending[ident]
-    found: list[Outstanding] = []
-    ids = sorted(pending)
-    for start in range(0, len(ids), 5000):
-        rows = session.execute(
+    rows = {
+        r.id: r
+        for r in session.execute(
             select(
                 TXN.id,
                 TXN.date,
                 TXN.kind,
                 TXN.amount,
                 TXN.cheque_number,
-                Contact.display_name,
+                TXN.reverses_id,
+                TXN.client_id,
                 TXN.description,
                 TXN.payee_name,
-            )
-            .join(Contact, Contact.id == TXN.client_id)
-            .where(TXN.id.in_(ids[start : start + 5000]))
+            ).where(TXN.account_id == account_id, TXN.date <= end, ~cleared)
         )
-        found += [
-            Outstanding(
-                r.id,
-                r.date,
-                str(r.kind),
-                _cents(r.amount),
-                r.cheque_number,
-                r.display_name,
-                r.payee_name or r.description,
-            )
-            for r in rows
-        ]
+        if r.id not in skip and r.reverses_id not in skip
+    }
+    for r in list(rows.values()):
+        if r.kind == TrustTxnKind.reversal and r.reverses_id in rows:
+            del rows[r.reverses_id]  # never reached the bank, nor did its reversal
+            del rows[r.id]
+    clients = {r.client_id for r in rows.values()}
+    names: dict[int, str] = {
+        i: name
+        for i, name in session.execute(
+            select(Contact.id, Contact.display_name).where(Contact.id.in_(clients))
+        )
+    }
+    found = [
+        Outstanding(
+            r.id,
+            r.date,
+            str(r.kind),
+            _cents(r.amount),
+            r.cheque_number,
+            names.get(r.client_id, ""),
+            r.payee_name or r.description,
+        )
+        for r in rows.values()
+    ]
     found.sort(key=lambda o: (o.date, o.txn_id))
     return found
 
