@@ -450,3 +450,48 @@ def test_a_month_that_is_not_one_is_refused(firm: Firm, month: str) -> None:
         "/client-funds/reconciliations", json={"account_id": acct["id"], "month": month}
     )
     assert r.status_code == 422 and r.json()["error"]["field"] == "month"
+
+
+def test_a_transfer_inside_one_account_and_its_reversal_never_reach_the_bank(firm: Firm) -> None:
+    a, b = builders.client(firm), builders.client(firm)
+    acct = builders.trust_account(firm)
+    dep = builders.deposit(firm, acct["id"], a["id"], "90.00", date=builders.DAY.replace(day=3))
+    t = transfer(
+        firm,
+        {
+            "from_account_id": acct["id"],
+            "from_client_id": a["id"],
+            "to_client_id": b["id"],
+            "amount": "90.00",
+            "reason": "Wrong client",
+        },
+    )
+    firm.post(
+        f"/client-funds/transfers/{t['id']}/reverse", {"reason": "undo", "date": "2026-03-11"}, 200
+    )
+    reversal_ids = [
+        x["id"] for x in firm.get("/client-funds-transactions")["data"] if x["kind"] == "reversal"
+    ]
+    assert len(reversal_ids) == 2
+    # The bank shows a line of the same amount as the legs: only the deposit may take it.
+    statement = firm.post(
+        "/client-funds/statement-imports",
+        {
+            "account_id": acct["id"],
+            "format": "csv",
+            "content": "Date,Amount\n2026-03-11,90.00\n2026-03-12,-90.00\n",
+            "statement_date": "2026-03-31",
+            "closing_balance": "0.00",
+            "amount_column": "Amount",
+        },
+    )
+    lines = firm.get(f"/client-funds/statements/{statement['id']}")["lines"]
+    assert [line["matched_txn_id"] for line in lines] == [dep["id"], None]
+    for leg in (t["out_txn_id"], *reversal_ids):
+        r = firm.api.post(
+            f"/client-funds/statement-lines/{lines[1]['id']}/match", json={"txn_id": leg}
+        )
+        assert r.status_code == 422, r.text
+    three = firm.get("/client-funds/three-way", account_id=acct["id"], month=MARCH)
+    assert three["outstanding"] == [] and three["bank_only"][0]["amount"] == "-90.00"
+    assert three["journal_balance"] == three["client_ledgers_total"] == "90.00"

@@ -156,13 +156,23 @@ def import_statement(ledger: Ledger, actor: Actor, cmd: BankStatementImport) -> 
 
 
 def _same_account_transfer_legs(session: Session, account_id: int) -> set[int]:
-    """Legs of transfers inside one account: they move no bank money, so never match."""
+    """Legs of transfers inside one account, and their reversals: they move no bank money, so
+    no statement line matches them."""
     rows = session.execute(
         select(TrustTransfer.out_txn_id, TrustTransfer.in_txn_id).where(
             TrustTransfer.from_account_id == account_id, TrustTransfer.to_account_id == account_id
         )
     )
-    return {i for pair in rows for i in pair}
+    legs = {i for pair in rows for i in pair}
+    if not legs:
+        return legs
+    reversals = session.execute(
+        select(ClientFundsTransaction.id).where(
+            ClientFundsTransaction.account_id == account_id,
+            ClientFundsTransaction.reverses_id.in_(legs),
+        )
+    ).scalars()
+    return legs | set(reversals)
 
 
 def auto_match(session: Session, account_id: int) -> int:
