@@ -495,3 +495,38 @@ def test_a_transfer_inside_one_account_and_its_reversal_never_reach_the_bank(fir
     three = firm.get("/client-funds/three-way", account_id=acct["id"], month=MARCH)
     assert three["outstanding"] == [] and three["bank_only"][0]["amount"] == "-90.00"
     assert three["journal_balance"] == three["client_ledgers_total"] == "90.00"
+
+
+def test_the_two_records_render_through_the_records_api(firm: Firm, server_url: str) -> None:
+    acct, rec = _reconciled_march(firm)
+    with second_admin(firm, server_url) as approver:
+        approver.post(f"/client-funds/reconciliations/{rec['id']}/approve").raise_for_status()
+    three = firm.get("/reports/three-way-reconciliation", account_id=acct["id"], as_of="2026-03-15")
+    text = str(three)
+    assert "750.00" in text and "Bea Approver" in text
+    first = firm.api.get(
+        "/reports/three-way-reconciliation",
+        params={"account_id": acct["id"], "as_of": "2026-03-15", "format": "pdf"},
+    )
+    again = firm.api.get(
+        "/reports/three-way-reconciliation",
+        params={"account_id": acct["id"], "as_of": "2026-03-15", "format": "pdf"},
+    )
+    assert first.status_code == 200 and first.content == again.content  # a closed month
+    c = builders.client(firm)
+    client_id = firm.get("/client-funds-transactions")["data"][0]["client_id"]
+    transfer(
+        firm,
+        {
+            "date": "2026-04-02",
+            "from_account_id": acct["id"],
+            "from_client_id": client_id,
+            "to_client_id": c["id"],
+            "amount": "10.00",
+            "reason": "Agreed",
+        },
+    )
+    csv_text = firm.api.get(
+        "/reports/transfer-journal", params={"account_id": acct["id"], "format": "csv"}
+    ).text
+    assert "Agreed" in csv_text and "10.00" in csv_text

@@ -44,6 +44,8 @@ def test_the_downloaded_csv_carries_the_pages_totals(
 
     sign_in(page, server_url, with_password(firm))
     page.click("nav a:has-text('Reports')")
+    page.wait_for_url("**/reports/")
+    page.click("main a:has-text('Client funds ledger')")
     page.wait_for_url("**/reports/client-funds-ledger")
     page.select_option("#account_id", label="Client Trust (USD)")
     page.fill("#from", "2026-01-01")

@@ -116,6 +116,9 @@ class FirmCreate(Command):
     _check_currency = field_validator("currency")(_currency)
 
 
+TrustRules = Literal["us-aba", "ca-on"]
+
+
 class FirmUpdate(Command):
     name: LongName | None = Field(default=None, min_length=1)
     currency: Currency | None = None
@@ -123,6 +126,11 @@ class FirmUpdate(Command):
     time_zone: TimeZoneName | None = None
     matter_number_pattern: Annotated[str, fields.name(60, min_length=3)] | None = None
     next_matter_number: Annotated[Count, Field(ge=1, lt=10**9)] | None = None
+    # The trust records' report set (lawsync.reports.jurisdictions), and what the exception
+    # report calls dormant (months without a movement) and uncleared (days after a deposit).
+    trust_rules: TrustRules | None = None
+    dormant_months: Annotated[Count, Field(ge=1, le=240)] | None = None
+    deposit_hold_days: Annotated[Count, Field(ge=0, le=60)] | None = None
     _check_currency = field_validator("currency")(_currency)
 
     @field_validator("matter_number_pattern")

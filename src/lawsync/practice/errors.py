@@ -57,3 +57,5 @@ class PaymentError(RuleViolation):
 
 class InsufficientClientFunds(RuleViolation):
     code = "insufficient_client_funds"
+    # What the refused movement asked for (`trust_refusals.Refused`), for the exception report.
+    refused: object | None = None

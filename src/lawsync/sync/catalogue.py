@@ -979,6 +979,51 @@ _CATALOGUE: dict[str, _Entry] = {
             "QuickBooks.",
         )
     ),
+    # ---- the ledger and the company compared after a pass (lawsync.sync.trust_drift) ----------
+    "lawsync:trust_client_drift": _Entry(
+        _g(
+            "lawsync:trust_client_drift",
+            "A client's trust balance differs between the ledger and QuickBooks",
+            "After the last pass, the postings naming this client on the trust liability account "
+            "in QuickBooks do not add up to the client's balance in the ledger. Someone changed, "
+            "deleted or added a transaction in QuickBooks, or a ledger movement has not been "
+            "sent yet. The transactions that explain it are listed with this failure: missing "
+            "(in the ledger, not in QuickBooks), only in QuickBooks, or different amounts.",
+            "Open the listed transactions in QuickBooks. A transaction lawsync made must not be "
+            "edited there: undo the edit, or delete the changed copy so the next pass sends "
+            "the ledger's again.",
+            "A transaction only in QuickBooks that belongs in trust is recorded in the ledger "
+            f"(on {CLIENT_FUNDS_PAGE}); one that does not belong is removed in QuickBooks.",
+            "A movement not synced yet has its own failure: resolve that one first.",
+            "The next pass compares again and closes this failure when both sides agree.",
+        )
+    ),
+    "lawsync:trust_account_drift": _Entry(
+        _g(
+            "lawsync:trust_account_drift",
+            "A trust account's balance differs between the ledger and QuickBooks",
+            "After the last pass, the trust bank account or the trust liability account in "
+            "QuickBooks does not hold what the ledger's trust account holds, or some postings on "
+            "the liability account name no client of the firm.",
+            "Look at the client failures listed beside this one: they name the transactions.",
+            "Postings on the trust accounts that lawsync did not make (bank fees, a transfer "
+            "entered in QuickBooks) belong in the ledger first, or out of the trust accounts.",
+            "The next pass compares again and closes this failure when both sides agree.",
+        )
+    ),
+    "lawsync:invoice_drift": _Entry(
+        _g(
+            "lawsync:invoice_drift",
+            "A bill's invoice in QuickBooks has another total or balance",
+            "After the last pass, the invoice lawsync made for this bill shows a total or a "
+            "balance other than the bill's: it was edited or deleted in QuickBooks, or a payment "
+            "or credit was recorded there and not in the ledger.",
+            "Record the payment or credit in lawsync (the bill's page), or undo the change in "
+            "QuickBooks.",
+            "If the invoice was deleted in QuickBooks, edit the bill in lawsync to send it again.",
+            "The next pass compares again and closes this failure when both sides agree.",
+        )
+    ),
 }
 
 

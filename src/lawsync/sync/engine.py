@@ -22,9 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lawsync.practice.services.context import Ledger
-from lawsync.quickbooks import AsyncQuickBooks, BatchResult, ReconnectNeededError, TransientError
+from lawsync.quickbooks import (
+    AsyncQuickBooks,
+    BatchResult,
+    QuickBooksError,
+    ReconnectNeededError,
+    TransientError,
+)
 from lawsync.storage import utcnow
-from lawsync.sync import catalogue, client_funds_openings, context, failures
+from lawsync.sync import catalogue, client_funds_openings, context, failures, trust_drift
 from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
@@ -47,6 +53,7 @@ class PassReport:
     reconnect_needed: bool = False
     note: str = ""
     not_started: NotStarted | None = None  # why the pass did not run at all
+    compared: trust_drift.Outcome | None = None  # the ledger against the company, after it
 
     @property
     def synced(self) -> int:
@@ -144,6 +151,19 @@ def _paused(error: ReconnectNeededError) -> str:
     return f"Reconnect needed: {title}" + (f" ({code})" if code else "")
 
 
+async def _compare(ctx: PassContext, report: PassReport) -> None:
+    """The ledger and the company compared after the pass (`trust_drift`); what QuickBooks
+    refuses here is noted, never a reason to call the pass failed."""
+    try:
+        found = await trust_drift.compare(ctx)
+    except QuickBooksError as error:
+        if isinstance(error, ReconnectNeededError | TransientError):
+            raise
+        report.note = f"Could not compare the ledger with QuickBooks: {error.message}"
+        return
+    report.compared = found
+
+
 async def run_pass(
     ledger: Ledger,
     firm_id: int,
@@ -168,6 +188,8 @@ async def run_pass(
     try:
         with ctx.counting():
             await (work or export_all(progress, after_reply))(ctx, report)
+            if work is None:
+                await _compare(ctx, report)
     except ReconnectNeededError as error:
         report.reconnect_needed, report.note = True, _paused(error)
     except TransientError as error:

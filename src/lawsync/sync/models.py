@@ -249,3 +249,25 @@ class SyncEvent(FirmOwned, Base):
     message: Mapped[str] = mapped_column(Text, default="")
     intuit_tid: Mapped[str] = mapped_column(String(100), default="")
     sent: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class QuickBooksComparison(FirmOwned, Base):
+    """The last comparison of one subject (a trust account, or the invoices) between the ledger
+    and the company, made after every pass; the dashboard shows it. `figures` holds the sums
+    compared and how many clients or bills differ (`lawsync.sync.trust_drift`)."""
+
+    __tablename__ = "sync_quickbooks_comparisons"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "subject", name="uq_sync_quickbooks_comparison"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    connection_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("qbo_connections.id", ondelete="CASCADE")
+    )
+    subject: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    checked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    agrees: Mapped[bool] = mapped_column(Boolean, default=True)
+    differences: Mapped[int] = mapped_column(Integer, default=0)
+    figures: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -26,6 +26,7 @@ from lawsync.web.api.routes import (
     reconciliation,
     tokens,
     trust_ledger,
+    trust_records,
     work,
 )
 from lawsync.web.docs import install_docs
@@ -98,6 +99,7 @@ def create_app(
         money_in,
         trust_ledger,
         reconciliation,
+        trust_records,
         quickbooks,
         quickbooks_connect,
     ):

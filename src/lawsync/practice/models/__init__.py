@@ -55,6 +55,7 @@ from lawsync.practice.models.trust import (
     ClientFundsTransaction,
     DisbursementMethod,
     TransferScope,
+    TrustRefusal,
     TrustTransfer,
     TrustTxnKind,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "TimeEntry",
     "TransferScope",
     "TrustReconciliation",
+    "TrustRefusal",
     "TrustTransfer",
     "TrustTxnKind",
     "User",

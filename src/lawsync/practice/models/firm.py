@@ -31,6 +31,11 @@ class Firm(Timestamped, Base):
     time_zone: Mapped[str] = mapped_column(
         String(TIME_ZONE_MAX), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
     )
+    # The trust records' report set (`lawsync.reports.jurisdictions`: "us-aba", "ca-on"), and
+    # what the exception report calls a dormant balance and an uncleared deposit.
+    trust_rules: Mapped[str] = mapped_column(String(10), default="us-aba", server_default="us-aba")
+    dormant_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    deposit_hold_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 class Role(enum.StrEnum):

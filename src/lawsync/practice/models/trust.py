@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped
+from lawsync.storage import Base, FirmOwned, IdType, Revisioned, Timestamped, utcnow
 
 
 class ClientFundsAccount(FirmOwned, Timestamped, Revisioned, Base):
@@ -165,3 +165,25 @@ class ClientFundsBalance(FirmOwned, Base):
     client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
     matter_key: Mapped[int] = mapped_column(IdType, default=0)
     balance: Mapped[Decimal] = mapped_column(default=Decimal("0"))
+
+
+class TrustRefusal(FirmOwned, Base):
+    """A movement the ledger refused because it would have taken a client's or a matter's
+    trust balance below zero: kept for the exception report, which the rules want to show every
+    attempted overdraft. Written in a transaction of its own, after the refused one rolled back;
+    never updated."""
+
+    __tablename__ = "trust_refusals"
+    __table_args__ = (Index("ix_trust_refusals_account", "firm_id", "account_id", "date"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
+    matter_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("matters.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date]
+    amount: Mapped[Decimal]  # what was asked to leave the bucket (positive)
+    held: Mapped[Decimal]  # what the bucket held at the time
+    message: Mapped[str] = mapped_column(String(500), default="")

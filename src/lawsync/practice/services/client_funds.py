@@ -27,7 +27,7 @@ from lawsync.practice.commands import (
     TrustDisbursement,
     TrustReversal,
 )
-from lawsync.practice.errors import Duplicate, InsufficientClientFunds, InvalidInput, RuleViolation
+from lawsync.practice.errors import Duplicate, InvalidInput, RuleViolation
 from lawsync.practice.fields import MAX_TOTAL
 from lawsync.practice.models import (
     ClientFundsAccount,
@@ -39,7 +39,7 @@ from lawsync.practice.models import (
     Matter,
     TrustTxnKind,
 )
-from lawsync.practice.services import closed_months
+from lawsync.practice.services import closed_months, trust_refusals
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -223,10 +223,18 @@ def _move(session: Session, txn: ClientFundsTransaction) -> None:
                 field="amount",
                 code="amount_too_large",
             )
-        raise InsufficientClientFunds(
+        raise trust_refusals.refusal(
             f"Refused: {whose} holds {Decimal(held):.2f} in this account, so taking "
             f"{-amount:.2f} would leave a negative trust balance.",
-            field="amount",
+            trust_refusals.Refused(
+                txn.account_id,
+                txn.client_id,
+                txn.matter_id,
+                str(txn.kind),
+                txn.date,
+                -amount,
+                Decimal(held),
+            ),
         )
     session.add(txn)
     session.flush()
@@ -312,6 +320,7 @@ def _one_cheque_per_number(number: str | None) -> Iterator[None]:
         raise _duplicate_cheque(number) from None
 
 
+@trust_refusals.remembers_refusals
 def record_disbursement(
     ledger: Ledger, actor: Actor, cmd: TrustDisbursement
 ) -> ClientFundsTransaction:
@@ -432,6 +441,7 @@ def reverse(
     return txn
 
 
+@trust_refusals.remembers_refusals
 def reverse_transaction(
     ledger: Ledger, actor: Actor, txn_id: int, cmd: TrustReversal
 ) -> ClientFundsTransaction:

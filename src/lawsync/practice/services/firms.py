@@ -209,6 +209,9 @@ FIRM_FIELDS = (
     "time_zone",
     "matter_number_pattern",
     "next_matter_number",
+    "trust_rules",
+    "dormant_months",
+    "deposit_hold_days",
 )
 
 

@@ -29,7 +29,7 @@ from lawsync.practice.models import (
     PaymentState,
     TrustTxnKind,
 )
-from lawsync.practice.services import client_funds
+from lawsync.practice.services import client_funds, trust_refusals
 from lawsync.practice.services.bills import recompute
 from lawsync.practice.services.context import (
     Actor,
@@ -144,6 +144,7 @@ def _unallocate(session: Session, actor: Actor, payment: Payment, reason: str) -
     session.flush()
 
 
+@trust_refusals.remembers_refusals
 def create_payment(ledger: Ledger, actor: Actor, cmd: PaymentCreate) -> Payment:
     with ledger.uow(actor) as uow:
         s = uow.session
@@ -200,6 +201,7 @@ def _active(payment: Payment) -> None:
         raise PaymentError("This payment was deleted.", code="payment_deleted")
 
 
+@trust_refusals.remembers_refusals
 def update_payment(ledger: Ledger, actor: Actor, payment_id: int, cmd: PaymentUpdate) -> Payment:
     with ledger.uow(actor) as uow:
         s = uow.session

@@ -33,7 +33,7 @@ from lawsync.practice.models import (
     TrustTransfer,
     TrustTxnKind,
 )
-from lawsync.practice.services import client_funds
+from lawsync.practice.services import client_funds, trust_refusals
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -103,6 +103,7 @@ def _label(session: Session, side: Side) -> str:
     return name
 
 
+@trust_refusals.remembers_refusals
 def record_transfer(ledger: Ledger, actor: Actor, cmd: TrustTransferCreate) -> TrustTransfer:
     source = Side(cmd.from_account_id, cmd.from_client_id, cmd.from_matter_id)
     target = Side(
@@ -211,6 +212,7 @@ def _snapshot(transfer: TrustTransfer) -> dict[str, object]:
     return {f: getattr(transfer, f) for f in TRANSFER_FIELDS}
 
 
+@trust_refusals.remembers_refusals
 def reverse_transfer(
     ledger: Ledger, actor: Actor, transfer_id: int, cmd: TrustReversal
 ) -> TrustTransfer:

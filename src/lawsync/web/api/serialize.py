@@ -44,6 +44,9 @@ def firm(f: m.Firm) -> dict[str, Any]:
         "time_zone",
         "matter_number_pattern",
         "next_matter_number",
+        "trust_rules",
+        "dormant_months",
+        "deposit_hold_days",
     )
 
 

@@ -28,6 +28,7 @@ from lawsync.web.pages import (
     record_copy,
     reports,
     trust_ledger,
+    trust_records,
 )
 from lawsync.web.pages.render import render
 from lawsync.web.pages.session import NeedsSignIn, SignInLimit, current, login_url
@@ -62,6 +63,7 @@ def install(app: FastAPI) -> None:
         trust_ledger,
         client_funds,
         reports,
+        trust_records,
     )
     for module in (*pages, *practice, pickers):
         app.include_router(module.router)

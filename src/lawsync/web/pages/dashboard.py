@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lawsync.errors import LawsyncError
-from lawsync.sync import connection, engine, failures, worker
+from lawsync.sync import connection, engine, failures, trust_drift, worker
 from lawsync.sync.status import status_counts
 from lawsync.web.pages import session
 from lawsync.web.pages.render import render
@@ -43,6 +43,10 @@ def dashboard(request: Request, me: session.Me) -> Response:
     rows = connection.connections(ledger, me.actor)
     active = next((r for r in rows if r.active), None)
     counts = status_counts(ledger, me.actor.firm_id) if active else {}
+    comparisons = []
+    if active:
+        with ledger.uow(me.actor) as uow:
+            comparisons = trust_drift.latest(uow.session, active.id)
     latest = failures.list_failures(ledger, me.actor, None, 5).items
     return render(
         request,
@@ -50,6 +54,7 @@ def dashboard(request: Request, me: session.Me) -> Response:
         section="dashboard",
         connection=active,
         counts=counts,
+        comparisons=comparisons,
         latest=[(row, failures.guide(row)) for row in latest],
         run=_runs(request).get(me.actor.firm_id),
     )

@@ -16,13 +16,15 @@ from lawsync import localization
 from lawsync.errors import LawsyncError
 from lawsync.practice.commands import FirmUpdate
 from lawsync.practice.services import firms
+from lawsync.reports import jurisdictions
 from lawsync.web.pages import session
 from lawsync.web.pages.forms import errors_of, text
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 PATH = "/settings/firm"
-FIELDS = ("locale", "time_zone")
+FIELDS = ("locale", "time_zone", "trust_rules", "dormant_months", "deposit_hold_days")
+WHOLE_NUMBERS = ("dormant_months", "deposit_hold_days")
 SAMPLE_AMOUNT = Decimal("-1234.5")  # shows grouping, decimals and the minus sign at once
 
 
@@ -42,7 +44,8 @@ def _page(
         status,
         section="firm",
         firm=firm,
-        shown=shown or {"locale": firm.locale, "time_zone": firm.time_zone},
+        shown=shown or {name: str(getattr(firm, name)) for name in FIELDS},
+        trust_rules=jurisdictions.choices(),
         errors=errors or {},
         flash=flash,
         admin=me.actor.role.value == "admin",
@@ -66,7 +69,10 @@ async def save_settings(request: Request, me: session.Checked) -> Response:
     form = await request.form()
     shown = {name: text(form, name) for name in FIELDS}
     try:
-        cmd = FirmUpdate.model_validate(shown)
+        values: dict[str, Any] = dict(shown)
+        for name in WHOLE_NUMBERS:  # a form sends text; the command takes whole numbers
+            values[name] = int(shown[name]) if shown[name].isdecimal() else shown[name]
+        cmd = FirmUpdate.model_validate({k: v for k, v in values.items() if v != ""})
         firms.update_firm(request.app.state.ledger, me.actor, cmd)
     except (ValidationError, LawsyncError) as refused:
         errors, status = errors_of(refused)

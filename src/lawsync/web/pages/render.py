@@ -45,6 +45,9 @@ KIND_WORDS = {
     "client_funds_entry": "Client funds entry",
     "client_funds_cheque": "Cheque to print",
     "client_funds_opening": "Opening balance",
+    "trust_client_balance": "Client trust balance",
+    "trust_account_balance": "Trust account balance",
+    "invoice_balance": "Invoice total and balance",
 }
 
 

@@ -1,0 +1,253 @@
+"""The trust exception report: what an auditor looks for first, found for them.
+
+- refused overdrafts: every movement the ledger refused because it would have taken a client's
+  or a matter's balance below zero (kept in `trust_refusals`; the Australian uniform rules r.40
+  state it plainly, Utah's rule asks the bank for the same);
+- balances below zero: none should ever exist, and the report proves it from the movements;
+- dormant balances: money not moved for more than the firm's number of months (BC and LSO
+  warn about aged balances);
+- disbursements against uncleared deposits: money paid out of a deposit not yet cleared (a
+  deposit clears the firm's hold days after its date);
+- closed matters still holding money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from lawsync.money import ZERO
+from lawsync.practice.models import (
+    ClientFundsAccount,
+    Firm,
+    Matter,
+    MatterStatus,
+    TrustRefusal,
+    User,
+)
+from lawsync.practice.services.context import Actor, Ledger
+from lawsync.reports import trust_movements as tm
+from lawsync.reports.jurisdictions import Jurisdiction
+from lawsync.reports.record import Cell, Column, ColumnType, Record, RecordParams, Section
+from lawsync.reports.records.client_trust_listing import listing_date
+from lawsync.reports.registry import RecordKind, register
+
+NAME = "exceptions"
+
+COLUMNS = (
+    Column("date", "Date", ColumnType.date, 1.2),
+    Column("client", "Client", width=2.2),
+    Column("matter", "Matter", width=1.2),
+    Column("detail", "What", width=4.2),
+    Column("amount", "Amount", ColumnType.money, 1.3),
+    Column("balance", "Balance", ColumnType.money, 1.3),
+    Column("by", "By", width=1.4),
+)
+
+HEADINGS = (
+    "Refused overdrafts",
+    "Balances below zero",
+    "Dormant balances",
+    "Disbursements against uncleared deposits",
+    "Closed matters holding money",
+)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier (the month's last day when it is shorter)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _row(**values: Cell) -> tuple[Cell, ...]:
+    return tuple(values.get(c.key) for c in COLUMNS)
+
+
+def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdiction) -> Record:
+    as_of = listing_date(params)
+    with ledger.uow(actor) as uow:
+        s = uow.session
+        firm = s.get(Firm, actor.firm_id)
+        dormant_months = firm.dormant_months if firm else 12
+        hold_days = firm.deposit_hold_days if firm else 5
+        if params.account_id is not None:
+            accounts = [tm.account_of(s, actor, params.account_id)]
+        else:
+            accounts = list(
+                s.execute(select(ClientFundsAccount).order_by(ClientFundsAccount.id)).scalars()
+            )
+        account_ids = [a.id for a in accounts]
+        currency = accounts[0].currency if len(accounts) == 1 else ""
+        r = TrustRefusal
+        refusal_scope = [r.firm_id == actor.firm_id, r.account_id.in_(account_ids), r.date <= as_of]
+        if params.date_from is not None:
+            refusal_scope.append(r.date >= params.date_from)
+        if params.date_to is not None:
+            refusal_scope.append(r.date <= params.date_to)
+        refusals = s.execute(
+            select(r.date, r.client_id, r.matter_id, r.kind, r.amount, r.held, r.user_id, r.id)
+            .where(*refusal_scope)
+            .order_by(r.date, r.id)
+        ).all()
+        buckets: dict[tuple[int, int, int | None], list[tm.Movement]] = defaultdict(list)
+        moves: list[tm.Movement] = []
+        for account_id in account_ids:
+            found = tm.movements(s, actor, account_id, date_to=as_of, order="client")
+            for m in found:
+                buckets[(account_id, m.client_id, m.matter_id)].append(m)
+            moves += found
+        client_ids = {m.client_id for m in moves} | {x.client_id for x in refusals}
+        matter_ids = {m.matter_id for m in moves} | {x.matter_id for x in refusals}
+        names = tm.client_names(s, actor, client_ids)
+        numbers = tm.matter_numbers(s, actor, matter_ids)
+        wanted = {m for m in matter_ids if m}
+        closed = (
+            set(
+                s.execute(
+                    select(Matter.id).where(
+                        Matter.id.in_(wanted), Matter.status == MatterStatus.closed
+                    )
+                ).scalars()
+            )
+            if wanted
+            else set()
+        )
+        users = dict(s.execute(select(User.id, User.name)).all())
+
+    def matter(mid: int | None) -> str:
+        return numbers.get(mid, "") if mid else tm.NO_MATTER
+
+    sections = {h: Section(heading=h) for h in HEADINGS}
+    for date, cid, mid, kind, amount, held, user_id, _id in refusals:
+        sections["Refused overdrafts"].rows.append(
+            _row(
+                date=date,
+                client=names.get(cid, ""),
+                matter=matter(mid),
+                detail=f"{tm.KIND_WORDS.get(kind, kind)} refused: it asked for more than was held",
+                amount=Decimal(amount),
+                balance=Decimal(held),
+                by=users.get(user_id, "") if user_id else "",
+            )
+        )
+
+    dormant_before = months_before(as_of, dormant_months)
+    hold = dt.timedelta(days=hold_days)
+
+    def in_period(day: dt.date) -> bool:
+        return (params.date_from is None or day >= params.date_from) and (
+            params.date_to is None or day <= params.date_to
+        )
+
+    for (_a, cid, mid), run in sorted(
+        buckets.items(),
+        key=lambda kv: (kv[0][0], names.get(kv[0][1], ""), kv[0][1], kv[0][2] or 0),
+    ):
+        balance = ZERO
+        uncleared: list[tm.Movement] = []  # deposits still inside their hold
+        for m in run:
+            if m.amount < 0 and m.kind != "reversal":
+                uncleared = [d for d in uncleared if d.date + hold > m.date]
+                pending = sum((d.amount for d in uncleared), ZERO)
+                cleared = balance - pending
+                if -m.amount > cleared and in_period(m.date):
+                    sections["Disbursements against uncleared deposits"].rows.append(
+                        _row(
+                            date=m.date,
+                            client=names.get(cid, ""),
+                            matter=matter(mid),
+                            detail=(
+                                f"{tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id} paid "
+                                f"{-m.amount:.2f} while {pending:.2f} of the "
+                                f"{balance:.2f} held was deposited less than "
+                                f"{hold_days} days before"
+                            ),
+                            amount=-m.amount,
+                            balance=cleared,
+                        )
+                    )
+            balance += m.amount
+            if m.kind == "deposit":
+                uncleared.append(m)
+            if balance < 0:
+                sections["Balances below zero"].rows.append(
+                    _row(
+                        date=m.date,
+                        client=names.get(cid, ""),
+                        matter=matter(mid),
+                        detail=f"Entry #{m.id} left the balance below zero",
+                        amount=m.amount,
+                        balance=balance,
+                    )
+                )
+        if balance > 0 and run[-1].date < dormant_before:
+            sections["Dormant balances"].rows.append(
+                _row(
+                    date=run[-1].date,
+                    client=names.get(cid, ""),
+                    matter=matter(mid),
+                    detail=f"No movement for more than {dormant_months} months",
+                    balance=balance,
+                )
+            )
+        if balance > 0 and mid in closed:
+            sections["Closed matters holding money"].rows.append(
+                _row(
+                    date=run[-1].date,
+                    client=names.get(cid, ""),
+                    matter=matter(mid),
+                    detail="The matter is closed but still holds money in trust",
+                    balance=balance,
+                )
+            )
+    facts = [
+        (
+            "Account",
+            ", ".join(f"{a.name} ({a.currency})" for a in accounts) or "no accounts",
+        ),
+        ("At the end of", as_of.isoformat()),
+        ("Dormant after", f"{dormant_months} months without a movement"),
+        ("A deposit clears", f"{hold_days} days after its date"),
+        ("Rules", rules.rules),
+    ]
+    if params.date_from or params.date_to:
+        facts.insert(2, ("Refusals and disbursements", tm.period(params)))
+    result = [sections[h] for h in HEADINGS]
+    for section in result:
+        section.heading = f"{section.heading} ({len(section.rows)})"
+    return Record(
+        name=NAME,
+        title=rules.title(NAME, "Trust exception report"),
+        params=params,
+        columns=COLUMNS,
+        as_at=as_of,
+        currency=currency,
+        jurisdiction=rules.code,
+        facts=facts,
+        sections=result,
+        notes=rules.notes_for(NAME),
+    )
+
+
+register(
+    RecordKind(
+        name=NAME,
+        title="Trust exception report",
+        summary=(
+            "Refused overdrafts, balances below zero, dormant balances, disbursements against "
+            "uncleared deposits and closed matters holding money."
+        ),
+        build=build,
+        uses=frozenset({"account_id", "from", "to", "as_of"}),
+    )
+)
