@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
-BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-ledger bench-request-guard bench-web-pages bench-trust-month-end
+BENCHES := bench-sandbox bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-ledger bench-request-guard bench-web-pages bench-trust-records bench-trust-month-end
 
 .PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
@@ -65,6 +65,9 @@ bench-ledger: $(DEV_STAMP)
 
 bench-request-guard: $(DEV_STAMP)
 	$(BIN)/python -m bench.request_guard
+
+bench-trust-records: $(DEV_STAMP)
+	$(BIN)/python -m bench.trust_records
 
 bench-trust-month-end: $(DEV_STAMP)
 	$(BIN)/python -m bench.trust_month_end

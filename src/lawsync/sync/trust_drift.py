@@ -340,10 +340,9 @@ async def _trust(ctx: PassContext, outcome: Outcome) -> None:
             "accounting_method": "Accrual",
         },
     )
-    _, before_start = postings(report)
     liability_of = {a.liability: account_id for account_id, a in mapped.items()}
     # Which trust account each posting belongs to: the report's sections are per account.
-    by_account = _postings_by_account(report, liability_of, parent)
+    by_account, before_start = _postings_by_account(report, liability_of, parent)
     for account_id, trust in mapped.items():
         mine = by_account.get(account_id, [])
         await _compare_account(
@@ -357,8 +356,11 @@ async def _trust(ctx: PassContext, outcome: Outcome) -> None:
 
 def _postings_by_account(
     report: dict[str, Any], liability_of: dict[str, int], parent: dict[str, str]
-) -> dict[int, list[Posting]]:
+) -> tuple[dict[int, list[Posting]], Decimal]:
+    """Each trust account's postings (its liability account's section and its clients'
+    sub-accounts'), and what stood on them before the report's first date."""
     out: dict[int, list[Posting]] = defaultdict(list)
+    before_all = ZERO
     for section in (report.get("Rows") or {}).get("Row") or []:
         header = ((section.get("Header") or {}).get("ColData") or [{}])[0]
         account = str(header.get("id") or "")
@@ -366,9 +368,10 @@ def _postings_by_account(
         trust = liability_of.get(top)
         if trust is None:
             continue
-        found, _ = postings({"Columns": report.get("Columns"), "Rows": {"Row": [section]}})
+        found, before = postings({"Columns": report.get("Columns"), "Rows": {"Row": [section]}})
         out[trust].extend(found)
-    return out
+        before_all += before
+    return out, before_all
 
 
 async def _compare_account(

@@ -28,12 +28,12 @@ def columns(rules: Jurisdiction) -> tuple[Column, ...]:
     cols = [
         Column("date", "Date", ColumnType.date, 1.3),
         Column("entry", "Entry", ColumnType.number, 0.8),
-        Column("kind", "Kind", width=1.4),
+        Column("kind", "Kind", width=1.6),
     ]
     if rules.requires(NAME, "method"):
-        cols.append(Column("method", "Method", width=1.4))
+        cols.append(Column("method", "Method", width=1.9))
     if rules.requires(NAME, "reference"):
-        cols.append(Column("reference", "Identifier", width=1.3))
+        cols.append(Column("reference", "Identifier", width=1.7))
     cols += [
         Column("party", "Received from / paid to", width=2.4),
         Column("description", "Purpose", width=3.0),

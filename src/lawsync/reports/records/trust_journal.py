@@ -23,20 +23,20 @@ NAME = "trust-journal"
 def columns(rules: Jurisdiction) -> tuple[Column, ...]:
     cols = [
         Column("date", "Date", ColumnType.date, 1.3),
-        Column("entry", "Entry", ColumnType.number, 0.8),
+        Column("entry", "Entry", ColumnType.number, 0.7),
         Column("client", "Client", width=2.2),
-        Column("matter", "Matter", width=1.1),
-        Column("kind", "Kind", width=1.3),
+        Column("matter", "Matter", width=0.9),
+        Column("kind", "Kind", width=1.6),
     ]
     if rules.requires(NAME, "method"):
-        cols.append(Column("method", "Method", width=1.4))
+        cols.append(Column("method", "Method", width=1.9))
     if rules.requires(NAME, "reference"):
-        cols.append(Column("reference", "Identifier", width=1.3))
+        cols.append(Column("reference", "Identifier", width=1.7))
     cols += [
         Column("party", "Received from / paid to", width=2.2),
-        Column("description", "Purpose", width=2.6),
+        Column("description", "Purpose", width=2.2),
         Column("receipts", "Receipts", ColumnType.money, 1.3),
-        Column("disbursements", "Disbursements", ColumnType.money, 1.3),
+        Column("disbursements", "Disbursements", ColumnType.money, 1.8),
         Column("balance", "Balance", ColumnType.money, 1.4),
     ]
     return tuple(cols)
