@@ -144,3 +144,25 @@ def test_the_comparison_takes_a_handful_of_requests_for_many_clients(
     assert report.compared is not None
     assert report.compared.clients_compared == 60 and report.compared.differences == 0
     assert report.compared.requests <= 4, report.compared.requests
+
+
+def test_movements_not_sent_yet_are_waiting_not_drift(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    books = trust_books(firm, control, server_url)
+    ada = builders.client(firm, first_name="Ada", last_name="Waiting")
+    builders.deposit(firm, books.account_id, ada["id"], "40.00")
+    books.run()
+    builders.deposit(firm, books.account_id, ada["id"], "2.50")
+
+    async def compare_only(qb: Any) -> Any:
+        from lawsync.sync import context, trust_drift
+
+        ctx = context.load(firm.ledger, firm.id, qb)
+        assert not isinstance(ctx, context.NotStarted)
+        await context.prepare(ctx)
+        return await trust_drift.compare(ctx)
+
+    found = books.call(compare_only)  # as if the pass had stopped before the new deposit
+    assert (found.differences, found.waiting) == (0, 1)
+    assert _open(firm, "trust_client_balance") == [] == _open(firm, "trust_account_balance")
