@@ -73,7 +73,7 @@ def setup(
             }
         )
     cheque = 1000
-    for i in range(n_month):
+    for _ in range(n_month):
         client = clients[rng.randrange(n_clients)]
         day = MONTH + dt.timedelta(days=rng.randrange(31))
         kind = rng.random()
