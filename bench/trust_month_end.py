@@ -116,9 +116,7 @@ def setup(
     with engine.connect() as conn:
         t = ClientFundsTransaction.__table__
         txns = conn.execute(
-            select(t.c.id, t.c.date, t.c.amount, t.c.cheque_number).where(
-                t.c.account_id == account
-            )
+            select(t.c.id, t.c.date, t.c.amount, t.c.cheque_number).where(t.c.account_id == account)
         ).all()
     lines, closing = [], Decimal("0.00")
     for ident, date, amount, number in txns:
