@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Every benchmark in bench/ (see bench/README.md); `make bench` runs them one after another.
-BENCHES := bench-sandbox bench-sandbox-cpu bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-sync-inbound bench-ledger bench-request-guard bench-web-pages bench-sync-scale bench-trust-records
+BENCHES := bench-sandbox bench-sandbox-cpu bench-client bench-sync-backfill bench-sync-wakeup bench-sync-trust-backfill bench-sync-trust-wakeup bench-sync-inbound bench-ledger bench-request-guard bench-web-pages bench-sync-scale bench-trust-records bench-trust-month-end
 
 .PHONY: run test lint typecheck pytest bench clean $(BENCHES)
 
@@ -77,6 +77,9 @@ bench-request-guard: $(DEV_STAMP)
 
 bench-trust-records: $(DEV_STAMP)
 	$(BIN)/python -m bench.trust_records
+
+bench-trust-month-end: $(DEV_STAMP)
+	$(BIN)/python -m bench.trust_month_end
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -401,3 +401,70 @@ class TrustReversal(Command):
 
 class ChequeNumberIn(Command):
     cheque_number: ChequeNumber
+
+
+class TrustTransferCreate(Command):
+    """Money moved from one client ledger to another: between matters of one client, between
+    clients (a reason required), or between trust accounts. Left out, the destination's account
+    and client are the source's."""
+
+    from_account_id: Id
+    from_client_id: Id
+    from_matter_id: Id | None = None
+    to_account_id: Id | None = None
+    to_client_id: Id | None = None
+    to_matter_id: Id | None = None
+    amount: PositiveMoney
+    date: Date
+    reason: Text = ""
+
+
+SignedMoney = Annotated[Decimal, fields.money(ge=-float(MAX_AMOUNT))]
+Month = Annotated[
+    str,
+    fields.name(7, pattern=r"^(19[7-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])$", says="is not YYYY-MM"),
+]
+ColumnName = Annotated[str, fields.name(100)]
+
+
+class BankStatementEntry(Command):
+    """A statement's closing balance and date, entered by hand."""
+
+    account_id: Id
+    statement_date: Date
+    closing_balance: SignedMoney
+
+
+class BankStatementImport(Command):
+    """A statement file's text. A CSV names its columns (one signed amount column, or a debit
+    and a credit column) and gives the closing balance and date; an OFX file carries both."""
+
+    account_id: Id
+    format: Literal["csv", "ofx"]
+    content: Annotated[str, StringConstraints(min_length=1, max_length=5_000_000)]
+    filename: LongName = ""
+    statement_date: Date | None = None
+    closing_balance: SignedMoney | None = None
+    date_column: ColumnName = "Date"
+    date_format: Annotated[str, fields.name(20)] = "%Y-%m-%d"
+    amount_column: ColumnName = ""
+    debit_column: ColumnName = ""
+    credit_column: ColumnName = ""
+    description_column: ColumnName = ""
+    cheque_column: ColumnName = ""
+    reference_column: ColumnName = ""
+
+
+class StatementMatch(Command):
+    txn_id: Id
+
+
+class ReconciliationPrepare(Command):
+    account_id: Id
+    month: Month
+    statement_id: Id | None = None
+    explanation: Text = ""
+
+
+class ReconciliationReopen(Command):
+    reason: Annotated[str, fields.text(500, min_length=1, strip=True)]

@@ -35,6 +35,8 @@ KIND_WORDS = {
     TrustTxnKind.disbursement: "Disbursement",
     TrustTxnKind.payment_applied: "Funds applied to a bill",
     TrustTxnKind.reversal: "Reversal",
+    TrustTxnKind.transfer_out: "Transfer out",
+    TrustTxnKind.transfer_in: "Transfer in",
 }
 
 

@@ -28,6 +28,7 @@ from lawsync.web.api.routes import (
     quickbooks_webhooks,
     reconciliation,
     tokens,
+    trust_ledger,
     trust_records,
     work,
 )
@@ -100,6 +101,7 @@ def create_app(
         work,
         billing,
         money_in,
+        trust_ledger,
         reconciliation,
         trust_records,
         quickbooks,

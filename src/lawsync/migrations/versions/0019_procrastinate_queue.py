@@ -1,7 +1,7 @@
 """the job queue of the queued sync mode (procrastinate's schema), on PostgreSQL only
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 23:00:00.000000
 
 `LAWSYNC_SYNC_MODE=queue` runs passes as procrastinate jobs. Its tables, types and functions
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

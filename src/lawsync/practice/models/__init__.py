@@ -1,5 +1,10 @@
 """The practice ledger's tables. Importing this package registers every model."""
 
+from lawsync.practice.models.bank_statements import (
+    BankStatement,
+    BankStatementLine,
+    StatementSource,
+)
 from lawsync.practice.models.bills import (
     Bill,
     BillLine,
@@ -49,14 +54,22 @@ from lawsync.practice.models.trust import (
     ClientFundsBalance,
     ClientFundsTransaction,
     DisbursementMethod,
+    TransferScope,
     TrustRefusal,
+    TrustTransfer,
     TrustTxnKind,
+)
+from lawsync.practice.models.trust_reconciliations import (
+    ReconciliationState,
+    TrustReconciliation,
 )
 
 __all__ = [
     "ActivityCategory",
     "ApiToken",
     "AuditEvent",
+    "BankStatement",
+    "BankStatementLine",
     "Bill",
     "BillLine",
     "BillSettings",
@@ -88,9 +101,14 @@ __all__ = [
     "PaymentMethod",
     "PaymentSource",
     "PaymentState",
+    "ReconciliationState",
     "Role",
+    "StatementSource",
     "TimeEntry",
+    "TransferScope",
+    "TrustReconciliation",
     "TrustRefusal",
+    "TrustTransfer",
     "TrustTxnKind",
     "User",
     "bill_matters",

@@ -45,6 +45,9 @@ class TrustTxnKind(enum.StrEnum):
     disbursement = "disbursement"
     payment_applied = "payment_applied"
     reversal = "reversal"
+    # The two legs of a transfer (lawsync.practice.services.trust_transfers).
+    transfer_out = "transfer_out"
+    transfer_in = "transfer_in"
 
 
 class DisbursementMethod(enum.StrEnum):
@@ -59,6 +62,8 @@ class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
     __table_args__ = (
         Index("ix_cft_ledger", "account_id", "client_id", "matter_id", "date", "id"),
         Index("ix_cft_account_date", "account_id", "date", "id"),
+        # Covers a month end's scans (the journal's sum, what is outstanding) within the firm.
+        Index("ix_cft_reconcile", "account_id", "date", "firm_id", "amount", "kind", "reverses_id"),
         # One live cheque per number and account (lawsync.practice.cheque_numbers).
         Index(
             "uq_cft_cheque_number",
@@ -94,6 +99,51 @@ class ClientFundsTransaction(FirmOwned, Timestamped, Revisioned, Base):
     )
     # Set once, by the reversal; a reversed cheque's number is free for the cheque that replaces it.
     reversed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_by_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
+
+
+class TransferScope(enum.StrEnum):
+    """What a transfer moves between; the scope decides which rules apply (a reason between
+    clients) and whether bank money moves (only between accounts)."""
+
+    matters = "matters"  # one client, one account, from one matter (or none) to another
+    clients = "clients"  # one account, from one client to another
+    accounts = "accounts"  # from one trust account to another
+
+
+class TrustTransfer(FirmOwned, Timestamped, Revisioned, Base):
+    """A transfer between client ledgers or trust accounts: the journal's row, with its two legs
+    posted as client funds transactions (`transfer_out` and `transfer_in`).
+
+    Never changed after it is made, except for the mark that it was reversed (and why); its
+    reversal posts a reversal of each leg.
+    """
+
+    __tablename__ = "trust_transfers"
+    __table_args__ = (Index("ix_trust_transfers_date", "firm_id", "date", "id"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    scope: Mapped[TransferScope] = mapped_column(Enum(TransferScope, native_enum=False, length=10))
+    date: Mapped[dt.date]
+    amount: Mapped[Decimal]
+    from_account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    from_client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
+    from_matter_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("matters.id"), default=None
+    )
+    to_account_id: Mapped[int] = mapped_column(IdType, ForeignKey("client_funds_accounts.id"))
+    to_client_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id"))
+    to_matter_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("matters.id"), default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # The legs: money out of the first ledger, into the second; their reversals, once reversed.
+    out_txn_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("client_funds_transactions.id"), unique=True
+    )
+    in_txn_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("client_funds_transactions.id"), unique=True
+    )
+    reversed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reversal_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id"), default=None)
 
 

@@ -39,7 +39,7 @@ from lawsync.practice.models import (
     Matter,
     TrustTxnKind,
 )
-from lawsync.practice.services import trust_refusals
+from lawsync.practice.services import closed_months, trust_refusals
 from lawsync.practice.services.context import (
     Actor,
     Ledger,
@@ -186,7 +186,9 @@ def _ensure_bucket(
 
 
 def _move(session: Session, txn: ClientFundsTransaction) -> None:
-    """Apply a signed amount to the (account, client, matter) bucket, refusing a negative result."""
+    """Apply a signed amount to the (account, client, matter) bucket, refusing a negative result
+    (and anything dated in a closed month)."""
+    closed_months.refuse_closed(session, txn.account_id, txn.date)
     matter_key = txn.matter_id or 0
     _ensure_bucket(session, txn.firm_id, txn.account_id, txn.client_id, matter_key)
     amount = Decimal(txn.amount)
@@ -449,6 +451,11 @@ def reverse_transaction(
             raise RuleViolation(
                 "Funds applied to a bill are reversed by editing or deleting the payment.",
                 code="reverse_via_payment",
+            )
+        if original.kind in (TrustTxnKind.transfer_out, TrustTxnKind.transfer_in):
+            raise RuleViolation(
+                "A transfer's two legs are reversed together: reverse the transfer.",
+                code="reverse_via_transfer",
             )
         if cmd.date is not None and cmd.date < original.date:
             raise InvalidInput("A reversal cannot be dated before the transaction.", field="date")

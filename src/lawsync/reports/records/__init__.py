@@ -5,6 +5,8 @@ from lawsync.reports.records import (
     client_trust_ledger,
     client_trust_listing,
     exceptions,
+    three_way_reconciliation,
+    transfer_journal,
     trust_journal,
 )
 
@@ -13,5 +15,7 @@ __all__ = [
     "client_trust_ledger",
     "client_trust_listing",
     "exceptions",
+    "three_way_reconciliation",
+    "transfer_journal",
     "trust_journal",
 ]

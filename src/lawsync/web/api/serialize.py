@@ -11,6 +11,7 @@ from lawsync.money import format_money
 from lawsync.practice import models as m
 from lawsync.practice.services.context import Page
 from lawsync.practice.services.reports import LedgerReport
+from lawsync.practice.services.trust_month_end import ThreeWay
 
 
 def _v(value: Any) -> Any:
@@ -258,3 +259,127 @@ def audit_event(e: m.AuditEvent) -> dict[str, Any]:
 
 def page(p: Page, render: Any) -> dict[str, Any]:
     return {"data": [render(x) for x in p.items], "next_cursor": p.next_cursor}
+
+
+def trust_transfer(t: m.TrustTransfer) -> dict[str, Any]:
+    return _pick(
+        t,
+        "id",
+        "scope",
+        "date",
+        "amount",
+        "from_account_id",
+        "from_client_id",
+        "from_matter_id",
+        "to_account_id",
+        "to_client_id",
+        "to_matter_id",
+        "reason",
+        "out_txn_id",
+        "in_txn_id",
+        "reversed",
+        "reversal_reason",
+        "revision",
+        "created_at",
+    )
+
+
+def bank_statement(s: m.BankStatement) -> dict[str, Any]:
+    return _pick(
+        s,
+        "id",
+        "account_id",
+        "statement_date",
+        "closing_balance",
+        "source",
+        "filename",
+        "created_at",
+    )
+
+
+def bank_statement_line(line: m.BankStatementLine) -> dict[str, Any]:
+    return _pick(
+        line,
+        "id",
+        "statement_id",
+        "account_id",
+        "date",
+        "amount",
+        "description",
+        "cheque_number",
+        "bank_reference",
+        "matched_txn_id",
+    )
+
+
+def trust_reconciliation(r: m.TrustReconciliation) -> dict[str, Any]:
+    return _pick(
+        r,
+        "id",
+        "account_id",
+        "month",
+        "state",
+        "statement_id",
+        "statement_balance",
+        "outstanding_cheques",
+        "deposits_in_transit",
+        "adjusted_bank_balance",
+        "journal_balance",
+        "client_ledgers_total",
+        "explanation",
+        "prepared_by_id",
+        "prepared_at",
+        "approved_by_id",
+        "approved_at",
+        "reopened_by_id",
+        "reopened_at",
+        "reopen_reason",
+    )
+
+
+def three_way(t: ThreeWay) -> dict[str, Any]:
+    return {
+        "account_id": t.account_id,
+        "month": t.month.isoformat()[:7],
+        "month_end": t.month_end.isoformat(),
+        "statement_id": t.statement_id,
+        "statement_date": _v(t.statement_date),
+        "statement_balance": format_money(t.statement_balance),
+        "deposits_in_transit": format_money(t.deposits_in_transit),
+        "outstanding_cheques": format_money(t.outstanding_cheques),
+        "adjusted_bank_balance": format_money(t.adjusted_bank_balance),
+        "journal_balance": format_money(t.journal_balance),
+        "client_ledgers_total": format_money(t.client_ledgers_total),
+        "balanced": t.balanced,
+        "outstanding": [
+            {
+                "txn_id": o.txn_id,
+                "date": o.date.isoformat(),
+                "kind": o.kind,
+                "amount": format_money(o.amount),
+                "cheque_number": o.cheque_number,
+                "client": o.client_name,
+                "description": o.description,
+            }
+            for o in t.outstanding
+        ],
+        "bank_only": [
+            {
+                "line_id": b.line_id,
+                "date": b.date.isoformat(),
+                "amount": format_money(b.amount),
+                "description": b.description,
+            }
+            for b in t.bank_only
+        ],
+        "clients": [
+            {
+                "client_id": c.client_id,
+                "client": c.client_name,
+                "matter_id": c.matter_id,
+                "matter": c.matter_number,
+                "balance": format_money(c.balance),
+            }
+            for c in t.clients
+        ],
+    }

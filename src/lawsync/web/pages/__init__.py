@@ -27,6 +27,7 @@ from lawsync.web.pages import (
     quickbooks,
     record_copy,
     reports,
+    trust_ledger,
     trust_records,
 )
 from lawsync.web.pages.render import render
@@ -51,6 +52,7 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(login_url(exc.next_path), 303)
 
     pages = (auth, dashboard, firm_settings, quickbooks, failures, preview, record_copy)
+    # The trust ledger's fixed paths (/client-funds/transfers…) before an account's own.
     practice = (
         contacts,
         matters,
@@ -58,6 +60,7 @@ def install(app: FastAPI) -> None:
         bills,
         payments,
         adjustments,
+        trust_ledger,
         client_funds,
         reports,
         trust_records,

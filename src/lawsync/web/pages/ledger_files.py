@@ -20,6 +20,8 @@ KIND_WORDS = {
     "disbursement": "Disbursement",
     "payment_applied": "Applied to a bill",
     "reversal": "Reversal",
+    "transfer_out": "Transfer out",
+    "transfer_in": "Transfer in",
 }
 COLUMNS = (
     "Client",

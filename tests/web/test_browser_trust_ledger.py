@@ -1,0 +1,77 @@
+"""The trust ledger's pages in a real browser: each screenshotted and held to axe-core, and the
+forms used as a bookkeeper would (a transfer, a statement imported, a month prepared)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests import builders
+from tests.conftest import Firm
+from tests.web.browser import with_password
+from tests.web.playwright_support import look, sign_in
+
+STATEMENTS = Path(__file__).parent.parent / "fixtures" / "statements"
+
+
+def _at(page: Any, heading: str, name: str) -> None:
+    page.wait_for_selector(f"main h1:has-text({json.dumps(heading)})")
+    look(page, name)
+
+
+def test_transfers_statements_and_month_end_pages(page: Any, firm: Firm, server_url: str) -> None:
+    olu = builders.client(firm, first_name="Olu", last_name="Adebayo")
+    kim = builders.client(firm, first_name="Kim", last_name="Tran")
+    purchase = builders.matter(firm, olu["id"], description="Purchase of 12 Harbour Road")
+    acct = builders.trust_account(firm, "IOLTA Trust")
+    builders.deposit(firm, acct["id"], olu["id"], "1000.00", date=builders.DAY.replace(day=3))
+    builders.disburse(
+        firm,
+        acct["id"],
+        olu["id"],
+        "250.00",
+        date=builders.DAY.replace(day=10),
+        cheque_number="101",
+        payee_name="Land Registry",
+    )
+    builders.deposit(firm, acct["id"], kim["id"], "400.00", date=builders.DAY.replace(day=28))
+    sign_in(page, server_url, with_password(firm))
+
+    page.goto(f"{server_url}/client-funds/transfers")
+    _at(page, "Transfers", "trust-transfers-empty")
+    page.get_by_label("From (what a client holds)").select_option(f"{acct['id']}-{olu['id']}-0")
+    page.get_by_label("To the matter").select_option(str(purchase["id"]))
+    page.get_by_label("Amount").fill("300.00")
+    page.get_by_label("Date").fill("2026-03-12")
+    page.click("button:has-text('Record the transfer')")
+    page.wait_for_selector("text=recorded.")
+    # Between clients without a reason: refused beside the reason.
+    page.get_by_label("From (what a client holds)").select_option(f"{acct['id']}-{kim['id']}-0")
+    page.get_by_label("To the client").select_option(str(olu["id"]))
+    page.get_by_label("Amount").fill("50.00")
+    page.get_by_label("Date").fill("2026-03-29")
+    page.click("button:has-text('Record the transfer')")
+    page.wait_for_selector("#reason-error")
+    _at(page, "Transfers", "trust-transfer-refused")
+    page.get_by_label("Reason").fill("Kim pays Olu's share of the survey, as agreed in writing")
+    page.click("button:has-text('Record the transfer')")
+    page.wait_for_selector("text=recorded.")
+    _at(page, "Transfers", "trust-transfers")
+
+    page.goto(f"{server_url}/client-funds/{acct['id']}/statements")
+    _at(page, "Bank statements", "trust-statements-empty")
+    page.set_input_files("#import-file", str(STATEMENTS / "march.ofx"))
+    page.click("button:has-text('Import and match')")
+    page.wait_for_selector("text=2 matched")
+    _at(page, "Statement of", "trust-statement")
+
+    page.goto(f"{server_url}/client-funds/{acct['id']}/month-end?month=2026-03")
+    _at(page, "Month end", "trust-month-end")
+    assert page.inner_text("#adjusted") == page.inner_text("#journal")
+    page.click("button:has-text('Prepare 2026-03')")
+    page.wait_for_selector("text=waiting for another administrator")
+    _at(page, "Month end", "trust-month-end-prepared")
+
+    page.goto(f"{server_url}/client-funds/{acct['id']}/statements")
+    _at(page, "Bank statements", "trust-statements")
