@@ -110,8 +110,13 @@ def _rows(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def postings(report: dict[str, Any]) -> tuple[list[Posting], Decimal]:
     """The report's postings, and what stood on the accounts before its first date."""
+    # A column names its key in MetaData (ColKey) in most reports; GeneralLedger, as QuickBooks
+    # serves it, puts the key in ColType instead.
     keys = [
-        next((m["Value"] for m in c.get("MetaData", []) if m.get("Name") == "ColKey"), "")
+        next(
+            (m["Value"] for m in c.get("MetaData", []) if m.get("Name") == "ColKey"),
+            str(c.get("ColType") or ""),
+        )
         for c in (report.get("Columns") or {}).get("Column") or []
     ]
     found: list[Posting] = []
