@@ -230,7 +230,8 @@ class SyncWorker:
                 except LawsyncError as error:
                     log.info("firm %s: no run (%s)", firm_id, error.code)
                 except Exception as error:
-                    log.error("firm %s: the sync run failed: %s", firm_id, describe(error))
+                    run = {PASS: "pass", POLL: "poll", PULL: "pull"}[what]
+                    log.error("firm %s: the sync %s failed: %s", firm_id, run, describe(error))
                 if firm_id not in self._wanted:
                     return
         finally:
