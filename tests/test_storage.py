@@ -18,9 +18,18 @@ from lawsync.storage import Base
 from tests.conftest import Firm
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """The job queue's own tables, functions and indexes (procrastinate's schema, applied by
+    migration 0019 on PostgreSQL) are not lawsync's models."""
+    table = getattr(obj, "table", None)
+    names = (name or "", getattr(table, "name", "") or "")
+    return not any(n.startswith("procrastinate") for n in names)
+
+
 def test_migrations_produce_the_models_schema(engine: Engine) -> None:
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_object": _ours})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_a_unit_of_work_rolls_back_unless_committed(firm: Firm, ledger: Ledger) -> None:
