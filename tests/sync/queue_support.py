@@ -38,17 +38,26 @@ def needs_postgresql(database_url: str) -> None:
         pytest.skip("the queued sync mode runs on PostgreSQL only (its jobs live there)")
 
 
+QUEUE_TESTS_LOCK = 20261206  # the advisory lock tests of the job queue take turns by
+
+
 @contextmanager
 def deferring(ledger: Ledger, engine: Engine) -> Iterator[None]:
     """The shared ledger's commits defer passes (as `LAWSYNC_SYNC_MODE=queue` makes them),
-    starting from an empty job table."""
-    clear_jobs(engine)
-    enqueue.install(ledger)
-    try:
-        yield
-    finally:
-        enqueue.uninstall(ledger)
+    starting from an empty job table. The job table is one per database, so tests that use it
+    take turns (an advisory lock), even when pytest runs them in parallel processes."""
+    with engine.connect() as turn:
+        turn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": QUEUE_TESTS_LOCK})
+        turn.commit()
         clear_jobs(engine)
+        enqueue.install(ledger)
+        try:
+            yield
+        finally:
+            enqueue.uninstall(ledger)
+            clear_jobs(engine)
+            turn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": QUEUE_TESTS_LOCK})
+            turn.commit()
 
 
 def clear_jobs(engine: Engine) -> None:
