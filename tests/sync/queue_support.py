@@ -38,26 +38,27 @@ def needs_postgresql(database_url: str) -> None:
         pytest.skip("the queued sync mode runs on PostgreSQL only (its jobs live there)")
 
 
-QUEUE_TESTS_LOCK = 20261206  # the advisory lock tests of the job queue take turns by
-
-
 @contextmanager
 def deferring(ledger: Ledger, engine: Engine) -> Iterator[None]:
     """The shared ledger's commits defer passes (as `LAWSYNC_SYNC_MODE=queue` makes them),
-    starting from an empty job table. The job table is one per database, so tests that use it
-    take turns (an advisory lock), even when pytest runs them in parallel processes."""
-    with engine.connect() as turn:
-        turn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": QUEUE_TESTS_LOCK})
-        turn.commit()
+    starting from an empty job table. Firms connected by earlier tests in this database are
+    set aside while it runs (their connections inactive): a worker's periodic jobs visit every
+    connected company, and theirs are not this test's to sync."""
+    with engine.begin() as conn:
+        earlier = list(conn.execute(text("SELECT id FROM qbo_connections WHERE active")).scalars())
+        conn.execute(text("UPDATE qbo_connections SET active = FALSE WHERE active"))
+    clear_jobs(engine)
+    enqueue.install(ledger)
+    try:
+        yield
+    finally:
+        enqueue.uninstall(ledger)
         clear_jobs(engine)
-        enqueue.install(ledger)
-        try:
-            yield
-        finally:
-            enqueue.uninstall(ledger)
-            clear_jobs(engine)
-            turn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": QUEUE_TESTS_LOCK})
-            turn.commit()
+        with engine.begin() as conn:
+            for ident in earlier:
+                conn.execute(
+                    text("UPDATE qbo_connections SET active = TRUE WHERE id = :id"), {"id": ident}
+                )
 
 
 def clear_jobs(engine: Engine) -> None:
