@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -56,11 +57,12 @@ async def queued(ledger: Ledger) -> AsyncIterator[None]:
     yield None
 
 
-def open_database(url: str) -> Engine:
-    """An engine on the database at `url`, its schema brought up to date."""
+def open_database(url: str, **engine_options: Any) -> Engine:
+    """An engine on the database at `url` (``engine_options``: SQLAlchemy's, e.g. the pool's
+    size), its schema brought up to date."""
     from lawsync.migrate import upgrade  # Alembic is imported only once a database is opened
 
-    engine = make_engine(url)
+    engine = make_engine(url, **engine_options)
     upgrade(engine)
     return engine
 

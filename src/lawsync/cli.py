@@ -345,6 +345,7 @@ def worker(
     import dataclasses
     import logging
 
+    from lawsync.bootstrap import ledger_on, open_database
     from lawsync.config import check_sync_mode
     from lawsync.sync.queue_worker import WorkerOptions, run_worker
 
@@ -357,7 +358,9 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("procrastinate", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    services = open_services(settings, existing=False)
+    # Each pass running at once may hold a database connection between its requests.
+    engine = open_database(settings.database_url, pool_size=min(concurrency, 40), max_overflow=10)
+    services = open_services(settings, existing=False, ledger=ledger_on(engine))
     options = WorkerOptions(
         concurrency=concurrency,
         name=name or None,

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from lawsync.bootstrap import Services, compose
 from lawsync.config import Settings, mask_database_url, sqlite_path
+from lawsync.practice.services.context import Ledger
 
 notes = Console(stderr=True)
 
@@ -35,7 +36,13 @@ def missing_database_message(url: str) -> str | None:
     )
 
 
-def open_services(settings: Settings, *, existing: bool, app_url: str | None = None) -> Services:
+def open_services(
+    settings: Settings,
+    *,
+    existing: bool,
+    app_url: str | None = None,
+    ledger: Ledger | None = None,
+) -> Services:
     """What a command runs on; with `existing`, refuse (exit 2) a SQLite file that is not there.
 
     The schema is brought up to date first, as the server does on start. `app_url` is the server
@@ -47,4 +54,4 @@ def open_services(settings: Settings, *, existing: bool, app_url: str | None = N
             notes.print(f"[red]{problem}[/red]", soft_wrap=True)
             raise typer.Exit(2)
     notes.print(f"[dim]database: {mask_database_url(settings.database_url)}[/dim]", soft_wrap=True)
-    return compose(settings, app_url=app_url)
+    return compose(settings, app_url=app_url, ledger=ledger)

@@ -36,6 +36,7 @@ from lawsync.sync import catalogue, client_funds_openings, context, failures, tr
 from lawsync.sync.connection import mark_reconnect_needed, record_sync
 from lawsync.sync.context import NotStarted, PassContext
 from lawsync.sync.dispatch import Dispatcher
+from lawsync.sync.export.candidates import PAGE
 from lawsync.sync.export.skeleton import Exporter, Job, Plan
 from lawsync.sync.imports import feed
 from lawsync.sync.outcomes import KindReport, Tally, apply, note, recover, refuse, settle
@@ -83,17 +84,26 @@ def _write_plan(ctx: PassContext, plan: Plan, tally: Tally) -> None:
         uow.commit()
 
 
+def _first_pages(ctx: PassContext) -> dict[str, list[int]]:
+    """Every kind's first page of candidates, read in one transaction: a small pass (a bill or
+    two) learns which kinds have work without a transaction per kind."""
+    with ctx.ledger.uow(ctx.firm_id) as uow:
+        return {e.kind: e.candidates(ctx, uow.session, 0) for e in EXPORTERS}
+
+
 async def _export(
     ctx: PassContext,
     exporter: Exporter[Any],
     report: PassReport,
     progress: ProgressFn | None,
     after_reply: ReplyHook | None,
+    first: list[int],
 ) -> bool:
-    """Push one kind, planning the next chunk while the last one travels; True if anything
-    was sent (another round may have work)."""
+    """Push one kind from its first page of candidates on, planning the next chunk while the
+    last one travels; True if anything was sent (another round may have work)."""
     after, sent, done = 0, False, 0
     tally = report.kinds
+    ids: list[int] | None = first
 
     async def record(jobs: list[Job], results: list[BatchResult]) -> None:
         if after_reply is not None:
@@ -104,8 +114,9 @@ async def _export(
 
     async with Dispatcher(ctx, record, spare_requests=ctx.spare_requests) as dispatcher:
         while True:
-            with ctx.ledger.uow(ctx.firm_id) as uow:
-                ids = exporter.candidates(ctx, uow.session, after)
+            if ids is None:
+                with ctx.ledger.uow(ctx.firm_id) as uow:
+                    ids = exporter.candidates(ctx, uow.session, after)
             if not ids:
                 break
             after = ids[-1]
@@ -121,6 +132,9 @@ async def _export(
             done += len(ids)
             if progress is not None:
                 progress(exporter.kind, done, done)
+            # A short page was the last one: records committed since wait for the next pass,
+            # which their commit makes due.
+            ids = None if len(ids) == PAGE else []
     return sent
 
 
@@ -137,9 +151,15 @@ def export_all(progress: ProgressFn | None = None, after_reply: ReplyHook | None
         if ctx.settings.export_client_funds:
             client_funds_openings.refresh(ctx)
         for _ in range(ROUNDS):
-            sent = False
+            # A round that sends nothing changes nothing, so its first pages stay true; one
+            # that sends may make more records ready, and the next round reads them again.
+            firsts, sent = _first_pages(ctx), False
             for exporter in EXPORTERS:
-                sent = await _export(ctx, exporter, report, progress, after_reply) or sent
+                if firsts[exporter.kind]:
+                    first = firsts[exporter.kind]
+                    sent = (
+                        await _export(ctx, exporter, report, progress, after_reply, first) or sent
+                    )
             if not sent:
                 return
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import procrastinate
 from procrastinate import exceptions as pexc
@@ -50,8 +52,10 @@ from lawsync.sync.connection import open_client
 from lawsync.sync.imports import feed
 from lawsync.sync.lease import TTL, pass_lease
 from lawsync.sync.models import ConnectionStatus, InboundCursor, QuickBooksConnection
+from lawsync.sync.own_loop import on_own_loop
 
 log = logging.getLogger("lawsync.worker")
+T = TypeVar("T")
 
 QUEUE = "sync"
 PASS_TASK = "lawsync.sync_firm"
@@ -187,6 +191,14 @@ class Runtime:
     stalled_seconds: float = 30.0
     after_pass: Callable[[int, engine.PassReport], Awaitable[None]] | None = None
     """For tests and the benchmark: told of every finished pass."""
+    threads: Executor | None = None
+    """Where passes and pulls run, each on an event loop of its own (`own_loop`); None: on
+    the worker's loop."""
+
+    async def run(self, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        if self.threads is None:
+            return await make()
+        return await on_own_loop(make, self.threads)
 
 
 _runtime: Runtime | None = None
@@ -212,11 +224,14 @@ def retry_delay(attempt: int) -> float:
 
 
 async def _one_pass(rt: Runtime, firm_id: int) -> engine.PassReport:
-    async with (
-        pass_lease(rt.ledger, firm_id, ttl=rt.lease_ttl),
-        open_client(rt.ledger, firm_id, rt.settings, rt.app_url) as qb,
-    ):
-        return await engine.run_pass(rt.ledger, firm_id, qb)
+    async def one() -> engine.PassReport:
+        async with (
+            pass_lease(rt.ledger, firm_id, ttl=rt.lease_ttl),
+            open_client(rt.ledger, firm_id, rt.settings, rt.app_url) as qb,
+        ):
+            return await engine.run_pass(rt.ledger, firm_id, qb)
+
+    return await rt.run(one)
 
 
 def _realm_of(ledger: Ledger, firm_id: int) -> str:
@@ -275,7 +290,11 @@ async def pull_company(realm_id: str) -> None:
     for firm_id in firms:
         began = time.perf_counter()
         try:
-            await feed.pull_firm(rt.ledger, firm_id, rt.settings, app_url=rt.app_url)
+            await rt.run(
+                functools.partial(
+                    feed.pull_firm, rt.ledger, firm_id, rt.settings, app_url=rt.app_url
+                )
+            )
         except LawsyncError as error:
             log.info("pull firm=%s company=%s not run (%s)", firm_id, realm_id, error.code)
             continue

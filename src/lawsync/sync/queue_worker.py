@@ -14,7 +14,6 @@ re-create, so a pass that dies mid-flight is simply finished by the next one.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -63,11 +62,9 @@ async def run_worker(
     """Run jobs until stopped (by a signal, or with ``wait=False`` once the queue is empty)."""
     if options.concurrency < 1:
         raise ValueError("--concurrency must be at least 1")
-    # Passes hand their short database calls (lease, tokens) to threads: with the default pool
-    # (six threads on two cores) a hundred passes would queue behind each other there.
-    asyncio.get_running_loop().set_default_executor(
-        ThreadPoolExecutor(max_workers=options.concurrency + 4, thread_name_prefix="pass")
-    )
+    # Each pass (and pull) runs on an event loop of its own in one of these threads, so that
+    # its synchronous database calls hold up neither the other passes nor the worker's loop.
+    threads = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="pass")
     jobs.set_runtime(
         jobs.Runtime(
             ledger=ledger,
@@ -76,6 +73,7 @@ async def run_worker(
             lease_ttl=dt.timedelta(seconds=options.lease_seconds),
             stalled_seconds=options.stalled_seconds,
             after_pass=after_pass,
+            threads=threads,
         )
     )
     connector = procrastinate.PsycopgConnector(
@@ -102,3 +100,4 @@ async def run_worker(
                 )
     finally:
         jobs.set_runtime(None)
+        threads.shutdown(wait=True)
