@@ -200,3 +200,30 @@ def test_the_web_app_runs_the_worker_only_when_enabled(
     app = create_app(settings, ledger=ledger, mount_sandbox=False)
     with TestClient(app):
         assert isinstance(app.state.sync_worker, SyncWorker)
+
+
+def test_only_changes_that_can_be_sent_make_a_pass_due(ledger: Ledger, firm: Firm) -> None:
+    """Time entries and drafts reach the company inside an approved bill: saving them asks for
+    no pass; an approved bill, a contact, or a bill put back to draft does."""
+    from lawsync.practice.models import Bill, BillState, Contact, TimeEntry
+    from lawsync.sync.worker import syncable
+
+    client = builders.client(firm)
+    entry = builders.time_entry(firm, builders.matter(firm, client["id"])["id"])
+    draft = builders.bill(firm, client["id"], approve=False)
+    with ledger.uow(firm.actor) as uow:
+        assert not syncable(uow.session.get(TimeEntry, entry["id"]))
+        assert syncable(uow.session.get(Contact, client["id"]))
+        bill = uow.session.get(Bill, draft["id"])
+        assert bill is not None and bill.state == BillState.draft
+        assert not syncable(bill)
+        bill.state = BillState.approved
+        assert syncable(bill)
+    other = builders.client(firm)
+    builders.time_entry(firm, builders.matter(firm, other["id"])["id"])
+    approved = builders.bill(firm, other["id"])
+    with ledger.uow(firm.actor) as uow:
+        bill = uow.session.get(Bill, approved["id"])
+        assert bill is not None and syncable(bill)
+        bill.state = BillState.draft  # not a step the ledger offers; the rule still holds
+        assert syncable(bill)

@@ -21,12 +21,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from lawsync.config import Settings
 from lawsync.errors import LawsyncError, RuleViolation
 from lawsync.failures_log import describe
+from lawsync.practice.models import (
+    ActivityCategory,
+    Bill,
+    BillState,
+    ExpenseCategory,
+    ExpenseEntry,
+    TimeEntry,
+)
 from lawsync.practice.services.context import Ledger
 from lawsync.storage import Revisioned
 from lawsync.sync import engine, status
@@ -76,12 +84,27 @@ async def run_pass_now(
 _WAKE = "sync_wake"
 
 
+# Records no exporter sends: they reach the company inside a bill, once it is approved.
+_NEVER_SENT = (TimeEntry, ExpenseEntry, ActivityCategory, ExpenseCategory)
+
+
 def syncable(obj: object) -> bool:
-    """A change that makes the firm's pass due: a revisioned record, the sync settings, or a
-    Retry asked for on a failure."""
+    """A change that makes the firm's pass due: a revisioned record that is sent (a bill once
+    it leaves the draft state, or when it goes back to it), the sync settings, or a Retry asked
+    for on a failure."""
+    if isinstance(obj, _NEVER_SENT):
+        return False
+    if isinstance(obj, Bill):
+        return obj.state != BillState.draft or _left_draft_state(obj)
     if isinstance(obj, Revisioned | SyncSettings):
         return True
     return isinstance(obj, SyncFailure) and obj.retry_requested_at is not None
+
+
+def _left_draft_state(bill: Bill) -> bool:
+    """A draft whose state this flush changed (a bill sent before, returned to draft)."""
+    history = inspect(bill).attrs.state.history
+    return any(before != BillState.draft for before in history.deleted)
 
 
 def connected_firms(ledger: Ledger) -> list[int]:
