@@ -61,6 +61,7 @@ from lawsync.practice.services.context import Actor, Ledger
 from lawsync.practice.services.firms import create_firm
 from lawsync.sync import enqueue
 from lawsync.sync.connection import cipher_for, qbo_config
+from lawsync.sync.imports import feed
 from lawsync.sync.kinds import Kind
 from lawsync.sync.models import (
     ConnectionStatus,
@@ -71,6 +72,7 @@ from lawsync.sync.models import (
 )
 from lawsync.sync.queue_worker import conninfo
 from lawsync.sync.tokens import seal
+from lawsync.sync.worker import SyncWorker, run_pass_now
 
 CLIENT_ID, CLIENT_SECRET = "bench-app", "bench-secret"
 DAY = dt.date(2026, 11, 2)
@@ -86,16 +88,17 @@ class Firm:
 
 
 def make_firms(
-    ledger: Ledger, settings: Settings, sandbox: str, n: int, window: float
+    ledger: Ledger, settings: Settings, sandbox: str, n: int, window: float, tag: str = "Scale"
 ) -> list[Firm]:
     cipher = cipher_for(qbo_config(settings))
     made = []
     for i in range(n):
         created = create_firm(
-            ledger, FirmCreate(name=f"Scale {i:03d} LLP", admin_email=f"s{i}@example.com")
+            ledger,
+            FirmCreate(name=f"{tag} {i:03d} LLP", admin_email=f"{tag.lower()}{i}@example.com"),
         )
         actor = Actor(created.firm.id, created.admin.id)
-        control, realm, tokens = bench_company(sandbox, f"Scale {i:03d}")
+        control, realm, tokens = bench_company(sandbox, f"{tag} {i:03d}")
         with ledger.uow(actor) as uow:
             conn = QuickBooksConnection(
                 firm_id=actor.firm_id,
@@ -128,6 +131,17 @@ def make_firms(
         control.close()
         made.append(Firm(actor.firm_id, actor, client.id, matter.id))
     return made
+
+
+def first_pulls(ledger: Ledger, settings: Settings, firms: list[Firm]) -> None:
+    """Each company read once, as connecting does: no company is due a pull when the workers
+    start (a never-read company is, and the workers' poll would read all of them at once)."""
+
+    async def pull_all() -> None:
+        for firm in firms:
+            await feed.pull_firm(ledger, firm.id, settings)
+
+    asyncio.run(pull_all())
 
 
 def approve_one(ledger: Ledger, firm: Firm) -> tuple[int, float]:
@@ -301,6 +315,69 @@ def run(
     }
 
 
+# ---- the embedded engine on the same load ------------------------------------------------------
+
+
+def embedded(
+    ledger: Ledger, settings: Settings, firms: list[Firm], args: argparse.Namespace
+) -> dict[str, str]:
+    """The steady load once more, synced by the embedded engine (`lawsync serve`'s worker, woken
+    by the commits of its own process) instead of queued jobs: the CPU per record to compare.
+
+    The approvals run on a thread of their own and their CPU (thread time) is taken out of the
+    process's, so what is left is the engine's."""
+    rng = random.Random(0)
+    active = firms[: max(1, int(len(firms) * args.active))]
+    approved: dict[int, float] = {}
+    records = requests = 0
+
+    async def run_firm(firm_id: int) -> None:
+        nonlocal records, requests
+        report = await run_pass_now(ledger, firm_id, settings)
+        records += report.synced
+        requests += report.requests
+
+    def generate() -> float:
+        began = time.thread_time()
+        interval, deadline = 1 / args.rate, time.time() + args.seconds
+        next_at = time.time()
+        while time.time() < deadline:
+            bill, at = approve_one(ledger, rng.choice(active))
+            approved[bill] = at
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.time()))
+        return time.thread_time() - began
+
+    async def go() -> tuple[float, float]:
+        worker = SyncWorker(ledger, run_firm, safety_seconds=0)
+        await worker.start()
+        cpu0 = time.process_time()
+        try:
+            generator_cpu = await asyncio.to_thread(generate)
+            while len(synced_at(ledger, list(approved))) < len(approved):
+                await asyncio.sleep(0.1)
+            await worker.idle()
+        finally:
+            await worker.stop()
+        return time.process_time() - cpu0, generator_cpu
+
+    enqueue.uninstall(ledger)
+    try:
+        cpu, generator_cpu = asyncio.run(go())
+    finally:
+        enqueue.install(ledger)
+    done = synced_at(ledger, list(approved))
+    lat = sorted(done[b] - approved[b] for b in approved)
+    return {
+        "bills": str(len(approved)),
+        "records": str(records),
+        "p50": f"{statistics.median(lat) * 1000:.0f} ms",
+        "p95": f"{lat[int(len(lat) * 0.95) - 1] * 1000:.0f} ms",
+        "cpu/record": f"{(cpu - generator_cpu) / max(records, 1) * 1000:.2f} ms",
+        "requests/record": f"{requests / max(records, 1):.2f}",
+    }
+
+
 # ---- procrastinate's own throughput ----------------------------------------------------------
 
 
@@ -362,6 +439,12 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=6.0)
     parser.add_argument("--jobs", type=int, default=3000, help="for procrastinate's throughput")
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument(
+        "--no-embedded",
+        dest="embedded",
+        action="store_false",
+        help="skip the steady load's run through the embedded engine",
+    )
     args = parser.parse_args()
 
     admin_url = os.environ.get(
@@ -384,12 +467,16 @@ def main() -> None:
         "LAWSYNC_QBO_CLIENT_ID": CLIENT_ID,
         "LAWSYNC_QBO_CLIENT_SECRET": CLIENT_SECRET,
         "LAWSYNC_SECRET_KEY": "bench-secret-key-" + "x" * 32,
+        # The change-data-capture poll (a request per company every 5 minutes, measured in
+        # bench/sync_inbound.py) would find every new company due at once when a worker starts.
+        "LAWSYNC_CDC_POLL_SECONDS": "86400",
     }
     try:
         settings = Settings.from_env(env)
         engine = open_database(database_url)
         ledger = ledger_on(engine)
         firms = make_firms(ledger, settings, sandbox, args.firms, args.window)
+        first_pulls(ledger, settings, firms)
         enqueue.install(ledger)
         with engine.begin() as conn:  # the set-up's own passes are not measured
             conn.execute(text("DELETE FROM procrastinate_jobs"))
@@ -399,6 +486,13 @@ def main() -> None:
                 results[f"{load}, {n} worker{'s' if n > 1 else ''}"] = run(
                     ledger, env, firms, n, args, tmp, load
                 )
+        if args.embedded:  # on firms of its own, new as the first run's were
+            twins = make_firms(ledger, settings, sandbox, args.firms, args.window, "Embedded")
+            first_pulls(ledger, settings, twins)
+            with engine.begin() as conn:  # their set-up's jobs: no worker runs them
+                conn.execute(text("DELETE FROM procrastinate_jobs"))
+            same = embedded(ledger, settings, twins, args)
+            results["steady, embedded"] = {k: same.get(k, "") for k in next(iter(results.values()))}
         table = Table(
             title=f"{args.firms} firms / companies ({int(args.firms * args.active)} get bills);"
             f" steady {args.rate:g} bills/s for {args.seconds:g} s; backlog {args.backlog} bills;"

@@ -29,6 +29,10 @@ class ApplicationChunk(Chunk[CreditNote]):
     memos: dict[int, str]  # note → its credit memo
 
 
+_MEMO = SyncLink.__table__.alias("m")  # made once (see `candidates`)
+_APPLICATION = SyncLink.__table__.alias("a")
+
+
 class CreditApplications(Exporter[ApplicationChunk]):
     kind = Kind.CREDIT_APPLICATION
     entity = Payment
@@ -39,8 +43,7 @@ class CreditApplications(Exporter[ApplicationChunk]):
         there."""
         if not self.enabled(ctx):
             return None
-        memo = SyncLink.__table__.alias("m")
-        app = SyncLink.__table__.alias("a")
+        memo, app = _MEMO, _APPLICATION
         unapplied = or_(app.c.id.is_(None), app.c.qbo_id.is_(None), app.c.status == CREATING)
         return (
             select(CreditNote.id)
