@@ -3,8 +3,9 @@
     await run_worker(ledger, settings, WorkerOptions(concurrency=50))
 
 Up to ``concurrency`` jobs run at once, each a pass (or pull) for a different QuickBooks
-company (the company lock sees to that), interleaved on one event loop while they wait for
-QuickBooks. SIGTERM or SIGINT stops fetching jobs and lets the passes in flight finish; any still
+company (the company lock sees to that). procrastinate fetches them on the worker's event loop;
+each pass then runs on an event loop of its own in a thread (`own_loop`), because a pass's
+database calls are synchronous: on a shared loop every pass would wait for every other's. SIGTERM or SIGINT stops fetching jobs and lets the passes in flight finish; any still
 running after ``grace_seconds`` is cancelled and its firm's pass goes back to the queue. A
 worker killed outright stops beating: after ``stalled_seconds`` another worker's sweep returns
 its jobs to the queue, and the pass lease (expiring after ``lease_seconds``) lets the next pass
