@@ -64,8 +64,9 @@ class Synced:
         return asyncio.run(go())
 
     def skip_feed_past_now(self) -> None:
-        """Move the change feed's cursor past every change made so far."""
-        later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+        """Move the change feed's cursor past every change made so far (and past the minute
+        each pull asks for again)."""
+        later = dt.datetime.now(dt.UTC) + feed.OVERLAP + dt.timedelta(seconds=2)
         with self.c.firm.ledger.uow(self.c.firm.actor) as uow:
             uow.session.execute(update(InboundCursor).values(cursor_at=later))
             uow.commit()

@@ -1,16 +1,18 @@
-"""`lawsync worker`: a procrastinate worker running the queued mode's jobs on one event loop.
+"""`lawsync worker`: a procrastinate worker running the queued mode's jobs.
 
     await run_worker(ledger, settings, WorkerOptions(concurrency=50))
 
 Up to ``concurrency`` jobs run at once, each a pass (or pull) for a different QuickBooks
 company (the company lock sees to that). procrastinate fetches them on the worker's event loop;
 each pass then runs on an event loop of its own in a thread (`own_loop`), because a pass's
-database calls are synchronous: on a shared loop every pass would wait for every other's. SIGTERM or SIGINT stops fetching jobs and lets the passes in flight finish; any still
-running after ``grace_seconds`` is cancelled and its firm's pass goes back to the queue. A
-worker killed outright stops beating: after ``stalled_seconds`` another worker's sweep returns
-its jobs to the queue, and the pass lease (expiring after ``lease_seconds``) lets the next pass
-in. Nothing is sent twice meanwhile: creates carry request ids and are looked up before any
-re-create, so a pass that dies mid-flight is simply finished by the next one.
+database calls are synchronous: on a shared loop every pass would wait for every other's.
+
+SIGTERM or SIGINT stops fetching jobs and lets the passes in flight finish; any still running
+after ``grace_seconds`` is cancelled and its firm's pass goes back to the queue. A worker killed
+outright stops beating: after ``stalled_seconds`` another worker's sweep returns its jobs to the
+queue, and the pass lease (expiring after ``lease_seconds``) lets the next pass in. Nothing is
+sent twice meanwhile: creates carry request ids and are looked up before any re-create, so a
+pass that dies mid-flight is simply finished by the next one.
 """
 
 from __future__ import annotations

@@ -409,7 +409,10 @@ def _follow(
     token: str | None,
     outcome: Outcome,
 ) -> None:
-    """A line already imported: copy its change while unbilled; a failure once billed."""
+    """A line already imported: copy its change while unbilled; a failure once billed. The
+    revision of the expense it was copied from, seen again, changes nothing."""
+    if token is not None and link.sync_token == token:
+        return
     entry = _entry(session, link)
     if entry is None:  # deleted in lawsync on purpose: not brought back
         link.status = links.REMOVED
