@@ -177,6 +177,33 @@ class Worker:
         return [(int(a), int(b), int(c)) for a, b, c in PASS_LINE.findall(self.log.read_text())]
 
 
+def cpu_of(pid: int, *, children: bool = False) -> float:
+    """CPU seconds (user + system) a process has used so far, with ``children`` also those of
+    its children that ended; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the local PostgreSQL server: its processes alive, and those
+    that ended (counted in their parent's)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += cpu_of(int(entry.name), children=True)
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return total
+
+
 def start_workers(env: dict[str, str], n: int, tmp: Path) -> list[Worker]:
     started = []
     for i in range(n):
@@ -262,6 +289,7 @@ def run(
     args: argparse.Namespace,
     tmp: Path,
     load: str,
+    sandbox_pid: int,
 ) -> dict[str, str]:
     rng = random.Random(workers_n)
     active = firms[: max(1, int(len(firms) * args.active))]
@@ -272,6 +300,7 @@ def run(
             approved[bill] = at
     workers = start_workers(env, workers_n, tmp)
     cpu0 = [w.cpu_seconds() for w in workers]
+    sandbox0, postgres0 = cpu_of(sandbox_pid), postgres_cpu()
     began = time.time()
     most = 0
     if load == "steady":
@@ -292,6 +321,7 @@ def run(
     done = synced_at(ledger, list(approved))
     finished = max(done.values())
     cpu = sum(w.cpu_seconds() - c for w, c in zip(workers, cpu0, strict=True))
+    sandbox_cpu, pg_cpu = cpu_of(sandbox_pid) - sandbox0, postgres_cpu() - postgres0
     peak = max(w.peak_mb() for w in workers)
     passes = [p for w in workers for p in w.passes()]
     stop(workers)
@@ -309,6 +339,8 @@ def run(
         "p95": f"{lat[int(len(lat) * 0.95) - 1] * 1000:.0f} ms" if load == "steady" else "-",
         "cpu/record": f"{cpu / max(records, 1) * 1000:.2f} ms",
         "requests/record": f"{requests / max(records, 1):.2f}",
+        "sandbox cpu/record": f"{sandbox_cpu / max(records, 1) * 1000:.2f} ms",
+        "PostgreSQL cpu/record": f"{pg_cpu / max(records, 1) * 1000:.2f} ms",
         "peak memory/worker": f"{peak:.0f} MB",
         "companies at once": str(most),
         "passes for idle firms": str(idle_passes),
@@ -484,7 +516,7 @@ def main() -> None:
         for n in (int(x) for x in args.workers.split(",")):
             for load in ("steady", "backlog"):
                 results[f"{load}, {n} worker{'s' if n > 1 else ''}"] = run(
-                    ledger, env, firms, n, args, tmp, load
+                    ledger, env, firms, n, args, tmp, load, sandbox_proc.pid
                 )
         if args.embedded:  # on firms of its own, new as the first run's were
             twins = make_firms(ledger, settings, sandbox, args.firms, args.window, "Embedded")
