@@ -182,7 +182,12 @@ async def company_api(request: Request) -> Response:
                 cached = company.requests.get(replay_key)
                 if cached is not None:
                     return Response(cached[1], cached[0], media_type=JSON)
-            ctx = Ctx(company=company, now=now, include=include, base_url=str(request.base_url))
+            ctx = Ctx(
+                company=company,
+                now=now,
+                include=include,
+                root_url=lambda: str(request.base_url),
+            )
             try:
                 if requestid is not None and len(requestid) > (36 if is_batch else 50):
                     raise InvalidRequestIdFormat(
