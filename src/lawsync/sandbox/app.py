@@ -115,6 +115,9 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
         openapi_url="/_sandbox/openapi.json",
         redoc_url=None,
     )
+    # Right after the OpenAPI document's route, so that the Accounting API (the hot path) is
+    # matched before every other route.
+    app.router.routes.append(api.company_route())
     # The reference pages use the files shipped with lawsync (static assets only, no client code).
     install_docs(
         app, docs_url="/_sandbox/docs", redoc_url="/_sandbox/redoc", static_url="/_sandbox/static"
@@ -128,7 +131,6 @@ def create_app(db: str = ":memory:", control_secret: str | None = None) -> FastA
     app.state.persistence = persistence
     app.include_router(control.router)
     app.include_router(oauth.router)
-    app.include_router(api.router)
     app.include_router(entities.router)
 
     app.add_middleware(TagTransactions)

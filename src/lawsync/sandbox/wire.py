@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -47,6 +48,7 @@ def to_decimal(value: object, element: str) -> Decimal:
     raise InvalidNumber(f"Invalid Number : {value}", element)
 
 
+@cache
 def company_tz(country: str) -> timezone:
     return timezone(timedelta(hours=-5 if country == "CA" else -8))
 

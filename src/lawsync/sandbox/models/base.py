@@ -8,6 +8,7 @@ metadata, ledger postings and change events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -39,8 +40,14 @@ class Ctx:
     now: float
     include: frozenset[str] = frozenset()
     events: list[Change] = field(default_factory=list)
-    # The sandbox's own root URL, for links it hands out (an attachable's download link).
-    base_url: str = ""
+    # The sandbox's own root URL, for links it hands out (an attachable's download link); worked
+    # out only when asked (``base_url``), since building it costs more than most requests do.
+    # The default, ``str``, gives "" (no requests, no links).
+    root_url: Callable[[], str] = str
+
+    @property
+    def base_url(self) -> str:
+        return self.root_url()
 
 
 class EntityModel:
