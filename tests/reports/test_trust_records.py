@@ -195,6 +195,83 @@ def test_exceptions_list_refused_overdrafts_dormant_uncleared_and_closed(firm: F
     assert [(r["matter"], r["balance"]) for r in closed] == [(m["number"], "100.00")]
 
 
+def _uncleared(firm: Firm, account_id: int, as_of: str) -> list[dict[str, Any]]:
+    report = firm.get("/reports/exceptions", account_id=account_id, as_of=as_of)
+    sections = {s["heading"].rsplit(" (", 1)[0]: s["rows"] for s in report["sections"]}
+    rows: list[dict[str, Any]] = sections["Disbursements against uncleared deposits"]
+    return rows
+
+
+def _import_lines(
+    firm: Firm, account_id: int, day: str, lines: list[tuple[str, str]]
+) -> dict[str, Any]:
+    content = "Date,Amount\n" + "".join(f"{d},{a}\n" for d, a in lines)
+    done: dict[str, Any] = firm.post(
+        "/client-funds/statement-imports",
+        {
+            "account_id": account_id,
+            "format": "csv",
+            "content": content,
+            "statement_date": day,
+            "closing_balance": "0.00",
+            "amount_column": "Amount",
+        },
+    )
+    return done
+
+
+def test_a_deposit_clears_when_a_statement_line_matches_it(firm: Firm) -> None:
+    c = builders.client(firm)
+    a = builders.trust_account(firm)["id"]
+    # Deposited on the 2nd, shown by the bank on the 3rd, paid out on the 4th: within the
+    # five days' hold, but the bank has shown it, so it is no exception.
+    builders.deposit(firm, a, c["id"], "500.00", date=D(2026, 3, 2))
+    builders.disburse(firm, a, c["id"], "400.00", date=D(2026, 3, 4), method="eft")
+    # Deposited on the 12th, not shown by the bank by the statement of the 31st, paid out
+    # on the 20th (past the hold): uncleared by the matching.
+    late = builders.deposit(firm, a, c["id"], "300.00", date=D(2026, 3, 12))
+    builders.disburse(firm, a, c["id"], "350.00", date=D(2026, 3, 20), method="eft")
+    # Before any statement is imported, the hold days decide: only the payment of the 4th.
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"]) for r in rows] == [("2026-03-04", "400.00")]
+    assert "5 days' hold, the account has no imported statement" in rows[0]["detail"]
+    _import_lines(firm, a, "2026-03-31", [("2026-03-03", "500.00"), ("2026-03-04", "-400.00")])
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"], r["balance"]) for r in rows] == [
+        ("2026-03-20", "350.00", "100.00")
+    ]
+    assert "rule: the statement matching" in rows[0]["detail"]
+    # A payment after the last imported statement falls back on the hold days, and the row
+    # says so; a deposit the bank has shown by then is cleared whatever its age.
+    builders.deposit(firm, a, c["id"], "50.00", date=D(2026, 4, 2))
+    builders.disburse(firm, a, c["id"], "60.00", date=D(2026, 4, 3), method="eft")
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"]) for r in rows] == [
+        ("2026-03-20", "350.00"),
+        ("2026-04-03", "60.00"),
+    ]
+    assert "after the last imported statement of 2026-03-31" in rows[1]["detail"]
+    # The bank shows the deposit of the 12th on the 21st: paid out the day before, still an
+    # exception; the matching of a later line does not clear it retroactively.
+    april = _import_lines(firm, a, "2026-04-30", [("2026-03-21", "300.00")])
+    lines = firm.get(f"/client-funds/statements/{april['id']}")["lines"]
+    assert [line["matched_txn_id"] for line in lines] == [late["id"]]
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"]) for r in rows] == [
+        ("2026-03-20", "350.00"),
+        ("2026-04-03", "60.00"),
+    ]
+    # A statement entered by hand has no lines to match: it leaves the hold days in force.
+    b = builders.trust_account(firm, name="Second trust")["id"]
+    builders.deposit(firm, b, c["id"], "80.00", date=D(2026, 3, 2))
+    builders.disburse(firm, b, c["id"], "70.00", date=D(2026, 3, 20), method="eft")
+    firm.post(
+        "/client-funds/statements",
+        {"account_id": b, "statement_date": "2026-03-31", "closing_balance": "10.00"},
+    )
+    assert _uncleared(firm, b, "2026-03-31") == []
+
+
 def test_the_audit_log_names_who_changed_what(firm: Firm) -> None:
     c = builders.client(firm)
     firm.patch(f"/contacts/{c['id']}", {"last_name": "Renamed"})

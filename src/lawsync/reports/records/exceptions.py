@@ -6,8 +6,13 @@
 - balances below zero: none should ever exist, and the report proves it from the movements;
 - dormant balances: money not moved for more than the firm's number of months (BC and LSO
   warn about aged balances);
-- disbursements against uncleared deposits: money paid out of a deposit not yet cleared (a
-  deposit clears the firm's hold days after its date);
+- disbursements against uncleared deposits: money paid out of a deposit not yet cleared. A
+  deposit clears when the bank shows it: once a statement line dated on or before the payment
+  matches it (the matching the three-way reconciliation uses). Where no imported statement
+  covers the payment's date yet (an account whose statements are all entered by hand, or none
+  at all, or a payment after the last imported statement), the firm's hold days stand in: a
+  deposit then clears that many days after its date, or when matched if sooner. Each row says
+  which rule applied;
 - closed matters still holding money.
 """
 
@@ -17,14 +22,18 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from lawsync.money import ZERO
 from lawsync.practice.models import (
+    BankStatement,
+    BankStatementLine,
     ClientFundsAccount,
     Firm,
     Matter,
     MatterStatus,
+    StatementSource,
     TrustRefusal,
     User,
 )
@@ -69,6 +78,64 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
+class Clearing:
+    """When each deposit of one account cleared, as far as the bank statements say.
+
+    `covered_to` is the date of the account's last imported statement (None without one): up
+    to it, a deposit not matched to a statement line is uncleared; after it, the bank has not
+    spoken yet and the hold days stand in."""
+
+    def __init__(self, covered_to: dt.date | None, matched: dict[int, dt.date], hold_days: int):
+        self.covered_to = covered_to
+        self.matched = matched
+        self.hold = dt.timedelta(days=hold_days)
+        self.hold_days = hold_days
+
+    @classmethod
+    def read(cls, session: Session, account_id: int, hold_days: int) -> Clearing:
+        covered_to = session.execute(
+            select(func.max(BankStatement.statement_date)).where(
+                BankStatement.account_id == account_id,
+                BankStatement.source != StatementSource.entered,
+            )
+        ).scalar_one()
+        line = BankStatementLine
+        matched = {
+            txn_id: day
+            for txn_id, day in session.execute(
+                select(line.matched_txn_id, line.date).where(
+                    line.account_id == account_id, line.matched_txn_id.is_not(None)
+                )
+            )
+            if txn_id is not None
+        }
+        return cls(covered_to, matched, hold_days)
+
+    def by_matching(self, day: dt.date) -> bool:
+        """Whether the statements decide what had cleared by `day`."""
+        return self.covered_to is not None and day <= self.covered_to
+
+    def cleared(self, deposit: tm.Movement, day: dt.date) -> bool:
+        shown = self.matched.get(deposit.id)
+        if shown is not None and shown <= day:
+            return True
+        return not self.by_matching(day) and deposit.date + self.hold <= day
+
+    def why(self, day: dt.date) -> str:
+        if self.by_matching(day):
+            return "not yet matched to a bank statement line (rule: the statement matching)"
+        if self.covered_to is None:
+            return (
+                f"deposited less than {self.hold_days} days before and not matched (rule: "
+                f"{self.hold_days} days' hold, the account has no imported statement)"
+            )
+        return (
+            f"deposited less than {self.hold_days} days before and not matched (rule: "
+            f"{self.hold_days} days' hold, after the last imported statement of "
+            f"{self.covered_to.isoformat()})"
+        )
+
+
 def _row(**values: Cell) -> tuple[Cell, ...]:
     return tuple(values.get(c.key) for c in COLUMNS)
 
@@ -87,6 +154,7 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 s.execute(select(ClientFundsAccount).order_by(ClientFundsAccount.id)).scalars()
             )
         account_ids = [a.id for a in accounts]
+        clearing = {i: Clearing.read(s, i, hold_days) for i in account_ids}
         currency = accounts[0].currency if len(accounts) == 1 else ""
         r = TrustRefusal
         refusal_scope = [r.firm_id == actor.firm_id, r.account_id.in_(account_ids), r.date <= as_of]
@@ -142,22 +210,24 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         )
 
     dormant_before = months_before(as_of, dormant_months)
-    hold = dt.timedelta(days=hold_days)
 
     def in_period(day: dt.date) -> bool:
         return (params.date_from is None or day >= params.date_from) and (
             params.date_to is None or day <= params.date_to
         )
 
-    for (_a, cid, mid), run in sorted(
+    for (account_id, cid, mid), run in sorted(
         buckets.items(),
         key=lambda kv: (kv[0][0], names.get(kv[0][1], ""), kv[0][1], kv[0][2] or 0),
     ):
+        clears = clearing[account_id]
         balance = ZERO
-        uncleared: list[tm.Movement] = []  # deposits still inside their hold
+        uncleared: list[tm.Movement] = []  # deposits the bank may not have shown yet
         for m in run:
-            if m.amount < 0 and m.kind != "reversal":
-                uncleared = [d for d in uncleared if d.date + hold > m.date]
+            if m.kind == "reversal":  # a deposit taken back is no longer waiting to clear
+                uncleared = [d for d in uncleared if d.id != m.reverses_id]
+            elif m.amount < 0:
+                uncleared = [d for d in uncleared if not clears.cleared(d, m.date)]
                 pending = sum((d.amount for d in uncleared), ZERO)
                 cleared = balance - pending
                 if -m.amount > cleared and in_period(m.date):
@@ -169,8 +239,7 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                             detail=(
                                 f"{tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id} paid "
                                 f"{-m.amount:.2f} while {pending:.2f} of the "
-                                f"{balance:.2f} held was deposited less than "
-                                f"{hold_days} days before"
+                                f"{balance:.2f} held was {clears.why(m.date)}"
                             ),
                             amount=-m.amount,
                             balance=cleared,
@@ -217,7 +286,7 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         ),
         ("At the end of", as_of.isoformat()),
         ("Dormant after", f"{dormant_months} months without a movement"),
-        ("A deposit clears", f"{hold_days} days after its date"),
+        ("A deposit clears", _clearing_fact(clearing, accounts, hold_days)),
         ("Rules", rules.rules),
     ]
     if params.date_from or params.date_to:
@@ -236,6 +305,24 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         facts=facts,
         sections=result,
         notes=rules.notes_for(NAME),
+    )
+
+
+def _clearing_fact(
+    clearing: dict[int, Clearing], accounts: list[ClientFundsAccount], hold_days: int
+) -> str:
+    covered = [
+        f"{a.name} to {clearing[a.id].covered_to:%Y-%m-%d}"
+        for a in accounts
+        if clearing[a.id].covered_to is not None
+    ]
+    hold = f"{hold_days} days after its date"
+    if not covered:
+        return f"{hold} (no imported bank statement yet)"
+    return (
+        "when matched to a bank statement line, where imported statements cover the date ("
+        + ", ".join(covered)
+        + f"); elsewhere {hold}"
     )
 
 
