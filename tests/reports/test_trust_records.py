@@ -203,9 +203,14 @@ def _uncleared(firm: Firm, account_id: int, as_of: str) -> list[dict[str, Any]]:
 
 
 def _import_lines(
-    firm: Firm, account_id: int, day: str, lines: list[tuple[str, str]]
+    firm: Firm, account_id: int, day: str, lines: list[tuple[str, str]], cheques: str = ""
 ) -> dict[str, Any]:
-    content = "Date,Amount\n" + "".join(f"{d},{a}\n" for d, a in lines)
+    """Import a statement of (date, amount) lines; `cheques` gives each line's cheque number
+    (one character a line, "-" for none)."""
+    numbers = [("" if n == "-" else f"20{n}") for n in cheques or "-" * len(lines)]
+    content = "Date,Amount,Cheque\n" + "".join(
+        f"{d},{a},{n}\n" for (d, a), n in zip(lines, numbers, strict=True)
+    )
     done: dict[str, Any] = firm.post(
         "/client-funds/statement-imports",
         {
@@ -215,6 +220,7 @@ def _import_lines(
             "statement_date": day,
             "closing_balance": "0.00",
             "amount_column": "Amount",
+            "cheque_column": "Cheque",
         },
     )
     return done
@@ -270,6 +276,56 @@ def test_a_deposit_clears_when_a_statement_line_matches_it(firm: Firm) -> None:
         {"account_id": b, "statement_date": "2026-03-31", "closing_balance": "10.00"},
     )
     assert _uncleared(firm, b, "2026-03-31") == []
+
+
+def _stale(firm: Firm, account_id: int, as_of: str) -> list[tuple[str, str]]:
+    report = firm.get("/reports/exceptions", account_id=account_id, as_of=as_of)
+    sections = {s["heading"].rsplit(" (", 1)[0]: s["rows"] for s in report["sections"]}
+    return [(r["date"], r["amount"]) for r in sections["Stale cheques"]]
+
+
+def test_cheques_no_statement_line_matched_for_months_are_stale(firm: Firm) -> None:
+    c = builders.client(firm)
+    a = builders.trust_account(firm)["id"]
+    builders.deposit(firm, a, c["id"], "1000.00", date=D(2025, 9, 1))
+    paid = builders.disburse(
+        firm, a, c["id"], "100.00", date=D(2025, 9, 2), cheque_number="201", payee_name="Paid"
+    )
+    lost = builders.disburse(
+        firm, a, c["id"], "200.00", date=D(2025, 9, 3), cheque_number="202", payee_name="Lost"
+    )
+    wrong = builders.disburse(firm, a, c["id"], "300.00", date=D(2025, 9, 4), cheque_number="203")
+    firm.post(
+        f"/client-funds-transactions/{wrong['id']}/reverse",
+        {"reason": "void", "date": "2025-09-05"},
+    )
+    recent = builders.disburse(firm, a, c["id"], "50.00", date=D(2026, 2, 1), method="eft")
+    # Without an imported statement nothing was ever matched: nothing is called stale.
+    assert _stale(firm, a, "2026-03-31") == []
+    _import_lines(
+        firm, a, "2025-09-30", [("2025-09-01", "1000.00"), ("2025-09-10", "-100.00")], "-1"
+    )
+    # Cheque 202 waits more than six months (the default) at the end of March; cheque 201 was
+    # paid, 203 was voided (reversed), and the payment of February is too young.
+    assert _stale(firm, a, "2026-03-31") == [("2025-09-03", "200.00")]
+    assert _stale(firm, a, "2026-03-03") == []  # six months to the day: not more than six yet
+    report = firm.get("/reports/exceptions", account_id=a, as_of="2026-03-31")
+    row = next(s for s in report["sections"] if s["heading"].startswith("Stale"))["rows"][0]
+    assert "Cheque 202" in row["detail"] and "Lost" in row["detail"]
+    assert f"#{lost['id']}" in row["detail"] and f"#{paid['id']}" not in row["detail"]
+    # The firm's setting decides how many months.
+    assert firm.get("/firm")["stale_cheque_months"] == 6
+    firm.patch("/firm", {"stale_cheque_months": 1})
+    assert _stale(firm, a, "2026-03-31") == [("2025-09-03", "200.00"), ("2026-02-01", "50.00")]
+    r = firm.api.patch("/firm", json={"stale_cheque_months": 0})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "stale_cheque_months"
+    # Once the bank shows it, it is no longer stale from that day on.
+    _import_lines(
+        firm, a, "2026-04-30", [("2026-04-02", "-200.00"), ("2026-02-03", "-50.00")], "2-"
+    )
+    assert _stale(firm, a, "2026-04-30") == []
+    assert _stale(firm, a, "2026-03-31") == [("2025-09-03", "200.00")]
+    assert recent["id"]
 
 
 def test_the_audit_log_names_who_changed_what(firm: Firm) -> None:

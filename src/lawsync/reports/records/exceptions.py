@@ -13,6 +13,12 @@
   at all, or a payment after the last imported statement), the firm's hold days stand in: a
   deposit then clears that many days after its date, or when matched if sooner. Each row says
   which rule applied;
+- stale cheques: cheques (and other payments out) no bank statement line has matched for more
+  than the firm's stale-cheque months at the report's date (six by default: a cheque is
+  stale-dated after six months in Canada, and a US bank need not pay one older, UCC 4-404). The
+  firm must find out why (lost, never presented) and, in time, deal with the money as unclaimed.
+  Only accounts with an imported statement are looked at: without lines nothing was ever
+  matched;
 - closed matters still holding money.
 """
 
@@ -61,6 +67,7 @@ HEADINGS = (
     "Balances below zero",
     "Dormant balances",
     "Disbursements against uncleared deposits",
+    "Stale cheques",
     "Closed matters holding money",
 )
 
@@ -115,11 +122,13 @@ class Clearing:
         """Whether the statements decide what had cleared by `day`."""
         return self.covered_to is not None and day <= self.covered_to
 
-    def cleared(self, deposit: tm.Movement, day: dt.date) -> bool:
-        shown = self.matched.get(deposit.id)
+    def cleared(self, txn: tm.Movement, day: dt.date, *, hold: bool = True) -> bool:
+        """Whether the bank had shown the transaction by `day` (with `hold`, past the last
+        imported statement, whether its hold days had passed)."""
+        shown = self.matched.get(txn.id)
         if shown is not None and shown <= day:
             return True
-        return not self.by_matching(day) and deposit.date + self.hold <= day
+        return hold and not self.by_matching(day) and txn.date + self.hold <= day
 
     def why(self, day: dt.date) -> str:
         if self.by_matching(day):
@@ -147,6 +156,7 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         firm = s.get(Firm, actor.firm_id)
         dormant_months = firm.dormant_months if firm else 12
         hold_days = firm.deposit_hold_days if firm else 5
+        stale_months = firm.stale_cheque_months if firm else 6
         if params.account_id is not None:
             accounts = [tm.account_of(s, actor, params.account_id)]
         else:
@@ -210,6 +220,8 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         )
 
     dormant_before = months_before(as_of, dormant_months)
+    stale_before = months_before(as_of, stale_months)
+    reversed_ids = {m.reverses_id for m in moves if m.reverses_id is not None}
 
     def in_period(day: dt.date) -> bool:
         return (params.date_from is None or day >= params.date_from) and (
@@ -245,6 +257,26 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                             balance=cleared,
                         )
                     )
+            if (
+                m.kind == "disbursement"
+                and m.date < stale_before
+                and m.id not in reversed_ids
+                and clears.covered_to is not None
+                and not clears.cleared(m, as_of, hold=False)
+            ):
+                sections["Stale cheques"].rows.append(
+                    _row(
+                        date=m.date,
+                        client=names.get(cid, ""),
+                        matter=matter(mid),
+                        detail=(
+                            f"{m.reference or tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id}"
+                            f"{' to ' + m.party if m.party else ''}: no bank statement line "
+                            f"has matched it in more than {stale_months} months"
+                        ),
+                        amount=-m.amount,
+                    )
+                )
             balance += m.amount
             if m.kind == "deposit":
                 uncleared.append(m)
@@ -287,6 +319,11 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         ("At the end of", as_of.isoformat()),
         ("Dormant after", f"{dormant_months} months without a movement"),
         ("A deposit clears", _clearing_fact(clearing, accounts, hold_days)),
+        (
+            "A cheque is stale",
+            f"when no bank statement line has matched it for more than {stale_months} months "
+            "(accounts with an imported statement)",
+        ),
         ("Rules", rules.rules),
     ]
     if params.date_from or params.date_to:
@@ -332,7 +369,7 @@ register(
         title="Trust exception report",
         summary=(
             "Refused overdrafts, balances below zero, dormant balances, disbursements against "
-            "uncleared deposits and closed matters holding money."
+            "uncleared deposits, stale cheques and closed matters holding money."
         ),
         build=build,
         uses=frozenset({"account_id", "from", "to", "as_of"}),
