@@ -240,13 +240,14 @@ def test_a_deposit_clears_when_a_statement_line_matches_it(firm: Firm) -> None:
     # Before any statement is imported, the hold days decide: only the payment of the 4th.
     rows = _uncleared(firm, a, "2026-04-30")
     assert [(r["date"], r["amount"]) for r in rows] == [("2026-03-04", "400.00")]
-    assert "5 days' hold, the account has no imported statement" in rows[0]["detail"]
+    assert rows[0]["detail"].startswith("5 days' hold (no imported statement): Disbursement")
     _import_lines(firm, a, "2026-03-31", [("2026-03-03", "500.00"), ("2026-03-04", "-400.00")])
     rows = _uncleared(firm, a, "2026-04-30")
     assert [(r["date"], r["amount"], r["balance"]) for r in rows] == [
         ("2026-03-20", "350.00", "100.00")
     ]
-    assert "rule: the statement matching" in rows[0]["detail"]
+    assert rows[0]["detail"].startswith("Statement matching: Disbursement")
+    assert "not yet matched to a bank statement line" in rows[0]["detail"]
     # A payment after the last imported statement falls back on the hold days, and the row
     # says so; a deposit the bank has shown by then is cleared whatever its age.
     builders.deposit(firm, a, c["id"], "50.00", date=D(2026, 4, 2))
@@ -256,7 +257,7 @@ def test_a_deposit_clears_when_a_statement_line_matches_it(firm: Firm) -> None:
         ("2026-03-20", "350.00"),
         ("2026-04-03", "60.00"),
     ]
-    assert "after the last imported statement of 2026-03-31" in rows[1]["detail"]
+    assert rows[1]["detail"].startswith("5 days' hold (after the statement of 2026-03-31):")
     # The bank shows the deposit of the 12th on the 21st: paid out the day before, still an
     # exception; the matching of a later line does not clear it retroactively.
     april = _import_lines(firm, a, "2026-04-30", [("2026-03-21", "300.00")])

@@ -130,19 +130,16 @@ class Clearing:
             return True
         return hold and not self.by_matching(day) and txn.date + self.hold <= day
 
-    def why(self, day: dt.date) -> str:
+    def rule(self, day: dt.date) -> tuple[str, str]:
+        """The rule that decided for a payment on `day` (first in the row, so a page that cuts
+        the row short still shows it), and what the uncleared money was."""
         if self.by_matching(day):
-            return "not yet matched to a bank statement line (rule: the statement matching)"
+            return "Statement matching", "not yet matched to a bank statement line"
+        hold = f"{self.hold_days} days' hold"
+        why = f"deposited less than {self.hold_days} days before and not matched"
         if self.covered_to is None:
-            return (
-                f"deposited less than {self.hold_days} days before and not matched (rule: "
-                f"{self.hold_days} days' hold, the account has no imported statement)"
-            )
-        return (
-            f"deposited less than {self.hold_days} days before and not matched (rule: "
-            f"{self.hold_days} days' hold, after the last imported statement of "
-            f"{self.covered_to.isoformat()})"
-        )
+            return f"{hold} (no imported statement)", why
+        return f"{hold} (after the statement of {self.covered_to.isoformat()})", why
 
 
 def _row(**values: Cell) -> tuple[Cell, ...]:
@@ -243,15 +240,16 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 pending = sum((d.amount for d in uncleared), ZERO)
                 cleared = balance - pending
                 if -m.amount > cleared and in_period(m.date):
+                    rule, why = clears.rule(m.date)
                     sections["Disbursements against uncleared deposits"].rows.append(
                         _row(
                             date=m.date,
                             client=names.get(cid, ""),
                             matter=matter(mid),
                             detail=(
-                                f"{tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id} paid "
+                                f"{rule}: {tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id} paid "
                                 f"{-m.amount:.2f} while {pending:.2f} of the "
-                                f"{balance:.2f} held was {clears.why(m.date)}"
+                                f"{balance:.2f} held was {why}"
                             ),
                             amount=-m.amount,
                             balance=cleared,
