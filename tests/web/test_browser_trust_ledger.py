@@ -99,9 +99,11 @@ def test_the_transfer_pickers_find_any_of_thousands_of_clients(
     page.fill("#to_client_id-q", "zimmer")
     page.wait_for_selector(f'#to_client_id option[value="{zoe["id"]}"]', state="attached")
     assert page.inner_text("#to_client_id-note") == "1 matches “zimmer”."
+    page.wait_for_load_state("networkidle")  # the matters listed again after the search
     page.select_option("#to_client_id", str(zoe["id"]))
     # Choosing the client lists that client's matters only: "not for a matter" and hers.
     page.wait_for_function("document.querySelectorAll('#to_matter_id option').length === 2")
+    page.wait_for_load_state("networkidle")
     page.wait_for_selector(f'#to_matter_id option[value="{wanted["id"]}"]', state="attached")
     page.select_option("#to_matter_id", str(wanted["id"]))
     page.get_by_label("From (what a client holds)").select_option(f"{acct['id']}-{ids[0]}-0")
