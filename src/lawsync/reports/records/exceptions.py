@@ -202,13 +202,17 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
     def matter(mid: int | None) -> str:
         return numbers.get(mid, "") if mid else tm.NO_MATTER
 
+    def about(day: dt.date, cid: int, mid: int | None, **values: Cell) -> tuple[Cell, ...]:
+        """A row about one client's (and matter's) money."""
+        return _row(date=day, client=names.get(cid, ""), matter=matter(mid), **values)
+
     sections = {h: Section(heading=h) for h in HEADINGS}
     for date, cid, mid, kind, amount, held, user_id, _id in refusals:
         sections["Refused overdrafts"].rows.append(
-            _row(
-                date=date,
-                client=names.get(cid, ""),
-                matter=matter(mid),
+            about(
+                date,
+                cid,
+                mid,
                 detail=f"{tm.KIND_WORDS.get(kind, kind)} refused: it asked for more than was held",
                 amount=Decimal(amount),
                 balance=Decimal(held),
@@ -242,10 +246,10 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 if -m.amount > cleared and in_period(m.date):
                     rule, why = clears.rule(m.date)
                     sections["Disbursements against uncleared deposits"].rows.append(
-                        _row(
-                            date=m.date,
-                            client=names.get(cid, ""),
-                            matter=matter(mid),
+                        about(
+                            m.date,
+                            cid,
+                            mid,
                             detail=(
                                 f"{rule}: {tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id} paid "
                                 f"{-m.amount:.2f} while {pending:.2f} of the "
@@ -263,10 +267,10 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 and not clears.cleared(m, as_of, hold=False)
             ):
                 sections["Stale cheques"].rows.append(
-                    _row(
-                        date=m.date,
-                        client=names.get(cid, ""),
-                        matter=matter(mid),
+                    about(
+                        m.date,
+                        cid,
+                        mid,
                         detail=(
                             f"{m.reference or tm.KIND_WORDS.get(m.kind, m.kind)} #{m.id}"
                             f"{' to ' + m.party if m.party else ''}: no bank statement line "
@@ -280,10 +284,10 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 uncleared.append(m)
             if balance < 0:
                 sections["Balances below zero"].rows.append(
-                    _row(
-                        date=m.date,
-                        client=names.get(cid, ""),
-                        matter=matter(mid),
+                    about(
+                        m.date,
+                        cid,
+                        mid,
                         detail=f"Entry #{m.id} left the balance below zero",
                         amount=m.amount,
                         balance=balance,
@@ -291,20 +295,20 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
                 )
         if balance > 0 and run[-1].date < dormant_before:
             sections["Dormant balances"].rows.append(
-                _row(
-                    date=run[-1].date,
-                    client=names.get(cid, ""),
-                    matter=matter(mid),
+                about(
+                    run[-1].date,
+                    cid,
+                    mid,
                     detail=f"No movement for more than {dormant_months} months",
                     balance=balance,
                 )
             )
         if balance > 0 and mid in closed:
             sections["Closed matters holding money"].rows.append(
-                _row(
-                    date=run[-1].date,
-                    client=names.get(cid, ""),
-                    matter=matter(mid),
+                about(
+                    run[-1].date,
+                    cid,
+                    mid,
                     detail="The matter is closed but still holds money in trust",
                     balance=balance,
                 )
