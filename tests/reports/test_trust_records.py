@@ -195,6 +195,140 @@ def test_exceptions_list_refused_overdrafts_dormant_uncleared_and_closed(firm: F
     assert [(r["matter"], r["balance"]) for r in closed] == [(m["number"], "100.00")]
 
 
+def _uncleared(firm: Firm, account_id: int, as_of: str) -> list[dict[str, Any]]:
+    report = firm.get("/reports/exceptions", account_id=account_id, as_of=as_of)
+    sections = {s["heading"].rsplit(" (", 1)[0]: s["rows"] for s in report["sections"]}
+    rows: list[dict[str, Any]] = sections["Disbursements against uncleared deposits"]
+    return rows
+
+
+def _import_lines(
+    firm: Firm, account_id: int, day: str, lines: list[tuple[str, str]], cheques: str = ""
+) -> dict[str, Any]:
+    """Import a statement of (date, amount) lines; `cheques` gives each line's cheque number
+    (one character a line, "-" for none)."""
+    numbers = [("" if n == "-" else f"20{n}") for n in cheques or "-" * len(lines)]
+    content = "Date,Amount,Cheque\n" + "".join(
+        f"{d},{a},{n}\n" for (d, a), n in zip(lines, numbers, strict=True)
+    )
+    done: dict[str, Any] = firm.post(
+        "/client-funds/statement-imports",
+        {
+            "account_id": account_id,
+            "format": "csv",
+            "content": content,
+            "statement_date": day,
+            "closing_balance": "0.00",
+            "amount_column": "Amount",
+            "cheque_column": "Cheque",
+        },
+    )
+    return done
+
+
+def test_a_deposit_clears_when_a_statement_line_matches_it(firm: Firm) -> None:
+    c = builders.client(firm)
+    a = builders.trust_account(firm)["id"]
+    # Deposited on the 2nd, shown by the bank on the 3rd, paid out on the 4th: within the
+    # five days' hold, but the bank has shown it, so it is no exception.
+    builders.deposit(firm, a, c["id"], "500.00", date=D(2026, 3, 2))
+    builders.disburse(firm, a, c["id"], "400.00", date=D(2026, 3, 4), method="eft")
+    # Deposited on the 12th, not shown by the bank by the statement of the 31st, paid out
+    # on the 20th (past the hold): uncleared by the matching.
+    late = builders.deposit(firm, a, c["id"], "300.00", date=D(2026, 3, 12))
+    builders.disburse(firm, a, c["id"], "350.00", date=D(2026, 3, 20), method="eft")
+    # Before any statement is imported, the hold days decide: only the payment of the 4th.
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"]) for r in rows] == [("2026-03-04", "400.00")]
+    assert rows[0]["detail"].startswith("5 days' hold (no imported statement): Disbursement")
+    _import_lines(firm, a, "2026-03-31", [("2026-03-03", "500.00"), ("2026-03-04", "-400.00")])
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"], r["balance"]) for r in rows] == [
+        ("2026-03-20", "350.00", "100.00")
+    ]
+    assert rows[0]["detail"].startswith("Statement matching: Disbursement")
+    assert "not yet matched to a bank statement line" in rows[0]["detail"]
+    # A payment after the last imported statement falls back on the hold days, and the row
+    # says so; a deposit the bank has shown by then is cleared whatever its age.
+    builders.deposit(firm, a, c["id"], "50.00", date=D(2026, 4, 2))
+    builders.disburse(firm, a, c["id"], "60.00", date=D(2026, 4, 3), method="eft")
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"]) for r in rows] == [
+        ("2026-03-20", "350.00"),
+        ("2026-04-03", "60.00"),
+    ]
+    assert rows[1]["detail"].startswith("5 days' hold (after the statement of 2026-03-31):")
+    # The bank shows the deposit of the 12th on the 21st: paid out the day before, still an
+    # exception; the matching of a later line does not clear it retroactively.
+    april = _import_lines(firm, a, "2026-04-30", [("2026-03-21", "300.00")])
+    lines = firm.get(f"/client-funds/statements/{april['id']}")["lines"]
+    assert [line["matched_txn_id"] for line in lines] == [late["id"]]
+    rows = _uncleared(firm, a, "2026-04-30")
+    assert [(r["date"], r["amount"]) for r in rows] == [
+        ("2026-03-20", "350.00"),
+        ("2026-04-03", "60.00"),
+    ]
+    # A statement entered by hand has no lines to match: it leaves the hold days in force.
+    b = builders.trust_account(firm, name="Second trust")["id"]
+    builders.deposit(firm, b, c["id"], "80.00", date=D(2026, 3, 2))
+    builders.disburse(firm, b, c["id"], "70.00", date=D(2026, 3, 20), method="eft")
+    firm.post(
+        "/client-funds/statements",
+        {"account_id": b, "statement_date": "2026-03-31", "closing_balance": "10.00"},
+    )
+    assert _uncleared(firm, b, "2026-03-31") == []
+
+
+def _stale(firm: Firm, account_id: int, as_of: str) -> list[tuple[str, str]]:
+    report = firm.get("/reports/exceptions", account_id=account_id, as_of=as_of)
+    sections = {s["heading"].rsplit(" (", 1)[0]: s["rows"] for s in report["sections"]}
+    return [(r["date"], r["amount"]) for r in sections["Stale cheques"]]
+
+
+def test_cheques_no_statement_line_matched_for_months_are_stale(firm: Firm) -> None:
+    c = builders.client(firm)
+    a = builders.trust_account(firm)["id"]
+    builders.deposit(firm, a, c["id"], "1000.00", date=D(2025, 9, 1))
+    paid = builders.disburse(
+        firm, a, c["id"], "100.00", date=D(2025, 9, 2), cheque_number="201", payee_name="Paid"
+    )
+    lost = builders.disburse(
+        firm, a, c["id"], "200.00", date=D(2025, 9, 3), cheque_number="202", payee_name="Lost"
+    )
+    wrong = builders.disburse(firm, a, c["id"], "300.00", date=D(2025, 9, 4), cheque_number="203")
+    firm.post(
+        f"/client-funds-transactions/{wrong['id']}/reverse",
+        {"reason": "void", "date": "2025-09-05"},
+    )
+    recent = builders.disburse(firm, a, c["id"], "50.00", date=D(2026, 2, 1), method="eft")
+    # Without an imported statement nothing was ever matched: nothing is called stale.
+    assert _stale(firm, a, "2026-03-31") == []
+    _import_lines(
+        firm, a, "2025-09-30", [("2025-09-01", "1000.00"), ("2025-09-10", "-100.00")], "-1"
+    )
+    # Cheque 202 waits more than six months (the default) at the end of March; cheque 201 was
+    # paid, 203 was voided (reversed), and the payment of February is too young.
+    assert _stale(firm, a, "2026-03-31") == [("2025-09-03", "200.00")]
+    assert _stale(firm, a, "2026-03-03") == []  # six months to the day: not more than six yet
+    report = firm.get("/reports/exceptions", account_id=a, as_of="2026-03-31")
+    row = next(s for s in report["sections"] if s["heading"].startswith("Stale"))["rows"][0]
+    assert "Cheque 202" in row["detail"] and "Lost" in row["detail"]
+    assert f"#{lost['id']}" in row["detail"] and f"#{paid['id']}" not in row["detail"]
+    # The firm's setting decides how many months.
+    assert firm.get("/firm")["stale_cheque_months"] == 6
+    firm.patch("/firm", {"stale_cheque_months": 1})
+    assert _stale(firm, a, "2026-03-31") == [("2025-09-03", "200.00"), ("2026-02-01", "50.00")]
+    r = firm.api.patch("/firm", json={"stale_cheque_months": 0})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "stale_cheque_months"
+    # Once the bank shows it, it is no longer stale from that day on.
+    _import_lines(
+        firm, a, "2026-04-30", [("2026-04-02", "-200.00"), ("2026-02-03", "-50.00")], "2-"
+    )
+    assert _stale(firm, a, "2026-04-30") == []
+    assert _stale(firm, a, "2026-03-31") == [("2025-09-03", "200.00")]
+    assert recent["id"]
+
+
 def test_the_audit_log_names_who_changed_what(firm: Firm) -> None:
     c = builders.client(firm)
     firm.patch(f"/contacts/{c['id']}", {"last_name": "Renamed"})

@@ -4,15 +4,17 @@ and closed again once both sides agree."""
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from lawsync.quickbooks import Customer, Invoice, Item, JournalEntry
+from lawsync.quickbooks import Account, Customer, Invoice, Item, JournalEntry
 from tests import builders
 from tests.conftest import Firm
 from tests.sync.client_funds_support import TrustBooks, trust_books
+from tests.sync.connect_support import connect
 from tests.web.browser import Browser, with_password
 
 
@@ -166,3 +168,85 @@ def test_movements_not_sent_yet_are_waiting_not_drift(
     found = books.call(compare_only)  # as if the pass had stopped before the new deposit
     assert (found.differences, found.waiting) == (0, 1)
     assert _open(firm, "trust_client_balance") == [] == _open(firm, "trust_account_balance")
+
+
+def test_a_foreign_currency_trust_account_is_compared_in_its_own_currency(
+    firm: Firm, control: httpx.Client, server_url: str
+) -> None:
+    """A EUR trust account in a USD company: QuickBooks converts every posting to dollars (its
+    balances and its GeneralLedger report), the euros stand on the journal lines."""
+    realm = str(9_300_000_000_000_000 + secrets.randbelow(10**15))
+    made = control.post(
+        "/_sandbox/companies",
+        json={"name": "Euro LLP", "realm_id": realm, "multicurrency": True},
+    )
+    assert made.status_code == 201, made.text
+    connect(firm, control, realm)
+    books = TrustBooks(firm, control, server_url, realm, 0, "", "")
+
+    async def setup(qb: Any) -> tuple[str, str]:
+        await qb.request(realm, "POST", "companycurrency", body={"Code": "EUR"})
+        await qb.request(
+            realm,
+            "POST",
+            "exchangerate",
+            body={"SourceCurrencyCode": "EUR", "Rate": "1.10", "AsOfDate": "2020-01-01"},
+        )
+        euro = {"value": "EUR"}
+        bank = await qb.create(
+            realm, Account(Name="Euro Trust Bank", AccountType="Bank", CurrencyRef=euro)
+        )
+        owed = await qb.create(
+            realm,
+            Account(
+                Name="Euro Owed to Clients",
+                AccountType="Other Current Liability",
+                CurrencyRef=euro,
+            ),
+        )
+        return str(bank.Id), str(owed.Id)
+
+    books.bank, books.liability = books.call(setup)
+    books.account_id = firm.post(
+        "/client-funds-accounts", {"name": "Euro trust", "currency": "EUR"}
+    )["id"]
+    firm.put(
+        "/quickbooks/settings",
+        {
+            "export_client_funds": True,
+            "client_funds_accounts": [
+                {
+                    "account_id": books.account_id,
+                    "bank_account": books.bank,
+                    "liability_account": books.liability,
+                }
+            ],
+        },
+    )
+    ada = builders.client(firm, first_name="Ada", last_name="Euro")
+    builders.deposit(firm, books.account_id, ada["id"], "700.00")
+    builders.disburse(firm, books.account_id, ada["id"], "100.00", method="eft")
+    report = books.run()
+    assert _open(firm, "client_funds_entry") == []
+    # In dollars QuickBooks holds 660.00 (600.00 at 1.10): compared in euros, nothing differs.
+    assert books.balance(books.bank) == Decimal("660.00")
+    assert report.compared is not None and report.compared.differences == 0
+    assert report.compared.clients_compared == 1
+    assert _open(firm, "trust_account_balance") == [] == _open(firm, "trust_client_balance")
+
+    # An edit in QuickBooks is still caught, and told in euros: 700 becomes 650.
+    (customer,) = books.query(Customer, "DisplayName = 'Ada Euro'")
+    assert customer.CurrencyRef is not None and customer.CurrencyRef.value == "EUR"
+    entry = next(
+        e for e in books.query(JournalEntry) if Decimal(str((e.Line or [])[0].Amount)) == 700
+    )
+    for line in entry.Line or []:
+        line.Amount = Decimal("650.00")
+    books.call(lambda qb: qb.update(books.realm, entry))
+    report = books.run()
+    assert report.compared is not None and report.compared.differences == 2
+    (row,) = _open(firm, "trust_client_balance")
+    assert "600.00 in the ledger but 550.00 in QuickBooks" in row["message"]
+    (account_row,) = _open(firm, "trust_account_balance")
+    assert "holds 600.00 in the ledger" in account_row["message"]
+    assert "the trust bank account holds 550.00" in account_row["message"]

@@ -75,3 +75,43 @@ def test_transfers_statements_and_month_end_pages(page: Any, firm: Firm, server_
 
     page.goto(f"{server_url}/client-funds/{acct['id']}/statements")
     _at(page, "Bank statements", "trust-statements")
+
+
+def test_the_transfer_pickers_find_any_of_thousands_of_clients(
+    page: Any, firm: Firm, server_url: str
+) -> None:
+    """More clients and matters than a picker lists at once: typing finds the one wanted, and
+    the matter picker then lists that client's matters."""
+    ids = builders.many_clients(firm, 70, name="Aaron")  # sorted before Zoë: the first page
+    zoe = builders.client(firm, first_name="Zoë", last_name="Zimmermann")
+    for client_id in ids[:55]:
+        builders.matter(firm, client_id, description="Bulk matter")
+    wanted = builders.matter(firm, zoe["id"], description="Estate of Zimmermann")
+    acct = builders.trust_account(firm, "IOLTA Trust")
+    builders.deposit(firm, acct["id"], ids[0], "500.00", date=builders.DAY)
+    sign_in(page, server_url, with_password(firm))
+    page.goto(f"{server_url}/client-funds/transfers")
+    page.wait_for_selector("main h1:has-text('Transfers')")
+    # The first page lists 50 of 71 clients, not Zoë, and 50 of 56 matters, not hers.
+    assert f'value="{zoe["id"]}"' not in page.inner_html("#to_client_id")
+    assert f'value="{wanted["id"]}"' not in page.inner_html("#to_matter_id")
+    assert "Showing 50 of 71" in page.inner_text("#to_client_id-note")
+    page.fill("#to_client_id-q", "zimmer")
+    page.wait_for_selector(f'#to_client_id option[value="{zoe["id"]}"]', state="attached")
+    assert page.inner_text("#to_client_id-note") == "1 matches “zimmer”."
+    page.wait_for_load_state("networkidle")  # the matters listed again after the search
+    page.select_option("#to_client_id", str(zoe["id"]))
+    # Choosing the client lists that client's matters only: "not for a matter" and hers.
+    page.wait_for_function("document.querySelectorAll('#to_matter_id option').length === 2")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector(f'#to_matter_id option[value="{wanted["id"]}"]', state="attached")
+    page.select_option("#to_matter_id", str(wanted["id"]))
+    page.get_by_label("From (what a client holds)").select_option(f"{acct['id']}-{ids[0]}-0")
+    page.get_by_label("Amount").fill("120.00")
+    page.get_by_label("Reason").fill("Aaron's gift toward the estate, authorised in writing")
+    look(page, "trust-transfer-pickers")
+    assert page.input_value("#to_matter_id") == str(wanted["id"])
+    page.click("button:has-text('Record the transfer')")
+    page.wait_for_selector("text=recorded.")
+    (made,) = firm.get("/client-funds/transfers")["data"]
+    assert (made["to_client_id"], made["to_matter_id"]) == (zoe["id"], wanted["id"])

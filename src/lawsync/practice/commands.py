@@ -131,6 +131,7 @@ class FirmUpdate(Command):
     trust_rules: TrustRules | None = None
     dormant_months: Annotated[Count, Field(ge=1, le=240)] | None = None
     deposit_hold_days: Annotated[Count, Field(ge=0, le=60)] | None = None
+    stale_cheque_months: Annotated[Count, Field(ge=1, le=120)] | None = None
     _check_currency = field_validator("currency")(_currency)
 
     @field_validator("matter_number_pattern")

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from lawsync.practice.models import ClientFundsAccount, ClientFundsTransaction, Contact, Matter
 from lawsync.practice.services.context import Actor, get
-from lawsync.reports.record import RecordParams
+from lawsync.reports.jurisdictions import Jurisdiction
+from lawsync.reports.record import Cell, Column, ColumnType, RecordParams
 
 KIND_WORDS = {
     "deposit": "Deposit",
@@ -68,6 +69,53 @@ class Movement(NamedTuple):
         if self.reverses_id is not None:
             return f"Reverses #{self.reverses_id}"
         return ""
+
+
+def movement_columns(
+    rules: Jurisdiction,
+    record: str,
+    head: Sequence[Column],
+    *,
+    party: float,
+    purpose: float,
+    money_in: Column,
+    money_out: Column,
+) -> tuple[Column, ...]:
+    """The columns of a record listing movements one a line (the trust journal, the client
+    ledger): `head`, then the method and identifier where the rules ask for them, who the money
+    came from or went to, why, money in and out, and the running balance."""
+    cols = list(head)
+    if rules.requires(record, "method"):
+        cols.append(Column("method", "Method", width=1.9))
+    if rules.requires(record, "reference"):
+        cols.append(Column("reference", "Identifier", width=1.7))
+    cols += [
+        Column("party", "Received from / paid to", width=party),
+        Column("description", "Purpose", width=purpose),
+        money_in,
+        money_out,
+        Column("balance", "Balance", ColumnType.money, 1.4),
+    ]
+    return tuple(cols)
+
+
+def movement_values(
+    m: Movement, balance: Decimal, money_in: str, money_out: str
+) -> dict[str, Cell]:
+    """A movement's cells for `movement_columns` (money in and out under those keys; what a
+    record adds, such as the client, it adds itself)."""
+    return {
+        "date": m.date,
+        "entry": m.id,
+        "kind": KIND_WORDS.get(m.kind, m.kind),
+        "method": m.method_words,
+        "reference": m.reference,
+        "party": m.party,
+        "description": m.description,
+        money_in: m.amount if m.amount > 0 else None,
+        money_out: -m.amount if m.amount < 0 else None,
+        "balance": balance,
+    }
 
 
 def account_of(session: Session, actor: Actor, account_id: int) -> ClientFundsAccount:

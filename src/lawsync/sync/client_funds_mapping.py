@@ -118,18 +118,34 @@ def _entry(
     }
 
 
+def in_currency(payload: dict[str, Any], currency: str | None) -> dict[str, Any]:
+    """The payload in a foreign currency (``None``: the company's own). QuickBooks converts it
+    at its rate of the day; the amounts stay the trust account's own."""
+    if currency:
+        payload["CurrencyRef"] = {"value": currency}
+    return payload
+
+
 def journal_entry(
-    txn: ClientFundsTransaction, accounts: TrustAccounts, customer_id: str, prefix: str
+    txn: ClientFundsTransaction,
+    accounts: TrustAccounts,
+    customer_id: str,
+    prefix: str,
+    currency: str | None = None,
 ) -> dict[str, Any]:
-    """Money in or out of trust as a journal entry dated the day it moved."""
-    return _entry(
-        Decimal(txn.amount),
-        txn.date,
-        journal_number(prefix, txn.id),
-        marker(Kind.TRUST_ENTRY, txn.id),
-        accounts,
-        customer_id,
-        description(txn),
+    """Money in or out of trust as a journal entry dated the day it moved (in ``currency``,
+    a foreign one the trust account is kept in)."""
+    return in_currency(
+        _entry(
+            Decimal(txn.amount),
+            txn.date,
+            journal_number(prefix, txn.id),
+            marker(Kind.TRUST_ENTRY, txn.id),
+            accounts,
+            customer_id,
+            description(txn),
+        ),
+        currency,
     )
 
 
@@ -153,7 +169,11 @@ def opening_entry(
 
 
 def cheque(
-    txn: ClientFundsTransaction, accounts: TrustAccounts, customer_id: str, payee: Payee
+    txn: ClientFundsTransaction,
+    accounts: TrustAccounts,
+    customer_id: str,
+    payee: Payee,
+    currency: str | None = None,
 ) -> dict[str, Any]:
     """A disbursement by cheque as a cheque to print (or, numbered already, a printed one)."""
     payload: dict[str, Any] = {
@@ -175,7 +195,7 @@ def cheque(
         ],
     }
     payload.update(cheque_number(txn))
-    return payload
+    return in_currency(payload, currency)
 
 
 def cheque_number(txn: ClientFundsTransaction) -> dict[str, Any]:

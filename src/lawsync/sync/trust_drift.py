@@ -11,6 +11,14 @@ the company in a handful of requests, whatever the number of clients:
   ledger balance;
 - the invoices (one query per 1,000): each synced bill's total and balance.
 
+A trust account kept in a foreign currency (in a multicurrency company) is compared in its own
+currency. QuickBooks converts every posting to the home currency, in its balances and in the
+GeneralLedger report, at the rate of the day; the amount in the account's currency stands on
+the transactions themselves (a journal line's or a cheque line's Amount, in the transaction's
+CurrencyRef). So for such an account the report names the transactions, and they are read (one
+query per 200 of them, journal entries and cheques) for their own amounts; the bank's side is
+taken from the bank account's section of the same report.
+
 A difference becomes a row in the failure table naming the client (or the account, or the
 bill), both amounts, and the transactions that explain it: in the ledger but not in the company
 (missing), in the company but not from the ledger (extra), or in both with other amounts
@@ -23,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +47,7 @@ from lawsync.practice.models import (
     Payment,
     PaymentAllocation,
 )
-from lawsync.quickbooks import Account, Invoice
+from lawsync.quickbooks import Account, Invoice, JournalEntry, Purchase, sql
 from lawsync.storage import utcnow
 from lawsync.sync import failures
 from lawsync.sync.context import PassContext
@@ -54,6 +62,7 @@ ACCOUNT_CODE = "lawsync:trust_account_drift"
 INVOICE_CODE = "lawsync:invoice_drift"
 GL_COLUMNS = "tx_date,txn_type,doc_num,name,subt_nat_amount"
 EXPLAINED = 20  # transactions named in one failure row, at most
+READ_AT_ONCE = 200  # transactions of a foreign-currency account read by one query
 BEFORE_EVERYTHING = dt.date(1970, 1, 1)
 
 
@@ -337,6 +346,13 @@ async def _trust(ctx: PassContext, outcome: Outcome) -> None:
                 ClientFundsTransaction.account_id.in_(list(mapped))
             )
         ).scalar()
+        currencies = dict(
+            s.execute(
+                select(ClientFundsAccount.id, ClientFundsAccount.currency).where(
+                    ClientFundsAccount.id.in_(list(mapped))
+                )
+            ).all()
+        )
         customers = {
             str(qbo_id): local_id
             for local_id, qbo_id in s.execute(
@@ -353,7 +369,13 @@ async def _trust(ctx: PassContext, outcome: Outcome) -> None:
         else BEFORE_EVERYTHING
     )
     end = max(dt.date.today(), start) + dt.timedelta(days=3660)
-    wanted = sorted(liability_ids | set(parent))
+    foreign = {
+        account_id: code
+        for account_id, code in currencies.items()
+        if ctx.multicurrency and code != ctx.home_currency
+    }
+    banks = {mapped[account_id].bank: account_id for account_id in foreign}
+    wanted = sorted(liability_ids | set(parent) | set(banks))
     report = await ctx.qb.request(
         ctx.realm,
         "GET",
@@ -371,6 +393,12 @@ async def _trust(ctx: PassContext, outcome: Outcome) -> None:
     by_account, before_start = _postings_by_account(report, liability_of, parent)
     for account_id, trust in mapped.items():
         mine = by_account.get(account_id, [])
+        if account_id in foreign:
+            bank_lines, _ = _postings_by_account(report, {trust.bank: account_id}, {})
+            mine, own = await _in_own_currency(
+                ctx, trust, parent, mine, bank_lines.get(account_id, [])
+            )
+            balances = balances | own
         await _compare_account(
             ctx, outcome, account_id, trust, mine, ledger_side, customers, balances
         )
@@ -378,6 +406,92 @@ async def _trust(ctx: PassContext, outcome: Outcome) -> None:
         outcome.notes.append(
             f"{_m(before_start)} stood on the trust liability accounts before {start.isoformat()}"
         )
+
+
+async def _in_own_currency(
+    ctx: PassContext,
+    trust: Any,
+    parent: dict[str, str],
+    lines: list[Posting],
+    bank_lines: list[Posting],
+) -> tuple[list[Posting], dict[str, Decimal]]:
+    """A foreign-currency trust account's postings in its own currency, and its bank and
+    liability balances so (keyed as `balances` is). Each posting's transaction is read for its
+    own amounts; a transaction of another kind than a journal entry or a cheque keeps the
+    report's amount (in the home currency), which then shows as a difference."""
+    liabilities = {trust.liability} | {a for a, top in parent.items() if top == trust.liability}
+    wanted: dict[type[JournalEntry] | type[Purchase], set[str]] = {
+        JournalEntry: set(),
+        Purchase: set(),
+    }
+    for p in [*lines, *bank_lines]:
+        entity = _ENTITIES.get(p.txn_type)
+        if entity is not None and p.txn_id:
+            wanted[entity].add(p.txn_id)
+    read: dict[str, list[Posting]] = {}  # "type:id" → its postings in its own currency
+    bank = ZERO
+    for entity, idents in wanted.items():
+        ordered = sorted(idents)
+        for start in range(0, len(ordered), READ_AT_ONCE):
+            chunk = ordered[start : start + READ_AT_ONCE]
+            marks = ", ".join("?" for _ in chunk)
+            found = await ctx.qb.query(ctx.realm, entity, sql(f"Id IN ({marks})", *chunk))
+            for txn in found:
+                own, to_bank = _own_amounts(txn, liabilities, trust.bank)
+                read[f"{entity.__name__}:{txn.Id}"] = own
+                bank += to_bank
+    out: list[Posting] = []
+    seen: set[str] = set()
+    for p in lines:
+        entity = _ENTITIES.get(p.txn_type)
+        key = f"{entity.__name__}:{p.txn_id}" if entity is not None else ""
+        if key not in read:
+            out.append(p)  # not read: the report's (home-currency) amount stands
+        elif key not in seen:
+            seen.add(key)
+            out.extend(replace(q, date=p.date, doc_number=p.doc_number) for q in read[key])
+    for p in bank_lines:
+        entity = _ENTITIES.get(p.txn_type)
+        if entity is None or f"{entity.__name__}:{p.txn_id}" not in read:
+            bank += p.amount
+    liability = to_cents(sum((p.amount for p in out), ZERO))
+    return out, {trust.bank: to_cents(bank), f"{trust.liability}+": liability}
+
+
+_ENTITIES: dict[str, type[JournalEntry] | type[Purchase]] = {
+    "Journal Entry": JournalEntry,
+    "Check": Purchase,
+    "Expense": Purchase,
+}
+
+
+def _own_amounts(
+    txn: JournalEntry | Purchase, liabilities: set[str], bank: str
+) -> tuple[list[Posting], Decimal]:
+    """A transaction's lines on the trust liability accounts (signed as the liability grows)
+    and what it moved on the bank account, in the transaction's own currency."""
+    kind = "Journal Entry" if isinstance(txn, JournalEntry) else "Check"
+    out: list[Posting] = []
+    to_bank = ZERO
+    for line in txn.Line or []:
+        amount = Decimal(str(line.Amount or 0))
+        je, expense = line.JournalEntryLineDetail, line.AccountBasedExpenseLineDetail
+        if je is not None:
+            account = je.AccountRef.value
+            signed = amount if je.PostingType == "Credit" else -amount
+            customer = je.Entity.EntityRef.value if je.Entity and je.Entity.EntityRef else ""
+        elif expense is not None:
+            account, signed = expense.AccountRef.value, -amount
+            customer = expense.CustomerRef.value if expense.CustomerRef else ""
+        else:
+            continue
+        if account in liabilities:
+            out.append(Posting("", kind, str(txn.Id), "", str(customer or ""), signed))
+        elif account == bank:
+            to_bank -= signed  # an asset: a debit raises it
+    if isinstance(txn, Purchase) and txn.AccountRef is not None and txn.AccountRef.value == bank:
+        to_bank -= sum((Decimal(str(ln.Amount or 0)) for ln in txn.Line or []), ZERO)
+    return out, to_bank
 
 
 def _postings_by_account(

@@ -36,6 +36,8 @@ class Firm(Timestamped, Base):
     trust_rules: Mapped[str] = mapped_column(String(10), default="us-aba", server_default="us-aba")
     dormant_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     deposit_hold_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # After how many months a cheque the bank has not paid is listed as stale.
+    stale_cheque_months: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
 
 
 class Role(enum.StrEnum):

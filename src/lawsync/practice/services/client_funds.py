@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -104,6 +104,12 @@ def get_account_with_balance(
         return account, account_balance(uow.session, account.id)
 
 
+def _bucket(account_id: int, client_id: int, matter_key: int) -> tuple[ColumnElement[bool], ...]:
+    """The criteria of one (account, client, matter) balance row (`matter_key` 0: no matter)."""
+    b = ClientFundsBalance
+    return (b.account_id == account_id, b.client_id == client_id, b.matter_key == matter_key)
+
+
 def bucket_balance(
     ledger: Ledger, actor: Actor, account_id: int, client_id: int, matter_id: int | None
 ) -> Decimal:
@@ -111,12 +117,20 @@ def bucket_balance(
     with ledger.uow(actor) as uow:
         held = uow.session.execute(
             select(ClientFundsBalance.balance).where(
-                ClientFundsBalance.account_id == account_id,
-                ClientFundsBalance.client_id == client_id,
-                ClientFundsBalance.matter_key == (matter_id or 0),
+                *_bucket(account_id, client_id, matter_id or 0)
             )
         ).scalar_one_or_none()
         return Decimal(held or 0)
+
+
+def lock_buckets(session: Session, firm_id: int, keys: list[tuple[int, int, int]]) -> None:
+    """Make sure these (account, client, matter key) balances exist, then lock them, lowest key
+    first: two postings touching the same balances in opposite orders (transfers one way and
+    the other) cannot deadlock each other on PostgreSQL."""
+    for key in keys:
+        _ensure_bucket(session, firm_id, *key)
+    for key in sorted(keys):
+        session.execute(select(ClientFundsBalance.id).where(*_bucket(*key)).with_for_update())
 
 
 @dataclass(frozen=True)
@@ -198,9 +212,7 @@ def _move(session: Session, txn: ClientFundsTransaction) -> None:
     result = session.execute(
         update(ClientFundsBalance)
         .where(
-            ClientFundsBalance.account_id == txn.account_id,
-            ClientFundsBalance.client_id == txn.client_id,
-            ClientFundsBalance.matter_key == matter_key,
+            *_bucket(txn.account_id, txn.client_id, matter_key),
             new_balance >= 0,
             new_balance <= MAX_TOTAL,
         )
@@ -210,9 +222,7 @@ def _move(session: Session, txn: ClientFundsTransaction) -> None:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         held = session.execute(
             select(ClientFundsBalance.balance).where(
-                ClientFundsBalance.account_id == txn.account_id,
-                ClientFundsBalance.client_id == txn.client_id,
-                ClientFundsBalance.matter_key == matter_key,
+                *_bucket(txn.account_id, txn.client_id, matter_key)
             )
         ).scalar_one()
         whose = "this matter" if txn.matter_id else "this client (not held for a matter)"

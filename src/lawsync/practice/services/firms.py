@@ -212,6 +212,7 @@ FIRM_FIELDS = (
     "trust_rules",
     "dormant_months",
     "deposit_hold_days",
+    "stale_cheque_months",
 )
 
 

@@ -18,14 +18,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from lawsync.practice.commands import TrustReversal, TrustTransferCreate
 from lawsync.practice.errors import InvalidInput, RuleViolation
 from lawsync.practice.models import (
     ClientFundsAccount,
-    ClientFundsBalance,
     ClientFundsTransaction,
     Contact,
     Matter,
@@ -81,19 +80,7 @@ def scope_of(source: Side, target: Side) -> TransferScope:
 
 def _lock_in_order(session: Session, firm_id: int, sides: list[Side]) -> None:
     """Make sure both balances exist, then lock them lowest key first."""
-    for side in sides:
-        client_funds._ensure_bucket(session, firm_id, *side.key)
-    b = ClientFundsBalance
-    for side in sorted(sides, key=lambda s: s.key):
-        session.execute(
-            select(b.id)
-            .where(
-                b.account_id == side.account_id,
-                b.client_id == side.client_id,
-                b.matter_key == (side.matter_id or 0),
-            )
-            .with_for_update()
-        )
+    client_funds.lock_buckets(session, firm_id, [side.key for side in sides])
 
 
 def _label(session: Session, side: Side) -> str:

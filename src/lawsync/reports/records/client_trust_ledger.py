@@ -16,7 +16,7 @@ from lawsync.practice.models import ClientFundsTransaction, Contact
 from lawsync.practice.services.context import Actor, Ledger, get
 from lawsync.reports import trust_movements as tm
 from lawsync.reports.jurisdictions import Jurisdiction
-from lawsync.reports.record import Cell, Column, ColumnType, Record, RecordParams, Section, Total
+from lawsync.reports.record import Column, ColumnType, Record, RecordParams, Section, Total
 from lawsync.reports.registry import RecordKind, register
 
 NAME = "client-trust-ledger"
@@ -25,23 +25,20 @@ Bucket = tuple[int, int | None]
 
 
 def columns(rules: Jurisdiction) -> tuple[Column, ...]:
-    cols = [
+    head = (
         Column("date", "Date", ColumnType.date, 1.3),
         Column("entry", "Entry", ColumnType.number, 0.8),
         Column("kind", "Kind", width=1.6),
-    ]
-    if rules.requires(NAME, "method"):
-        cols.append(Column("method", "Method", width=1.9))
-    if rules.requires(NAME, "reference"):
-        cols.append(Column("reference", "Identifier", width=1.7))
-    cols += [
-        Column("party", "Received from / paid to", width=2.4),
-        Column("description", "Purpose", width=3.0),
-        Column("received", "Received", ColumnType.money, 1.3),
-        Column("paid", "Paid out", ColumnType.money, 1.3),
-        Column("balance", "Balance", ColumnType.money, 1.4),
-    ]
-    return tuple(cols)
+    )
+    return tm.movement_columns(
+        rules,
+        NAME,
+        head,
+        party=2.4,
+        purpose=3.0,
+        money_in=Column("received", "Received", ColumnType.money, 1.3),
+        money_out=Column("paid", "Paid out", ColumnType.money, 1.3),
+    )
 
 
 def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdiction) -> Record:
@@ -101,22 +98,11 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
         received = paid = ZERO
         for r in by_bucket.get((cid, mid), []):
             balance += r.amount
-            got = r.amount if r.amount > 0 else None
-            out = -r.amount if r.amount < 0 else None
-            received += got or ZERO
-            paid += out or ZERO
-            values: dict[str, Cell] = {
-                "date": r.date,
-                "entry": r.id,
-                "kind": tm.KIND_WORDS.get(r.kind, r.kind),
-                "method": r.method_words,
-                "reference": r.reference,
-                "party": r.party,
-                "description": r.description,
-                "received": got,
-                "paid": out,
-                "balance": balance,
-            }
+            if r.amount > 0:
+                received += r.amount
+            else:
+                paid -= r.amount
+            values = tm.movement_values(r, balance, "received", "paid")
             section.rows.append(tuple(values[k] for k in keys))
         section.before = [Total("Opening balance", {"balance": opening})]
         section.totals = [

@@ -14,32 +14,29 @@ from lawsync.practice.models import ClientFundsTransaction
 from lawsync.practice.services.context import Actor, Ledger
 from lawsync.reports import trust_movements as tm
 from lawsync.reports.jurisdictions import Jurisdiction
-from lawsync.reports.record import Cell, Column, ColumnType, Record, RecordParams, Section, Total
+from lawsync.reports.record import Column, ColumnType, Record, RecordParams, Section, Total
 from lawsync.reports.registry import RecordKind, register
 
 NAME = "trust-journal"
 
 
 def columns(rules: Jurisdiction) -> tuple[Column, ...]:
-    cols = [
+    head = (
         Column("date", "Date", ColumnType.date, 1.3),
         Column("entry", "Entry", ColumnType.number, 0.7),
         Column("client", "Client", width=2.2),
         Column("matter", "Matter", width=0.9),
         Column("kind", "Kind", width=1.6),
-    ]
-    if rules.requires(NAME, "method"):
-        cols.append(Column("method", "Method", width=1.9))
-    if rules.requires(NAME, "reference"):
-        cols.append(Column("reference", "Identifier", width=1.7))
-    cols += [
-        Column("party", "Received from / paid to", width=2.2),
-        Column("description", "Purpose", width=2.2),
-        Column("receipts", "Receipts", ColumnType.money, 1.3),
-        Column("disbursements", "Disbursements", ColumnType.money, 1.8),
-        Column("balance", "Balance", ColumnType.money, 1.4),
-    ]
-    return tuple(cols)
+    )
+    return tm.movement_columns(
+        rules,
+        NAME,
+        head,
+        party=2.2,
+        purpose=2.2,
+        money_in=Column("receipts", "Receipts", ColumnType.money, 1.3),
+        money_out=Column("disbursements", "Disbursements", ColumnType.money, 1.8),
+    )
 
 
 def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdiction) -> Record:
@@ -74,24 +71,13 @@ def build(ledger: Ledger, actor: Actor, params: RecordParams, rules: Jurisdictio
     receipts = disbursements = ZERO
     for r in rows:
         balance += r.amount
-        received = r.amount if r.amount > 0 else None
-        paid = -r.amount if r.amount < 0 else None
-        receipts += received or ZERO
-        disbursements += paid or ZERO
-        values: dict[str, Cell] = {
-            "date": r.date,
-            "entry": r.id,
-            "client": names.get(r.client_id, ""),
-            "matter": numbers.get(r.matter_id, tm.NO_MATTER) if r.matter_id else tm.NO_MATTER,
-            "kind": tm.KIND_WORDS.get(r.kind, r.kind),
-            "method": r.method_words,
-            "reference": r.reference,
-            "party": r.party,
-            "description": r.description,
-            "receipts": received,
-            "disbursements": paid,
-            "balance": balance,
-        }
+        if r.amount > 0:
+            receipts += r.amount
+        else:
+            disbursements -= r.amount
+        values = tm.movement_values(r, balance, "receipts", "disbursements")
+        values["client"] = names.get(r.client_id, "")
+        values["matter"] = numbers.get(r.matter_id, tm.NO_MATTER) if r.matter_id else tm.NO_MATTER
         section.rows.append(tuple(values[k] for k in keys))
     record = Record(
         name=NAME,

@@ -20,6 +20,7 @@ from ..faults import (
 )
 from ..wire import money, to_decimal
 from .base import Ctx
+from .currency import rate_on
 from .lists import require_plus_feature
 from .names import KNOWN_CURRENCIES
 from .rules import check_date, check_lengths, ref_id, resolve
@@ -189,7 +190,11 @@ def currency(
         if c.multicurrency:
             data["ExchangeRate"] = Decimal(1)
         return str(code)
-    rate = to_decimal(data.get("ExchangeRate") or 1, "ExchangeRate")
+    given = data.get("ExchangeRate")
+    if not given:  # the company's rate of the transaction's day, as QuickBooks fills it in
+        found = rate_on(c, str(code), str(data.get("TxnDate") or ""))
+        given = found.data["Rate"] if found is not None else 1
+    rate = to_decimal(given, "ExchangeRate")
     if rate <= 0:
         raise BusinessValidation.of("The exchange rate must be more than zero.", "ExchangeRate")
     data["ExchangeRate"] = rate

@@ -217,7 +217,9 @@ class TrustEntries(_ClientFunds):
         refused = self.refused(ctx, chunk, record, prefix)
         if refused is not None:
             return refused
-        payload = posting.journal_entry(record, accounts, customer, prefix)
+        payload = posting.journal_entry(
+            record, accounts, customer, prefix, _foreign(ctx, chunk.currencies[record.account_id])
+        )
         find = Lookup(sql("DocNumber = ?", payload["DocNumber"]), marker(self.kind, record.id))
         return Send(payload, find=find)
 
@@ -277,8 +279,15 @@ class TrustCheques(_ClientFunds):
             return Wait("its payee")
         if isinstance(payee, Problem):
             return payee
-        payload = posting.cheque(record, accounts, customer, payee)
+        payload = posting.cheque(
+            record, accounts, customer, payee, _foreign(ctx, chunk.currencies[record.account_id])
+        )
         return Send(payload, find=_find(self.kind, record))
+
+
+def _foreign(ctx: PassContext, currency: str) -> str | None:
+    """The trust account's currency, where it is not the company's own."""
+    return currency if ctx.multicurrency and currency != ctx.home_currency else None
 
 
 def _find(kind: Kind, txn: ClientFundsTransaction) -> Lookup:

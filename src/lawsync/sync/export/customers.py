@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
-from lawsync.practice.models import Bill, Contact, Matter, MatterStatus
+from lawsync.practice.models import (
+    Bill,
+    ClientFundsAccount,
+    ClientFundsTransaction,
+    Contact,
+    Matter,
+    MatterStatus,
+)
 from lawsync.quickbooks import Customer, Entity, sql
 from lawsync.sync import mapping, preflight
 from lawsync.sync.context import PassContext
@@ -173,8 +180,9 @@ def same_client(existing: Entity, payload: dict[str, object]) -> bool:
 
 def _billing_currencies(ctx: PassContext, session: Session, ids: list[int]) -> dict[int, str]:
     """For a company keeping several currencies: the currency of each client's first exported
-    bill, where it is not the company's own. A customer's currency is set when it is made and
-    never changes, and its invoices must be in it."""
+    bill (or, with no bill, of the trust account of their first trust movement), where it is
+    not the company's own. A customer's currency is set when it is made and never changes,
+    and its invoices and the journal lines naming it must be in it."""
     if not ctx.multicurrency:
         return {}
     first: dict[int, str] = {}
@@ -185,4 +193,14 @@ def _billing_currencies(ctx: PassContext, session: Session, ids: list[int]) -> d
     )
     for client_id, code in rows:
         first.setdefault(client_id, code)
+    if ctx.settings.export_client_funds:
+        t = ClientFundsTransaction
+        held = session.execute(
+            select(t.client_id, ClientFundsAccount.currency)
+            .join(ClientFundsAccount, ClientFundsAccount.id == t.account_id)
+            .where(t.client_id.in_(ids))
+            .order_by(t.date, t.id)
+        )
+        for client_id, code in held:
+            first.setdefault(client_id, code)
     return {k: v for k, v in first.items() if v != ctx.home_currency}

@@ -47,6 +47,7 @@ def firm(f: m.Firm) -> dict[str, Any]:
         "trust_rules",
         "dormant_months",
         "deposit_hold_days",
+        "stale_cheque_months",
     )
 
 

@@ -23,8 +23,15 @@ from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 PATH = "/settings/firm"
-FIELDS = ("locale", "time_zone", "trust_rules", "dormant_months", "deposit_hold_days")
-WHOLE_NUMBERS = ("dormant_months", "deposit_hold_days")
+FIELDS = (
+    "locale",
+    "time_zone",
+    "trust_rules",
+    "dormant_months",
+    "deposit_hold_days",
+    "stale_cheque_months",
+)
+WHOLE_NUMBERS = ("dormant_months", "deposit_hold_days", "stale_cheque_months")
 SAMPLE_AMOUNT = Decimal("-1234.5")  # shows grouping, decimals and the minus sign at once
 
 

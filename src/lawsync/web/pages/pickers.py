@@ -48,11 +48,13 @@ def pick_matters(
     blank: Blank = "",
     matter_q: Search = "",
     client_id: Annotated[str, Query(max_length=20)] = "",
+    to_client_id: Annotated[str, Query(max_length=20)] = "",
     open_only: Annotated[bool, Query(alias="open")] = False,
 ) -> Response:
-    """The matters of the client chosen beside, when one is (another firm's is not found)."""
+    """The matters of the client chosen beside, when one is (another firm's is not found); a
+    transfer's form names its client select `to_client_id`."""
     ledger = request.app.state.ledger
-    client = query_id(client_id)
+    client = query_id(client_id or to_client_id)
     if client is not None:
         contacts.get_contact(ledger, me.actor, client)
     choices = matter_choices(ledger, me.actor, matter_q, client_id=client, open_only=open_only)

@@ -47,13 +47,14 @@ from lawsync.practice.services import (
 from lawsync.web.api.errors import http_status
 from lawsync.web.pages import session
 from lawsync.web.pages.client_funds import invalid_fields, placed
-from lawsync.web.pages.forms import client_choices, every, matter_choices
+from lawsync.web.pages.forms import client_choices, every, matter_choices, query_id
 from lawsync.web.pages.ledger_files import KIND_WORDS
 from lawsync.web.pages.render import render
 
 router = APIRouter(include_in_schema=False)
 PATH = "/client-funds"
 Said = Annotated[str, Query(max_length=200)]
+Search = Annotated[str, Query(max_length=100)]
 MonthParam = Annotated[str, Query(max_length=7)]
 UPLOAD_LIMIT = 5_000_000
 
@@ -102,10 +103,16 @@ def _transfers_page(
     values: dict[str, str] | None = None,
     flash: str = "",
     status: int = 200,
+    client_q: str = "",
+    matter_q: str = "",
 ) -> Response:
     ledger = request.app.state.ledger
     accounts = every(client_funds.list_accounts, ledger, me.actor)
     names = {a.id: a.name for a in accounts}
+    values = values or {}
+    # The pickers search among every client and matter (a firm may have thousands): the
+    # first matches are listed, with the one chosen, and typing asks /pick/ for more.
+    to_client = query_id(values.get("to_client_id", ""))
     return render(
         request,
         "trust_transfers.html",
@@ -115,18 +122,35 @@ def _transfers_page(
         accounts=accounts,
         account_names=names,
         held=client_funds.held_balances(ledger, me.actor),
-        clients=client_choices(ledger, me.actor).options,
-        matters=matter_choices(ledger, me.actor).options,
+        clients=client_choices(ledger, me.actor, client_q, to_client),
+        matters=matter_choices(
+            ledger,
+            me.actor,
+            matter_q,
+            query_id(values.get("to_matter_id", "")),
+            client_id=to_client,
+        ),
         errors=errors or {},
-        values=values or {},
+        values=values,
         flash=flash,
         today=me.formats.today().isoformat(),
     )
 
 
 @router.get(PATH + "/transfers", response_class=HTMLResponse)
-def transfers_page(request: Request, me: session.Me, said: Said = "") -> Response:
-    return _transfers_page(request, me, flash=said)
+def transfers_page(
+    request: Request,
+    me: session.Me,
+    said: Said = "",
+    client_q: Search = "",
+    matter_q: Search = "",
+    to_client_id: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """Without JavaScript, a picker's "Find" asks the page again with its search."""
+    values = {"to_client_id": to_client_id} if to_client_id else None
+    return _transfers_page(
+        request, me, flash=said, values=values, client_q=client_q, matter_q=matter_q
+    )
 
 
 @router.post(PATH + "/transfers", response_class=HTMLResponse)
