@@ -37,8 +37,17 @@ class _Run:
                 self.loop.call_soon_threadsafe(self.task.cancel)
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's where it is installed (as uvicorn also prefers it): less CPU per request."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - a dependency, except on Windows
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def _run(make: Callable[[], Coroutine[Any, Any, T]], run: _Run) -> T:
-    loop = asyncio.new_event_loop()
+    loop = _new_loop()
     try:
         asyncio.set_event_loop(loop)
         task = loop.create_task(make())
