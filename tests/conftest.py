@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher, Type
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -34,6 +35,11 @@ POSTGRES_URL = os.environ.get("LAWSYNC_TEST_POSTGRES_URL")
 SANDBOX_CONTROL_SECRET = "tests-sandbox-control-secret"
 SANDBOX_CONTROL = {CONTROL_SECRET_HEADER: SANDBOX_CONTROL_SECRET}
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+# Sign-in as in production (argon2id, salted, verified and rehashed the same way), but with the
+# least time and memory argon2 allows: the recommended parameters cost ~0.2 s of CPU per hash.
+CHEAP_PASSWORDS = PasswordHasher(
+    time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=16, type=Type.ID
+)
 
 
 def _fresh_postgres(worker: str) -> tuple[str, Engine]:
@@ -74,7 +80,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def ledger(engine: Engine) -> Ledger:
-    return Ledger(make_session_factory(engine))
+    return Ledger(make_session_factory(engine), password_hasher=CHEAP_PASSWORDS)
 
 
 @pytest.fixture(scope="session")

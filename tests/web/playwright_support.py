@@ -48,9 +48,17 @@ def screenshot_dir() -> Path:
     return folder
 
 
+# The screenshots this process has taken: the run on the second database would write the
+# same picture to the same file again.
+_taken: set[str] = set()
+
+
 def look(page: Any, name: str) -> None:
-    """Screenshot the page, and hold it to axe-core: no serious or critical violation."""
-    page.screenshot(path=str(screenshot_dir() / f"{name}.png"), full_page=True)
+    """Screenshot the page (once a run per name), and hold it to axe-core: no serious or
+    critical violation."""
+    if name not in _taken:
+        page.screenshot(path=str(screenshot_dir() / f"{name}.png"), full_page=True)
+        _taken.add(name)
     accessible(page, name)
 
 

@@ -77,6 +77,34 @@ def test_passwords_have_a_minimum_length_and_are_stored_hashed(firm: Firm) -> No
         )
 
 
+def test_a_ledger_given_no_hasher_uses_argon2s_recommended_parameters_and_upgrades_a_hash(
+    firm: Firm,
+) -> None:
+    """The tests' ledger hashes cheaply (tests/conftest.py); a ledger as `lawsync serve` makes
+    it signs in with a cheap hash, then keeps the password hashed at the recommended cost."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from lawsync.practice.models import Credential
+    from lawsync.practice.services.context import Ledger
+
+    served = Ledger(firm.ledger.factory)
+    recommended = PasswordHasher()
+    assert (
+        served.password_hasher.time_cost == recommended.time_cost == RFC_9106_LOW_MEMORY.time_cost
+    )
+    assert served.password_hasher.memory_cost == recommended.memory_cost
+    email = with_password(firm)
+    opened = sign_in.open_session(served, email, PASSWORD)
+    assert opened.signed_in.actor.firm_id == firm.id
+    with firm.ledger.uow(firm.id) as uow:
+        stored = uow.session.get(Credential, firm.admin_id)
+        assert stored is not None
+        assert f"m={recommended.memory_cost},t={recommended.time_cost}," in stored.password_hash
+    with pytest.raises(sign_in.SignInRefused):
+        sign_in.open_session(served, email, "not the password at all")
+
+
 def test_sign_in_is_refused_for_a_while_after_five_failures(firm: Firm, browser: Browser) -> None:
     email = with_password(firm)
     for _ in range(5):

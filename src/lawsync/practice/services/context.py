@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +18,8 @@ from lawsync.practice.models import AuditEvent, Role
 from lawsync.storage import Base, UnitOfWork
 
 T = TypeVar("T", bound=Base)
+# argon2-cffi's recommended parameters: each hash is meant to cost time and memory.
+RECOMMENDED_PASSWORD_HASHER = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,13 @@ class Actor:
 class Ledger:
     """The practice ledger's storage handle: opens one firm-scoped transaction per use case."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], *, password_hasher: PasswordHasher | None = None
+    ) -> None:
         self.factory = factory
+        # How sign-in hashes passwords; the tests give argon2 cheap parameters, and a hash made
+        # with other parameters is still checked (by the ones it records) and then replaced.
+        self.password_hasher = password_hasher or RECOMMENDED_PASSWORD_HASHER
 
     def uow(self, actor: Actor | int | None) -> UnitOfWork:
         firm_id = actor.firm_id if isinstance(actor, Actor) else actor

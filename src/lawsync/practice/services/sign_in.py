@@ -5,8 +5,9 @@
     signed_in = session_for(ledger, opened.token)                          # None once it ended
     close_session(ledger, opened.token)
 
-Passwords are kept as argon2id hashes (argon2-cffi, its recommended parameters); a hash made
-with older parameters is replaced at the next sign-in. A session's token lives only in the
+Passwords are kept as argon2id hashes (argon2-cffi, its recommended parameters unless the
+Ledger is given others, as the tests give cheap ones); a hash made with older parameters is
+replaced at the next sign-in. A session's token lives only in the
 browser's cookie; the database keeps its SHA-256 and the session's CSRF token. A session ends
 14 days after sign-in, after 12 hours without a request, or at sign-out.
 
@@ -20,6 +21,7 @@ import datetime as dt
 import secrets
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -40,9 +42,11 @@ IDLE = dt.timedelta(hours=12)
 SEEN_EVERY = dt.timedelta(minutes=5)  # how often a session's last request is written down
 COOKIE_PREFIX = "lss_"
 
-_hasher = PasswordHasher()
-# Verifying against this when no account matches takes as long as a real check.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verifying against this when no account matches takes as long as a real check."""
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 class SignInRefused(Unauthenticated, PracticeError):
@@ -97,7 +101,7 @@ def set_password(ledger: Ledger, actor: Actor, user_id: int, password: str) -> N
         if row is None:
             row = Credential(firm_id=user.firm_id, user_id=user.id, password_hash="")
             s.add(row)
-        row.password_hash, row.changed_at = _hasher.hash(password), utcnow()
+        row.password_hash, row.changed_at = ledger.password_hasher.hash(password), utcnow()
         _end_sessions(s, user.id)
         audit(s, actor, "user", user.id, "set_password")
         uow.commit()
@@ -122,19 +126,20 @@ def _accounts(ledger: Ledger, email: str, password: str) -> list[tuple[User, str
             .join(Credential, Credential.user_id == User.id)
             .where(func.lower(User.email) == email.strip().lower(), User.active)
         ).all()
+        hasher = ledger.password_hasher
         matched = []
         for user, firm_name, credential in rows:
             try:
-                _hasher.verify(credential.password_hash, password)
+                hasher.verify(credential.password_hash, password)
             except (VerificationError, InvalidHashError):
                 continue
-            if _hasher.check_needs_rehash(credential.password_hash):
-                credential.password_hash = _hasher.hash(password)
+            if hasher.check_needs_rehash(credential.password_hash):
+                credential.password_hash = hasher.hash(password)
             matched.append((user, firm_name, credential))
         uow.commit()
     if not rows:  # as long as a real check, so timing does not tell which emails exist
         with suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
+            hasher.verify(_dummy_hash(hasher), password)
     return matched
 
 
