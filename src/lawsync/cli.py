@@ -339,6 +339,12 @@ def worker(
     lease_seconds: float = typer.Option(
         60.0, "--lease-seconds", min=1, help="Life of a pass lease not renewed (a dead holder's)."
     ),
+    threads: bool = typer.Option(
+        False,
+        "--threads",
+        help="Each pass on a thread of its own, its database waits overlapping the others'"
+        " (for a database across a slow network).",
+    ),
 ) -> None:
     """Run queued sync jobs (LAWSYNC_SYNC_MODE=queue, PostgreSQL): passes for many companies."""
     import asyncio
@@ -368,6 +374,7 @@ def worker(
         stalled_seconds=stalled_after,
         heartbeat_seconds=max(0.5, min(10.0, stalled_after / 5)),
         lease_seconds=lease_seconds,
+        pass_threads=threads,
     )
     asyncio.run(run_worker(services.ledger, settings, options, app_url=services.app_url))
 

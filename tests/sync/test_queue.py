@@ -351,15 +351,18 @@ def test_a_worker_killed_mid_pass_is_finished_by_another_and_nothing_is_sent_twi
     assert sorted(held.elements()) == sorted(numbers)
 
 
+@pytest.mark.parametrize("threads", [False, True], ids=["one-loop", "pass-threads"])
 def test_sigterm_hands_the_pass_in_flight_back_and_the_next_worker_finishes_it(
-    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox
+    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox, threads: bool
 ) -> None:
+    """Also with each pass on a thread of its own (`--threads`): the pass cancelled on its own
+    loop unwinds there before its job is handed back."""
     realm = connect_firm(firm.id, database_url, client_sandbox)
     _export_bills(firm)
     slow(client_sandbox, realm, 700)  # some ten requests: a pass of 7 s or more
     env = env_for(database_url, client_sandbox)
     numbers = _bills(firm, 80, "Term")
-    worker = start_worker(env, "short-grace", "--grace", "0.5")
+    worker = start_worker(env, "short-grace", "--grace", "0.5", *(["--threads"] if threads else []))
     try:
         wait_for(lambda: bool(pass_jobs(queued, firm.id, "doing")), 90, "a pass to run")
         time.sleep(1.0)

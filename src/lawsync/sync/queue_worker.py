@@ -3,9 +3,11 @@
     await run_worker(ledger, settings, WorkerOptions(concurrency=50))
 
 Up to ``concurrency`` jobs run at once, each a pass (or pull) for a different QuickBooks
-company (the company lock sees to that). procrastinate fetches them on the worker's event loop;
-each pass then runs on an event loop of its own in a thread (`own_loop`), because a pass's
-database calls are synchronous: on a shared loop every pass would wait for every other's.
+company (the company lock sees to that), interleaved on the worker's event loop while they wait
+for QuickBooks. A pass's database calls are synchronous and short: with PostgreSQL close by they
+cost less than handing each pass to a thread would (bench/sync_scale.py measures both). With
+``pass_threads`` each pass runs on an event loop of its own in a thread (`own_loop`), so that its
+database waits overlap the others' (a database across a slow network).
 
 SIGTERM or SIGINT stops fetching jobs and lets the passes in flight finish; any still running
 after ``grace_seconds`` is cancelled and its firm's pass goes back to the queue. A worker killed
@@ -17,6 +19,7 @@ pass that dies mid-flight is simply finished by the next one.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -43,6 +46,8 @@ class WorkerOptions:
     """A worker silent this long is taken for dead and its jobs are run again."""
     heartbeat_seconds: float = 10.0
     lease_seconds: float = 60.0
+    pass_threads: bool = False
+    """Each pass on a thread of its own (see above)."""
     install_signal_handlers: bool = True
     wait: bool = True
     """False: stop once the queue is empty (tests, one-off catch-ups)."""
@@ -65,9 +70,15 @@ async def run_worker(
     """Run jobs until stopped (by a signal, or with ``wait=False`` once the queue is empty)."""
     if options.concurrency < 1:
         raise ValueError("--concurrency must be at least 1")
-    # Each pass (and pull) runs on an event loop of its own in one of these threads, so that
-    # its synchronous database calls hold up neither the other passes nor the worker's loop.
-    threads = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="pass")
+    threads = None
+    if options.pass_threads:
+        threads = ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="pass")
+    else:
+        # Passes hand a few calls (lease, tokens) to threads: with the default pool (six threads
+        # on two cores) a hundred passes would queue behind each other there.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=options.concurrency + 4, thread_name_prefix="pass")
+        )
     jobs.set_runtime(
         jobs.Runtime(
             ledger=ledger,
@@ -103,4 +114,5 @@ async def run_worker(
                 )
     finally:
         jobs.set_runtime(None)
-        threads.shutdown(wait=True)
+        if threads is not None:
+            threads.shutdown(wait=True)
