@@ -29,7 +29,7 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -62,7 +62,10 @@ PASS_TASK = "lawsync.sync_firm"
 PULL_TASK = "lawsync.pull_company"
 RETRY_BASE_SECONDS = 5.0
 RETRY_MOST_SECONDS = 600.0
-RETRY_ATTEMPTS = 8  # then the safety sweep finds the firm's work still waiting
+SWEEP_SECONDS = 300
+SWEEP_FIRMS = 50
+"""Connected firms a safety sweep looks at: each run the next slice of them, so that its cost
+stays the same however many firms there are."""
 
 
 def firm_lock(firm_id: int) -> str:
@@ -255,6 +258,11 @@ async def sync_firm(context: JobContext, firm_id: int, attempt: int = 0) -> None
     except LawsyncError as error:
         log.info("pass firm=%s not run (%s)", firm_id, error.code)
         return
+    except Exception:  # a bug or an outage nobody classed: logged, and tried again later
+        delay = retry_delay(attempt)
+        log.exception("pass firm=%s broke off; the next one in %.0f s", firm_id, delay)
+        enqueue_pass(rt.ledger, firm_id, delay=delay, attempt=attempt + 1)
+        return
     seconds = time.perf_counter() - began
     log.info(
         "pass firm=%s company=%s records=%d failed=%d requests=%d seconds=%.3f cpu=%.3f%s",
@@ -267,7 +275,7 @@ async def sync_firm(context: JobContext, firm_id: int, attempt: int = 0) -> None
         time.process_time() - cpu,
         f" note={report.note!r}" if report.note else "",
     )
-    if report.stopped_early and attempt < RETRY_ATTEMPTS:
+    if report.stopped_early:  # tried again for as long as it takes, every 10 minutes at most
         enqueue_pass(rt.ledger, firm_id, delay=retry_delay(attempt), attempt=attempt + 1)
     if rt.after_pass is not None:
         await rt.after_pass(firm_id, report)
@@ -303,13 +311,14 @@ async def pull_company(realm_id: str) -> None:
         )
 
 
-@app.periodic(cron="*/5 * * * *", periodic_id="safety")
+@app.periodic(cron="*/5 * * * *", periodic_id="safety")  # every SWEEP_SECONDS
 @app.task(name="lawsync.safety_sweep", queue=QUEUE, queueing_lock="safety-sweep")
 async def safety_sweep(timestamp: int) -> None:
-    """Every 5 minutes: a pass for each connected firm that still has records waiting (a firm
-    with nothing to send costs no pass)."""
+    """Every 5 minutes, the next slice of the connected firms: a pass for each that still has
+    records waiting or a Retry asked for (a firm with nothing to send costs no pass). The last
+    resort only: a change commits with its job, and a pass stopped early defers the next."""
     rt = runtime()
-    due = await asyncio.to_thread(firms_with_work, rt.ledger)
+    due = await asyncio.to_thread(firms_with_work, rt.ledger, timestamp)
     for firm_id in due:
         enqueue_pass(rt.ledger, firm_id)
 
@@ -376,13 +385,20 @@ def companies_due_a_pull(ledger: Ledger, poll_seconds: float) -> list[str]:
         )
 
 
-def firms_with_work(ledger: Ledger) -> list[int]:
-    """Connected firms with a record waiting for its pass (or a Retry asked for)."""
-    from lawsync.sync.status import status_counts
-    from lawsync.sync.worker import connected_firms
+def sweep_turn(firm_ids: Sequence[int], timestamp: int) -> list[int]:
+    """The firms a sweep at ``timestamp`` looks at: the firms in id order, cut in slices of
+    `SWEEP_FIRMS`, one slice a run in turn."""
+    ordered = sorted(firm_ids)
+    if not ordered:
+        return []
+    slices = -(-len(ordered) // SWEEP_FIRMS)
+    turn = (timestamp // SWEEP_SECONDS) % slices
+    return ordered[turn * SWEEP_FIRMS : (turn + 1) * SWEEP_FIRMS]
 
-    return [
-        firm_id
-        for firm_id in connected_firms(ledger)
-        if any(c["pending"] for c in status_counts(ledger, firm_id).values())
-    ]
+
+def firms_with_work(ledger: Ledger, timestamp: int) -> list[int]:
+    """Of this sweep's slice of the connected firms, those with a record waiting for its pass
+    or a Retry asked for."""
+    from lawsync.sync.worker import connected_firms, work_waiting
+
+    return [f for f in sweep_turn(connected_firms(ledger), timestamp) if work_waiting(ledger, f)]
