@@ -77,6 +77,9 @@ def test_transfers_statements_and_month_end_pages(page: Any, firm: Firm, server_
     _at(page, "Bank statements", "trust-statements")
 
 
+SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
 def test_the_transfer_pickers_find_any_of_thousands_of_clients(
     page: Any, firm: Firm, server_url: str
 ) -> None:
@@ -105,7 +108,10 @@ def test_the_transfer_pickers_find_any_of_thousands_of_clients(
     page.wait_for_function("document.querySelectorAll('#to_matter_id option').length === 2")
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(f'#to_matter_id option[value="{wanted["id"]}"]', state="attached")
+    # htmx done with the list (no request, swap or settle under way) before choosing from it.
+    page.wait_for_function(SETTLED)
     page.select_option("#to_matter_id", str(wanted["id"]))
+    page.wait_for_function(SETTLED)
     page.get_by_label("From (what a client holds)").select_option(f"{acct['id']}-{ids[0]}-0")
     page.get_by_label("Amount").fill("120.00")
     page.get_by_label("Reason").fill("Aaron's gift toward the estate, authorised in writing")

@@ -158,6 +158,12 @@ def test_a_matter_is_found_by_number_and_only_open_ones_take_new_work(
         "/pick/matters", matter_q="PK", client_id=str(crowd.client(615)), **{"for": "m"}
     )
     assert [v for v, _, _ in options(r.text)] == [far["id"]]  # of the client chosen beside
+    # Listed again with the select's own value: kept chosen while it is that client's matter.
+    again = {"for": "m", "m": str(far["id"])}
+    r = signed_in.get("/pick/matters", client_id=str(crowd.client(615)), **again)
+    assert [(v, sel) for v, sel, _ in options(r.text)] == [(far["id"], True)]
+    r = signed_in.get("/pick/matters", client_id=str(crowd.client(616)), **again)
+    assert [(v, sel) for v, sel, _ in options(r.text)] == [(shut["id"], False)]
     html = signed_in.page("/time/new", matter_id=str(far["id"]))
     assert chosen(html, "f-matter_id") == [far["id"]]
     # The list's filter shows the matter it filters by, and each row's number.

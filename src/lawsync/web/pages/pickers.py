@@ -5,6 +5,7 @@ as an out-of-band swap. Without JavaScript the page itself narrows its picker (`
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -58,6 +59,11 @@ def pick_matters(
     if client is not None:
         contacts.get_contact(ledger, me.actor, client)
     choices = matter_choices(ledger, me.actor, matter_q, client_id=client, open_only=open_only)
+    # Listed again because the client select changed, the select sends its own value (as the
+    # field named like it): still among the matters listed, it stays chosen.
+    kept = request.query_params.get(select_id, "")
+    if kept and any(str(value) == kept for value, _ in choices.options):
+        choices = replace(choices, chosen=kept)
     return _options(request, choices, select_id, blank)
 
 
