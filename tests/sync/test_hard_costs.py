@@ -117,6 +117,30 @@ def test_edits_and_deletion_follow_while_unbilled(connected: Connected) -> None:
     assert entries_of(connected, matter) == []
 
 
+def test_the_revision_already_copied_seen_again_leaves_a_lawsync_edit_alone(
+    connected: Connected,
+) -> None:
+    """Each pull asks again for the minute before its cursor: the expense at the revision its
+    line was copied from, seen again, does not undo the bookkeeper's edit; a new revision of it
+    in QuickBooks still follows."""
+    books = set_up_hard_costs(connected)
+    _, [matter], customer = client_with_customer(connected)
+    paid = cheque(books, [category(books.account, "40.00", customer, "Process server")])
+    assert _pull(connected, paid) == 1
+    [entry] = entries_of(connected, matter)
+    connected.firm.patch(
+        f"/expense-entries/{entry['id']}", {"description": "Process server (2 attempts)"}
+    )
+    assert _pull(connected, paid) == 0
+    [entry] = entries_of(connected, matter)
+    assert entry["description"] == "Process server (2 attempts)"
+    lines = list(paid.Line or [])
+    lines[0] = lines[0].model_copy(update={"Amount": Decimal("45.00")})
+    assert _pull(connected, edit(connected, paid, Line=lines)) == 1
+    [entry] = entries_of(connected, matter)
+    assert entry["amount"] == "45.00"
+
+
 def test_a_change_once_billed_is_a_failure_saying_what_differs(connected: Connected) -> None:
     books = set_up_hard_costs(connected)
     client, [matter], customer = client_with_customer(connected)

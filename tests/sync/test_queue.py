@@ -412,3 +412,39 @@ def test_in_the_queued_mode_the_web_app_runs_no_pass_it_queues_one(
         api.close()
     finally:
         server.stop()
+
+
+def test_a_pass_that_breaks_off_is_deferred_again_not_lost(
+    queued: Engine, firm: Firm, database_url: str, client_sandbox: Sandbox
+) -> None:
+    """An error nobody classed (a bug, an unknown outage) ends the pass: the job logs it and
+    defers the firm's next pass after the backoff, instead of failing and waiting for a sweep."""
+    import asyncio
+    from collections.abc import Callable, Coroutine
+    from typing import Any
+
+    from lawsync.config import Settings
+    from lawsync.sync import jobs
+
+    connect_firm(firm.id, database_url, client_sandbox)
+    with queued.begin() as conn:
+        conn.execute(text("DELETE FROM procrastinate_jobs"))
+
+    class Breaking(jobs.Runtime):
+        async def run(self, make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+            make().close()  # the pass never starts: it breaks off at once
+            raise RuntimeError("an outage nobody classed")
+
+    settings = Settings(database_url=database_url)
+    jobs.set_runtime(Breaking(ledger=firm.ledger, settings=settings, app_url="http://127.0.0.1:9"))
+    try:
+        asyncio.run(jobs.sync_firm.func(None, firm.id, attempt=2))
+    finally:
+        jobs.set_runtime(None)
+    [job] = pass_jobs(queued, firm.id)
+    assert job["status"] == "todo" and job["args"] == {"firm_id": firm.id, "attempt": 3}
+    with queued.connect() as conn:
+        wait = conn.execute(
+            text("SELECT extract(epoch FROM scheduled_at - now()) FROM procrastinate_jobs")
+        ).scalar_one()
+    assert jobs.retry_delay(2) - 5 < float(wait) <= jobs.retry_delay(2)

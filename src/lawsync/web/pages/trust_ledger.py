@@ -186,9 +186,11 @@ def _reverse_page(
 ) -> Response:
     ledger = request.app.state.ledger
     transfer = trust_transfers.get_transfer(ledger, me.actor, transfer_id)
-    row = next(
-        r for r in trust_records_data.transfer_journal(ledger, me.actor).rows if r.id == transfer.id
+    # The journal of the transfer's own account and day: the one row, without the whole journal.
+    day = trust_records_data.transfer_journal(
+        ledger, me.actor, transfer.from_account_id, transfer.date, transfer.date
     )
+    row = next(r for r in day.rows if r.id == transfer.id)
     return render(
         request,
         "trust_transfer_reverse.html",
